@@ -1,0 +1,146 @@
+// The one database handle. DATABASE_URL set → postgres.js against that server; unset → PGlite
+// (real Postgres compiled to WASM, in-process) with its files under GATEHOUSE_DATA_DIR.
+// Opened on first use, never at import, so `next build` and tooling never touch the data dir.
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+export type DatabaseKind = 'embedded' | 'postgres';
+
+type Handle =
+  | { kind: 'postgres'; db: Db; client: postgres.Sql }
+  | { kind: 'embedded'; db: Db; client: PGlite; dataDir: string | null; releaseLock: () => void };
+
+/** Thrown when a second process tries to open an embedded data directory that is in use. */
+export class DataDirLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is in use by another Gatehouse process (pid ${pid}). ` +
+        'Stop that process first, or set DATABASE_URL to share a Postgres server between processes.',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+/** Where Gatehouse keeps embedded data and generated keys (GATEHOUSE_DATA_DIR, default `.data`). */
+export function dataDir(): string {
+  const configured = process.env.GATEHOUSE_DATA_DIR || '.data';
+  if (configured === 'memory://') return configured;
+  return path.resolve(process.env.GATEHOUSE_ROOT || process.cwd(), configured);
+}
+
+export function databaseKind(): DatabaseKind {
+  return process.env.DATABASE_URL ? 'postgres' : 'embedded';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** An exclusive lock file: PGlite must never be opened by two processes at once. */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'gatehouse.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date() }), {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      const release = () => {
+        try {
+          const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number };
+          if (holder.pid === process.pid) fs.rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let pid = 0;
+      try {
+        pid = Number((JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: unknown }).pid) || 0;
+      } catch {
+        // unreadable or half-written lock: treat as stale
+      }
+      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded data directory ${dir}.`);
+}
+
+function open(): Handle {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const client = postgres(url, {
+      max: Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10,
+      connect_timeout: 10,
+      onnotice: () => {},
+    });
+    return { kind: 'postgres', db: drizzlePostgres(client, { schema }) as unknown as Db, client };
+  }
+  const dir = dataDir();
+  if (dir === 'memory://') {
+    const client = new PGlite();
+    return { kind: 'embedded', db: drizzlePglite(client, { schema }) as unknown as Db, client, dataDir: null, releaseLock: () => {} };
+  }
+  const releaseLock = lockDataDir(dir);
+  try {
+    const client = new PGlite(path.join(dir, 'pglite'));
+    return { kind: 'embedded', db: drizzlePglite(client, { schema }) as unknown as Db, client, dataDir: dir, releaseLock };
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
+}
+
+// One handle per process: cached on globalThis so dev hot reload and separately bundled
+// server chunks share it.
+const g = globalThis as { __gatehouseDb?: Handle };
+
+export function dbHandle(): Handle {
+  return (g.__gatehouseDb ??= open());
+}
+
+export function getDb(): Db {
+  return dbHandle().db;
+}
+
+/** Closes the handle (CLI exit, tests). The next getDb() opens a new one. */
+export async function closeDb(): Promise<void> {
+  const handle = g.__gatehouseDb;
+  if (!handle) return;
+  g.__gatehouseDb = undefined;
+  if (handle.kind === 'postgres') {
+    await handle.client.end({ timeout: 5 });
+  } else {
+    await handle.client.close();
+    handle.releaseLock();
+  }
+}
+
+/**
+ * Runs a statement and returns its rows, whichever driver is underneath (PGlite answers
+ * `{ rows }`, postgres.js an array).
+ */
+export async function queryRows<T>(db: DbOrTx, query: Parameters<Db['execute']>[0]): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
+  return Array.isArray(result) ? result : (result.rows ?? []);
+}

@@ -1,0 +1,6 @@
+// next-auth's session cookie names: the __Secure- prefix is used when served over https.
+export const SESSION_COOKIE = 'next-auth.session-token';
+export const SECURE_SESSION_COOKIE = '__Secure-next-auth.session-token';
+export const SESSION_COOKIES = [SECURE_SESSION_COOKIE, SESSION_COOKIE] as const;
+/** Remembers which organization's sign-in page to show. Not a secret. */
+export const ORG_COOKIE = 'gatehouse-org';

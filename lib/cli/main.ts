@@ -1,0 +1,206 @@
+// gatehouse — the operator CLI. Commands call the same lib/ functions as the app, with a `cli`
+// actor, so every change is validated and audited the same way.
+import { parseArgs } from 'node:util';
+import { closeDb, databaseKind } from '@/db';
+import { migrate } from '@/db/migrate';
+import { z } from 'zod';
+import { AppError, isAppError, type FieldErrors } from '@/lib/errors';
+import { createOrganizationInput } from '@/lib/orgs/inputs';
+import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { createOrganization } from '@/lib/orgs/writes';
+import { runMutation, type MutationInit } from '@/lib/server/mutation';
+import { createUserInput } from '@/lib/users/inputs';
+import { createUser } from '@/lib/users/writes';
+
+export const HELP = `gatehouse — operate a Gatehouse installation
+
+Usage: gatehouse <command> [options]
+
+Commands:
+  migrate                          Apply database migrations (also done at server start).
+  org create                       Create an organization and its first admin.
+      --name <name>                  Organization name (required)
+      --slug <slug>                  Sign-in URL slug, e.g. acme (required)
+      --admin-email <email>          First admin's email (required)
+      --admin-password <password>    First admin's password, at least 12 characters (required)
+      --admin-first-name <name>      Default: the part of the email before @
+      --admin-last-name <name>
+  user create                      Create a password user in an organization.
+      --org <slug>                   Organization (required)
+      --email <email>                (required)
+      --password <password>          At least 12 characters (required)
+      --first-name <name>            Default: the part of the email before @
+      --last-name <name>
+      --admin                        Add the user to the Admin group
+  help                             Show this help.
+
+Options for every command:
+  --json                           Print one JSON object instead of text (errors too, with a non-zero exit).
+
+The database is DATABASE_URL when set, otherwise the embedded one in GATEHOUSE_DATA_DIR (default .data);
+the embedded database cannot be used while a Gatehouse server has it open.
+Exit codes: 0 success, 1 rejected input or failure, 2 usage error.`;
+
+class UsageError extends Error {}
+
+type Output = { json: unknown; text: string };
+type Command = (args: string[]) => Promise<Output>;
+
+const flagNames: Record<string, string> = {
+  name: '--name',
+  slug: '--slug',
+  email: '--admin-email',
+  password: '--admin-password',
+  firstName: '--admin-first-name',
+  lastName: '--admin-last-name',
+};
+const userFlagNames: Record<string, string> = {
+  org: '--org',
+  email: '--email',
+  password: '--password',
+  firstName: '--first-name',
+  lastName: '--last-name',
+};
+
+function cliInit(orgId: string | null): MutationInit {
+  return { orgId, actor: { kind: 'cli' }, request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' } };
+}
+
+function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
+  try {
+    return parseArgs({ args, options: { ...spec, json: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new AppError('invalid_input', 'Invalid options.', { fieldErrors: z.flattenError(r.error).fieldErrors as FieldErrors });
+  }
+  return r.data;
+}
+
+const defaultFirstName = (email: string | undefined) => (email ?? '').split('@')[0] ?? '';
+
+const commands: Record<string, Command> = {
+  async migrate(args) {
+    options(args, {});
+    await migrate();
+    return { json: { migrated: true, database: databaseKind() }, text: `Migrations applied (${databaseKind()} database).` };
+  },
+
+  async 'org create'(args) {
+    const o = options(args, {
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'admin-first-name': { type: 'string' },
+      'admin-last-name': { type: 'string' },
+    });
+    const input = parseWith(
+      createOrganizationInput,
+      {
+        name: o.name ?? '',
+        slug: o.slug ?? '',
+        email: o['admin-email'] ?? '',
+        password: o['admin-password'] ?? '',
+        firstName: o['admin-first-name'] ?? defaultFirstName(o['admin-email']),
+        lastName: o['admin-last-name'] ?? '',
+      },
+    );
+    await migrate();
+    const created = await runMutation(cliInit(null), (ctx) => createOrganization(ctx, input, 'cli'));
+    return {
+      json: { organization: { id: created.organizationId, slug: created.slug, name: input.name }, admin: { id: created.userId, email: input.email } },
+      text: `Created organization ${input.name} (${created.slug}) with admin ${input.email}.\nSign in at /sign-in/${created.slug}`,
+    };
+  },
+
+  async 'user create'(args) {
+    const o = options(args, {
+      org: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'first-name': { type: 'string' },
+      'last-name': { type: 'string' },
+      admin: { type: 'boolean' },
+    });
+    if (!o.org) throw AppError.field('org', 'Name the organization by its slug.');
+    const input = parseWith(
+      createUserInput,
+      {
+        email: o.email ?? '',
+        password: o.password ?? '',
+        firstName: o['first-name'] ?? defaultFirstName(o.email),
+        lastName: o['last-name'] ?? '',
+        admin: o.admin ?? false,
+      },
+    );
+    await migrate();
+    const org = await findOrganizationBySlug(o.org);
+    if (!org) throw new AppError('not_found', `No organization with slug "${o.org}".`);
+    const user = await runMutation(cliInit(org.id), (ctx) => createUser(ctx, input));
+    return {
+      json: { user: { id: user.id, email: user.email, admin: input.admin }, organization: { id: org.id, slug: org.slug } },
+      text: `Created user ${user.email} in ${org.name} (${org.slug})${input.admin ? ' as an admin' : ''}.`,
+    };
+  },
+};
+
+const commandFlags: Record<string, Record<string, string>> = { 'org create': flagNames, 'user create': userFlagNames };
+
+/** Names each problem by the flag that caused it: `error: --slug: That URL is already taken.` */
+function describeError(e: unknown, flags: Record<string, string> = {}): { json: unknown; text: string } {
+  if (isAppError(e)) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const [field, msgs] of Object.entries(e.meta.fieldErrors ?? {})) fieldErrors[flags[field] ?? field] = msgs;
+    const lines = Object.entries(fieldErrors).map(([flag, msgs]) => `error: ${flag}: ${msgs.join(' ')}`);
+    return {
+      json: { error: { code: e.code, message: e.message, fieldErrors: lines.length ? fieldErrors : undefined } },
+      text: lines.length ? lines.join('\n') : `error: ${e.message}`,
+    };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { json: { error: { code: 'internal', message } }, text: `error: ${message}` };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (argv.length === 0 || words[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const name = commands[words[0]!] ? words[0]! : `${words[0]} ${words[1] ?? ''}`.trim();
+  const command = commands[name];
+  if (!command) {
+    console.error(`error: unknown command "${name}". Run "gatehouse help".`);
+    return 2;
+  }
+  const rest = argv.slice(argv.indexOf(name.split(' ').at(-1)!) + 1);
+  try {
+    const out = await command(rest);
+    console.log(json ? JSON.stringify(out.json) : out.text);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\nRun "gatehouse help" for usage.`);
+      return 2;
+    }
+    const out = describeError(e, commandFlags[name]);
+    if (json) console.log(JSON.stringify(out.json));
+    else console.error(out.text);
+    return 1;
+  } finally {
+    await closeDb();
+  }
+}
+
+if (process.argv[1] && /lib[/\\]cli[/\\]main\.ts$/.test(process.argv[1])) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,65 @@
+// Every environment variable Gatehouse reads, with its default. README's table lists exactly these
+// (lib/env.test.ts checks), so this file is the place to add one.
+import { z } from 'zod';
+
+export const envCatalogue = [
+  { name: 'PORT', default: '3000', description: 'HTTP port for `npm start`.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset)',
+    description: 'Postgres connection string. Unset → the embedded database (PGlite) under GATEHOUSE_DATA_DIR.',
+  },
+  {
+    name: 'GATEHOUSE_DATA_DIR',
+    default: '.data',
+    description: 'Embedded database files and generated keys. Only one process may open it at a time.',
+  },
+  { name: 'GATEHOUSE_DB_POOL_MAX', default: '10', description: 'Connections per process with DATABASE_URL.' },
+  {
+    name: 'NEXTAUTH_SECRET',
+    default: 'generated in embedded mode',
+    description: 'Signs and encrypts session cookies (AUTH_SECRET is accepted too). Required with DATABASE_URL.',
+  },
+  {
+    name: 'GATEHOUSE_ENCRYPTION_KEYS',
+    default: 'generated in embedded mode',
+    description:
+      'Comma-separated `keyId:base64key` entries (32-byte keys); the last one encrypts, all decrypt. Required with DATABASE_URL.',
+  },
+  {
+    name: 'NEXTAUTH_URL',
+    default: '(unset)',
+    description: 'Public base URL, e.g. https://gatehouse.example.com. An https URL makes session cookies Secure.',
+  },
+  {
+    name: 'GATEHOUSE_TRUSTED_PROXY_HOPS',
+    default: '0',
+    description: 'Reverse proxies in front of Gatehouse whose X-Forwarded-For entries are trusted for client IPs.',
+  },
+  {
+    name: 'GATEHOUSE_SIGNUP',
+    default: 'open',
+    description: '`open`: anyone may create an organization at /signup. `closed`: only the first-run page and the CLI.',
+  },
+  {
+    name: 'TEST_DATABASE_URL',
+    default: '(unset)',
+    description: 'Tests only: a Postgres server on which each run creates, and afterwards drops, a fresh database.',
+  },
+] as const;
+
+export type EnvName = (typeof envCatalogue)[number]['name'];
+
+const hops = z.coerce.number().int().min(0).max(10);
+
+export function trustedProxyHops(): number {
+  const parsed = hops.safeParse(process.env.GATEHOUSE_TRUSTED_PROXY_HOPS ?? '0');
+  if (!parsed.success) throw new Error('GATEHOUSE_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10.');
+  return parsed.data;
+}
+
+export function signupOpen(): boolean {
+  const value = (process.env.GATEHOUSE_SIGNUP ?? 'open').toLowerCase();
+  if (value !== 'open' && value !== 'closed') throw new Error('GATEHOUSE_SIGNUP must be `open` or `closed`.');
+  return value === 'open';
+}

@@ -1,0 +1,20 @@
+import { count, eq } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
+import { organizations } from '@/db/schema';
+
+export type OrganizationSummary = { id: string; name: string; slug: string };
+
+export async function findOrganizationBySlug(slug: string, db: DbOrTx = getDb()): Promise<OrganizationSummary | null> {
+  const normalized = slug.trim().toLowerCase();
+  if (!normalized || normalized.length > 40) return null;
+  const [org] = await db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+    .from(organizations)
+    .where(eq(organizations.slug, normalized));
+  return org ?? null;
+}
+
+export async function countOrganizations(db: DbOrTx = getDb()): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(organizations);
+  return row?.n ?? 0;
+}

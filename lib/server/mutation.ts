@@ -1,0 +1,42 @@
+// runMutation: the one way to change data. One transaction; the mutation must record at least
+// one audit event in it, or everything it did is rolled back ("no audit row, no change").
+import { getDb, type Tx } from '@/db';
+import { AppError } from '@/lib/errors';
+import type { RequestMeta } from './request-meta';
+
+export type Actor =
+  | { kind: 'user'; userId: string; sessionId?: string }
+  | { kind: 'anonymous' }
+  | { kind: 'cli' };
+
+export type MutationCtx = {
+  tx: Tx;
+  /** The organization acted in, from the session (never from client input); null before one exists. */
+  orgId: string | null;
+  actor: Actor;
+  request: RequestMeta;
+  /** Incremented by audit.record(); checked before commit. */
+  auditCount: number;
+};
+
+export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount'>;
+
+export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) => Promise<R>): Promise<R> {
+  return getDb().transaction(async (tx) => {
+    const ctx: MutationCtx = { ...init, tx, auditCount: 0 };
+    const result = await fn(ctx);
+    if (ctx.auditCount === 0) {
+      throw new AppError('internal', 'A change was attempted without an audit event, so it was not saved.');
+    }
+    return result;
+  });
+}
+
+/** Postgres unique_violation (23505), whichever driver raised it and however drizzle wrapped it. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let err = e as { code?: unknown; cause?: unknown } | undefined, i = 0; err && i < 4; i++) {
+    if (err.code === '23505') return true;
+    err = err.cause as typeof err;
+  }
+  return false;
+}

@@ -1,0 +1,47 @@
+// Who is asking: request id, client IP and user agent, read from request headers. Pure, so the
+// next-auth callbacks (plain header objects) and Next's headers() share one reading.
+import { trustedProxyHops } from '@/lib/env';
+
+export type RequestMeta = { requestId: string; ipAddress: string | null; userAgent: string | null };
+type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+function header(source: HeaderSource, name: string): string | null {
+  if (source instanceof Headers) return source.get(name);
+  const value = source[name] ?? source[name.toLowerCase()];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The id proxy.ts put on the request, or a fresh one. */
+export function requestIdFrom(value: string | null | undefined): string {
+  return value && REQUEST_ID.test(value) ? value : crypto.randomUUID();
+}
+
+/**
+ * The client's address: the X-Forwarded-For entry added by the outermost trusted proxy.
+ * With no trusted proxies this is the entry Next.js itself records for the socket peer.
+ */
+export function clientIpFrom(source: HeaderSource): string | null {
+  const chain = (header(source, 'x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (chain.length === 0) return null;
+  const ip = chain[Math.max(0, chain.length - 1 - trustedProxyHops())]!;
+  return ip.replace(/^::ffff:/, '').slice(0, 64);
+}
+
+export function requestMetaFrom(source: HeaderSource): RequestMeta {
+  return {
+    requestId: requestIdFrom(header(source, 'x-request-id')),
+    ipAddress: clientIpFrom(source),
+    userAgent: header(source, 'user-agent')?.slice(0, 512) ?? null,
+  };
+}
+
+/** https as seen by the browser: an https public URL, or a trusted proxy saying so. */
+export function isHttpsRequest(source: HeaderSource): boolean {
+  if ((process.env.NEXTAUTH_URL ?? '').startsWith('https://')) return true;
+  return trustedProxyHops() > 0 && header(source, 'x-forwarded-proto') === 'https';
+}

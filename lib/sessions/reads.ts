@@ -1,0 +1,79 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '@/db';
+import { organizations, sessions, users } from '@/db/schema';
+import { sessionLimits } from '@/lib/orgs/settings';
+import { sessionState } from './state';
+
+// last_seen_at is written at most this often, so reads stay reads.
+const TOUCH_EVERY_MS = 60_000;
+const uuid = z.uuid();
+
+export type ActiveSession = {
+  sessionId: string;
+  orgId: string;
+  userId: string;
+  authMethod: 'password';
+  org: { id: string; name: string; slug: string };
+  user: { id: string; email: string; firstName: string; lastName: string };
+};
+
+/**
+ * The session named by a cookie, if it may still be used: not revoked, not expired (idle or
+ * absolute, per the organization's settings), and its user not disabled. Records activity.
+ */
+export async function findActiveSession(db: DbOrTx, sessionId: string, now = new Date()): Promise<ActiveSession | null> {
+  if (!uuid.safeParse(sessionId).success) return null;
+  const [row] = await db
+    .select({ session: sessions, user: users, org: organizations })
+    .from(sessions)
+    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.organizationId, sessions.organizationId)))
+    .innerJoin(organizations, eq(organizations.id, sessions.organizationId))
+    .where(eq(sessions.id, sessionId));
+  if (!row || row.user.disabledAt) return null;
+  if (sessionState(row.session, sessionLimits(row.org.settings), now) !== 'active') return null;
+
+  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+    await db.update(users).set({ lastActiveAt: now }).where(eq(users.id, row.user.id));
+  }
+  return {
+    sessionId,
+    orgId: row.org.id,
+    userId: row.user.id,
+    authMethod: row.session.authMethod,
+    org: { id: row.org.id, name: row.org.name, slug: row.org.slug },
+    user: { id: row.user.id, email: row.user.email, firstName: row.user.firstName, lastName: row.user.lastName },
+  };
+}
+
+export type SessionListItem = {
+  id: string;
+  authMethod: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+};
+
+/** A user's sessions that can still be used, most recently active first. */
+export async function listActiveSessions(db: DbOrTx, orgId: string, userId: string, now = new Date()): Promise<SessionListItem[]> {
+  const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) return [];
+  const limits = sessionLimits(org.settings);
+  const rows = await db
+    .select({
+      id: sessions.id,
+      authMethod: sessions.authMethod,
+      ipAddress: sessions.ipAddress,
+      userAgent: sessions.userAgent,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      revokedAt: sessions.revokedAt,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.organizationId, orgId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(200);
+  return rows.filter((s) => sessionState(s, limits, now) === 'active').map(({ revokedAt: _r, ...s }) => s);
+}

@@ -1,0 +1,78 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Tx } from '@/db';
+import { sessions } from '@/db/schema';
+import { record } from '@/lib/audit/record';
+import { AppError } from '@/lib/errors';
+import type { MutationCtx } from '@/lib/server/mutation';
+
+type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>;
+
+export async function createSession(
+  ctx: MutationCtx,
+  values: { orgId: string; userId: string; authMethod: 'password' },
+): Promise<string> {
+  const [row] = await ctx.tx
+    .insert(sessions)
+    .values({
+      organizationId: values.orgId,
+      userId: values.userId,
+      authMethod: values.authMethod,
+      ipAddress: ctx.request.ipAddress,
+      userAgent: ctx.request.userAgent,
+    })
+    .returning({ id: sessions.id });
+  return row!.id;
+}
+
+/** Revokes every live session of a user in the caller's transaction; returns how many. */
+export async function revokeUserSessions(tx: Tx, orgId: string, userId: string, reason: RevokeReason): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(and(eq(sessions.organizationId, orgId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+async function revokeOne(ctx: MutationCtx, sessionId: string, userId: string, reason: RevokeReason): Promise<boolean> {
+  if (!ctx.orgId) return false;
+  const rows = await ctx.tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        eq(sessions.organizationId, ctx.orgId),
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+function actingUser(ctx: MutationCtx): { userId: string; sessionId?: string } {
+  if (ctx.actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in first.');
+  return ctx.actor;
+}
+
+/** Signs the acting session out (LOGOUT). */
+export async function endSession(ctx: MutationCtx): Promise<void> {
+  const { userId, sessionId } = actingUser(ctx);
+  if (!sessionId || !(await revokeOne(ctx, sessionId, userId, 'logout'))) {
+    throw new AppError('not_found', 'That session has already ended.');
+  }
+  await record(ctx, { actionType: 'LOGOUT', metadata: { sessionId } });
+}
+
+/** Revokes another of the acting user's own sessions (REVOKE_SESSION). */
+export async function revokeOwnSession(ctx: MutationCtx, input: { sessionId: string }): Promise<void> {
+  const { userId, sessionId: current } = actingUser(ctx);
+  if (input.sessionId === current) {
+    throw new AppError('invalid_input', 'This is the session you are using. Sign out instead.');
+  }
+  if (!(await revokeOne(ctx, input.sessionId, userId, 'revoked'))) {
+    throw new AppError('not_found', 'Session not found, or it has already ended.');
+  }
+  await record(ctx, { actionType: 'REVOKE_SESSION', metadata: { sessionId: input.sessionId, targetUserId: userId } });
+}

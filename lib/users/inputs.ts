@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/auth/password';
+
+export const emailInput = z
+  .string()
+  .trim()
+  .max(254, 'Email addresses are at most 254 characters.')
+  .pipe(z.email('Enter a valid email address, like name@example.com.'));
+
+export const newPasswordInput = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
+
+const namePart = (label: string) => z.string().trim().min(1, `Enter a ${label}.`).max(100, `${label} is too long.`);
+
+export const createUserInput = z.object({
+  email: emailInput,
+  password: newPasswordInput,
+  firstName: namePart('first name'),
+  lastName: z.string().trim().max(100, 'Last name is too long.').default(''),
+  admin: z.boolean().default(false),
+});
+export type CreateUserInput = z.infer<typeof createUserInput>;
+export { namePart };
