@@ -4,3 +4,4 @@ export const SECURE_SESSION_COOKIE = '__Secure-next-auth.session-token';
 export const SESSION_COOKIES = [SECURE_SESSION_COOKIE, SESSION_COOKIE] as const;
 /** Remembers which organization's sign-in page to show. Not a secret. */
 export const ORG_COOKIE = 'gatehouse-org';
+export const rememberOrgCookie = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 } as const;

@@ -1,8 +1,10 @@
 // next-auth v4 configuration. The JWT carries only { sid }: the sessions table is the truth,
 // and requireSession() checks it on every request.
+import { cookies } from 'next/headers';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
+import { ORG_COOKIE, rememberOrgCookie } from './cookies';
 import { authSecret } from './secret';
 import { passwordSignInInput, signInWithPassword } from './sign-in';
 
@@ -25,7 +27,10 @@ export function authOptionsFor(headers: Headers): AuthOptions {
           const parsed = passwordSignInInput.safeParse(credentials);
           if (!parsed.success) return null;
           const result = await signInWithPassword(parsed.data, requestMetaFrom(req.headers ?? {}));
-          if (result.ok) return { id: result.sessionId };
+          if (result.ok) {
+            (await cookies()).set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
+            return { id: result.sessionId };
+          }
           if (result.reason === 'rate_limited') throw new Error(`${RATE_LIMITED_ERROR_PREFIX}${result.retryAfterSeconds}`);
           return null;
         },

@@ -20,7 +20,7 @@ export const passwordSignInInput = z.object({
 export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;
 
 export type SignInResult =
-  | { ok: true; sessionId: string; userId: string; orgId: string }
+  | { ok: true; sessionId: string; userId: string; orgId: string; orgSlug: string }
   | { ok: false; reason: 'invalid_credentials' }
   | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
 
@@ -91,6 +91,6 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
     await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, user.id));
     ctx.actor = { kind: 'user', userId: user.id, sessionId };
     await record(ctx, { actionType: 'LOGIN', metadata: { method: 'password', sessionId } });
-    return { ok: true, sessionId, userId: user.id, orgId: org.id };
+    return { ok: true, sessionId, userId: user.id, orgId: org.id, orgSlug: org.slug };
   });
 }

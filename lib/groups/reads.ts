@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '@/db';
+import { getDb, type DbOrTx } from '@/db';
 import { groupMembers, permissionGroups } from '@/db/schema';
 
 /** Whether the user is a member of the organization's built-in Admin group. */
-export async function isOrgAdmin(db: DbOrTx, orgId: string, userId: string): Promise<boolean> {
+export async function isOrgAdmin(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<boolean> {
   const rows = await db
     .select({ userId: groupMembers.userId })
     .from(groupMembers)

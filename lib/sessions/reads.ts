@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '@/db';
+import { getDb, type DbOrTx } from '@/db';
 import { organizations, sessions, users } from '@/db/schema';
 import { sessionLimits } from '@/lib/orgs/settings';
 import { sessionState } from './state';
@@ -57,7 +57,12 @@ export type SessionListItem = {
 };
 
 /** A user's sessions that can still be used, most recently active first. */
-export async function listActiveSessions(db: DbOrTx, orgId: string, userId: string, now = new Date()): Promise<SessionListItem[]> {
+export async function listActiveSessions(
+  orgId: string,
+  userId: string,
+  db: DbOrTx = getDb(),
+  now = new Date(),
+): Promise<SessionListItem[]> {
   const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) return [];
   const limits = sessionLimits(org.settings);

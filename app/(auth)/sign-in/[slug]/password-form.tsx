@@ -1,0 +1,60 @@
+'use client';
+
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { TextField } from '@/components/form/text-field';
+import { FormError } from '@/components/form/form-message';
+import { Button } from '@/components/ui/button';
+
+const RATE_LIMITED = 'rate_limited:';
+
+function messageFor(error: string): string {
+  if (error.startsWith(RATE_LIMITED)) {
+    const seconds = Number(error.slice(RATE_LIMITED.length)) || 1;
+    return `Too many failed attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+  if (error === 'CredentialsSignin') return 'Incorrect email or password.';
+  return 'Sign-in failed. Try again.';
+}
+
+/** Only same-site paths, so a crafted link cannot send a fresh session elsewhere. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
+}
+
+export function PasswordForm({ orgSlug, callbackUrl }: { orgSlug: string; callbackUrl?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn('credentials', {
+      redirect: false,
+      orgSlug,
+      email: String(form.get('email') ?? ''),
+      password: String(form.get('password') ?? ''),
+    });
+    if (result?.ok && !result.error) {
+      router.replace(safeCallback(callbackUrl));
+      return;
+    }
+    setPending(false);
+    setError(messageFor(result?.error ?? ''));
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      <FormError message={error} />
+      <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}

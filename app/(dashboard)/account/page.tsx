@@ -1,0 +1,58 @@
+import { Card } from '@/components/ui/card';
+import { requireSession } from '@/lib/auth/session';
+import { listActiveSessions } from '@/lib/sessions/reads';
+import { RevokeSessionButton } from './revoke-session-button';
+
+export const metadata = { title: 'Your account' };
+
+const time = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+function describeAgent(ua: string | null): string {
+  if (!ua) return 'Unknown device';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : null;
+  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Linux/.test(ua) ? 'Linux' : null;
+  return [browser, os].filter(Boolean).join(' on ') || ua.slice(0, 60);
+}
+
+export default async function AccountPage() {
+  const session = await requireSession();
+  const sessions = await listActiveSessions(session.orgId, session.userId);
+  const { user, org } = session;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Your account</h1>
+      <Card title="Profile">
+        <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+          <dt className="text-slate-500">Name</dt>
+          <dd>{[user.firstName, user.lastName].filter(Boolean).join(' ') || '—'}</dd>
+          <dt className="text-slate-500">Email</dt>
+          <dd>{user.email}</dd>
+          <dt className="text-slate-500">Organization</dt>
+          <dd>
+            {org.name} <span className="font-mono text-xs text-slate-500">({org.slug})</span>
+          </dd>
+        </dl>
+      </Card>
+      <Card title="Sessions" description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request.">
+        <ul className="divide-y divide-slate-100" data-testid="sessions">
+          {sessions.map((s) => (
+            <li key={s.id} className="flex items-center justify-between gap-4 py-3" data-session-id={s.id}>
+              <div className="min-w-0 text-sm">
+                <p className="font-medium">
+                  {describeAgent(s.userAgent)}
+                  {s.id === session.sessionId ? (
+                    <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800">This session</span>
+                  ) : null}
+                </p>
+                <p className="text-xs text-slate-500">
+                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC · last active {time.format(s.lastSeenAt)} UTC
+                </p>
+              </div>
+              {s.id === session.sessionId ? null : <RevokeSessionButton sessionId={s.id} />}
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { DashboardNav } from '@/components/dashboard/nav';
+import { requireSession } from '@/lib/auth/session';
+import { signOutAction } from './actions';
+
+// Display only: every page checks the session itself; a layout is not a gate.
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const { org, user } = await requireSession();
+  const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
+  return (
+    <div className="flex min-h-full">
+      <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-5">
+        <div className="px-3">
+          <div className="flex items-center gap-2 text-sm font-semibold">
+            <span aria-hidden className="inline-block h-5 w-5 rounded bg-brand-600" />
+            Gatehouse
+          </div>
+          <p className="mt-3 truncate text-sm font-medium text-slate-900" data-testid="org-name">
+            {org.name}
+          </p>
+          <p className="truncate font-mono text-xs text-slate-500">{org.slug}</p>
+        </div>
+        <div className="mt-6 flex-1">
+          <DashboardNav />
+        </div>
+        <div className="border-t border-slate-200 px-3 pt-4">
+          <Link href="/account" className="block truncate text-sm font-medium text-slate-900 hover:underline" data-testid="current-user">
+            {name}
+          </Link>
+          <p className="truncate text-xs text-slate-500">{user.email}</p>
+          <form action={signOutAction} className="mt-3">
+            <button type="submit" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-10 py-8">{children}</main>
+    </div>
+  );
+}

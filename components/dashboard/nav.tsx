@@ -1,0 +1,38 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const items = [
+  { href: '/', label: 'Home' },
+  { href: '/apps', label: 'Apps' },
+  { href: '/resources', label: 'Resources' },
+  { href: '/workflows', label: 'Workflows' },
+  { href: '/users', label: 'Users' },
+  { href: '/groups', label: 'Groups' },
+  { href: '/audit', label: 'Audit log' },
+  { href: '/settings', label: 'Settings' },
+];
+
+export function DashboardNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-col gap-0.5">
+      {items.map((item) => {
+        const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
+        return (
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={active ? 'page' : undefined}
+            className={`rounded-md px-3 py-2 text-sm font-medium ${
+              active ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100'
+            }`}
+          >
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { SignInPage } from './pages/sign-in-page';
+
+export type OrgAccount = { name: string; slug: string; firstName: string; lastName: string; email: string; password: string };
+
+/** A unique organization and admin, so tests never share state. */
+export function newOrgAccount(label: string): OrgAccount {
+  const id = randomBytes(3).toString('hex');
+  return {
+    name: `${label} ${id}`,
+    slug: `${label.toLowerCase()}-${id}`,
+    firstName: label,
+    lastName: 'Tester',
+    email: `admin-${id}@${label.toLowerCase()}.test`,
+    password: `correct horse ${id} battery`,
+  };
+}
+
+/** Creates the organization through /signup; the admin ends up signed in on the dashboard. */
+export async function signUp(page: Page, account: OrgAccount): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Organization name').fill(account.name);
+  await page.getByLabel('Organization URL name').fill(account.slug);
+  await page.getByLabel('First name').fill(account.firstName);
+  await page.getByLabel('Last name').fill(account.lastName);
+  await page.getByLabel('Work email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+}
+
+/** A new browser context with the admin of `account` signed in. */
+export async function signedInPage(browser: Browser, account: OrgAccount): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto(account.slug);
+  await signIn.signIn(account.email, account.password);
+  await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+  return page;
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in\//);
+}

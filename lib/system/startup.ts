@@ -1,0 +1,22 @@
+import { databaseKind, dataDir, dbHandle } from '@/db';
+import { ensureMigrated } from '@/db/migrate';
+import { authSecret } from '@/lib/auth/secret';
+import { loadKeyring } from '@/lib/crypto/keyring';
+import { signupOpen, trustedProxyHops } from '@/lib/env';
+
+/** Validates configuration, opens the database and applies migrations; exits on failure. */
+export async function startServer(): Promise<void> {
+  try {
+    authSecret();
+    loadKeyring();
+    trustedProxyHops();
+    signupOpen();
+    dbHandle();
+    await ensureMigrated();
+    const where = databaseKind() === 'embedded' ? `embedded database in ${dataDir()}` : 'postgres database';
+    console.log(`[gatehouse] ready: ${where}, migrations applied.`);
+  } catch (e) {
+    console.error(`[gatehouse] cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}

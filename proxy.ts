@@ -1,0 +1,38 @@
+// Runs before every page and API request: stamps a request id on the request and the response,
+// remembers the organization of a sign-in link, and sends visitors without a session cookie to
+// the sign-in page. Optimistic only: it reads no database; requireSession() decides.
+import { NextResponse, type NextRequest } from 'next/server';
+import { ORG_COOKIE, SESSION_COOKIES, rememberOrgCookie } from '@/lib/auth/cookies';
+import { requestIdFrom } from '@/lib/server/request-meta';
+
+const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/api/'];
+
+function isPublic(pathname: string): boolean {
+  return PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`));
+}
+
+export function proxy(request: NextRequest) {
+  const requestId = requestIdFrom(request.headers.get('x-request-id'));
+  const { pathname, search } = request.nextUrl;
+
+  let response: NextResponse;
+  if (!isPublic(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+    const url = new URL('/sign-in', request.url);
+    if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
+    response = NextResponse.redirect(url);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set('x-request-id', requestId);
+    response = NextResponse.next({ request: { headers } });
+    const slug = /^\/sign-in\/([a-z0-9-]{3,40})$/.exec(pathname)?.[1];
+    if (slug && request.cookies.get(ORG_COOKIE)?.value !== slug) {
+      response.cookies.set(ORG_COOKIE, slug, rememberOrgCookie);
+    }
+  }
+  response.headers.set('x-request-id', requestId);
+  return response;
+}
+
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'],
+};

@@ -1,0 +1,46 @@
+// Serves the production build for the browser tests on a database of its own: a fresh Postgres
+// database when TEST_DATABASE_URL is set, otherwise a fresh embedded data directory. Both are
+// removed when Playwright stops the server.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { createTestDatabase, dropTestDatabase, testSecrets } from './test-db.mjs';
+
+const port = process.env.E2E_PORT ?? '3100';
+const serverUrl = process.env.TEST_DATABASE_URL;
+const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+delete env.DATABASE_URL;
+delete env.GATEHOUSE_DATA_DIR;
+
+let cleanup;
+if (serverUrl) {
+  const db = await createTestDatabase(serverUrl, 'e2e');
+  Object.assign(env, testSecrets(), { DATABASE_URL: db.url });
+  cleanup = () => dropTestDatabase(serverUrl, db.name);
+  console.log(`[e2e] postgres database ${db.name}`);
+} else {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
+  env.GATEHOUSE_DATA_DIR = dir;
+  cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`[e2e] embedded database in ${dir}`);
+}
+
+const next = createRequire(import.meta.url).resolve('next/dist/bin/next');
+const child = spawn(process.execPath, [next, 'start', '-p', port], { stdio: 'inherit', env });
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  await cleanup().catch((e) => console.error('[e2e] cleanup failed:', e));
+  process.exit(code);
+}
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+child.on('exit', (code) => void stop(code ?? 1));

@@ -1,0 +1,45 @@
+// Fresh Postgres databases for test runs: created on the server named by TEST_DATABASE_URL, and
+// dropped afterwards. Refuses any server that is not on this machine.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+
+export function assertLocalDatabase(url) {
+  const { hostname } = new URL(url);
+  if (!LOCAL_HOSTS.has(hostname)) {
+    throw new Error(`Refusing to run tests against a non-local database (${hostname}). Point TEST_DATABASE_URL at localhost.`);
+  }
+}
+
+/** Creates `gatehouse_<label>_<random>` and returns its name and URL. */
+export async function createTestDatabase(serverUrl, label) {
+  assertLocalDatabase(serverUrl);
+  const name = `gatehouse_${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+export async function dropTestDatabase(serverUrl, name) {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Secrets a Postgres-backed test server needs (embedded mode generates its own). */
+export function testSecrets() {
+  return {
+    NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+    GATEHOUSE_ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+  };
+}
