@@ -1,0 +1,62 @@
+// The CLI as an operator runs it: a separate process, real arguments, exit codes and output.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const databaseUrl = inject('databaseUrl');
+const dataDir = databaseUrl ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-'));
+
+function gatehouse(...args: string[]) {
+  const env = { ...process.env, GATEHOUSE_DATA_DIR: dataDir ?? '', DATABASE_URL: databaseUrl ?? '' };
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+afterAll(() => {
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('gatehouse CLI', () => {
+  const slug = `cli-${randomBytes(3).toString('hex')}`;
+
+  it('migrates, creates an organization and a user, with --json for scripts', () => {
+    expect(gatehouse('migrate')).toMatchObject({ code: 0, stdout: expect.stringContaining('Migrations applied') });
+
+    const org = gatehouse('org', 'create', '--name', 'CLI Org', '--slug', slug, '--admin-email', `root@${slug}.test`, '--admin-password', 'operator password 1', '--json');
+    expect(org.code).toBe(0);
+    expect(JSON.parse(org.stdout)).toMatchObject({ organization: { slug, name: 'CLI Org', id: expect.any(String) }, admin: { email: `root@${slug}.test` } });
+
+    const user = gatehouse('user', 'create', '--org', slug, '--email', `dev@${slug}.test`, '--password', 'developer password', '--admin');
+    expect(user.code).toBe(0);
+    expect(user.stdout).toBe(`Created user dev@${slug}.test in CLI Org (${slug}) as an admin.`);
+  });
+
+  it('names the flag at fault and exits 1 on bad input', () => {
+    const r = gatehouse('org', 'create', '--name', 'Bad', '--slug', 'api', '--admin-email', 'nope', '--admin-password', 'short');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: --slug: That URL is reserved. Choose another.');
+    expect(r.stderr).toContain('error: --admin-email: Enter a valid email address');
+    expect(r.stderr).toContain('error: --admin-password: Use at least 12 characters.');
+
+    const dup = gatehouse('org', 'create', '--name', 'Again', '--slug', slug, '--admin-email', 'x@y.test', '--admin-password', 'long enough pw', '--json');
+    expect(dup.code).toBe(1);
+    expect(JSON.parse(dup.stdout)).toEqual({
+      error: { code: 'conflict', message: 'That URL is already taken. Choose another.', fieldErrors: { '--slug': ['That URL is already taken. Choose another.'] } },
+    });
+
+    const missing = gatehouse('user', 'create', '--org', 'no-such-org', '--email', 'a@b.test', '--password', 'long enough pw');
+    expect(missing).toMatchObject({ code: 1, stderr: 'error: No organization with slug "no-such-org".' });
+  });
+
+  it('exits 2 on usage errors and documents every command', () => {
+    expect(gatehouse('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
+    const help = gatehouse('help');
+    expect(help.code).toBe(0);
+    for (const cmd of ['migrate', 'org create', 'user create', '--json']) expect(help.stdout).toContain(cmd);
+  });
+});

@@ -1,0 +1,29 @@
+// With TEST_DATABASE_URL: one fresh Postgres database for the run, migrated here and dropped
+// afterwards. Without it, each test file migrates its own in-memory PGlite (see db-setup.ts).
+import type { TestProject } from 'vitest/node';
+import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string | null;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    project.provide('databaseUrl', null);
+    return;
+  }
+  const db = await createTestDatabase(serverUrl, 'vitest');
+  process.env.DATABASE_URL = db.url;
+  const { migrate } = await import('@/db/migrate');
+  const { closeDb } = await import('@/db');
+  await migrate();
+  await closeDb();
+  delete process.env.DATABASE_URL;
+  project.provide('databaseUrl', db.url);
+  return async () => {
+    await dropTestDatabase(serverUrl, db.name);
+  };
+}

@@ -1,0 +1,19 @@
+import { afterAll, beforeAll, inject } from 'vitest';
+import { closeDb } from '@/db';
+import { ensureMigrated } from '@/db/migrate';
+
+const databaseUrl = inject('databaseUrl');
+if (databaseUrl) {
+  process.env.DATABASE_URL = databaseUrl;
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.GATEHOUSE_DATA_DIR = 'memory://';
+}
+
+beforeAll(async () => {
+  await ensureMigrated();
+});
+
+afterAll(async () => {
+  await closeDb();
+});

@@ -1,0 +1,40 @@
+// Test helpers that go through the real lib/ functions and a real database.
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { auditEvents } from '@/db/schema';
+import { createOrganization } from '@/lib/orgs/writes';
+import { runMutation, type Actor } from '@/lib/server/mutation';
+import type { RequestMeta } from '@/lib/server/request-meta';
+
+export function testRequest(overrides: Partial<RequestMeta> = {}): RequestMeta {
+  return { requestId: `test-${randomBytes(6).toString('hex')}`, ipAddress: '203.0.113.7', userAgent: 'vitest', ...overrides };
+}
+
+export type TestOrg = { orgId: string; slug: string; adminId: string; email: string; password: string };
+
+/** A fresh organization with a signed-up admin, created through createOrganization. */
+export async function makeOrg(label = 'org'): Promise<TestOrg> {
+  const id = randomBytes(4).toString('hex');
+  const input = {
+    name: `${label} ${id}`,
+    slug: `${label}-${id}`,
+    firstName: 'Test',
+    lastName: 'Admin',
+    email: `admin-${id}@${label}.test`,
+    password: `password for ${id}`,
+  };
+  const created = await runMutation({ orgId: null, actor: { kind: 'anonymous' }, request: testRequest() }, (ctx) =>
+    createOrganization(ctx, input, 'cli'),
+  );
+  return { orgId: created.organizationId, slug: created.slug, adminId: created.userId, email: input.email, password: input.password };
+}
+
+export function asUser(orgId: string, userId: string, sessionId?: string): { orgId: string; actor: Actor; request: RequestMeta } {
+  return { orgId, actor: { kind: 'user', userId, sessionId }, request: testRequest() };
+}
+
+export async function auditRows(orgId: string) {
+  const rows = await getDb().select().from(auditEvents).where(eq(auditEvents.organizationId, orgId)).orderBy(auditEvents.id);
+  return rows.map((r) => ({ ...r, id: r.id.toString() }));
+}
