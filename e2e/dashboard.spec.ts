@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { newOrgAccount, signUp } from './fixtures';
+
+test('every section of the dashboard answers, and unbuilt ones say so plainly', async ({ page }) => {
+  const account = newOrgAccount('Shell');
+  await signUp(page, account);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const sections: [string, RegExp, boolean][] = [
+    ['Apps', /Apps/, true],
+    ['Resources', /Resources/, true],
+    ['Workflows', /Workflows/, true],
+    ['Users', /Users/, true],
+    ['Groups', /Permission groups/, true],
+    ['Audit log', /Audit log/, false],
+    ['Settings', /Settings/, true],
+    ['Home', new RegExp(`Welcome, ${account.firstName}`), false],
+  ];
+  for (const [link, heading, unbuilt] of sections) {
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(nav.getByRole('link', { name: link, exact: true })).toHaveAttribute('aria-current', 'page');
+    if (unbuilt) await expect(page.getByRole('heading', { name: 'Not built yet' })).toBeVisible();
+  }
+  for (const path of ['/apps', '/resources', '/workflows', '/users', '/groups', '/audit', '/settings', '/account']) {
+    const res = await page.request.get(path);
+    expect(res.status(), path).toBe(200);
+  }
+});
