@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { newOrgAccount, signUp } from './fixtures';
 
 test('health reports the database after a real query', async ({ request }) => {
   const res = await request.get('/api/health');
@@ -18,13 +19,34 @@ test('every response carries a request id, and a caller-supplied one is kept', a
   expect(redirect.headers()['x-request-id']).toBeTruthy();
 });
 
-test('session cookies are httpOnly and SameSite=Lax', async ({ page }) => {
-  await page.goto('/sign-in');
-  const csrf = await page.request.get('/api/auth/csrf');
-  expect(csrf.ok()).toBe(true);
+test('the session cookie is httpOnly, SameSite=Lax, and carries only a session id', async ({ page }) => {
+  const account = newOrgAccount('Cookie');
+  await signUp(page, account);
   const cookies = await page.context().cookies();
-  for (const c of cookies.filter((c) => c.name.includes('next-auth') || c.name === 'gatehouse-org')) {
-    expect(c.httpOnly, c.name).toBe(true);
-    expect(c.sameSite, c.name).toBe('Lax');
-  }
+  const session = cookies.find((c) => c.name === 'next-auth.session-token');
+  expect(session, 'session cookie').toBeDefined();
+  expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
+  expect(session!.value).not.toContain(account.email);
+  expect(cookies.find((c) => c.name === 'gatehouse-org')).toMatchObject({ value: account.slug, httpOnly: true, sameSite: 'Lax' });
+
+  // next-auth's session endpoint reveals nothing but the expiry.
+  const body = await (await page.request.get('/api/auth/session')).json();
+  expect(Object.keys(body)).toEqual(['expires']);
+});
+
+test('wrong password, unknown email and unknown organization get the same status and body', async ({ page }) => {
+  const account = newOrgAccount('Status');
+  await signUp(page, account);
+  const attempt = async (orgSlug: string, email: string, password: string) => {
+    const { csrfToken } = await (await page.request.get('/api/auth/csrf')).json();
+    const res = await page.request.post('/api/auth/callback/credentials', {
+      form: { csrfToken, orgSlug, email, password, json: 'true' },
+    });
+    return { status: res.status(), body: await res.json() };
+  };
+  const wrong = await attempt(account.slug, account.email, 'definitely not it');
+  expect(wrong.status).toBe(401);
+  expect(wrong.body.url).toContain('error=CredentialsSignin');
+  expect(await attempt(account.slug, `ghost-${account.email}`, 'definitely not it')).toEqual(wrong);
+  expect(await attempt('no-such-organization', account.email, account.password)).toEqual(wrong);
 });

@@ -17,9 +17,8 @@ export function newOrgAccount(label: string): OrgAccount {
   };
 }
 
-/** Creates the organization through /signup; the admin ends up signed in on the dashboard. */
-export async function signUp(page: Page, account: OrgAccount): Promise<void> {
-  await page.goto('/signup');
+/** Fills the create-organization form (first run and /signup) and submits it. */
+export async function submitOrganizationForm(page: Page, account: OrgAccount): Promise<void> {
   await page.getByLabel('Organization name').fill(account.name);
   await page.getByLabel('Organization URL name').fill(account.slug);
   await page.getByLabel('First name').fill(account.firstName);
@@ -27,6 +26,12 @@ export async function signUp(page: Page, account: OrgAccount): Promise<void> {
   await page.getByLabel('Work email').fill(account.email);
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Create organization' }).click();
+}
+
+/** Creates the organization through /signup; the admin ends up signed in on the dashboard. */
+export async function signUp(page: Page, account: OrgAccount): Promise<void> {
+  await page.goto('/signup');
+  await submitOrganizationForm(page, account);
   await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newOrgAccount, signOut, signUp } from '../fixtures';
+import { newOrgAccount, signOut, signUp, submitOrganizationForm } from '../fixtures';
 import { SignInPage } from '../pages/sign-in-page';
 
 test('wrong password, unknown email and the right password', async ({ page }) => {
@@ -56,13 +56,7 @@ test('sign-up explains what is wrong with the organization URL', async ({ page }
   await signOut(page);
 
   await page.goto('/signup');
-  const second = newOrgAccount('Other');
-  await page.getByLabel('Organization name').fill(second.name);
-  await page.getByLabel('Organization URL name').fill(first.slug);
-  await page.getByLabel('First name').fill(second.firstName);
-  await page.getByLabel('Work email').fill(second.email);
-  await page.getByLabel('Password').fill(second.password);
-  await page.getByRole('button', { name: 'Create organization' }).click();
+  await submitOrganizationForm(page, { ...newOrgAccount('Other'), slug: first.slug });
   await expect(page.getByText('That URL is already taken. Choose another.')).toBeVisible();
 
   await page.getByLabel('Organization URL name').fill('settings');
