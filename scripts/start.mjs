@@ -22,6 +22,9 @@ function newestMtime(p) {
   return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((name) => newestMtime(path.join(p, name))));
 }
 
+// Next.js telemetry phones home; Gatehouse never does.
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
 const buildId = path.join(root, '.next', 'BUILD_ID');
 const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 if (built < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) {
