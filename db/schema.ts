@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -12,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -47,6 +49,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** The group whose workspace homepage the user chose (when several groups offer one). */
+    workspaceGroupId: uuid('workspace_group_id'),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -64,6 +68,10 @@ export const permissionGroups = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     builtin: text('builtin', { enum: ['admin', 'all_users'] }),
+    queryLibraryAccess: text('query_library_access', { enum: ['none', 'view', 'edit'] }).notNull().default('none'),
+    auditLogAccess: boolean('audit_log_access').notNull().default(false),
+    /** Workspace: the app members without Edit on any app land on after signing in. */
+    homepageAppId: uuid('homepage_app_id').references((): AnyPgColumn => objects.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -86,9 +94,98 @@ export const groupMembers = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** Manages this group's membership, and nothing else. */
+    isGroupAdmin: boolean('is_group_admin').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
+);
+
+export const OBJECT_KIND_VALUES = ['app', 'resource', 'workflow'] as const;
+
+/** Folders group apps, resources or workflows (one kind per folder); grants on a folder are inherited. */
+export const folders = pgTable(
+  'folders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    objectKind: text('object_kind', { enum: OBJECT_KIND_VALUES }).notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('folders_org_kind_name_key').on(t.organizationId, t.objectKind, sql`lower(${t.name})`)],
+);
+
+/**
+ * Apps, resources and workflows as named objects in folders. What runs inside them lives in
+ * tables of their own that reference this one.
+ */
+export const objects = pgTable(
+  'objects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: OBJECT_KIND_VALUES }).notNull(),
+    name: text('name').notNull(),
+    folderId: uuid('folder_id').references(() => folders.id, { onDelete: 'restrict' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('objects_org_kind_name_key').on(t.organizationId, t.kind, sql`lower(${t.name})`),
+    index('objects_org_kind_folder_idx').on(t.organizationId, t.kind, t.folderId),
+  ],
+);
+
+/** `(group, target, level)`: target is one object, a folder of them, or the whole kind (target_id null). */
+export const permissionGrants = pgTable(
+  'permission_grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => permissionGroups.id, { onDelete: 'cascade' }),
+    objectKind: text('object_kind', { enum: OBJECT_KIND_VALUES }).notNull(),
+    scope: text('scope', { enum: ['object', 'folder', 'kind'] }).notNull(),
+    targetId: uuid('target_id'),
+    level: text('level', { enum: ['use', 'edit', 'own'] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('permission_grants_target_key').on(t.groupId, t.objectKind, t.scope, sql`coalesce(${t.targetId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+    index('permission_grants_target_idx').on(t.organizationId, t.targetId),
+  ],
+);
+
+/** Single-use invitation links; only the SHA-256 of the token is stored. */
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    groupIds: jsonb('group_ids').$type<string[]>().notNull().default([]),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedUserId: uuid('accepted_user_id'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('invites_org_email_idx').on(t.organizationId, sql`lower(${t.email})`)],
 );
 
 /** The truth about sign-ins: the next-auth JWT only names a row here. */
@@ -164,3 +261,6 @@ export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type PermissionGroup = typeof permissionGroups.$inferSelect;
+export type ObjectRow = typeof objects.$inferSelect;
+export type FolderRow = typeof folders.$inferSelect;

@@ -42,6 +42,12 @@ export const envCatalogue = [
     description: '`open`: anyone may create an organization at /signup. `closed`: only the first-run page and the CLI.',
   },
   {
+    name: 'SMTP_URL',
+    default: '(unset)',
+    description: 'Mail server for invitations, e.g. smtps://user:pass@mail.example.com:465. Unset → invitation links are shown to copy.',
+  },
+  { name: 'SMTP_FROM', default: 'Gatehouse <no-reply@gatehouse.invalid>', description: 'Sender of invitation emails.' },
+  {
     name: 'TEST_DATABASE_URL',
     default: '(unset)',
     description: 'Tests only: a Postgres server on which each run creates, and afterwards drops, a fresh database.',

@@ -4,6 +4,20 @@ import { z } from 'zod';
 
 const id = z.uuid();
 const method = z.enum(['password']);
+const kind = z.enum(['app', 'resource', 'workflow']);
+const level = z.enum(['use', 'edit', 'own']);
+const groupRef = { groupId: id, groupName: z.string() };
+const groupSettings = z.strictObject({
+  name: z.string(),
+  queryLibraryAccess: z.enum(['none', 'view', 'edit']),
+  auditLogAccess: z.boolean(),
+  homepageAppId: id.nullable(),
+});
+const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
+  z.strictObject({ actionType: z.literal(`CREATE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), folderId: id.nullable() }) }),
+  z.strictObject({ actionType: z.literal(`RENAME_${k}`), metadata: z.strictObject({ objectId: id, before: z.string(), after: z.string() }) }),
+  z.strictObject({ actionType: z.literal(`DELETE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), grantsRemoved: z.number().int() }) }),
+]);
 
 export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
@@ -40,6 +54,34 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('REVOKE_SESSION'),
     metadata: z.strictObject({ sessionId: id, targetUserId: id }),
   }),
+  z.strictObject({ actionType: z.literal('CREATE_GROUP'), metadata: z.strictObject({ ...groupRef }) }),
+  z.strictObject({ actionType: z.literal('UPDATE_GROUP'), metadata: z.strictObject({ groupId: id, before: groupSettings, after: groupSettings }) }),
+  z.strictObject({ actionType: z.literal('DELETE_GROUP'), metadata: z.strictObject({ ...groupRef, members: z.number().int(), grants: z.number().int() }) }),
+  z.strictObject({ actionType: z.literal('ADD_USERS_TO_GROUP'), metadata: z.strictObject({ ...groupRef, userIds: z.array(id) }) }),
+  z.strictObject({ actionType: z.literal('REMOVE_USERS_FROM_GROUP'), metadata: z.strictObject({ ...groupRef, userIds: z.array(id) }) }),
+  z.strictObject({ actionType: z.literal('SET_GROUP_ADMIN'), metadata: z.strictObject({ ...groupRef, targetUserId: id, isGroupAdmin: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('GRANT_PERMISSION'),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('REVOKE_PERMISSION'),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level }),
+  }),
+  z.strictObject({ actionType: z.literal('INVITE_USER'), metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }) }),
+  z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),
+  z.strictObject({ actionType: z.literal('REDEEM_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string(), targetUserId: id, groupIds: z.array(id) }) }),
+  z.strictObject({ actionType: z.literal('DISABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int() }) }),
+  z.strictObject({ actionType: z.literal('ENABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
+  z.strictObject({ actionType: z.literal('CREATE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string() }) }),
+  z.strictObject({ actionType: z.literal('RENAME_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, before: z.string(), after: z.string() }) }),
+  z.strictObject({ actionType: z.literal('DELETE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string(), grantsRemoved: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('MOVE_TO_FOLDER'),
+    metadata: z.strictObject({ objectId: id, objectKind: kind, name: z.string(), fromFolderId: id.nullable(), toFolderId: id.nullable() }),
+  }),
+  z.strictObject({ actionType: z.literal('SET_WORKSPACE'), metadata: z.strictObject({ ...groupRef, homepageAppId: id }) }),
+  ...objectEvents,
 ]);
 
 export type AuditEventInput = z.infer<typeof auditEventInput>;

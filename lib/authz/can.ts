@@ -65,6 +65,7 @@ export type Because =
   | { kind: 'admin'; group: GroupRef }
   | { kind: 'grant'; group: GroupRef; grant: Omit<SnapshotGrant, 'groupId'> }
   | { kind: 'group_setting'; group: GroupRef; setting: 'audit_log' | 'query_library' | 'group_admin' }
+  | { kind: 'operator' }
   | { kind: 'denied'; reason: string };
 
 export type Decision = { allowed: boolean; level: Level | null; because: Because };

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { groupMembers, permissionGroups } from '@/db/schema';
+import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
 
 /** Whether the user is a member of the organization's built-in Admin group. */
 export async function isOrgAdmin(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<boolean> {
@@ -17,4 +17,70 @@ export async function isOrgAdmin(orgId: string, userId: string, db: DbOrTx = get
     )
     .limit(1);
   return rows.length > 0;
+}
+
+export type GroupSummary = {
+  id: string;
+  name: string;
+  builtin: 'admin' | 'all_users' | null;
+  members: number;
+  grants: number;
+  queryLibraryAccess: 'none' | 'view' | 'edit';
+  auditLogAccess: boolean;
+  homepageAppId: string | null;
+};
+
+export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<GroupSummary[]> {
+  const rows = await db
+    .select({
+      id: permissionGroups.id,
+      name: permissionGroups.name,
+      builtin: permissionGroups.builtin,
+      queryLibraryAccess: permissionGroups.queryLibraryAccess,
+      auditLogAccess: permissionGroups.auditLogAccess,
+      homepageAppId: permissionGroups.homepageAppId,
+      // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
+      members: sql<number>`(select count(*)::int from group_members m where m.group_id = permission_groups.id)`,
+      grants: sql<number>`(select count(*)::int from permission_grants pg where pg.group_id = permission_groups.id)`,
+    })
+    .from(permissionGroups)
+    .where(eq(permissionGroups.organizationId, orgId))
+    .orderBy(sql`${permissionGroups.builtin} is null`, asc(sql`lower(${permissionGroups.name})`));
+  const [everyone] = await db.select({ n: count() }).from(users).where(eq(users.organizationId, orgId));
+  return rows.map((g) => (g.builtin === 'all_users' ? { ...g, members: everyone?.n ?? 0 } : g));
+}
+
+export type GroupDetail = GroupSummary & {
+  memberList: { userId: string; email: string; name: string; disabled: boolean; isGroupAdmin: boolean }[];
+  grantList: { id: string; objectKind: 'app' | 'resource' | 'workflow'; scope: 'object' | 'folder' | 'kind'; targetId: string | null; targetName: string | null; level: 'use' | 'edit' | 'own' }[];
+};
+
+/** One group with its members and grants; null for another organization's id. */
+export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx = getDb()): Promise<GroupDetail | null> {
+  const summary = (await listGroups(orgId, db)).find((g) => g.id === groupId);
+  if (!summary) return null;
+  const memberList =
+    summary.builtin === 'all_users'
+      ? []
+      : (
+          await db
+            .select({ userId: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName, disabledAt: users.disabledAt, isGroupAdmin: groupMembers.isGroupAdmin })
+            .from(groupMembers)
+            .innerJoin(users, eq(users.id, groupMembers.userId))
+            .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.organizationId, orgId)))
+            .orderBy(asc(sql`lower(${users.email})`))
+        ).map((m) => ({ userId: m.userId, email: m.email, name: `${m.firstName} ${m.lastName}`.trim(), disabled: m.disabledAt !== null, isGroupAdmin: m.isGroupAdmin }));
+  const grantList = await db
+    .select({
+      id: permissionGrants.id,
+      objectKind: permissionGrants.objectKind,
+      scope: permissionGrants.scope,
+      targetId: permissionGrants.targetId,
+      level: permissionGrants.level,
+      targetName: sql<string | null>`coalesce((select o.name from objects o where o.id = permission_grants.target_id), (select f.name from folders f where f.id = permission_grants.target_id))`,
+    })
+    .from(permissionGrants)
+    .where(and(eq(permissionGrants.groupId, groupId), eq(permissionGrants.organizationId, orgId)))
+    .orderBy(asc(permissionGrants.objectKind), asc(permissionGrants.scope));
+  return { ...summary, memberList, grantList };
 }

@@ -2,6 +2,7 @@
 // one audit event in it, or everything it did is rolled back ("no audit row, no change").
 import { getDb, type Tx } from '@/db';
 import { AppError } from '@/lib/errors';
+import type { Snapshot } from '@/lib/authz/can';
 import type { RequestMeta } from './request-meta';
 
 export type Actor =
@@ -17,9 +18,11 @@ export type MutationCtx = {
   request: RequestMeta;
   /** Incremented by audit.record(); checked before commit. */
   auditCount: number;
+  /** The acting user's groups and grants, loaded in this transaction by authorize(). */
+  snapshot?: Snapshot;
 };
 
-export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount'>;
+export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'snapshot'>;
 
 export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) => Promise<R>): Promise<R> {
   return getDb().transaction(async (tx) => {

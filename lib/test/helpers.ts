@@ -38,3 +38,26 @@ export async function auditRows(orgId: string) {
   const rows = await getDb().select().from(auditEvents).where(eq(auditEvents.organizationId, orgId)).orderBy(auditEvents.id);
   return rows.map((r) => ({ ...r, id: r.id.toString() }));
 }
+
+/** A password user in `orgId`, created through createUser as the CLI would. */
+export async function makeUser(orgId: string, opts: { admin?: boolean; label?: string } = {}): Promise<{ id: string; email: string; password: string }> {
+  const email = `${opts.label ?? 'user'}-${randomBytes(4).toString('hex')}@example.test`;
+  const password = `password ${randomBytes(4).toString('hex')}`;
+  const { createUser } = await import('@/lib/users/writes');
+  const user = await runMutation({ orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) =>
+    createUser(ctx, { email, password, firstName: opts.label ?? 'User', lastName: '', admin: opts.admin ?? false }),
+  );
+  return { id: user.id, email, password };
+}
+
+/** Runs a mutation as `userId` and returns the AppError it throws (or fails the test). */
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const { AppError } = await import('@/lib/errors');
+    if (e instanceof AppError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('expected the mutation to be refused');
+}

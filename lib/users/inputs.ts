@@ -23,3 +23,23 @@ export const createUserInput = z.object({
 });
 export type CreateUserInput = z.infer<typeof createUserInput>;
 export { namePart };
+
+export const userIdInput = z.object({ userId: z.uuid('Unknown user.') });
+
+export const inviteUserInput = z.object({
+  email: emailInput,
+  groupIds: z.array(z.uuid('Unknown group.')).max(50).default([]),
+});
+export type InviteUserInput = z.infer<typeof inviteUserInput>;
+/** The form shape: an optional single group from a select. */
+export const inviteUserFormInput = z
+  .object({ email: emailInput, groupId: z.preprocess((v) => (v === '' ? undefined : v), z.uuid('Unknown group.').optional()) })
+  .transform(({ email, groupId }) => ({ email, groupIds: groupId ? [groupId] : [] }));
+
+export const redeemInviteInput = z.object({
+  token: z.string().min(20).max(200),
+  firstName: namePart('first name'),
+  lastName: z.string().trim().max(100, 'Last name is too long.').default(''),
+  password: newPasswordInput,
+});
+export type RedeemInviteInput = z.infer<typeof redeemInviteInput>;

@@ -2,6 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { groupMembers, permissionGroups, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { authorize } from '@/lib/authz/authorize';
+import { activeAdminIds } from '@/lib/groups/writes';
+import { revokeUserSessions } from '@/lib/sessions/writes';
 import { hashPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
 import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
@@ -42,6 +45,7 @@ export async function addToBuiltinGroup(tx: Tx, orgId: string, userId: string, b
 export async function createUser(ctx: MutationCtx, input: CreateUserInput): Promise<{ id: string; email: string }> {
   const orgId = ctx.orgId;
   if (!orgId) throw new AppError('invalid_input', 'No organization given.');
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const user = await insertUser(ctx.tx, orgId, input);
   const groups = input.admin ? [await addToBuiltinGroup(ctx.tx, orgId, user.id, 'admin')] : [];
   await record(ctx, {
@@ -49,4 +53,41 @@ export async function createUser(ctx: MutationCtx, input: CreateUserInput): Prom
     metadata: { targetUserId: user.id, email: input.email, groups },
   });
   return { id: user.id, email: input.email };
+}
+
+async function findUser(ctx: MutationCtx, orgId: string, userId: string) {
+  const [user] = await ctx.tx.select().from(users).where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
+  if (!user) throw new AppError('not_found', 'No such user.');
+  return user;
+}
+
+/**
+ * Disables a user: they cannot sign in, and every session dies in this same transaction, so
+ * their very next request is refused. Admins only; never yourself or the last active admin.
+ */
+export async function disableUser(ctx: MutationCtx, input: { userId: string }): Promise<{ sessionsRevoked: number }> {
+  const orgId = ctx.orgId;
+  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  const user = await findUser(ctx, orgId, input.userId);
+  if (ctx.actor.kind === 'user' && ctx.actor.userId === user.id) throw new AppError('invalid_input', 'You cannot disable yourself.');
+  if (user.disabledAt) throw new AppError('conflict', 'This user is already disabled.');
+  const admins = await activeAdminIds(ctx.tx, orgId);
+  if (admins.length === 1 && admins[0] === user.id) {
+    throw new AppError('invalid_input', 'This is the last active admin. Make someone else an admin first.');
+  }
+  await ctx.tx.update(users).set({ disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id));
+  const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'user_disabled');
+  await record(ctx, { actionType: 'DISABLE_USER', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
+  return { sessionsRevoked };
+}
+
+export async function enableUser(ctx: MutationCtx, input: { userId: string }): Promise<void> {
+  const orgId = ctx.orgId;
+  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  const user = await findUser(ctx, orgId, input.userId);
+  if (!user.disabledAt) throw new AppError('conflict', 'This user is already active.');
+  await ctx.tx.update(users).set({ disabledAt: null, updatedAt: new Date() }).where(eq(users.id, user.id));
+  await record(ctx, { actionType: 'ENABLE_USER', metadata: { targetUserId: user.id, email: user.email } });
 }

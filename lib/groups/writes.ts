@@ -1,0 +1,204 @@
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '@/db';
+import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
+import { record } from '@/lib/audit/record';
+import { authorize } from '@/lib/authz/authorize';
+import { AppError } from '@/lib/errors';
+import { findFolder, findObject } from '@/lib/objects/lookup';
+import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import type { CreateGroupInput, GroupMembersInput, SetGrantInput, UpdateGroupInput } from './inputs';
+
+const NAME_TAKEN = 'A group with that name already exists.';
+
+function orgOf(ctx: MutationCtx): string {
+  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  return ctx.orgId;
+}
+
+export async function findGroup(db: DbOrTx, orgId: string, groupId: string) {
+  const [group] = await db
+    .select()
+    .from(permissionGroups)
+    .where(and(eq(permissionGroups.id, groupId), eq(permissionGroups.organizationId, orgId)));
+  if (!group) throw new AppError('not_found', 'No such group.');
+  return group;
+}
+
+/** Enabled members of the Admin group. */
+export async function activeAdminIds(db: DbOrTx, orgId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(groupMembers)
+    .innerJoin(permissionGroups, eq(permissionGroups.id, groupMembers.groupId))
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(and(eq(groupMembers.organizationId, orgId), eq(permissionGroups.builtin, 'admin'), isNull(users.disabledAt)));
+  return rows.map((r) => r.id);
+}
+
+export async function createGroup(ctx: MutationCtx, input: CreateGroupInput): Promise<{ id: string }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  let group: { id: string } | undefined;
+  try {
+    [group] = await ctx.tx.insert(permissionGroups).values({ organizationId: orgId, name: input.name }).returning({ id: permissionGroups.id });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
+    throw e;
+  }
+  await record(ctx, { actionType: 'CREATE_GROUP', metadata: { groupId: group!.id, groupName: input.name } });
+  return group!;
+}
+
+export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
+  if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
+  const before = { name: group.name, queryLibraryAccess: group.queryLibraryAccess, auditLogAccess: group.auditLogAccess, homepageAppId: group.homepageAppId };
+  const after = { name: input.name, queryLibraryAccess: input.queryLibraryAccess, auditLogAccess: input.auditLogAccess, homepageAppId: input.homepageAppId };
+  try {
+    await ctx.tx.update(permissionGroups).set({ ...after, updatedAt: new Date() }).where(eq(permissionGroups.id, group.id));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
+    throw e;
+  }
+  await record(ctx, { actionType: 'UPDATE_GROUP', metadata: { groupId: group.id, before, after } });
+}
+
+export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  if (group.builtin) throw new AppError('invalid_input', `The built-in ${group.name} group cannot be deleted.`);
+  const [m] = await ctx.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, group.id));
+  const [g] = await ctx.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, group.id));
+  await ctx.tx.delete(permissionGroups).where(eq(permissionGroups.id, group.id));
+  await record(ctx, { actionType: 'DELETE_GROUP', metadata: { groupId: group.id, groupName: group.name, members: m?.n ?? 0, grants: g?.n ?? 0 } });
+}
+
+async function requireOrgUsers(db: DbOrTx, orgId: string, userIds: string[]) {
+  const found = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.organizationId, orgId), inArray(users.id, userIds)));
+  if (found.length !== new Set(userIds).size) throw new AppError('not_found', 'No such user.');
+}
+
+/** Adds users to a group. Admins, or the group's own group admins. */
+export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ added: number }> {
+  const orgId = orgOf(ctx);
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
+  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  await requireOrgUsers(ctx.tx, orgId, input.userIds);
+  const added = await ctx.tx
+    .insert(groupMembers)
+    .values(input.userIds.map((userId) => ({ organizationId: orgId, groupId: group.id, userId })))
+    .onConflictDoNothing()
+    .returning({ userId: groupMembers.userId });
+  if (added.length === 0) throw new AppError('conflict', 'Already a member of this group.');
+  await record(ctx, { actionType: 'ADD_USERS_TO_GROUP', metadata: { groupId: group.id, groupName: group.name, userIds: added.map((a) => a.userId) } });
+  return { added: added.length };
+}
+
+/** Removes users from a group; the last active admin cannot leave the Admin group. */
+export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ removed: number }> {
+  const orgId = orgOf(ctx);
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
+  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  if (group.builtin === 'admin') {
+    const admins = await activeAdminIds(ctx.tx, orgId);
+    if (admins.length > 0 && admins.every((id) => input.userIds.includes(id))) {
+      throw new AppError('invalid_input', 'The organization needs at least one active admin. Add another admin first.');
+    }
+  }
+  const removed = await ctx.tx
+    .delete(groupMembers)
+    .where(and(eq(groupMembers.groupId, group.id), inArray(groupMembers.userId, input.userIds)))
+    .returning({ userId: groupMembers.userId });
+  if (removed.length === 0) throw new AppError('not_found', 'Not a member of this group.');
+  await record(ctx, { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: { groupId: group.id, groupName: group.name, userIds: removed.map((r) => r.userId) } });
+  return { removed: removed.length };
+}
+
+/** Makes a member a group admin (manages membership only). Not on built-in groups. */
+export async function setGroupAdmin(ctx: MutationCtx, input: { groupId: string; userId: string; isGroupAdmin: boolean }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  if (group.builtin) throw new AppError('invalid_input', `The built-in ${group.name} group has no group admins.`);
+  const updated = await ctx.tx
+    .update(groupMembers)
+    .set({ isGroupAdmin: input.isGroupAdmin })
+    .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, input.userId)))
+    .returning({ userId: groupMembers.userId });
+  if (updated.length === 0) throw new AppError('not_found', 'Not a member of this group.');
+  await record(ctx, { actionType: 'SET_GROUP_ADMIN', metadata: { groupId: group.id, groupName: group.name, targetUserId: input.userId, isGroupAdmin: input.isGroupAdmin } });
+}
+
+/** The target of a grant must exist in the organization, and the actor must be allowed to share it. */
+async function authorizeSharing(ctx: MutationCtx, orgId: string, g: { objectKind: SetGrantInput['objectKind']; scope: string; targetId: string | null }) {
+  if (g.scope === 'object') {
+    const object = await findObject(ctx.tx, orgId, g.objectKind, g.targetId!);
+    await authorize(ctx, 'share', { kind: object.kind, id: object.id, folderId: object.folderId });
+  } else if (g.scope === 'folder') {
+    const folder = await findFolder(ctx.tx, orgId, g.objectKind, g.targetId!);
+    await authorize(ctx, 'share', { kind: 'folder', objectKind: folder.objectKind, id: folder.id });
+  } else {
+    await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  }
+}
+
+/** Grants (or changes) a group's level on an object, a folder, or a whole kind. Owners share; admins grant kind-wide. */
+export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<{ id: string }> {
+  const orgId = orgOf(ctx);
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  await authorizeSharing(ctx, orgId, input);
+  if (group.builtin === 'admin') throw new AppError('invalid_input', 'Admins already own everything.');
+  const [existing] = await ctx.tx
+    .select()
+    .from(permissionGrants)
+    .where(
+      and(
+        eq(permissionGrants.groupId, group.id),
+        eq(permissionGrants.objectKind, input.objectKind),
+        eq(permissionGrants.scope, input.scope),
+        input.targetId ? eq(permissionGrants.targetId, input.targetId) : isNull(permissionGrants.targetId),
+      ),
+    );
+  let grantId: string;
+  if (existing) {
+    if (existing.level === input.level) throw new AppError('conflict', `${group.name} already has ${input.level} access there.`);
+    await ctx.tx.update(permissionGrants).set({ level: input.level, updatedAt: new Date() }).where(eq(permissionGrants.id, existing.id));
+    grantId = existing.id;
+  } else {
+    const [row] = await ctx.tx
+      .insert(permissionGrants)
+      .values({ organizationId: orgId, groupId: group.id, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level })
+      .returning({ id: permissionGrants.id });
+    grantId = row!.id;
+  }
+  await record(ctx, {
+    actionType: 'GRANT_PERMISSION',
+    metadata: { groupId: group.id, groupName: group.name, grantId, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level, previousLevel: existing?.level ?? null },
+  });
+  return { id: grantId };
+}
+
+export async function removeGrant(ctx: MutationCtx, input: { grantId: string }): Promise<void> {
+  const orgId = orgOf(ctx);
+  const [grant] = await ctx.tx
+    .select()
+    .from(permissionGrants)
+    .where(and(eq(permissionGrants.id, input.grantId), eq(permissionGrants.organizationId, orgId)));
+  if (!grant) throw new AppError('not_found', 'No such grant.');
+  await authorizeSharing(ctx, orgId, grant);
+  const group = await findGroup(ctx.tx, orgId, grant.groupId);
+  await ctx.tx.delete(permissionGrants).where(eq(permissionGrants.id, grant.id));
+  await record(ctx, {
+    actionType: 'REVOKE_PERMISSION',
+    metadata: { groupId: group.id, groupName: group.name, grantId: grant.id, objectKind: grant.objectKind, scope: grant.scope, targetId: grant.targetId, level: grant.level },
+  });
+}

@@ -1,0 +1,123 @@
+import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb, type DbOrTx } from '@/db';
+import { auditEvents, invites, objects, users } from '@/db/schema';
+import { effectiveLevel, type Because } from '@/lib/authz/can';
+import type { Level, ObjectKind } from '@/lib/authz/levels';
+import { loadSnapshot } from '@/lib/authz/snapshot';
+import { containsPattern } from '@/lib/search';
+
+export const userFilterInput = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  status: z.enum(['active', 'disabled']).optional().catch(undefined),
+  groupId: z.uuid().optional().catch(undefined),
+  method: z.enum(['password', 'none']).optional().catch(undefined),
+});
+export type UserFilter = z.infer<typeof userFilterInput>;
+
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  disabled: boolean;
+  signInMethods: string[];
+  lastLoginAt: Date | null;
+  lastActiveAt: Date | null;
+  groups: { id: string; name: string }[];
+};
+
+// Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
+const groupsOf = sql<{ id: string; name: string }[]>`coalesce((
+  select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
+  from group_members m join permission_groups g on g.id = m.group_id
+  where m.user_id = users.id), '[]'::json)`;
+
+async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): Promise<UserRow[]> {
+  const rows = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      disabledAt: users.disabledAt,
+      hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+      lastLoginAt: users.lastLoginAt,
+      lastActiveAt: users.lastActiveAt,
+      groups: groupsOf,
+    })
+    .from(users)
+    .where(where)
+    .orderBy(asc(sql`lower(${users.email})`))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: `${r.firstName} ${r.lastName}`.trim(),
+    disabled: r.disabledAt !== null,
+    signInMethods: r.hasPassword ? ['password'] : [],
+    lastLoginAt: r.lastLoginAt,
+    lastActiveAt: r.lastActiveAt,
+    groups: r.groups,
+  }));
+}
+
+/** The organization's users, filtered (search over name and email, status, group, sign-in method). */
+export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOrTx = getDb()): Promise<UserRow[]> {
+  const q = filter.q ? containsPattern(filter.q) : null;
+  return selectUsers(
+    db,
+    and(
+      eq(users.organizationId, orgId),
+      q ? or(ilike(users.email, q), ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, q)) : undefined,
+      filter.status === 'active' ? isNull(users.disabledAt) : filter.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
+      filter.groupId ? sql`exists (select 1 from group_members m where m.user_id = users.id and m.group_id = ${filter.groupId})` : undefined,
+      filter.method === 'password' ? isNotNull(users.passwordHash) : filter.method === 'none' ? isNull(users.passwordHash) : undefined,
+    ),
+    500,
+  );
+}
+
+/** One user of the organization; null for another organization's id. */
+export async function getUser(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<UserRow | null> {
+  if (!z.uuid().safeParse(userId).success) return null;
+  const [row] = await selectUsers(db, and(eq(users.organizationId, orgId), eq(users.id, userId)), 1);
+  return row ?? null;
+}
+
+export type PendingInvite = { id: string; email: string; expiresAt: Date; createdAt: Date };
+
+export async function listPendingInvites(orgId: string, db: DbOrTx = getDb()): Promise<PendingInvite[]> {
+  return db
+    .select({ id: invites.id, email: invites.email, expiresAt: invites.expiresAt, createdAt: invites.createdAt })
+    .from(invites)
+    .where(and(eq(invites.organizationId, orgId), isNull(invites.acceptedAt), isNull(invites.revokedAt), sql`${invites.expiresAt} > now()`))
+    .orderBy(desc(invites.createdAt));
+}
+
+export type EffectiveAccess = { id: string; kind: ObjectKind; name: string; level: Level; because: Because };
+
+/** Every object the user can reach, with the level and the group + grant that gives it. */
+export async function effectiveAccess(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<EffectiveAccess[]> {
+  const snapshot = await loadSnapshot(db, orgId, userId);
+  const all = await db
+    .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId })
+    .from(objects)
+    .where(eq(objects.organizationId, orgId))
+    .orderBy(asc(objects.kind), asc(sql`lower(${objects.name})`))
+    .limit(2000);
+  return all.flatMap((o) => {
+    const { level, because } = effectiveLevel(snapshot, o.kind, o);
+    return level ? [{ id: o.id, kind: o.kind, name: o.name, level, because }] : [];
+  });
+}
+
+/** Audit events the user performed or that were about them, newest first. */
+export async function userAuditTrail(orgId: string, userId: string, db: DbOrTx = getDb()) {
+  const rows = await db
+    .select({ id: auditEvents.id, actionType: auditEvents.actionType, metadata: auditEvents.metadata, ipAddress: auditEvents.ipAddress, createdAt: auditEvents.createdAt, actor: auditEvents.user })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organizationId, orgId), or(eq(auditEvents.userId, userId), sql`${auditEvents.metadata}->>'targetUserId' = ${userId}`)))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(100);
+  return rows.map((r) => ({ ...r, id: r.id.toString(), actorEmail: typeof r.actor?.email === 'string' ? r.actor.email : null }));
+}
