@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { ORG_COOKIE, SESSION_COOKIES, rememberOrgCookie } from '@/lib/auth/cookies';
 import { requestIdFrom } from '@/lib/server/request-meta';
 
-const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/api/'];
+const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/invite', '/api/'];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`));

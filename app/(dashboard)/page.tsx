@@ -1,9 +1,13 @@
 import Link from 'next/link';
 import { Card } from '@/components/ui/card';
-import { requireSession } from '@/lib/auth/session';
+import { redirect } from 'next/navigation';
+import { requireViewer } from '@/lib/auth/viewer';
+import { landingApp } from '@/lib/users/workspace';
 
 export default async function HomePage() {
-  const { org, user } = await requireSession();
+  const { org, user, snapshot } = await requireViewer();
+  const workspace = await landingApp(snapshot);
+  if (workspace) redirect(`/apps/${workspace}`);
   return (
     <div className="space-y-6">
       <div>

@@ -44,3 +44,10 @@ export const setGrantInput = z
 export type SetGrantInput = z.infer<typeof setGrantInput>;
 
 export const removeGrantInput = z.object({ grantId: z.uuid('Unknown grant.') });
+
+/** The form shape: one select whose value is `kind:scope:targetId` (targetId empty for kind-wide). */
+export const grantFormInput = z.preprocess((raw) => {
+  const form = (raw ?? {}) as Record<string, unknown>;
+  const [objectKind, scope, targetId] = String(form.target ?? '').split(':');
+  return { groupId: form.groupId, objectKind, scope, targetId, level: form.level };
+}, setGrantInput);

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { folders, objects } from '@/db/schema';
+import { folders, objects, permissionGrants, permissionGroups } from '@/db/schema';
 import { adminGroup, effectiveLevel, type Because, type Snapshot } from '@/lib/authz/can';
 import type { Level, ObjectKind } from '@/lib/authz/levels';
 import { containsPattern } from '@/lib/search';
@@ -90,4 +90,37 @@ export async function listAllTargets(orgId: string, db: DbOrTx = getDb()) {
     db.select({ id: objects.id, kind: objects.kind, name: objects.name }).from(objects).where(eq(objects.organizationId, orgId)).orderBy(asc(objects.name)),
   ]);
   return { folders: allFolders, objects: allObjects };
+}
+
+export type ObjectGrant = { id: string; groupId: string; groupName: string; scope: 'object' | 'folder' | 'kind'; level: Level };
+
+/** Every grant that reaches one object: on it, on its folder, and on its whole kind. */
+export async function listObjectGrants(orgId: string, object: { id: string; kind: ObjectKind; folderId: string | null }, db: DbOrTx = getDb()): Promise<ObjectGrant[]> {
+  return db
+    .select({ id: permissionGrants.id, groupId: permissionGrants.groupId, groupName: permissionGroups.name, scope: permissionGrants.scope, level: permissionGrants.level })
+    .from(permissionGrants)
+    .innerJoin(permissionGroups, eq(permissionGroups.id, permissionGrants.groupId))
+    .where(
+      and(
+        eq(permissionGrants.organizationId, orgId),
+        eq(permissionGrants.objectKind, object.kind),
+        or(
+          and(eq(permissionGrants.scope, 'object'), eq(permissionGrants.targetId, object.id)),
+          object.folderId ? and(eq(permissionGrants.scope, 'folder'), eq(permissionGrants.targetId, object.folderId)) : undefined,
+          eq(permissionGrants.scope, 'kind'),
+        ),
+      ),
+    )
+    .orderBy(asc(permissionGroups.name));
+}
+
+/** One object with its folder name, or null when it is not in the organization. */
+export async function getObject(orgId: string, kind: ObjectKind, id: string, db: DbOrTx = getDb()) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  const [row] = await db
+    .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId, folderName: folders.name, createdAt: objects.createdAt })
+    .from(objects)
+    .leftJoin(folders, eq(folders.id, objects.folderId))
+    .where(and(eq(objects.id, id), eq(objects.organizationId, orgId), eq(objects.kind, kind)));
+  return row ?? null;
 }

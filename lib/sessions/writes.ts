@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { sessions } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import type { MutationCtx } from '@/lib/server/mutation';
 
@@ -75,4 +76,16 @@ export async function revokeOwnSession(ctx: MutationCtx, input: { sessionId: str
     throw new AppError('not_found', 'Session not found, or it has already ended.');
   }
   await record(ctx, { actionType: 'REVOKE_SESSION', metadata: { sessionId: input.sessionId, targetUserId: userId } });
+}
+
+/** An admin revokes one session of any user in the organization (REVOKE_SESSION). */
+export async function revokeUserSession(ctx: MutationCtx, input: { userId: string; sessionId: string }): Promise<void> {
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  if (ctx.actor.kind === 'user' && input.sessionId === ctx.actor.sessionId) {
+    throw new AppError('invalid_input', 'This is the session you are using. Sign out instead.');
+  }
+  if (!(await revokeOne(ctx, input.sessionId, input.userId, 'revoked'))) {
+    throw new AppError('not_found', 'Session not found, or it has already ended.');
+  }
+  await record(ctx, { actionType: 'REVOKE_SESSION', metadata: { sessionId: input.sessionId, targetUserId: input.userId } });
 }

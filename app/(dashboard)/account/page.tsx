@@ -1,6 +1,10 @@
 import { Card } from '@/components/ui/card';
-import { requireSession } from '@/lib/auth/session';
+import { ActionForm } from '@/components/form/action-form';
+import { Select } from '@/components/ui/fields';
+import { requireViewer } from '@/lib/auth/viewer';
+import { workspaceOptions } from '@/lib/users/workspace';
 import { listActiveSessions } from '@/lib/sessions/reads';
+import { setWorkspaceAction } from './actions';
 import { RevokeSessionButton } from './revoke-session-button';
 
 export const metadata = { title: 'Your account' };
@@ -15,8 +19,8 @@ function describeAgent(ua: string | null): string {
 }
 
 export default async function AccountPage() {
-  const session = await requireSession();
-  const sessions = await listActiveSessions(session.orgId, session.userId);
+  const session = await requireViewer();
+  const [sessions, workspaces] = await Promise.all([listActiveSessions(session.orgId, session.userId), workspaceOptions(session.snapshot)]);
   const { user, org } = session;
   return (
     <div className="space-y-6">
@@ -33,6 +37,19 @@ export default async function AccountPage() {
           </dd>
         </dl>
       </Card>
+      {workspaces.length > 1 ? (
+        <Card title="Workspace" description="The app you land on after signing in. Your groups offer several.">
+          <ActionForm action={setWorkspaceAction} submitLabel="Switch workspace" className="flex items-center gap-2">
+            <Select name="groupId" aria-label="Workspace" defaultValue={workspaces.find((w) => w.chosen)?.groupId}>
+              {workspaces.map((w) => (
+                <option key={w.groupId} value={w.groupId}>
+                  {w.appName} ({w.groupName})
+                </option>
+              ))}
+            </Select>
+          </ActionForm>
+        </Card>
+      ) : null}
       <Card title="Sessions" description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request.">
         <ul className="divide-y divide-slate-100" data-testid="sessions">
           {sessions.map((s) => (

@@ -1,20 +1,19 @@
 import { Card } from '@/components/ui/card';
 import { listRecentAuditEvents } from '@/lib/audit/reads';
-import { requireSession } from '@/lib/auth/session';
-import { isOrgAdmin } from '@/lib/groups/reads';
+import { allowed, requireViewer } from '@/lib/auth/viewer';
 
 export const metadata = { title: 'Audit log' };
 
 const time = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 export default async function AuditPage() {
-  const session = await requireSession();
-  if (!(await isOrgAdmin(session.orgId, session.userId))) {
+  const session = await requireViewer();
+  if (!allowed(session, 'view', { kind: 'org', area: 'audit_log' })) {
     return (
       <div className="space-y-6">
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <Card title="No access">
-          <p className="text-sm text-slate-600">Only members of the Admin group can view the audit log.</p>
+          <p className="text-sm text-slate-600">Only admins and groups given audit-log access can view the audit log.</p>
         </Card>
       </div>
     );

@@ -1,13 +1,7 @@
-import { NotBuiltYet } from '@/components/dashboard/not-built';
-import { requireSession } from '@/lib/auth/session';
+import { ObjectsPage } from '../_objects/objects-page';
 
 export const metadata = { title: 'Resources' };
 
-export default async function ResourcesPage() {
-  await requireSession();
-  return (
-    <NotBuiltYet title="Resources">
-      <p>Database and API connections, with credentials encrypted at rest and per-environment configuration, are not built yet.</p>
-    </NotBuiltYet>
-  );
+export default function Page({ searchParams }: { searchParams: Promise<{ q?: string; after?: string }> }) {
+  return <ObjectsPage kind="resource" searchParams={searchParams} />;
 }

@@ -1,0 +1,122 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { NoAccess } from '@/components/dashboard/no-access';
+import { ActionForm } from '@/components/form/action-form';
+import { Card } from '@/components/ui/card';
+import { Badge, LevelBadge, PageHeader, Table, Td, Th } from '@/components/ui/fields';
+import { allowed, requireViewer } from '@/lib/auth/viewer';
+import { explain } from '@/lib/authz/explain';
+import { listActiveSessions } from '@/lib/sessions/reads';
+import { effectiveAccess, getUser, userAuditTrail } from '@/lib/users/reads';
+import { disableUserAction, enableUserAction, revokeUserSessionAction } from '../actions';
+
+const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
+  const viewer = await requireViewer();
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'users' })) return <NoAccess title="User" reason="Only admins can manage users." />;
+  const { userId } = await params;
+  const user = await getUser(viewer.orgId, userId);
+  if (!user) notFound();
+  const [access, sessions, trail] = await Promise.all([effectiveAccess(viewer.orgId, user.id), listActiveSessions(viewer.orgId, user.id), userAuditTrail(viewer.orgId, user.id)]);
+  const self = user.id === viewer.userId;
+  return (
+    <div className="space-y-6">
+      <PageHeader title={user.name || user.email} description={user.email}>
+        <div className="flex items-center gap-3">
+          {user.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}
+          {self ? null : user.disabled ? (
+            <ActionForm action={enableUserAction} submitLabel="Enable user" variant="secondary" className="flex items-center gap-2">
+              <input type="hidden" name="userId" value={user.id} />
+            </ActionForm>
+          ) : (
+            <ActionForm
+              action={disableUserAction}
+              submitLabel="Disable user"
+              variant="danger"
+              confirm={`Disable ${user.email}? Their sessions end immediately.`}
+              className="flex items-center gap-2"
+            >
+              <input type="hidden" name="userId" value={user.id} />
+            </ActionForm>
+          )}
+        </div>
+      </PageHeader>
+      <Card title="Groups">
+        <p className="text-sm">
+          All Users
+          {user.groups.map((g) => (
+            <span key={g.id}>
+              {', '}
+              <Link href={`/groups/${g.id}`} className="text-brand-700 hover:underline">
+                {g.name}
+              </Link>
+            </span>
+          ))}
+        </p>
+      </Card>
+      <Card title="Effective access" description="What this user can reach, and the group and grant that gives it.">
+        {access.length === 0 ? (
+          <p className="text-sm text-slate-600">No access to any app, resource or workflow.</p>
+        ) : (
+          <Table testId="effective-access">
+            <thead>
+              <tr>
+                <Th>Kind</Th>
+                <Th>Name</Th>
+                <Th>Level</Th>
+                <Th>Why</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {access.map((a) => (
+                <tr key={a.id} data-name={a.name}>
+                  <Td className="text-slate-600">{a.kind}</Td>
+                  <Td>{a.name}</Td>
+                  <Td>
+                    <LevelBadge level={a.level} />
+                  </Td>
+                  <Td className="text-slate-600">{explain(a.because)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+      <Card title="Sessions">
+        {sessions.length === 0 ? (
+          <p className="text-sm text-slate-600">No active sessions.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="user-sessions">
+            {sessions.map((s) => (
+              <li key={s.id} className="flex items-center justify-between py-2">
+                <span>
+                  {s.ipAddress ?? 'Unknown IP'} · {s.userAgent?.slice(0, 60) ?? 'Unknown device'} · last active {when.format(s.lastSeenAt)} UTC
+                </span>
+                {s.id === viewer.sessionId ? (
+                  <Badge tone="green">This session</Badge>
+                ) : (
+                  <ActionForm action={revokeUserSessionAction} submitLabel="Revoke" variant="danger" className="flex items-center gap-2">
+                    <input type="hidden" name="userId" value={user.id} />
+                    <input type="hidden" name="sessionId" value={s.id} />
+                  </ActionForm>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title="Audit trail" description="What this user did, and what was done to them.">
+        <ul className="divide-y divide-slate-100 text-sm" data-testid="user-audit">
+          {trail.map((e) => (
+            <li key={e.id} className="flex gap-4 py-1.5" data-action={e.actionType}>
+              <span className="w-44 shrink-0 text-slate-500">{when.format(e.createdAt)} UTC</span>
+              <span className="w-56 shrink-0 font-mono text-xs font-semibold">{e.actionType}</span>
+              <span className="truncate text-slate-600">{e.actorEmail && e.actorEmail !== user.email ? `by ${e.actorEmail}` : ''}</span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}

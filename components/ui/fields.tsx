@@ -1,0 +1,61 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+
+const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-100';
+
+export function Input({ className = '', ...props }: InputHTMLAttributes<HTMLInputElement>) {
+  return <input {...props} className={`${control} ${className}`} />;
+}
+
+export function Select({ className = '', children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }) {
+  return (
+    <select {...props} className={`${control} ${className}`}>
+      {children}
+    </select>
+  );
+}
+
+export function Badge({ tone = 'slate', children }: { tone?: 'slate' | 'green' | 'red' | 'blue' | 'amber'; children: ReactNode }) {
+  const tones = {
+    slate: 'bg-slate-100 text-slate-700',
+    green: 'bg-green-100 text-green-800',
+    red: 'bg-red-100 text-red-800',
+    blue: 'bg-brand-50 text-brand-700',
+    amber: 'bg-amber-100 text-amber-800',
+  };
+  return <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+}
+
+export function PageHeader({ title, description, children }: { title: string; description?: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="flex flex-wrap items-end justify-between gap-4">
+      <div>
+        <h1 className="text-2xl font-semibold">{title}</h1>
+        {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
+      </div>
+      {children}
+    </div>
+  );
+}
+
+export function Table({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Th({ children }: { children?: ReactNode }) {
+  return <th className="whitespace-nowrap bg-slate-50 px-4 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{children}</th>;
+}
+
+export function Td({ children, className = '' }: { children?: ReactNode; className?: string }) {
+  return <td className={`px-4 py-2 align-middle ${className}`}>{children}</td>;
+}
+
+export function LevelBadge({ level }: { level: 'use' | 'edit' | 'own' | null }) {
+  if (!level) return <Badge>none</Badge>;
+  return <Badge tone={level === 'own' ? 'amber' : level === 'edit' ? 'blue' : 'green'}>{level}</Badge>;
+}
