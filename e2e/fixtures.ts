@@ -49,3 +49,47 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in\//);
 }
+
+/** As an admin: invites `email` (optionally into `group`) and returns the invitation link. */
+export async function invite(adminPage: Page, email: string, group?: string): Promise<string> {
+  await adminPage.goto('/users');
+  await adminPage.getByLabel('Email to invite').fill(email);
+  if (group) await adminPage.getByLabel('Add to group').selectOption({ label: group });
+  await adminPage.getByRole('button', { name: 'Invite' }).click();
+  const link = adminPage.getByLabel('Invitation link');
+  await expect(link).toBeVisible();
+  return link.inputValue();
+}
+
+/** Accepts an invitation in a fresh browser and returns the signed-in page. */
+export async function acceptInvite(browser: Browser, link: string, firstName: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(link);
+  await page.getByLabel('First name').fill(firstName);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page).not.toHaveURL(/\/invite\//);
+  return page;
+}
+
+export async function createGroupWithMember(adminPage: Page, name: string, memberEmail?: string): Promise<string> {
+  await adminPage.goto('/groups');
+  await adminPage.getByLabel('Group name').fill(name);
+  await adminPage.getByRole('button', { name: 'Create group' }).click();
+  await adminPage.getByRole('link', { name, exact: true }).click();
+  await expect(adminPage.getByRole('heading', { level: 1, name })).toBeVisible();
+  if (memberEmail) {
+    await adminPage.getByLabel('User to add').selectOption({ label: memberEmail });
+    await adminPage.getByRole('button', { name: 'Add member' }).click();
+    await expect(adminPage.getByTestId('members').locator(`[data-email="${memberEmail}"]`)).toBeVisible();
+  }
+  return adminPage.url();
+}
+
+export async function grant(adminPage: Page, groupUrl: string, target: string, level: 'Use' | 'Edit' | 'Own'): Promise<void> {
+  await adminPage.goto(groupUrl);
+  await adminPage.getByLabel('Grant access to').selectOption({ label: target });
+  await adminPage.getByLabel('Level').selectOption({ label: level });
+  await adminPage.getByRole('button', { name: 'Grant' }).click();
+  await expect(adminPage.getByTestId('grants')).toContainText(target.replace(/^All /, 'All '));
+}

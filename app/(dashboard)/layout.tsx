@@ -1,12 +1,20 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DashboardNav } from '@/components/dashboard/nav';
-import { requireSession } from '@/lib/auth/session';
+import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { signOutAction } from './actions';
 
 // Display only: every page checks the session itself; a layout is not a gate.
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { org, user } = await requireSession();
+  const viewer = await requireViewer();
+  const { org, user } = viewer;
+  const groupAdmin = viewer.snapshot.groups.some((g) => g.isGroupAdmin);
+  const hidden = [
+    allowed(viewer, 'manage', { kind: 'org', area: 'users' }) ? null : '/users',
+    allowed(viewer, 'manage', { kind: 'org', area: 'groups' }) || groupAdmin ? null : '/groups',
+    allowed(viewer, 'view', { kind: 'org', area: 'audit_log' }) ? null : '/audit',
+    allowed(viewer, 'manage', { kind: 'org', area: 'settings' }) ? null : '/settings',
+  ].filter((h): h is string => h !== null);
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
   return (
     <div className="flex min-h-full">
@@ -22,7 +30,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <p className="truncate font-mono text-xs text-slate-500">{org.slug}</p>
         </div>
         <div className="mt-6 flex-1">
-          <DashboardNav />
+          <DashboardNav hidden={hidden} />
         </div>
         <div className="border-t border-slate-200 px-3 pt-4">
           <Link href="/account" className="block truncate text-sm font-medium text-slate-900 hover:underline" data-testid="current-user">

@@ -14,11 +14,12 @@ const items = [
   { href: '/settings', label: 'Settings' },
 ];
 
-export function DashboardNav() {
+/** `hidden`: sections the viewer has no access to (pages check again; this only declutters). */
+export function DashboardNav({ hidden }: { hidden: string[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
-      {items.map((item) => {
+      {items.filter((item) => !hidden.includes(item.href)).map((item) => {
         const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
         return (
           <Link

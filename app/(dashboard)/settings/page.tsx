@@ -1,10 +1,12 @@
 import { NotBuiltYet } from '@/components/dashboard/not-built';
-import { requireSession } from '@/lib/auth/session';
+import { NoAccess } from '@/components/dashboard/no-access';
+import { allowed, requireViewer } from '@/lib/auth/viewer';
 
 export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
-  await requireSession();
+  const viewer = await requireViewer();
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Settings" reason="Only admins can manage settings." />;
   return (
     <NotBuiltYet title="Settings">
       <p>

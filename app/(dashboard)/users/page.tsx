@@ -22,7 +22,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const joinable = groups.filter((g) => g.builtin !== 'all_users');
   return (
     <div className="space-y-6">
-      <PageHeader title="Users" description={`${users.length} shown. Disabling a user ends all their sessions at once.`} />
+      <PageHeader title="Users" description={`${users.length} shown. Disabling a user ends all their sessions at once.`}>
+        <a href="/api/internal/access-review" className="text-sm font-medium text-brand-600 hover:underline" download>
+          Export access review (CSV)
+        </a>
+      </PageHeader>
       <Card title="Invite someone" description="They choose their own name and password from the link.">
         <InviteForm groups={joinable} />
         {invites.length ? (
