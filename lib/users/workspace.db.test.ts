@@ -18,7 +18,7 @@ describe('workspaces', () => {
     const floor = await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Floor', folderId: null }));
     const a = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'A Reception' }));
     const b = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'B Floor' }));
-    for (const [groupId, name, homepageAppId] of [[a.id, 'A Reception', desk.id], [b.id, 'B Floor', floor.id]]) {
+    for (const [groupId, name, homepageAppId] of [[a.id, 'A Reception', desk.id], [b.id, 'B Floor', floor.id]] as const) {
       await runMutation(admin, (ctx) => updateGroup(ctx, { groupId, name, queryLibraryAccess: 'none', auditLogAccess: false, homepageAppId }));
     }
     const user = await makeUser(org.orgId);
