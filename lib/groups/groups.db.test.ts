@@ -87,6 +87,16 @@ describe('permission groups', () => {
     expect(await rejection(runMutation(asLead, (ctx) => updateGroup(ctx, { groupId: team.id, name: 'Renamed', queryLibraryAccess: 'edit', auditLogAccess: true, homepageAppId: null })))).toMatchObject({ code: 'forbidden' });
     const adminGroup = await builtin(org.orgId, 'admin');
     expect(await rejection(runMutation(asLead, (ctx) => addUsersToGroup(ctx, { groupId: adminGroup.id, userIds: [lead.id] })))).toMatchObject({ code: 'forbidden' });
+
+    const events = (await auditRows(org.orgId)).filter((e) => ['SET_GROUP_ADMIN', 'ADD_USERS_TO_GROUP', 'REMOVE_USERS_FROM_GROUP'].includes(e.actionType));
+    expect(events.map((e) => [e.actionType, e.userId, e.metadata.groupName])).toEqual([
+      ['ADD_USERS_TO_GROUP', org.adminId, 'Team'],
+      ['SET_GROUP_ADMIN', org.adminId, 'Team'],
+      ['ADD_USERS_TO_GROUP', lead.id, 'Team'],
+      ['REMOVE_USERS_FROM_GROUP', lead.id, 'Team'],
+    ]);
+    expect(events[1]!.metadata).toMatchObject({ targetUserId: lead.id, isGroupAdmin: true });
+    expect(events[3]!.metadata).toMatchObject({ userIds: [newbie.id] });
   });
 });
 

@@ -96,6 +96,8 @@ describe('invitations', () => {
 
     await runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId }));
     expect(await findOpenInvite(second.token)).toBeNull();
+    expect((await auditRows(org.orgId)).at(-1)).toMatchObject({ actionType: 'REVOKE_INVITE', metadata: { inviteId: second.inviteId, email: 'a@inv2.test' } });
+    expect(await rejection(runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId })))).toMatchObject({ code: 'not_found' });
     const bob = await makeUser(org.orgId);
     expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => inviteUser(ctx, { email: 'c@inv2.test', groupIds: [] })))).toMatchObject({ code: 'forbidden' });
   });
