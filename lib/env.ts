@@ -41,6 +41,7 @@ export const envCatalogue = [
     default: 'open',
     description: '`open`: anyone may create an organization at /signup. `closed`: only the first-run page and the CLI.',
   },
+  { name: 'GATEHOUSE_API_RATE_LIMIT', default: '600', description: 'Public API requests per token per minute.' },
   {
     name: 'SMTP_URL',
     default: '(unset)',

@@ -72,6 +72,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('REDEEM_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string(), targetUserId: id, groupIds: z.array(id) }) }),
   z.strictObject({ actionType: z.literal('DISABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_USER'),
+    metadata: z.strictObject({ targetUserId: id, before: z.strictObject({ firstName: z.string(), lastName: z.string() }), after: z.strictObject({ firstName: z.string(), lastName: z.string() }) }),
+  }),
   z.strictObject({ actionType: z.literal('ENABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('CREATE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string() }) }),
   z.strictObject({ actionType: z.literal('RENAME_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, before: z.string(), after: z.string() }) }),
@@ -80,6 +84,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('MOVE_TO_FOLDER'),
     metadata: z.strictObject({ objectId: id, objectKind: kind, name: z.string(), fromFolderId: id.nullable(), toFolderId: id.nullable() }),
   }),
+  z.strictObject({
+    actionType: z.literal('ACCESS_TOKEN_CREATED'),
+    metadata: z.strictObject({ tokenId: id, note: z.string(), scopes: z.array(z.string()), expiresAt: z.string().nullable() }),
+  }),
+  z.strictObject({ actionType: z.literal('ACCESS_TOKEN_REVOKED'), metadata: z.strictObject({ tokenId: id, note: z.string() }) }),
   z.strictObject({ actionType: z.literal('SET_WORKSPACE'), metadata: z.strictObject({ ...groupRef, homepageAppId: id }) }),
   ...objectEvents,
 ]);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { auditEvents, users } from '@/db/schema';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import { auditEventInput, type AuditEventInput } from './events';
 
 type Subject = {
@@ -18,9 +18,10 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
   const parsed = auditEventInput.parse(event);
   const organizationId = subject.organizationId ?? ctx.orgId;
   if (!organizationId) throw new Error(`Audit event ${event.actionType} has no organization.`);
-  const userId = subject.userId !== undefined ? subject.userId : ctx.actor.kind === 'user' ? ctx.actor.userId : null;
+  const userId = subject.userId !== undefined ? subject.userId : actorUserId(ctx.actor);
   const metadata: Record<string, unknown> = { ...parsed.metadata };
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
+  if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;
 
   await ctx.tx.insert(auditEvents).values({
     organizationId,

@@ -1,16 +1,20 @@
 import { AppError } from '@/lib/errors';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import { can, type ActionFor, type Decision, type Target } from './can';
 import { loadSnapshot } from './snapshot';
 
 /**
- * Asks can() for the acting user inside the mutation's transaction and throws `forbidden` with
- * the reason when denied. The CLI acts as the installation's operator and is always allowed.
+ * Asks can() for the acting user (an API token's creator) inside the mutation's transaction and
+ * throws `forbidden` with the reason when denied. The CLI, and tokens it minted, act as the
+ * installation's operator and are always allowed.
  */
 export async function authorize<T extends Target>(ctx: MutationCtx, action: ActionFor<T>, target: T): Promise<Decision> {
-  if (ctx.actor.kind === 'cli') return { allowed: true, level: 'own', because: { kind: 'operator' } };
-  if (ctx.actor.kind !== 'user' || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  ctx.snapshot ??= await loadSnapshot(ctx.tx, ctx.orgId, ctx.actor.userId);
+  if (ctx.actor.kind === 'cli' || (ctx.actor.kind === 'api_token' && ctx.actor.userId === null)) {
+    return { allowed: true, level: 'own', because: { kind: 'operator' } };
+  }
+  const userId = actorUserId(ctx.actor);
+  if (!userId || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  ctx.snapshot ??= await loadSnapshot(ctx.tx, ctx.orgId, userId);
   const decision = can(ctx.snapshot, action, target);
   if (!decision.allowed) throw new AppError('forbidden', decision.because.kind === 'denied' ? decision.because.reason : 'Not allowed.');
   return decision;

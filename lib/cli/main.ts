@@ -9,6 +9,7 @@ import { createOrganizationInput } from '@/lib/orgs/inputs';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
+import { createApiToken, createApiTokenInput, revokeApiToken } from '@/lib/api-tokens/writes';
 import { createUserInput } from '@/lib/users/inputs';
 import { createUser } from '@/lib/users/writes';
 
@@ -32,6 +33,14 @@ Commands:
       --first-name <name>            Default: the part of the email before @
       --last-name <name>
       --admin                        Add the user to the Admin group
+  token create                     Mint a public-API token for an organization (printed once).
+      --org <slug>                   Organization (required)
+      --scopes <list>                Comma-separated, e.g. users:read,groups:write (required; folders:* = read+write)
+      --expires <duration>           e.g. 30d or 12h (default: never)
+      --note <text>                  What the token is for
+  token revoke                     Revoke a token.
+      --org <slug>                   Organization (required)
+      --id <token id>                (required)
   help                             Show this help.
 
 Options for every command:
@@ -128,7 +137,6 @@ const commands: Record<string, Command> = {
       'last-name': { type: 'string' },
       admin: { type: 'boolean' },
     });
-    if (!o.org) throw AppError.field('org', 'Name the organization by its slug.');
     const input = parseWith(
       createUserInput,
       {
@@ -139,18 +147,49 @@ const commands: Record<string, Command> = {
         admin: o.admin ?? false,
       },
     );
-    await migrate();
-    const org = await findOrganizationBySlug(o.org);
-    if (!org) throw new AppError('not_found', `No organization with slug "${o.org}".`);
+    const org = await orgBySlug(o.org);
     const user = await runMutation(cliInit(org.id), (ctx) => createUser(ctx, input));
     return {
       json: { user: { id: user.id, email: user.email, admin: input.admin }, organization: { id: org.id, slug: org.slug } },
       text: `Created user ${user.email} in ${org.name} (${org.slug})${input.admin ? ' as an admin' : ''}.`,
     };
   },
+
+  async 'token create'(args) {
+    const o = options(args, { org: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, note: { type: 'string' } });
+    const input = parseWith(createApiTokenInput, { scopes: o.scopes ?? '', expiresIn: o.expires, note: o.note ?? '' });
+    const org = await orgBySlug(o.org);
+    const token = await runMutation(cliInit(org.id), (ctx) => createApiToken(ctx, input));
+    return {
+      json: { token: token.token, id: token.id, scopes: token.scopes, expiresAt: token.expiresAt },
+      text: `Token ${token.id} for ${org.slug} (${token.scopes.join(', ')}${token.expiresAt ? `, expires ${token.expiresAt.toISOString()}` : ''}):\n${token.token}\nIt is shown once; store it now.`,
+    };
+  },
+
+  async 'token revoke'(args) {
+    const o = options(args, { org: { type: 'string' }, id: { type: 'string' } });
+    const { tokenId } = parseWith(z.object({ tokenId: z.uuid('Give the token id.') }), { tokenId: o.id ?? '' });
+    const org = await orgBySlug(o.org);
+    await runMutation(cliInit(org.id), (ctx) => revokeApiToken(ctx, { tokenId }));
+    return { json: { revoked: tokenId }, text: `Revoked token ${tokenId}.` };
+  },
 };
 
-const commandFlags: Record<string, Record<string, string>> = { 'org create': flagNames, 'user create': userFlagNames };
+const tokenFlagNames: Record<string, string> = { org: '--org', scopes: '--scopes', expiresIn: '--expires', note: '--note', tokenId: '--id' };
+const commandFlags: Record<string, Record<string, string>> = {
+  'org create': flagNames,
+  'user create': userFlagNames,
+  'token create': tokenFlagNames,
+  'token revoke': tokenFlagNames,
+};
+
+async function orgBySlug(slug: string | undefined) {
+  if (!slug) throw AppError.field('org', 'Name the organization by its slug.');
+  await migrate();
+  const org = await findOrganizationBySlug(slug);
+  if (!org) throw new AppError('not_found', `No organization with slug "${slug}".`);
+  return org;
+}
 
 /** Names each problem by the flag that caused it: `error: --slug: That URL is already taken.` */
 function describeError(e: unknown, flags: Record<string, string> = {}): { json: unknown; text: string } {

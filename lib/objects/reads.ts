@@ -124,3 +124,9 @@ export async function getObject(orgId: string, kind: ObjectKind, id: string, db:
     .where(and(eq(objects.id, id), eq(objects.organizationId, orgId), eq(objects.kind, kind)));
   return row ?? null;
 }
+
+/** The kind of objects a folder holds, or null when it is not the organization's. */
+export async function folderKind(orgId: string, folderId: string, db: DbOrTx = getDb()): Promise<ObjectKind | null> {
+  const [row] = await db.select({ kind: folders.objectKind }).from(folders).where(and(eq(folders.id, folderId), eq(folders.organizationId, orgId)));
+  return row?.kind ?? null;
+}

@@ -6,7 +6,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import type { ObjectKind } from '@/lib/authz/levels';
 import { AppError } from '@/lib/errors';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import type { CreateObjectInput } from './inputs';
 import { KIND_LABEL, findFolder, findObject } from './lookup';
 
@@ -34,7 +34,7 @@ export async function createObject(ctx: MutationCtx, input: CreateObjectInput): 
   try {
     [row] = await ctx.tx
       .insert(objects)
-      .values({ organizationId: orgId, kind: input.kind, name: input.name, folderId: input.folderId, createdBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null })
+      .values({ organizationId: orgId, kind: input.kind, name: input.name, folderId: input.folderId, createdBy: actorUserId(ctx.actor) })
       .returning({ id: objects.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken(input.kind);

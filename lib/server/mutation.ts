@@ -7,8 +7,15 @@ import type { RequestMeta } from './request-meta';
 
 export type Actor =
   | { kind: 'user'; userId: string; sessionId?: string }
+  /** A public-API token; it acts as its creator, or as the operator when the CLI minted it (userId null). */
+  | { kind: 'api_token'; tokenId: string; userId: string | null }
   | { kind: 'anonymous' }
   | { kind: 'cli' };
+
+/** The person acting (a signed-in user, or an API token's creator), if any. */
+export function actorUserId(actor: Actor): string | null {
+  return actor.kind === 'user' || actor.kind === 'api_token' ? actor.userId : null;
+}
 
 export type MutationCtx = {
   tx: Tx;

@@ -8,7 +8,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
 import { mailConfigured, sendMail } from '@/lib/mail';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import type { InviteUserInput, RedeemInviteInput } from './inputs';
 import { insertUser } from './writes';
 
@@ -48,7 +48,7 @@ export async function inviteUser(ctx: MutationCtx, input: InviteUserInput): Prom
       email: input.email,
       tokenHash: sha256Hex(token),
       groupIds: input.groupIds,
-      invitedBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+      invitedBy: actorUserId(ctx.actor),
       expiresAt,
     })
     .returning({ id: invites.id });

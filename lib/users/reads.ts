@@ -47,7 +47,7 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
     })
     .from(users)
     .where(where)
-    .orderBy(asc(sql`lower(${users.email})`))
+    .orderBy(asc(sql`lower(${users.email})`), asc(users.id))
     .limit(limit);
   return rows.map((r) => ({
     id: r.id,
@@ -61,8 +61,13 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
   }));
 }
 
-/** The organization's users, filtered (search over name and email, status, group, sign-in method). */
-export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOrTx = getDb()): Promise<UserRow[]> {
+export type UserCursor = { email: string; id: string };
+
+/**
+ * The organization's users by email, filtered (search over name and email, status, group, sign-in
+ * method); `page.after` continues after that user.
+ */
+export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOrTx = getDb(), page: { limit?: number; after?: UserCursor } = {}): Promise<UserRow[]> {
   const q = filter.q ? containsPattern(filter.q) : null;
   return selectUsers(
     db,
@@ -72,8 +77,11 @@ export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOr
       filter.status === 'active' ? isNull(users.disabledAt) : filter.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
       filter.groupId ? sql`exists (select 1 from group_members m where m.user_id = users.id and m.group_id = ${filter.groupId})` : undefined,
       filter.method === 'password' ? isNotNull(users.passwordHash) : filter.method === 'none' ? isNull(users.passwordHash) : undefined,
+      page.after
+        ? sql`(lower(${users.email}), ${users.id}) > (${page.after.email.toLowerCase()}, ${page.after.id}::uuid)`
+        : undefined,
     ),
-    500,
+    page.limit ?? 500,
   );
 }
 

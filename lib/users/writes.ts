@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '@/db';
 import { groupMembers, permissionGroups, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
@@ -7,7 +8,7 @@ import { activeAdminIds } from '@/lib/groups/writes';
 import { revokeUserSessions } from '@/lib/sessions/writes';
 import { hashPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import type { CreateUserInput } from './inputs';
 
 const EMAIL_TAKEN = 'A user with that email already exists in this organization.';
@@ -70,7 +71,7 @@ export async function disableUser(ctx: MutationCtx, input: { userId: string }): 
   if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const user = await findUser(ctx, orgId, input.userId);
-  if (ctx.actor.kind === 'user' && ctx.actor.userId === user.id) throw new AppError('invalid_input', 'You cannot disable yourself.');
+  if (actorUserId(ctx.actor) === user.id) throw new AppError('invalid_input', 'You cannot disable yourself.');
   if (user.disabledAt) throw new AppError('conflict', 'This user is already disabled.');
   const admins = await activeAdminIds(ctx.tx, orgId);
   if (admins.length === 1 && admins[0] === user.id) {
@@ -90,4 +91,22 @@ export async function enableUser(ctx: MutationCtx, input: { userId: string }): P
   if (!user.disabledAt) throw new AppError('conflict', 'This user is already active.');
   await ctx.tx.update(users).set({ disabledAt: null, updatedAt: new Date() }).where(eq(users.id, user.id));
   await record(ctx, { actionType: 'ENABLE_USER', metadata: { targetUserId: user.id, email: user.email } });
+}
+
+export const updateUserInput = z.object({
+  userId: z.uuid('Unknown user.'),
+  firstName: z.string().trim().min(1, 'Enter a first name.').max(100).optional(),
+  lastName: z.string().trim().max(100).optional(),
+});
+
+/** Changes a user's name (admins). */
+export async function updateUserProfile(ctx: MutationCtx, input: z.infer<typeof updateUserInput>): Promise<void> {
+  const orgId = ctx.orgId;
+  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  const user = await findUser(ctx, orgId, input.userId);
+  const before = { firstName: user.firstName, lastName: user.lastName };
+  const after = { firstName: input.firstName ?? user.firstName, lastName: input.lastName ?? user.lastName };
+  await ctx.tx.update(users).set({ ...after, updatedAt: new Date() }).where(eq(users.id, user.id));
+  await record(ctx, { actionType: 'UPDATE_USER', metadata: { targetUserId: user.id, before, after } });
 }

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { NotBuiltYet } from '@/components/dashboard/not-built';
 import { NoAccess } from '@/components/dashboard/no-access';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
@@ -10,8 +11,14 @@ export default async function SettingsPage() {
   return (
     <NotBuiltYet title="Settings">
       <p>
-        Organization settings (session lifetimes, single sign-on, two-factor enforcement, SCIM, API tokens, audit streaming) are
-        not built yet. Sessions currently end after 8 hours idle or 24 hours in all.
+        <Link href="/settings/api-tokens" className="font-medium text-brand-600 hover:underline">
+          API tokens
+        </Link>{' '}
+        for the public REST API are ready.
+      </p>
+      <p>
+        The other organization settings (session lifetimes, single sign-on, two-factor enforcement, SCIM, audit streaming) are not
+        built yet. Sessions currently end after 8 hours idle or 24 hours in all.
       </p>
     </NotBuiltYet>
   );

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { emailInput } from '@/lib/users/inputs';
+import { AppError } from '@/lib/errors';
+import { inviteUser } from '@/lib/users/invites';
+import { getUser, listUsers } from '@/lib/users/reads';
+import { disableUser, enableUser, updateUserProfile } from '@/lib/users/writes';
+import { idParam, operation } from '../operation';
+import { cursorPage, cursorParam, encodeCursor, isoDate, limitParam, meDto, userDto } from '../schemas';
+import { requireRead } from './helpers';
+
+const users = { kind: 'org', area: 'users' } as const;
+const userParams = idParam('userId');
+
+export const getMe = operation({
+  id: 'getMe',
+  method: 'GET',
+  path: '/me',
+  tag: 'Identity',
+  summary: 'The token, its organization, and the user it acts as (any scope)',
+  scope: null,
+  response: meDto,
+  async handler(ctx) {
+    const user = ctx.principal.userId ? await getUser(ctx.orgId, ctx.principal.userId) : null;
+    return {
+      token: { id: ctx.principal.tokenId, scopes: ctx.principal.scopes },
+      organization: { id: ctx.orgId, slug: ctx.principal.orgSlug },
+      user: user ? { id: user.id, email: user.email, name: user.name } : null,
+    };
+  },
+});
+
+export const listUsersOp = operation({
+  id: 'listUsers',
+  method: 'GET',
+  path: '/users',
+  tag: 'Users',
+  summary: 'List users, by email',
+  scope: 'users:read',
+  query: z.object({
+    q: z.string().max(200).optional().describe('Search name and email'),
+    status: z.enum(['active', 'disabled']).optional(),
+    groupId: z.uuid().optional(),
+    limit: limitParam,
+    cursor: cursorParam(z.object({ email: z.string(), id: z.uuid() })).optional(),
+  }),
+  response: cursorPage(userDto),
+  async handler(ctx, { query }) {
+    await requireRead(ctx, 'manage', users);
+    const rows = await listUsers(ctx.orgId, { q: query.q, status: query.status, groupId: query.groupId }, undefined, { limit: query.limit + 1, after: query.cursor });
+    const data = rows.slice(0, query.limit);
+    const last = data.at(-1);
+    return { data, nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null };
+  },
+});
+
+export const getUserOp = operation({
+  id: 'getUser',
+  method: 'GET',
+  path: '/users/{userId}',
+  tag: 'Users',
+  summary: 'Get a user',
+  scope: 'users:read',
+  params: userParams,
+  response: userDto,
+  async handler(ctx, { params }) {
+    await requireRead(ctx, 'manage', users);
+    const user = await getUser(ctx.orgId, params.userId);
+    if (!user) throw new AppError('not_found', 'No such user.');
+    return user;
+  },
+});
+
+export const inviteUserOp = operation({
+  id: 'inviteUser',
+  method: 'POST',
+  path: '/users',
+  tag: 'Users',
+  summary: 'Invite a user; returns the single-use link (valid 7 days)',
+  scope: 'users:write',
+  status: 201,
+  body: z.object({ email: emailInput, groupIds: z.array(z.uuid()).max(50).default([]) }),
+  response: z.object({ inviteId: z.uuid(), email: z.string(), invitePath: z.string(), expiresAt: isoDate }).meta({ id: 'Invitation' }),
+  async handler(ctx, { body }) {
+    const invite = await ctx.mutate((m) => inviteUser(m, body));
+    return { inviteId: invite.inviteId, email: invite.email, invitePath: invite.path, expiresAt: invite.expiresAt };
+  },
+});
+
+export const updateUserOp = operation({
+  id: 'updateUser',
+  method: 'PATCH',
+  path: '/users/{userId}',
+  tag: 'Users',
+  summary: 'Change a user’s name',
+  scope: 'users:write',
+  params: userParams,
+  body: z.object({ firstName: z.string().trim().min(1).max(100).optional(), lastName: z.string().trim().max(100).optional() }).strict(),
+  response: userDto,
+  async handler(ctx, { params, body }) {
+    await ctx.mutate((m) => updateUserProfile(m, { userId: params.userId, ...body }));
+    return (await getUser(ctx.orgId, params.userId))!;
+  },
+});
+
+export const disableUserOp = operation({
+  id: 'disableUser',
+  method: 'POST',
+  path: '/users/{userId}/disable',
+  tag: 'Users',
+  summary: 'Disable a user; their sessions and API tokens stop working at once',
+  scope: 'users:write',
+  params: userParams,
+  response: userDto,
+  async handler(ctx, { params }) {
+    await ctx.mutate((m) => disableUser(m, { userId: params.userId }));
+    return (await getUser(ctx.orgId, params.userId))!;
+  },
+});
+
+export const enableUserOp = operation({
+  id: 'enableUser',
+  method: 'POST',
+  path: '/users/{userId}/enable',
+  tag: 'Users',
+  summary: 'Enable a disabled user',
+  scope: 'users:write',
+  params: userParams,
+  response: userDto,
+  async handler(ctx, { params }) {
+    await ctx.mutate((m) => enableUser(m, { userId: params.userId }));
+    return (await getUser(ctx.orgId, params.userId))!;
+  },
+});
