@@ -10,7 +10,7 @@ import { createTestDatabase, dropTestDatabase, testSecrets } from './test-db.mjs
 
 const port = process.env.E2E_PORT ?? '3100';
 const serverUrl = process.env.TEST_DATABASE_URL;
-const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', GATEHOUSE_API_RATE_LIMIT: '100', NEXTAUTH_URL: `http://127.0.0.1:${port}` };
 delete env.DATABASE_URL;
 delete env.GATEHOUSE_DATA_DIR;
 

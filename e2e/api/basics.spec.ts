@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { newOrgAccount, signUp } from '../fixtures';
 
 test('health reports the database after a real query', async ({ request }) => {
   const res = await request.get('/api/health');
