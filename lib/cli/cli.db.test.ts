@@ -52,11 +52,27 @@ describe('gatehouse CLI', () => {
     expect(missing).toMatchObject({ code: 1, stderr: 'error: No organization with slug "no-such-org".' });
   });
 
+  it('mints and revokes API tokens for operators', () => {
+    const minted = gatehouse('token', 'create', '--org', slug, '--scopes', 'users:read,groups:write', '--expires', '30d', '--json');
+    expect(minted.code).toBe(0);
+    const token = JSON.parse(minted.stdout);
+    expect(token).toMatchObject({ token: expect.stringMatching(/^ght_/), id: expect.any(String), scopes: ['groups:write', 'users:read'] });
+    expect(new Date(token.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+    const bad = gatehouse('token', 'create', '--org', slug, '--scopes', 'users:root', '--expires', 'soon');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error: --scopes: Unknown scope.');
+    expect(bad.stderr).toContain('error: --expires: Use a duration like 30d or 12h.');
+
+    expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 0, stdout: `Revoked token ${token.id}.` });
+    expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 1, stderr: 'error: No active token with that id.' });
+  });
+
   it('exits 2 on usage errors and documents every command', () => {
     expect(gatehouse('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
-    for (const cmd of ['migrate', 'org create', 'user create', '--json']) expect(help.stdout).toContain(cmd);
+    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', '--json']) expect(help.stdout).toContain(cmd);
   });
 });
