@@ -59,3 +59,13 @@ export function LevelBadge({ level }: { level: 'use' | 'edit' | 'own' | null }) 
   if (!level) return <Badge>none</Badge>;
   return <Badge tone={level === 'own' ? 'amber' : level === 'edit' ? 'blue' : 'green'}>{level}</Badge>;
 }
+
+export function LevelSelect({ name = 'level' }: { name?: string }) {
+  return (
+    <Select name={name} aria-label="Level" defaultValue="use">
+      <option value="use">Use</option>
+      <option value="edit">Edit</option>
+      <option value="own">Own</option>
+    </Select>
+  );
+}

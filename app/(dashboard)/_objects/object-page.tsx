@@ -2,7 +2,7 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
-import { Input, LevelBadge, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
+import { Input, LevelBadge, LevelSelect, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { can } from '@/lib/authz/can';
 import { explain } from '@/lib/authz/explain';
@@ -77,11 +77,7 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
                     </option>
                   ))}
               </Select>
-              <Select name="level" aria-label="Level" defaultValue="use">
-                <option value="use">Use</option>
-                <option value="edit">Edit</option>
-                <option value="own">Own</option>
-              </Select>
+              <LevelSelect />
             </ActionForm>
             <Table testId="sharing">
               <thead>

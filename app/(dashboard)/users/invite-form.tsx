@@ -1,6 +1,7 @@
 'use client';
 
 import { ActionForm } from '@/components/form/action-form';
+import { CopyOnce } from '@/components/ui/copy-once';
 import { Input, Select } from '@/components/ui/fields';
 import { inviteUserAction } from './actions';
 
@@ -12,13 +13,10 @@ export function InviteForm({ groups }: { groups: { id: string; name: string }[] 
       resetOnSuccess
       className="flex flex-wrap items-center gap-2"
       success={(d) => (
-        <div className="w-full rounded-md border border-green-200 bg-green-50 p-3 text-sm" data-testid="invite-result">
-          <p className="font-medium text-green-900">
-            {d.emailed ? `Invitation emailed to ${d.email}.` : `Invitation for ${d.email} created.`} Share this link; it works once and expires in 7 days:
-          </p>
-          <input readOnly value={d.link} aria-label="Invitation link" className="mt-2 w-full rounded border border-green-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-          {d.emailError ? <p className="mt-1 text-red-700">{d.emailError}</p> : null}
-        </div>
+        <CopyOnce label="Invitation link" value={d.link} testId="invite-result">
+          {d.emailed ? `Invitation emailed to ${d.email}.` : `Invitation for ${d.email} created.`} Share this link; it works once and expires in 7 days.
+          {d.emailError ? <p className="mt-1 font-normal text-red-700">{d.emailError}</p> : null}
+        </CopyOnce>
       )}
     >
       <Input name="email" type="email" placeholder="name@company.com" aria-label="Email to invite" required className="w-64" />

@@ -2,7 +2,7 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
-import { Badge, Input, LevelBadge, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
+import { Badge, Input, LevelBadge, LevelSelect, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { getGroupDetail } from '@/lib/groups/reads';
 import { listAllTargets } from '@/lib/objects/reads';
@@ -140,11 +140,7 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
                 </optgroup>
               ))}
             </Select>
-            <Select name="level" aria-label="Level" defaultValue="use">
-              <option value="use">Use</option>
-              <option value="edit">Edit</option>
-              <option value="own">Own</option>
-            </Select>
+            <LevelSelect />
           </ActionForm>
           <Table testId="grants">
             <thead>

@@ -1,6 +1,7 @@
 'use client';
 
 import { ActionForm } from '@/components/form/action-form';
+import { CopyOnce } from '@/components/ui/copy-once';
 import { Input, Select } from '@/components/ui/fields';
 import { createApiTokenAction } from './actions';
 
@@ -12,10 +13,9 @@ export function CreateTokenForm({ scopes }: { scopes: readonly string[] }) {
       resetOnSuccess
       className="space-y-3"
       success={(d) => (
-        <div className="rounded-md border border-green-200 bg-green-50 p-3 text-sm" data-testid="new-token">
-          <p className="font-medium text-green-900">Copy this token now. It will not be shown again.</p>
-          <input readOnly value={d.token} aria-label="New API token" className="mt-2 w-full rounded border border-green-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-        </div>
+        <CopyOnce label="New API token" value={d.token} testId="new-token">
+          Copy this token now. It will not be shown again.
+        </CopyOnce>
       )}
     >
       <div className="flex flex-wrap items-center gap-2">
