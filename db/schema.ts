@@ -188,6 +188,13 @@ export const invites = pgTable(
   (t) => [index('invites_org_email_idx').on(t.organizationId, sql`lower(${t.email})`)],
 );
 
+/** The latest link of each organization's audit hash chain; its row lock serializes appends. */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  organizationId: uuid('organization_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
 /**
  * Public API tokens. Only the SHA-256 of the token is stored. A token acts as its creator (never
  * beyond their access, dead once they are disabled); created_by is null for operator (CLI) tokens.
@@ -283,7 +290,8 @@ export const signInFailures = pgTable(
 
 /**
  * Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). Shaped like Retool's audit event;
- * no foreign keys, so history outlives the rows it describes.
+ * no foreign keys, so history outlives the rows it describes. Each organization's events form a
+ * hash chain: `hash` = SHA-256 over `prev_hash` and the event's canonical JSON, numbered by `seq`.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -302,8 +310,12 @@ export const auditEvents = pgTable(
     user: jsonb('user').$type<Record<string, unknown>>(),
     requestId: text('request_id'),
     createdAt: createdAt(),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [
+    uniqueIndex('audit_events_org_seq_key').on(t.organizationId, t.seq),
     index('audit_events_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     index('audit_events_org_user_idx').on(t.organizationId, t.userId, t.createdAt),
   ],

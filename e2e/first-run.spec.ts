@@ -44,4 +44,6 @@ test('a newcomer creates the first organization, signs out and signs back in', a
   await expect(audit.rows('LOGIN')).toHaveCount(2);
   await expect(audit.rows('LOGOUT')).toHaveCount(1);
   await expect(audit.rows('LOGIN').first()).toContainText('ada@first.test');
+  await page.getByRole('button', { name: 'Verify integrity' }).click();
+  await expect(page.getByTestId('verify-result')).toHaveText('Intact: all 5 events are linked and unchanged.');
 });

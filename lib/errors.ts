@@ -19,7 +19,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly meta: { fieldErrors?: FieldErrors; retryAfterSeconds?: number } = {},
+    readonly meta: { fieldErrors?: FieldErrors; retryAfterSeconds?: number; details?: unknown } = {},
   ) {
     super(message);
     this.name = 'AppError';

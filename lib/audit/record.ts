@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { auditEvents, users } from '@/db/schema';
 import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { advanceHead, linkHash, nextLink, type ChainedFields } from './chain';
 import { auditEventInput, type AuditEventInput } from './events';
 
 type Subject = {
@@ -12,7 +13,8 @@ type Subject = {
 
 /**
  * Writes one audit event in the caller's transaction, so the event commits or rolls back with
- * the change it describes. Stores a snapshot of the user as they were at that moment.
+ * the change it describes. Stores a snapshot of the user as they were at that moment, and links
+ * the event into the organization's hash chain (the chain head stays locked until commit).
  */
 export async function record(ctx: MutationCtx, event: AuditEventInput, subject: Subject = {}): Promise<void> {
   const parsed = auditEventInput.parse(event);
@@ -23,15 +25,29 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
   if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;
 
-  await ctx.tx.insert(auditEvents).values({
+  const user = userId ? await userSnapshot(ctx, userId) : null;
+  const { seq, prevHash } = await nextLink(ctx.tx, organizationId);
+  const row: ChainedFields = {
     organizationId,
+    seq,
+    prevHash,
     userId,
     actionType: parsed.actionType,
     ipAddress: ctx.request.ipAddress,
-    metadata,
-    user: userId ? await userSnapshot(ctx, userId) : null,
+    geoLocation: null,
+    responseTimeMs: null,
+    pageName: null,
+    queryName: null,
+    resourceName: null,
+    // Stored as JSON: hash exactly what a reader will get back.
+    metadata: JSON.parse(JSON.stringify(metadata)),
+    user: user ? JSON.parse(JSON.stringify(user)) : null,
     requestId: ctx.request.requestId,
-  });
+    createdAt: new Date(),
+  };
+  const hash = linkHash(row);
+  await ctx.tx.insert(auditEvents).values({ ...row, hash });
+  await advanceHead(ctx.tx, organizationId, seq, hash);
   ctx.auditCount++;
 }
 

@@ -68,11 +68,20 @@ describe('gatehouse CLI', () => {
     expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 1, stderr: 'error: No active token with that id.' });
   });
 
+  it('verifies the audit hash chain of one or every organization', () => {
+    const one = gatehouse('audit', 'verify', '--org', slug, '--json');
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ ok: true, organizations: [{ slug, ok: true, events: expect.any(Number) }] });
+    const all = gatehouse('audit', 'verify');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain(`ok      ${slug}:`);
+  });
+
   it('exits 2 on usage errors and documents every command', () => {
     expect(gatehouse('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
-    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', '--json']) expect(help.stdout).toContain(cmd);
+    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
   });
 });

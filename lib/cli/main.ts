@@ -6,7 +6,8 @@ import { migrate } from '@/db/migrate';
 import { z } from 'zod';
 import { AppError, isAppError, type FieldErrors } from '@/lib/errors';
 import { createOrganizationInput } from '@/lib/orgs/inputs';
-import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { verifyChain } from '@/lib/audit/chain';
+import { findOrganizationBySlug, listOrganizations } from '@/lib/orgs/reads';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
 import { createApiToken, createApiTokenInput, revokeApiToken } from '@/lib/api-tokens/writes';
@@ -41,6 +42,8 @@ Commands:
   token revoke                     Revoke a token.
       --org <slug>                   Organization (required)
       --id <token id>                (required)
+  audit verify                     Check the audit hash chain; exits 1 at the first broken link.
+      --org <slug>                   One organization (default: every organization)
   help                             Show this help.
 
 Options for every command:
@@ -166,6 +169,17 @@ const commands: Record<string, Command> = {
     };
   },
 
+  async 'audit verify'(args) {
+    const o = options(args, { org: { type: 'string' } });
+    const orgs = o.org ? [await orgBySlug(o.org)] : (await migrate(), await listOrganizations());
+    const reports = [];
+    for (const org of orgs) reports.push({ slug: org.slug, ...(await verifyChain(org.id)) });
+    const broken = reports.filter((r) => !r.ok);
+    const lines = reports.map((r) => (r.ok ? `ok      ${r.slug}: ${r.events} events, chain intact` : `BROKEN  ${r.slug}: ${r.reason}`));
+    if (broken.length) throw new AppError('conflict', `${lines.join('\n')}\n${broken.length} of ${reports.length} audit chain(s) are broken.`, { details: reports });
+    return { json: { ok: true, organizations: reports }, text: lines.join('\n') || 'No organizations.' };
+  },
+
   async 'token revoke'(args) {
     const o = options(args, { org: { type: 'string' }, id: { type: 'string' } });
     const { tokenId } = parseWith(z.object({ tokenId: z.uuid('Give the token id.') }), { tokenId: o.id ?? '' });
@@ -177,6 +191,7 @@ const commands: Record<string, Command> = {
 
 const tokenFlagNames: Record<string, string> = { org: '--org', scopes: '--scopes', expiresIn: '--expires', note: '--note', tokenId: '--id' };
 const commandFlags: Record<string, Record<string, string>> = {
+  'audit verify': { org: '--org' },
   'org create': flagNames,
   'user create': userFlagNames,
   'token create': tokenFlagNames,
@@ -198,7 +213,7 @@ function describeError(e: unknown, flags: Record<string, string> = {}): { json: 
     for (const [field, msgs] of Object.entries(e.meta.fieldErrors ?? {})) fieldErrors[flags[field] ?? field] = msgs;
     const lines = Object.entries(fieldErrors).map(([flag, msgs]) => `error: ${flag}: ${msgs.join(' ')}`);
     return {
-      json: { error: { code: e.code, message: e.message, fieldErrors: lines.length ? fieldErrors : undefined } },
+      json: { error: { code: e.code, message: e.message, fieldErrors: lines.length ? fieldErrors : undefined, details: e.meta.details } },
       text: lines.length ? lines.join('\n') : `error: ${e.message}`,
     };
   }

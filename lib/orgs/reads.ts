@@ -18,3 +18,7 @@ export async function countOrganizations(db: DbOrTx = getDb()): Promise<number> 
   const [row] = await db.select({ n: count() }).from(organizations);
   return row?.n ?? 0;
 }
+
+export async function listOrganizations(db: DbOrTx = getDb()): Promise<OrganizationSummary[]> {
+  return db.select({ id: organizations.id, name: organizations.name, slug: organizations.slug }).from(organizations).orderBy(organizations.slug);
+}

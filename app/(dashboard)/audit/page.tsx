@@ -1,3 +1,4 @@
+import { VerifyChain } from '@/components/audit/verify-chain';
 import { Card } from '@/components/ui/card';
 import { listRecentAuditEvents } from '@/lib/audit/reads';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
@@ -25,6 +26,7 @@ export default async function AuditPage() {
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <p className="mt-1 text-sm text-slate-600">The latest 100 events in {session.org.name}, newest first. Times are UTC.</p>
       </div>
+      <VerifyChain />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">

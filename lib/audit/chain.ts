@@ -1,0 +1,124 @@
+// Tamper evidence: each organization's audit events form a hash chain. An event's hash is
+// SHA-256 over the previous hash and the event's canonical JSON, so changing, removing or
+// inserting any event breaks every link after it.
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { getDb, type DbOrTx } from '@/db';
+import { auditChainHeads, auditEvents } from '@/db/schema';
+import { can } from '@/lib/authz/can';
+import { loadSnapshot } from '@/lib/authz/snapshot';
+import { AppError } from '@/lib/errors';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, dates as ISO strings, undefined dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The fields a link covers: everything stored about the event except its row id and its own hash. */
+export type ChainedFields = {
+  organizationId: string;
+  seq: number;
+  prevHash: string;
+  userId: string | null;
+  actionType: string;
+  ipAddress: string | null;
+  geoLocation: unknown;
+  responseTimeMs: number | null;
+  pageName: string | null;
+  queryName: string | null;
+  resourceName: string | null;
+  metadata: Record<string, unknown>;
+  user: Record<string, unknown> | null;
+  requestId: string | null;
+  createdAt: Date;
+};
+
+export function linkHash(e: ChainedFields): string {
+  const body = canonicalJson({
+    organizationId: e.organizationId,
+    seq: e.seq,
+    userId: e.userId,
+    actionType: e.actionType,
+    ipAddress: e.ipAddress,
+    geoLocation: e.geoLocation ?? null,
+    responseTimeMs: e.responseTimeMs,
+    pageName: e.pageName,
+    queryName: e.queryName,
+    resourceName: e.resourceName,
+    metadata: e.metadata,
+    user: e.user ?? null,
+    requestId: e.requestId,
+    createdAt: e.createdAt,
+  });
+  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+}
+
+/** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
+export async function nextLink(tx: DbOrTx, orgId: string): Promise<{ seq: number; prevHash: string }> {
+  await tx.insert(auditChainHeads).values({ organizationId: orgId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+  const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, orgId)).for('update');
+  return { seq: head!.seq + 1, prevHash: head!.hash };
+}
+
+export async function advanceHead(tx: DbOrTx, orgId: string, seq: number, hash: string): Promise<void> {
+  await tx.update(auditChainHeads).set({ seq, hash }).where(eq(auditChainHeads.organizationId, orgId));
+}
+
+export type ChainReport =
+  | { ok: true; organizationId: string; events: number; headSeq: number; unchainedBefore: number }
+  | { ok: false; organizationId: string; events: number; brokenAt: { seq: number; eventId: string | null }; reason: string };
+
+/** Walks an organization's chain from the start and reports the first broken link. */
+export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<ChainReport> {
+  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, orgId));
+  const [unchained] = await db
+    .select({ n: sql<number>`count(*)::int`, latest: sql<Date | null>`max(${auditEvents.createdAt})` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organizationId, orgId), isNull(auditEvents.seq)));
+  let prevHash = GENESIS_HASH;
+  let expected = 1;
+  let firstChainedAt: Date | null = null;
+  const fail = (seq: number, eventId: string | null, reason: string): ChainReport => ({ ok: false, organizationId: orgId, events: expected - 1, brokenAt: { seq, eventId }, reason });
+  for (;;) {
+    const batch = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.organizationId, orgId), gt(auditEvents.seq, expected - 1)))
+      .orderBy(asc(auditEvents.seq))
+      .limit(1000);
+    if (batch.length === 0) break;
+    for (const e of batch) {
+      const id = e.id.toString();
+      if (e.seq !== expected) return fail(expected, null, `Event ${expected} is missing (the next one found is ${e.seq}).`);
+      if (e.prevHash !== prevHash) return fail(expected, id, `Event ${expected} does not point at event ${expected - 1}.`);
+      const recomputed = linkHash({ ...e, seq: e.seq, prevHash: e.prevHash });
+      if (recomputed !== e.hash) return fail(expected, id, `Event ${expected} was changed after it was written.`);
+      firstChainedAt ??= e.createdAt;
+      prevHash = e.hash;
+      expected++;
+    }
+  }
+  const events = expected - 1;
+  if ((head?.seq ?? 0) !== events || (head?.hash ?? GENESIS_HASH) !== prevHash) {
+    return fail(events + 1, null, `The chain ends at event ${events}, but its head says ${head?.seq ?? 0}: events were removed from the end.`);
+  }
+  if ((unchained?.n ?? 0) > 0 && firstChainedAt && unchained!.latest && new Date(unchained!.latest) > firstChainedAt) {
+    return fail(events + 1, null, `${unchained!.n} event(s) without a chain link were added after the chain began.`);
+  }
+  return { ok: true, organizationId: orgId, events, headSeq: head?.seq ?? 0, unchainedBefore: unchained?.n ?? 0 };
+}
+
+/** The chain report for someone who may view the organization's audit log. */
+export async function verifyChainFor(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<ChainReport> {
+  const decision = can(await loadSnapshot(db, orgId, userId), 'view', { kind: 'org', area: 'audit_log' });
+  if (!decision.allowed) throw new AppError('forbidden', 'Only admins and groups given audit-log access can verify the audit log.');
+  return verifyChain(orgId, db);
+}
