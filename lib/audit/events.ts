@@ -89,6 +89,13 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     metadata: z.strictObject({ tokenId: id, note: z.string(), scopes: z.array(z.string()), expiresAt: z.string().nullable() }),
   }),
   z.strictObject({ actionType: z.literal('ACCESS_TOKEN_REVOKED'), metadata: z.strictObject({ tokenId: id, note: z.string() }) }),
+  z.strictObject({
+    actionType: z.literal('DOWNLOAD_AUDIT_LOGS'),
+    metadata: z.strictObject({
+      format: z.enum(['csv', 'ndjson']),
+      filter: z.strictObject({ actionType: z.string().nullable(), userId: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable() }),
+    }),
+  }),
   z.strictObject({ actionType: z.literal('SET_WORKSPACE'), metadata: z.strictObject({ ...groupRef, homepageAppId: id }) }),
   ...objectEvents,
 ]);

@@ -51,9 +51,3 @@ export async function* accessReview(orgId: string, db: DbOrTx = getDb()): AsyncG
     }
   }
 }
-
-/** RFC 4180 field quoting, and a leading ' on values a spreadsheet would run as a formula. */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}

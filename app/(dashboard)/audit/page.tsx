@@ -26,7 +26,19 @@ export default async function AuditPage() {
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <p className="mt-1 text-sm text-slate-600">The latest 100 events in {session.org.name}, newest first. Times are UTC.</p>
       </div>
-      <VerifyChain />
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <VerifyChain />
+        <p className="text-sm">
+          Export all events:{' '}
+          <a href="/api/internal/audit-export?format=csv" download className="font-medium text-brand-600 hover:underline">
+            CSV
+          </a>{' '}
+          ·{' '}
+          <a href="/api/internal/audit-export?format=ndjson" download className="font-medium text-brand-600 hover:underline">
+            NDJSON
+          </a>
+        </p>
+      </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">

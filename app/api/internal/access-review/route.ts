@@ -1,5 +1,6 @@
 // GET /api/internal/access-review — CSV of who can use/edit/own each app, resource and workflow (admins).
-import { accessReviewFor, csvField } from '@/lib/authz/access-review';
+import { accessReviewFor } from '@/lib/authz/access-review';
+import { csvLine } from '@/lib/csv';
 import { defineRoute } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +16,7 @@ export const GET = defineRoute({ auth: 'session' }, async ({ session }) => {
       const next = await rows.next();
       if (next.done) return controller.close();
       const r = next.value;
-      controller.enqueue(encoder.encode([r.kind, r.object, r.folder, r.email, r.level, r.via].map(csvField).join(',') + '\r\n'));
+      controller.enqueue(encoder.encode(csvLine([r.kind, r.object, r.folder, r.email, r.level, r.via])));
     },
   });
   const date = new Date().toISOString().slice(0, 10);
