@@ -18,6 +18,11 @@ import {
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** The tenant column of every organization-owned table. */
+const organizationId = () =>
+  uuid('organization_id')
+    .notNull()
+    .references((): AnyPgColumn => organizations.id, { onDelete: 'cascade' });
 
 /** Per-organization settings; every field has a default, so `{}` is a valid value. */
 export type OrganizationSettings = {
@@ -40,9 +45,7 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     email: text('email').notNull(),
     firstName: text('first_name').notNull().default(''),
     lastName: text('last_name').notNull().default(''),
@@ -63,9 +66,7 @@ export const permissionGroups = pgTable(
   'permission_groups',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     name: text('name').notNull(),
     builtin: text('builtin', { enum: ['admin', 'all_users'] }),
     queryLibraryAccess: text('query_library_access', { enum: ['none', 'view', 'edit'] }).notNull().default('none'),
@@ -85,9 +86,7 @@ export const permissionGroups = pgTable(
 export const groupMembers = pgTable(
   'group_members',
   {
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     groupId: uuid('group_id')
       .notNull()
       .references(() => permissionGroups.id, { onDelete: 'cascade' }),
@@ -108,9 +107,7 @@ export const folders = pgTable(
   'folders',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     objectKind: text('object_kind', { enum: OBJECT_KIND_VALUES }).notNull(),
     name: text('name').notNull(),
     createdAt: createdAt(),
@@ -127,9 +124,7 @@ export const objects = pgTable(
   'objects',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     kind: text('kind', { enum: OBJECT_KIND_VALUES }).notNull(),
     name: text('name').notNull(),
     folderId: uuid('folder_id').references(() => folders.id, { onDelete: 'restrict' }),
@@ -148,9 +143,7 @@ export const permissionGrants = pgTable(
   'permission_grants',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     groupId: uuid('group_id')
       .notNull()
       .references(() => permissionGroups.id, { onDelete: 'cascade' }),
@@ -172,9 +165,7 @@ export const invites = pgTable(
   'invites',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     email: text('email').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     groupIds: jsonb('group_ids').$type<string[]>().notNull().default([]),
@@ -203,9 +194,7 @@ export const apiTokens = pgTable(
   'api_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'cascade' }),
     note: text('note').notNull().default(''),
     tokenHash: text('token_hash').notNull().unique(),
@@ -252,9 +241,7 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -274,9 +261,7 @@ export const signInFailures = pgTable(
   'sign_in_failures',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    organizationId: uuid('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     /** lower(email) as typed, whether or not such a user exists. */
     accountKey: text('account_key').notNull(),
     ipAddress: text('ip_address'),
