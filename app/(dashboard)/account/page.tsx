@@ -4,8 +4,7 @@ import { Select } from '@/components/ui/fields';
 import { requireViewer } from '@/lib/auth/viewer';
 import { workspaceOptions } from '@/lib/users/workspace';
 import { listActiveSessions } from '@/lib/sessions/reads';
-import { setWorkspaceAction } from './actions';
-import { RevokeSessionButton } from './revoke-session-button';
+import { revokeSessionAction, setWorkspaceAction } from './actions';
 
 export const metadata = { title: 'Your account' };
 
@@ -65,7 +64,11 @@ export default async function AccountPage() {
                   {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC · last active {time.format(s.lastSeenAt)} UTC
                 </p>
               </div>
-              {s.id === session.sessionId ? null : <RevokeSessionButton sessionId={s.id} />}
+              {s.id === session.sessionId ? null : (
+                <ActionForm action={revokeSessionAction} submitLabel="Revoke" variant="danger" className="flex items-center gap-2">
+                  <input type="hidden" name="sessionId" value={s.id} />
+                </ActionForm>
+              )}
             </li>
           ))}
         </ul>
