@@ -55,10 +55,23 @@ export const users = pgTable(
     /** The group whose workspace homepage the user chose (when several groups offer one). */
     workspaceGroupId: uuid('workspace_group_id'),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
+    /** The SCIM directory that provisions this user; its provisioned attributes are read-only in the UI. */
+    scimDirectoryId: uuid('scim_directory_id').references((): AnyPgColumn => scimDirectories.id, { onDelete: 'set null' }),
+    /** SCIM userName when it differs from the email; SCIM's userName is coalesce(scim_user_name, email). */
+    scimUserName: text('scim_user_name'),
+    scimExternalId: text('scim_external_id'),
+    /** The SCIM attributes the IdP sent that have no column of their own (title, enterprise extension…). */
+    scimAttributes: jsonb('scim_attributes').$type<Record<string, unknown>>(),
+    /** Deleted through SCIM: disabled, and gone from SCIM's view; a later POST of the same userName revives it. */
+    scimDeletedAt: timestamp('scim_deleted_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('users_org_email_key').on(t.organizationId, sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_org_email_key').on(t.organizationId, sql`lower(${t.email})`),
+    uniqueIndex('users_org_user_name_key').on(t.organizationId, sql`lower(coalesce(${t.scimUserName}, ${t.email}))`),
+    index('users_org_external_id_idx').on(t.organizationId, t.scimExternalId),
+  ],
 );
 
 /** `builtin` marks the two groups every organization has; custom groups leave it null. */
@@ -73,6 +86,9 @@ export const permissionGroups = pgTable(
     auditLogAccess: boolean('audit_log_access').notNull().default(false),
     /** Workspace: the app members without Edit on any app land on after signing in. */
     homepageAppId: uuid('homepage_app_id').references((): AnyPgColumn => objects.id, { onDelete: 'set null' }),
+    /** The SCIM directory that manages this group's name and members (grants stay ours). */
+    scimDirectoryId: uuid('scim_directory_id').references((): AnyPgColumn => scimDirectories.id, { onDelete: 'set null' }),
+    scimExternalId: text('scim_external_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -225,6 +241,46 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.tokenId, t.key] })],
 );
 
+/**
+ * SCIM 2.0 directories: each is one IdP connection with its own base URL and bearer token (only
+ * the SHA-256 is kept; rotating replaces it, so the old token dies at once).
+ */
+export const scimDirectories = pgTable(
+  'scim_directories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    tokenPrefix: text('token_prefix').notNull(),
+    /** A paused directory answers 503, so the IdP keeps its changes and retries later. */
+    paused: boolean('paused').notNull().default(false),
+    tokenRotatedAt: timestamp('token_rotated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('scim_directories_org_name_key').on(t.organizationId, sql`lower(${t.name})`)],
+);
+
+/** The last 1,000 requests per SCIM directory, for admins debugging provisioning. */
+export const scimRequests = pgTable(
+  'scim_requests',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    directoryId: uuid('directory_id')
+      .notNull()
+      .references(() => scimDirectories.id, { onDelete: 'cascade' }),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('scim_requests_directory_idx').on(t.directoryId, t.id)],
+);
+
 /** Fixed-window request counters (per API token), shared by every instance. */
 export const rateLimitWindows = pgTable(
   'rate_limit_windows',
@@ -313,3 +369,4 @@ export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type PermissionGroup = typeof permissionGroups.$inferSelect;
 export type ObjectRow = typeof objects.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
+export type ScimDirectory = typeof scimDirectories.$inferSelect;

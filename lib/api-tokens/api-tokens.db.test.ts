@@ -6,7 +6,7 @@ import { findIdempotentResponse, requestFingerprint, storeIdempotentResponse } f
 import { consumeRateLimit } from '@/lib/api/rate-limit';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest } from '@/lib/test/helpers';
-import { disableUser } from '@/lib/users/writes';
+import { disableUser, enableUser } from '@/lib/users/writes';
 import { authenticateApiToken } from './reads';
 import { createApiToken, revokeApiToken } from './writes';
 
@@ -34,7 +34,10 @@ describe('API tokens', () => {
     expect(await authenticateApiToken(expiring.token, getDb(), new Date(Date.now() + 3_600_000 + 1000))).toBeNull();
     expect(await authenticateApiToken(expiring.token)).not.toBeNull();
 
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => disableUser(ctx, { userId: second.id }));
+    expect(await runMutation(asUser(org.orgId, org.adminId), (ctx) => disableUser(ctx, { userId: second.id }))).toMatchObject({ tokensRevoked: 1 });
+    expect(await authenticateApiToken(expiring.token)).toBeNull();
+    // Revoked, not merely suspended: re-enabling the creator does not bring the token back.
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) => enableUser(ctx, { userId: second.id }));
     expect(await authenticateApiToken(expiring.token)).toBeNull();
 
     const bob = await makeUser(org.orgId);

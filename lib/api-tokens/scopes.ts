@@ -12,7 +12,6 @@ export const API_SCOPES = [
   'apps:read',
   'resources:read',
   'audit:read',
-  'scim:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Tx } from '@/db';
 import { apiTokens } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -48,4 +49,14 @@ export async function revokeApiToken(ctx: MutationCtx, input: { tokenId: string 
     .returning({ id: apiTokens.id, note: apiTokens.note });
   if (!row) throw new AppError('not_found', 'No active token with that id.');
   await record(ctx, { actionType: 'ACCESS_TOKEN_REVOKED', metadata: { tokenId: row.id, note: row.note } });
+}
+
+/** Revokes every live token a user created, in the caller's transaction (when they are disabled); returns how many. */
+export async function revokeUserApiTokens(tx: Tx, orgId: string, userId: string): Promise<number> {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.organizationId, orgId), eq(apiTokens.createdBy, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
 }

@@ -13,6 +13,14 @@ const groupSettings = z.strictObject({
   auditLogAccess: z.boolean(),
   homepageAppId: id.nullable(),
 });
+const userProfile = z.strictObject({
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string().optional(),
+  userName: z.string().optional(),
+  externalId: z.string().nullable().optional(),
+});
+const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
 const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
   z.strictObject({ actionType: z.literal(`CREATE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), folderId: id.nullable() }) }),
   z.strictObject({ actionType: z.literal(`RENAME_${k}`), metadata: z.strictObject({ objectId: id, before: z.string(), after: z.string() }) }),
@@ -71,11 +79,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('INVITE_USER'), metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('REDEEM_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string(), targetUserId: id, groupIds: z.array(id) }) }),
-  z.strictObject({ actionType: z.literal('DISABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int() }) }),
+  z.strictObject({ actionType: z.literal('DISABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int(), tokensRevoked: z.number().int() }) }),
   z.strictObject({
     actionType: z.literal('UPDATE_USER'),
-    metadata: z.strictObject({ targetUserId: id, before: z.strictObject({ firstName: z.string(), lastName: z.string() }), after: z.strictObject({ firstName: z.string(), lastName: z.string() }) }),
+    metadata: z.strictObject({
+      targetUserId: id,
+      before: userProfile,
+      after: userProfile,
+      /** Other SCIM attributes that changed (title, department…), by name. */
+      attributes: z.array(z.string()).optional(),
+    }),
   }),
+  z.strictObject({ actionType: z.literal('DELETE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('ENABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('CREATE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string() }) }),
   z.strictObject({ actionType: z.literal('RENAME_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, before: z.string(), after: z.string() }) }),
@@ -97,6 +112,9 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     }),
   }),
   z.strictObject({ actionType: z.literal('SET_WORKSPACE'), metadata: z.strictObject({ ...groupRef, homepageAppId: id }) }),
+  ...(['SCIM_DIRECTORY_CREATED', 'SCIM_TOKEN_ROTATED', 'SCIM_DIRECTORY_PAUSED', 'SCIM_DIRECTORY_RESUMED', 'SCIM_DIRECTORY_DELETED'] as const).map((t) =>
+    z.strictObject({ actionType: z.literal(t), metadata: directoryRef }),
+  ),
   ...objectEvents,
 ]);
 

@@ -24,6 +24,7 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
   const metadata: Record<string, unknown> = { ...parsed.metadata };
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
   if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;
+  if (ctx.actor.kind === 'scim') metadata.directoryId = ctx.actor.directoryId;
 
   const user = userId ? await userSnapshot(ctx, userId) : null;
   const { seq, prevHash } = await nextLink(ctx.tx, organizationId);

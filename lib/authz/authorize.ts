@@ -6,10 +6,15 @@ import { loadSnapshot } from './snapshot';
 /**
  * Asks can() for the acting user (an API token's creator) inside the mutation's transaction and
  * throws `forbidden` with the reason when denied. The CLI, and tokens it minted, act as the
- * installation's operator and are always allowed.
+ * installation's operator and are always allowed; a SCIM directory may manage users and groups.
  */
 export async function authorize<T extends Target>(ctx: MutationCtx, action: ActionFor<T>, target: T): Promise<Decision> {
   if (ctx.actor.kind === 'cli' || (ctx.actor.kind === 'api_token' && ctx.actor.userId === null)) {
+    return { allowed: true, level: 'own', because: { kind: 'operator' } };
+  }
+  if (ctx.actor.kind === 'scim') {
+    const provisioning = (target.kind === 'org' && (target.area === 'users' || target.area === 'groups')) || target.kind === 'group';
+    if (!provisioning) throw new AppError('forbidden', 'A SCIM directory manages users and groups only.');
     return { allowed: true, level: 'own', because: { kind: 'operator' } };
   }
   const userId = actorUserId(ctx.actor);

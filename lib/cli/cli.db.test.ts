@@ -68,6 +68,21 @@ describe('gatehouse CLI', () => {
     expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 1, stderr: 'error: No active token with that id.' });
   });
 
+  it('creates, lists, rotates and pauses SCIM directories', () => {
+    const created = gatehouse('scim', 'directory', 'create', '--org', slug, '--name', 'Okta', '--json');
+    expect(created.code).toBe(0);
+    const dir = JSON.parse(created.stdout);
+    expect(dir).toEqual({ id: expect.any(String), baseUrl: expect.stringMatching(new RegExp(`/api/scim/v2/${dir.id}$`)), token: expect.stringMatching(/^ghs_/) });
+    expect(gatehouse('scim', 'directory', 'create', '--org', slug, '--name', 'okta')).toMatchObject({ code: 1, stderr: 'error: --name: A SCIM directory with that name already exists.' });
+
+    const rotated = JSON.parse(gatehouse('scim', 'directory', 'rotate-token', '--org', slug, '--id', dir.id, '--json').stdout);
+    expect(rotated.token).not.toBe(dir.token);
+    expect(gatehouse('scim', 'directory', 'pause', '--org', slug, '--id', dir.id)).toMatchObject({ code: 0 });
+    const listed = JSON.parse(gatehouse('scim', 'directory', 'list', '--org', slug, '--json').stdout);
+    expect(listed.directories).toEqual([expect.objectContaining({ id: dir.id, name: 'Okta', paused: true, users: 0, groups: 0 })]);
+    expect(gatehouse('scim', 'directory', 'resume', '--org', slug, '--id', 'nope')).toMatchObject({ code: 1, stderr: 'error: --id: Give the directory id.' });
+  });
+
   it('verifies the audit hash chain of one or every organization', () => {
     const one = gatehouse('audit', 'verify', '--org', slug, '--json');
     expect(one.code).toBe(0);
@@ -82,6 +97,6 @@ describe('gatehouse CLI', () => {
     expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
-    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
+    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'scim directory create', 'scim directory rotate-token', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
   });
 });

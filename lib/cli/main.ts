@@ -11,6 +11,7 @@ import { findOrganizationBySlug, listOrganizations } from '@/lib/orgs/reads';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
 import { createApiToken, createApiTokenInput, revokeApiToken } from '@/lib/api-tokens/writes';
+import { createDirectory, createDirectoryInput, listDirectories, rotateDirectoryToken, scimBaseUrl, setDirectoryPaused } from '@/lib/scim/directories';
 import { createUserInput } from '@/lib/users/inputs';
 import { createUser } from '@/lib/users/writes';
 
@@ -42,6 +43,16 @@ Commands:
   token revoke                     Revoke a token.
       --org <slug>                   Organization (required)
       --id <token id>                (required)
+  scim directory create            Create a SCIM directory; prints its base URL and token (once).
+      --org <slug>                   Organization (required)
+      --name <name>                  e.g. Okta (required)
+  scim directory list              List an organization's SCIM directories.
+      --org <slug>                   Organization (required)
+  scim directory rotate-token      Replace a directory's token; the old one stops working at once.
+      --org <slug>                   Organization (required)
+      --id <directory id>            (required)
+  scim directory pause             Answer 503 to the IdP (it retries later) until resumed.
+  scim directory resume              Both take --org <slug> and --id <directory id>.
   audit verify                     Check the audit hash chain; exits 1 at the first broken link.
       --org <slug>                   One organization (default: every organization)
   help                             Show this help.
@@ -49,6 +60,7 @@ Commands:
 Options for every command:
   --json                           Print one JSON object instead of text (errors too, with a non-zero exit).
 
+SCIM base URLs use NEXTAUTH_URL's origin when set, otherwise http://localhost:$PORT (default 3000).
 The database is DATABASE_URL when set, otherwise the embedded one in GATEHOUSE_DATA_DIR (default .data);
 the embedded database cannot be used while a Gatehouse server has it open.
 Exit codes: 0 success, 1 rejected input or failure, 2 usage error.`;
@@ -180,6 +192,44 @@ const commands: Record<string, Command> = {
     return { json: { ok: true, organizations: reports }, text: lines.join('\n') || 'No organizations.' };
   },
 
+  async 'scim directory create'(args) {
+    const o = options(args, { org: { type: 'string' }, name: { type: 'string' } });
+    const input = parseWith(createDirectoryInput, { name: o.name ?? '' });
+    const org = await orgBySlug(o.org);
+    const dir = await runMutation(cliInit(org.id), (ctx) => createDirectory(ctx, input));
+    const baseUrl = scimBaseUrl(cliOrigin(), dir.id);
+    return {
+      json: { id: dir.id, baseUrl, token: dir.token },
+      text: `SCIM directory ${input.name} (${dir.id}) for ${org.slug}\nBase URL: ${baseUrl}\nToken:    ${dir.token}\nThe token is shown once; store it in your identity provider now.`,
+    };
+  },
+
+  async 'scim directory list'(args) {
+    const o = options(args, { org: { type: 'string' } });
+    const org = await orgBySlug(o.org);
+    const dirs = (await listDirectories(org.id)).map((d) => ({ ...d, baseUrl: scimBaseUrl(cliOrigin(), d.id) }));
+    const lines = dirs.map((d) => `${d.id}  ${d.paused ? 'paused' : 'active'}  ${d.users} users  ${d.groups} groups  ${d.name}  ${d.baseUrl}`);
+    return { json: { directories: dirs }, text: lines.join('\n') || `No SCIM directories in ${org.slug}.` };
+  },
+
+  async 'scim directory rotate-token'(args) {
+    const { org, directoryId } = await directoryArgs(args);
+    const { token } = await runMutation(cliInit(org.id), (ctx) => rotateDirectoryToken(ctx, { directoryId }));
+    return { json: { id: directoryId, token }, text: `New token for ${directoryId} (the old one no longer works):\n${token}` };
+  },
+
+  async 'scim directory pause'(args) {
+    const { org, directoryId } = await directoryArgs(args);
+    await runMutation(cliInit(org.id), (ctx) => setDirectoryPaused(ctx, { directoryId, paused: true }));
+    return { json: { id: directoryId, paused: true }, text: `Paused ${directoryId}: it answers 503 until resumed.` };
+  },
+
+  async 'scim directory resume'(args) {
+    const { org, directoryId } = await directoryArgs(args);
+    await runMutation(cliInit(org.id), (ctx) => setDirectoryPaused(ctx, { directoryId, paused: false }));
+    return { json: { id: directoryId, paused: false }, text: `Resumed ${directoryId}.` };
+  },
+
   async 'token revoke'(args) {
     const o = options(args, { org: { type: 'string' }, id: { type: 'string' } });
     const { tokenId } = parseWith(z.object({ tokenId: z.uuid('Give the token id.') }), { tokenId: o.id ?? '' });
@@ -189,6 +239,17 @@ const commands: Record<string, Command> = {
   },
 };
 
+async function directoryArgs(args: string[]) {
+  const o = options(args, { org: { type: 'string' }, id: { type: 'string' } });
+  const { directoryId } = parseWith(z.object({ directoryId: z.uuid('Give the directory id.') }), { directoryId: o.id ?? '' });
+  return { org: await orgBySlug(o.org), directoryId };
+}
+
+function cliOrigin(): string {
+  return process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL).origin : `http://localhost:${process.env.PORT ?? 3000}`;
+}
+
+const scimFlagNames: Record<string, string> = { org: '--org', name: '--name', directoryId: '--id' };
 const tokenFlagNames: Record<string, string> = { org: '--org', scopes: '--scopes', expiresIn: '--expires', note: '--note', tokenId: '--id' };
 const commandFlags: Record<string, Record<string, string>> = {
   'audit verify': { org: '--org' },
@@ -196,6 +257,11 @@ const commandFlags: Record<string, Record<string, string>> = {
   'user create': userFlagNames,
   'token create': tokenFlagNames,
   'token revoke': tokenFlagNames,
+  'scim directory create': scimFlagNames,
+  'scim directory list': scimFlagNames,
+  'scim directory rotate-token': scimFlagNames,
+  'scim directory pause': scimFlagNames,
+  'scim directory resume': scimFlagNames,
 };
 
 async function orgBySlug(slug: string | undefined) {
@@ -228,7 +294,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return argv.length === 0 ? 2 : 0;
   }
-  const name = commands[words[0]!] ? words[0]! : `${words[0]} ${words[1] ?? ''}`.trim();
+  // The longest known command the words spell: "scim directory create", "token create", "migrate".
+  const name = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((w) => commands[w]) ?? words.slice(0, 2).join(' ');
   const command = commands[name];
   if (!command) {
     console.error(`error: unknown command "${name}". Run "gatehouse help".`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkbox, optionalId } from '@/lib/forms';
 import { LEVELS, OBJECT_KINDS, QUERY_LIBRARY_ACCESS } from '@/lib/authz/levels';
 
-const groupName = z.string().trim().min(1, 'Enter a group name.').max(80, 'Use at most 80 characters.');
+export const groupName = z.string().trim().min(1, 'Enter a group name.').max(80, 'Use at most 80 characters.');
 const groupId = z.uuid('Unknown group.');
 const userId = z.uuid('Unknown user.');
 

@@ -11,6 +11,8 @@ export type GroupSummary = {
   queryLibraryAccess: 'none' | 'view' | 'edit';
   auditLogAccess: boolean;
   homepageAppId: string | null;
+  /** The SCIM directory that manages its name and members, if any. */
+  provisionedBy: string | null;
 };
 
 export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<GroupSummary[]> {
@@ -25,6 +27,7 @@ export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<G
       // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
       members: sql<number>`(select count(*)::int from group_members m where m.group_id = permission_groups.id)`,
       grants: sql<number>`(select count(*)::int from permission_grants pg where pg.group_id = permission_groups.id)`,
+      provisionedBy: sql<string | null>`(select d.name from scim_directories d where d.id = permission_groups.scim_directory_id)`,
     })
     .from(permissionGroups)
     .where(eq(permissionGroups.organizationId, orgId))

@@ -9,6 +9,8 @@ import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import type { CreateGroupInput, GroupMembersInput, SetGrantInput, UpdateGroupInput } from './inputs';
 
 const NAME_TAKEN = 'A group with that name already exists.';
+/** SCIM-managed groups take their name and members from the identity provider; grants stay ours. */
+const PROVISIONED = 'This group is managed by SCIM: change its name and members in your identity provider.';
 
 function orgOf(ctx: MutationCtx): string {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
@@ -54,6 +56,7 @@ export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Pr
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
   const group = await findGroup(ctx.tx, orgId, input.groupId);
   if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
+  if (group.scimDirectoryId && input.name !== group.name) throw AppError.field('name', PROVISIONED);
   if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
   const before = { name: group.name, queryLibraryAccess: group.queryLibraryAccess, auditLogAccess: group.auditLogAccess, homepageAppId: group.homepageAppId };
   const after = { name: input.name, queryLibraryAccess: input.queryLibraryAccess, auditLogAccess: input.auditLogAccess, homepageAppId: input.homepageAppId };
@@ -71,6 +74,7 @@ export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }):
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
   const group = await findGroup(ctx.tx, orgId, input.groupId);
   if (group.builtin) throw new AppError('invalid_input', `The built-in ${group.name} group cannot be deleted.`);
+  if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const [m] = await ctx.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, group.id));
   const [g] = await ctx.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, group.id));
   await ctx.tx.delete(permissionGroups).where(eq(permissionGroups.id, group.id));
@@ -91,6 +95,7 @@ export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput
   const group = await findGroup(ctx.tx, orgId, input.groupId);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
   if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   await requireOrgUsers(ctx.tx, orgId, input.userIds);
   const added = await ctx.tx
     .insert(groupMembers)
@@ -108,6 +113,7 @@ export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembers
   const group = await findGroup(ctx.tx, orgId, input.groupId);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
   if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   if (group.builtin === 'admin') {
     const admins = await activeAdminIds(ctx.tx, orgId);
     if (admins.length > 0 && admins.every((id) => input.userIds.includes(id))) {

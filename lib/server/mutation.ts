@@ -9,6 +9,8 @@ export type Actor =
   | { kind: 'user'; userId: string; sessionId?: string }
   /** A public-API token; it acts as its creator, or as the operator when the CLI minted it (userId null). */
   | { kind: 'api_token'; tokenId: string; userId: string | null }
+  /** A SCIM directory provisioning users and groups; it may manage nothing else. */
+  | { kind: 'scim'; directoryId: string }
   | { kind: 'anonymous' }
   | { kind: 'cli' };
 

@@ -45,3 +45,11 @@ export function isHttpsRequest(source: HeaderSource): boolean {
   if ((process.env.NEXTAUTH_URL ?? '').startsWith('https://')) return true;
   return trustedProxyHops() > 0 && header(source, 'x-forwarded-proto') === 'https';
 }
+
+/** The origin the browser used (NEXTAUTH_URL when set), for links in emails, copy boxes and SCIM locations. */
+export function originFrom(source: HeaderSource): string {
+  if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
+  const host = header(source, 'x-forwarded-host') ?? header(source, 'host') ?? 'localhost:3000';
+  const proto = header(source, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
+  return `${proto}://${host}`;
+}

@@ -24,6 +24,8 @@ export type UserRow = {
   lastLoginAt: Date | null;
   lastActiveAt: Date | null;
   groups: { id: string; name: string }[];
+  /** The SCIM directory that provisions this user, if any: its attributes are read-only here. */
+  provisionedBy: string | null;
 };
 
 // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
@@ -44,6 +46,7 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
       lastLoginAt: users.lastLoginAt,
       lastActiveAt: users.lastActiveAt,
       groups: groupsOf,
+      provisionedBy: sql<string | null>`(select d.name from scim_directories d where d.id = users.scim_directory_id)`,
     })
     .from(users)
     .where(where)
@@ -58,6 +61,7 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
     lastLoginAt: r.lastLoginAt,
     lastActiveAt: r.lastActiveAt,
     groups: r.groups,
+    provisionedBy: r.provisionedBy,
   }));
 }
 

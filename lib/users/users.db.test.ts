@@ -23,7 +23,7 @@ describe('disabling users', () => {
     if (!s1.ok || !s2.ok) throw new Error('sign-in failed');
 
     const admin = asUser(org.orgId, org.adminId);
-    expect(await runMutation(admin, (ctx) => disableUser(ctx, { userId: bob.id }))).toEqual({ sessionsRevoked: 2 });
+    expect(await runMutation(admin, (ctx) => disableUser(ctx, { userId: bob.id }))).toEqual({ sessionsRevoked: 2, tokensRevoked: 0 });
     expect(await findActiveSession(getDb(), s1.sessionId)).toBeNull();
     expect(await findActiveSession(getDb(), s2.sessionId)).toBeNull();
     expect(await signIn()).toEqual({ ok: false, reason: 'invalid_credentials' });

@@ -6,11 +6,13 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { activeAdminIds } from '@/lib/groups/writes';
 import { revokeUserSessions } from '@/lib/sessions/writes';
+import { revokeUserApiTokens } from '@/lib/api-tokens/writes';
 import { hashPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
 import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import type { CreateUserInput } from './inputs';
 
+const PROVISIONED = 'This user is provisioned by SCIM: change their profile in your identity provider.';
 const EMAIL_TAKEN = 'A user with that email already exists in this organization.';
 
 /** Inserts a user; a duplicate email (any letter case) in the organization is a field error. */
@@ -63,24 +65,37 @@ async function findUser(ctx: MutationCtx, orgId: string, userId: string) {
 }
 
 /**
- * Disables a user: they cannot sign in, and every session dies in this same transaction, so
- * their very next request is refused. Admins only; never yourself or the last active admin.
+ * Disables a user: they cannot sign in, and every session and API token dies in this same
+ * transaction, so their very next request is refused. Admins only; never yourself or the last
+ * active admin.
  */
-export async function disableUser(ctx: MutationCtx, input: { userId: string }): Promise<{ sessionsRevoked: number }> {
+export async function disableUser(ctx: MutationCtx, input: { userId: string }): Promise<Deactivated> {
   const orgId = ctx.orgId;
   if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const user = await findUser(ctx, orgId, input.userId);
   if (actorUserId(ctx.actor) === user.id) throw new AppError('invalid_input', 'You cannot disable yourself.');
   if (user.disabledAt) throw new AppError('conflict', 'This user is already disabled.');
+  return deactivateUser(ctx, user);
+}
+
+type Deactivated = { sessionsRevoked: number; tokensRevoked: number };
+
+/**
+ * The one way a user is switched off (the admin page, the API, SCIM): disabled, sessions and API
+ * tokens revoked, audited. The caller has authorized; the last active admin is always kept.
+ */
+export async function deactivateUser(ctx: MutationCtx, user: { id: string; organizationId: string; email: string }, changes: Partial<typeof users.$inferInsert> = {}): Promise<Deactivated> {
+  const orgId = user.organizationId;
   const admins = await activeAdminIds(ctx.tx, orgId);
   if (admins.length === 1 && admins[0] === user.id) {
     throw new AppError('invalid_input', 'This is the last active admin. Make someone else an admin first.');
   }
-  await ctx.tx.update(users).set({ disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id));
+  await ctx.tx.update(users).set({ ...changes, disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id));
   const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'user_disabled');
-  await record(ctx, { actionType: 'DISABLE_USER', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
-  return { sessionsRevoked };
+  const tokensRevoked = await revokeUserApiTokens(ctx.tx, orgId, user.id);
+  await record(ctx, { actionType: 'DISABLE_USER', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked, tokensRevoked } });
+  return { sessionsRevoked, tokensRevoked };
 }
 
 export async function enableUser(ctx: MutationCtx, input: { userId: string }): Promise<void> {
@@ -105,6 +120,7 @@ export async function updateUserProfile(ctx: MutationCtx, input: z.infer<typeof 
   if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const user = await findUser(ctx, orgId, input.userId);
+  if (user.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const before = { firstName: user.firstName, lastName: user.lastName };
   const after = { firstName: input.firstName ?? user.firstName, lastName: input.lastName ?? user.lastName };
   await ctx.tx.update(users).set({ ...after, updatedAt: new Date() }).where(eq(users.id, user.id));

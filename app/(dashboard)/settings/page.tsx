@@ -14,10 +14,14 @@ export default async function SettingsPage() {
         <Link href="/settings/api-tokens" className="font-medium text-brand-600 hover:underline">
           API tokens
         </Link>{' '}
-        for the public REST API are ready.
+        for the public REST API and{' '}
+        <Link href="/settings/scim" className="font-medium text-brand-600 hover:underline">
+          SCIM provisioning
+        </Link>{' '}
+        for Okta, Microsoft Entra ID and other identity providers are ready.
       </p>
       <p>
-        The other organization settings (session lifetimes, single sign-on, two-factor enforcement, SCIM, audit streaming) are not
+        The other organization settings (session lifetimes, single sign-on, two-factor enforcement, audit streaming) are not
         built yet. Sessions currently end after 8 hours idle or 24 hours in all.
       </p>
     </NotBuiltYet>

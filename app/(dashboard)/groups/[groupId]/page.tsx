@@ -32,19 +32,26 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
   return (
     <div className="space-y-6">
       <PageHeader title={group.name} description={group.builtin === 'admin' ? 'Admins own everything and manage users, groups and settings.' : group.builtin === 'all_users' ? 'Everyone in the organization is in this group. It grants nothing unless you add grants.' : undefined}>
-        {manage && !group.builtin ? (
+        {manage && !group.builtin && !group.provisionedBy ? (
           <ActionForm action={deleteGroupAction} submitLabel="Delete group" variant="danger" confirm={`Delete ${group.name}? Its members lose what it grants.`} className="flex items-center gap-2">
             <input type="hidden" name="groupId" value={group.id} />
           </ActionForm>
         ) : null}
       </PageHeader>
 
+      {group.provisionedBy ? (
+        <p className="rounded-md border border-blue-200 bg-blue-50 p-3 text-sm text-blue-900" data-testid="provisioned-note">
+          Managed by the SCIM directory <strong>{group.provisionedBy}</strong>: its name and members come from your identity provider and
+          are read-only here. What the group grants is still set here.
+        </p>
+      ) : null}
+
       {manage ? (
         <Card title="Settings">
           <ActionForm action={updateGroupAction} submitLabel="Save" className="grid max-w-xl grid-cols-[10rem_1fr] items-center gap-3 text-sm">
             <input type="hidden" name="groupId" value={group.id} />
             <label htmlFor="g-name">Name</label>
-            <Input id="g-name" name="name" defaultValue={group.name} readOnly={Boolean(group.builtin)} />
+            <Input id="g-name" name="name" defaultValue={group.name} readOnly={Boolean(group.builtin || group.provisionedBy)} />
             <label htmlFor="g-ql">Query library</label>
             <Select id="g-ql" name="queryLibraryAccess" defaultValue={group.queryLibraryAccess}>
               <option value="none">No access</option>
@@ -72,6 +79,7 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
       <Card title="Members" description={group.builtin === 'all_users' ? 'Membership is implicit: every user.' : undefined}>
         {group.builtin === 'all_users' ? null : (
           <>
+            {group.provisionedBy ? null : (
             <ActionForm action={addMemberAction} submitLabel="Add member" className="mb-4 flex items-center gap-2">
               <input type="hidden" name="groupId" value={group.id} />
               <Select name="userId" aria-label="User to add" required defaultValue="">
@@ -85,6 +93,7 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
                 ))}
               </Select>
             </ActionForm>
+            )}
             <ul className="divide-y divide-slate-100 text-sm" data-testid="members">
               {group.memberList.map((m) => (
                 <li key={m.userId} className="flex items-center justify-between gap-4 py-2" data-email={m.email}>
@@ -100,10 +109,12 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
                         {m.isGroupAdmin ? null : <input type="hidden" name="isGroupAdmin" value="true" />}
                       </ActionForm>
                     ) : null}
-                    <ActionForm action={removeMemberAction} submitLabel="Remove" variant="danger" className="flex items-center gap-2">
-                      <input type="hidden" name="groupId" value={group.id} />
-                      <input type="hidden" name="userId" value={m.userId} />
-                    </ActionForm>
+                    {group.provisionedBy ? null : (
+                      <ActionForm action={removeMemberAction} submitLabel="Remove" variant="danger" className="flex items-center gap-2">
+                        <input type="hidden" name="groupId" value={group.id} />
+                        <input type="hidden" name="userId" value={m.userId} />
+                      </ActionForm>
+                    )}
                   </span>
                 </li>
               ))}

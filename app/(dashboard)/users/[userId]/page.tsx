@@ -42,6 +42,12 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           )}
         </div>
       </PageHeader>
+      {user.provisionedBy ? (
+        <p className="rounded-md border border-blue-200 bg-blue-50 p-3 text-sm text-blue-900" data-testid="provisioned-note">
+          Provisioned by the SCIM directory <strong>{user.provisionedBy}</strong>. Name, email and group memberships come from your
+          identity provider and are read-only here; change them there. Disabling here takes effect at once.
+        </p>
+      ) : null}
       <Card title="Groups">
         <p className="text-sm">
           All Users

@@ -1,0 +1,64 @@
+// SCIM end to end: an admin creates a directory in Settings, an IdP (here: Playwright's HTTP
+// client) provisions over real HTTP with the token shown once, and the admin sees the result.
+import { expect, test } from '@playwright/test';
+import { newOrgAccount, signUp } from './fixtures';
+
+const SCIM = 'application/scim+json';
+
+test('a directory made in Settings provisions users and groups over HTTP, read-only in the UI', async ({ page, request }) => {
+  const account = newOrgAccount('Scim');
+  await signUp(page, account);
+  await page.goto('/settings/scim');
+  await page.getByLabel('Directory name').fill('Okta');
+  await page.getByRole('button', { name: 'Create directory' }).click();
+  const baseUrl = await page.getByLabel('SCIM base URL').inputValue();
+  const token = await page.getByLabel('SCIM token').inputValue();
+  expect(baseUrl).toMatch(/\/api\/scim\/v2\/[0-9a-f-]{36}$/);
+  expect(token).toMatch(/^ghs_/);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': SCIM };
+
+  const email = `linus-${account.slug}@example.test`;
+  const user = await request.post(`${baseUrl}/Users`, {
+    headers,
+    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, name: { givenName: 'Linus', familyName: 'Okta' }, emails: [{ value: email, primary: true }], active: true },
+  });
+  expect(user.status()).toBe(201);
+  expect(user.headers()['content-type']).toContain(SCIM);
+  const userId = (await user.json()).id;
+  const group = await request.post(`${baseUrl}/Groups`, { headers, data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Okta Engineers', members: [{ value: userId }] } });
+  expect(group.status()).toBe(201);
+  const groupId = (await group.json()).id;
+
+  const unauthorized = await request.get(`${baseUrl}/Users`, { headers: { authorization: 'Bearer ghs_nope' } });
+  expect(unauthorized.status()).toBe(401);
+  expect(await unauthorized.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
+
+  await page.goto(`/users/${userId}`);
+  await expect(page.getByTestId('provisioned-note')).toContainText('Okta');
+  await page.goto(`/groups/${groupId}`);
+  await expect(page.getByTestId('provisioned-note')).toContainText('Okta');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('readonly', '');
+  await expect(page.getByRole('button', { name: 'Add member' })).toHaveCount(0);
+  await expect(page.getByTestId('members')).toContainText(email);
+
+  // Deactivation from the IdP is visible at once.
+  const off = await request.patch(`${baseUrl}/Users/${userId}`, { headers, data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] } });
+  expect(off.status()).toBe(200);
+  await page.goto(`/users/${userId}`);
+  await expect(page.getByText('Disabled', { exact: true })).toBeVisible();
+
+  // The directory page lists the requests, failures included, newest first.
+  await page.goto('/settings/scim');
+  await page.getByRole('link', { name: 'Okta' }).click();
+  const log = page.getByTestId('scim-requests');
+  await expect(log.locator('tbody tr')).toHaveCount(4);
+  await expect(log.locator('tbody tr').first()).toContainText(`PATCH /Users/${userId}`);
+  await expect(log).toContainText('401');
+
+  // Rotating shows a new token once; the old one dies.
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Rotate token' }).click();
+  const rotated = await page.getByLabel('New SCIM token').inputValue();
+  expect((await request.get(`${baseUrl}/Users`, { headers })).status()).toBe(401);
+  expect((await request.get(`${baseUrl}/Users`, { headers: { ...headers, authorization: `Bearer ${rotated}` } })).status()).toBe(200);
+});

@@ -1,0 +1,149 @@
+// SCIM directories: one per IdP connection, each with its own base URL and bearer token. Admins
+// manage them in Settings → SCIM or with `gatehouse scim directory …`; the token is shown once.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb, type DbOrTx } from '@/db';
+import { scimDirectories, scimRequests, type ScimDirectory } from '@/db/schema';
+import { record } from '@/lib/audit/record';
+import { authorize } from '@/lib/authz/authorize';
+import { randomToken, safeEqual, sha256Hex } from '@/lib/crypto/tokens';
+import { AppError } from '@/lib/errors';
+import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+
+export const SCIM_TOKEN_PREFIX = 'ghs_';
+/** How many requests each directory's log keeps. */
+export const SCIM_REQUEST_LOG_SIZE = 1000;
+
+export function scimBaseUrl(origin: string, directoryId: string): string {
+  return `${origin.replace(/\/$/, '')}/api/scim/v2/${directoryId}`;
+}
+
+export const createDirectoryInput = z.object({
+  name: z.string().trim().min(1, 'Name the directory, e.g. Okta.').max(100, 'Use at most 100 characters.'),
+});
+
+function orgOf(ctx: MutationCtx): string {
+  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  return ctx.orgId;
+}
+
+function newToken() {
+  const token = `${SCIM_TOKEN_PREFIX}${randomToken()}`;
+  return { token, tokenHash: sha256Hex(token), tokenPrefix: token.slice(0, 10) };
+}
+
+async function findDirectory(db: DbOrTx, orgId: string, directoryId: string): Promise<ScimDirectory> {
+  const [row] = await db
+    .select()
+    .from(scimDirectories)
+    .where(and(eq(scimDirectories.id, directoryId), eq(scimDirectories.organizationId, orgId)));
+  if (!row) throw new AppError('not_found', 'No such SCIM directory.');
+  return row;
+}
+
+/** Creates a directory (admins). Returns its token once; only the hash is kept. */
+export async function createDirectory(ctx: MutationCtx, input: z.infer<typeof createDirectoryInput>): Promise<{ id: string; token: string }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const { token, tokenHash, tokenPrefix } = newToken();
+  let row: { id: string } | undefined;
+  try {
+    [row] = await ctx.tx.insert(scimDirectories).values({ organizationId: orgId, name: input.name, tokenHash, tokenPrefix }).returning({ id: scimDirectories.id });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw AppError.field('name', 'A SCIM directory with that name already exists.', 'conflict');
+    throw e;
+  }
+  await record(ctx, { actionType: 'SCIM_DIRECTORY_CREATED', metadata: { directoryId: row!.id, name: input.name } });
+  return { id: row!.id, token };
+}
+
+/** Replaces the token: the old one stops working when this commits. */
+export async function rotateDirectoryToken(ctx: MutationCtx, input: { directoryId: string }): Promise<{ token: string }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  const { token, tokenHash, tokenPrefix } = newToken();
+  await ctx.tx.update(scimDirectories).set({ tokenHash, tokenPrefix, tokenRotatedAt: new Date(), updatedAt: new Date() }).where(eq(scimDirectories.id, dir.id));
+  await record(ctx, { actionType: 'SCIM_TOKEN_ROTATED', metadata: { directoryId: dir.id, name: dir.name } });
+  return { token };
+}
+
+/** Pausing makes the directory answer 503, so the IdP holds its changes and retries. */
+export async function setDirectoryPaused(ctx: MutationCtx, input: { directoryId: string; paused: boolean }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  if (dir.paused === input.paused) throw new AppError('conflict', input.paused ? 'This directory is already paused.' : 'This directory is not paused.');
+  await ctx.tx.update(scimDirectories).set({ paused: input.paused, updatedAt: new Date() }).where(eq(scimDirectories.id, dir.id));
+  await record(ctx, { actionType: input.paused ? 'SCIM_DIRECTORY_PAUSED' : 'SCIM_DIRECTORY_RESUMED', metadata: { directoryId: dir.id, name: dir.name } });
+}
+
+/** Deletes a directory; its users and groups stay, no longer managed by it. */
+export async function deleteDirectory(ctx: MutationCtx, input: { directoryId: string }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  await ctx.tx.delete(scimDirectories).where(eq(scimDirectories.id, dir.id));
+  await record(ctx, { actionType: 'SCIM_DIRECTORY_DELETED', metadata: { directoryId: dir.id, name: dir.name } });
+}
+
+export type DirectoryListItem = Pick<ScimDirectory, 'id' | 'name' | 'tokenPrefix' | 'paused' | 'tokenRotatedAt' | 'createdAt'> & { lastRequestAt: Date | null; users: number; groups: number };
+
+export async function listDirectories(orgId: string, db: DbOrTx = getDb()): Promise<DirectoryListItem[]> {
+  // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
+  return db
+    .select({
+      id: scimDirectories.id,
+      name: scimDirectories.name,
+      tokenPrefix: scimDirectories.tokenPrefix,
+      paused: scimDirectories.paused,
+      tokenRotatedAt: scimDirectories.tokenRotatedAt,
+      lastRequestAt: sql<Date | null>`(select max(r.created_at) from scim_requests r where r.directory_id = scim_directories.id)`.mapWith((v) => (v ? new Date(v as string) : null)),
+      createdAt: scimDirectories.createdAt,
+      users: sql<number>`(select count(*)::int from users u where u.scim_directory_id = scim_directories.id and u.scim_deleted_at is null)`,
+      groups: sql<number>`(select count(*)::int from permission_groups g where g.scim_directory_id = scim_directories.id)`,
+    })
+    .from(scimDirectories)
+    .where(eq(scimDirectories.organizationId, orgId))
+    .orderBy(scimDirectories.createdAt);
+}
+
+export async function getDirectory(orgId: string, directoryId: string, db: DbOrTx = getDb()): Promise<ScimDirectory | null> {
+  const [row] = await db
+    .select()
+    .from(scimDirectories)
+    .where(and(eq(scimDirectories.id, directoryId), eq(scimDirectories.organizationId, orgId)));
+  return row ?? null;
+}
+
+/**
+ * The directory a request is for, when the bearer token is that directory's current token
+ * (`directory` null otherwise, whatever the reason, so callers answer 401 without saying which).
+ * `exists` says whether the id names a directory at all: failed attempts are logged there.
+ */
+export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<{ directory: ScimDirectory | null; exists: boolean }> {
+  if (!z.uuid().safeParse(directoryId).success) return { directory: null, exists: false };
+  const [row] = await db.select().from(scimDirectories).where(eq(scimDirectories.id, directoryId));
+  if (!row) return { directory: null, exists: false };
+  const valid = bearer.startsWith(SCIM_TOKEN_PREFIX) && bearer.length <= 100 && safeEqual(row.tokenHash, sha256Hex(bearer));
+  return { directory: valid ? row : null, exists: true };
+}
+
+export type ScimRequestLogEntry = { method: string; path: string; status: number; error: string | null; durationMs: number; requestId: string | null };
+
+/** Appends to a directory's request log and trims it to the newest SCIM_REQUEST_LOG_SIZE. */
+export async function logScimRequest(directoryId: string, entry: ScimRequestLogEntry, db: DbOrTx = getDb()): Promise<void> {
+  const [row] = await db
+    .insert(scimRequests)
+    .values({ directoryId, ...entry, path: entry.path.slice(0, 500), error: entry.error?.slice(0, 500) ?? null })
+    .returning({ id: scimRequests.id });
+  // Trim in steps of 50, so most requests pay for one insert only.
+  if (row!.id % 50 !== 0) return;
+  await db.execute(sql`
+    delete from scim_requests where directory_id = ${directoryId} and id < (
+      select id from scim_requests where directory_id = ${directoryId} order by id desc offset ${SCIM_REQUEST_LOG_SIZE - 1} limit 1)`);
+}
+
+export async function listScimRequests(directoryId: string, limit = SCIM_REQUEST_LOG_SIZE, db: DbOrTx = getDb()) {
+  return db.select().from(scimRequests).where(eq(scimRequests.directoryId, directoryId)).orderBy(desc(scimRequests.id)).limit(limit);
+}

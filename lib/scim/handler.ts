@@ -1,0 +1,130 @@
+// The SCIM 2.0 endpoint of one directory: bearer token → paused? → size and content-type checks
+// → route → application/scim+json, with errors per RFC 7644 §3.12. Every request that names an
+// existing directory lands in its request log. Framework-free (a Request in, a Response out), so
+// the route file is one line and tests drive it with real requests.
+import { requestMetaFrom, originFrom } from '@/lib/server/request-meta';
+import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
+import { discovery } from './discovery';
+import { scimErrorBody, ScimError } from './errors';
+import * as groups from './groups';
+import { listParams, searchParams, type ScimCtx } from './resource';
+import * as users from './users';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+export const MAX_BODY_BYTES = 1_000_000;
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+async function readJson(req: Request): Promise<unknown> {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/scim+json' && type !== 'application/json') {
+    throw new ScimError(415, null, 'Send the body as application/scim+json (or application/json).');
+  }
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw ScimError.badRequest('invalidSyntax', 'The body is not valid JSON.');
+  }
+}
+
+async function route(ctx: ScimCtx, req: Request, path: string[]): Promise<Reply> {
+  const url = new URL(req.url);
+  const method = req.method.toUpperCase();
+  const [collection, id, ...rest] = path;
+  if (rest.length) throw new ScimError(404, null, 'No such endpoint.');
+  const found = discovery(ctx.baseUrl, collection, id);
+  if (found !== undefined) {
+    if (method !== 'GET') throw new ScimError(405, null, `${collection} is read-only.`);
+    if (found === null) throw new ScimError(404, null, `${collection}/${id} not found.`);
+    return ok(found);
+  }
+  const resource = collection === 'Users' ? users : collection === 'Groups' ? groups : null;
+  if (!resource) throw new ScimError(404, null, 'No such endpoint. This directory serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.');
+  const isUsers = resource === users;
+  const projection = listParams(url.searchParams);
+
+  if (id === '.search') {
+    if (method !== 'POST') throw new ScimError(405, null, 'Use POST for .search.');
+    const params = searchParams(await readJson(req));
+    return ok(isUsers ? await users.listUsers(ctx, params) : await groups.listGroups(ctx, params));
+  }
+  if (id === undefined) {
+    if (method === 'GET') return ok(isUsers ? await users.listUsers(ctx, projection) : await groups.listGroups(ctx, projection));
+    if (method === 'POST') {
+      const body = await readJson(req);
+      const created = isUsers ? await users.createUser(ctx, body, projection) : await groups.createGroup(ctx, body, projection);
+      return { status: 201, body: created, headers: { location: String((created.meta as { location: string }).location) } };
+    }
+    throw new ScimError(405, null, `Use GET or POST on /${collection}.`);
+  }
+  switch (method) {
+    case 'GET':
+      return ok(isUsers ? await users.getUser(ctx, id, projection) : await groups.getGroup(ctx, id, projection));
+    case 'PUT': {
+      const body = await readJson(req);
+      return ok(isUsers ? await users.replaceUser(ctx, id, body, projection) : await groups.replaceGroup(ctx, id, body, projection));
+    }
+    case 'PATCH': {
+      const body = await readJson(req);
+      if (isUsers) return ok(await users.patchUser(ctx, id, body, projection));
+      await groups.patchGroup(ctx, id, body);
+      return { status: 204 };
+    }
+    case 'DELETE':
+      await (isUsers ? users.deleteUser(ctx, id) : groups.deleteGroup(ctx, id));
+      return { status: 204 };
+    default:
+      throw new ScimError(405, null, `Use GET, PUT, PATCH or DELETE on /${collection}/{id}.`);
+  }
+}
+
+function respond(reply: Reply, requestId: string): Response {
+  const headers: Record<string, string> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...reply.headers };
+  if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
+  return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { ...headers, 'content-type': SCIM_CONTENT_TYPE } });
+}
+
+function errorReply(e: ScimError): Reply {
+  const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : e.status === 503 ? { 'retry-after': '60' } : {};
+  return { status: e.status, body: scimErrorBody(e.status, e.scimType, e.message), headers };
+}
+
+/** Serves one request to `/api/scim/v2/{directoryId}/{...path}`. */
+export async function handleScimRequest(req: Request, directoryId: string, path: string[]): Promise<Response> {
+  const started = performance.now();
+  const meta = requestMetaFrom(req.headers);
+  const url = new URL(req.url);
+  let directoryExists = false;
+  let reply: Reply;
+  try {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
+    const { directory, exists } = await authenticateDirectory(directoryId, bearer);
+    directoryExists = exists;
+    if (!directory) {
+      throw new ScimError(401, null, 'Send this directory\'s current token as "Authorization: Bearer <token>".');
+    }
+    if (directory.paused) throw new ScimError(503, null, 'This directory is paused by an administrator; retry later.');
+    const ctx: ScimCtx = { directory, orgId: directory.organizationId, baseUrl: scimBaseUrl(originFrom(req.headers), directory.id), request: meta };
+    reply = await route(ctx, req, path);
+  } catch (e) {
+    if (e instanceof ScimError) reply = errorReply(e);
+    else {
+      console.error(`[gatehouse] SCIM request ${meta.requestId} failed:`, e);
+      reply = errorReply(new ScimError(500, null, `Something went wrong (ref: ${meta.requestId}).`));
+    }
+  }
+  if (directoryExists) {
+    const error = reply.status >= 400 ? String((reply.body as { detail?: string } | undefined)?.detail ?? '') : null;
+    await logScimRequest(directoryId, { method: req.method, path: `/${path.join('/')}${url.search}`, status: reply.status, error, durationMs: Math.round(performance.now() - started), requestId: meta.requestId }).catch((e) =>
+      console.error('[gatehouse] could not write the SCIM request log:', e),
+    );
+  }
+  return respond(reply, meta.requestId);
+}
+

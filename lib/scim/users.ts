@@ -1,0 +1,268 @@
+// SCIM /Users over Gatehouse's own users table: no second copy of identities. userName is
+// coalesce(scim_user_name, email); the document the IdP sent is kept in scim_attributes and
+// the columns we sign in and authorize with are derived from it on every write.
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '@/db';
+import { getDb } from '@/db';
+import { groupMembers, permissionGroups, users, type User } from '@/db/schema';
+import { record } from '@/lib/audit/record';
+import { authorize } from '@/lib/authz/authorize';
+import { isAppError } from '@/lib/errors';
+import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { deactivateUser } from '@/lib/users/writes';
+import { ScimError } from './errors';
+import { compileFilter, parseFilter, type FilterAttributes } from './filter';
+import { applyUserPatch, normalizeUserDoc, parsePatchBody, type ScimUserDoc } from './patch';
+import { isUuid, listResponse, meta, mutate, notFound, project, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './schemas';
+
+const attr = (path: string) => sql`(${users.scimAttributes} #>> ${`{${path}}`})`;
+const isMember = (cond: SQL) =>
+  sql`exists (select 1 from group_members m join permission_groups g on g.id = m.group_id where m.user_id = ${users.id} and g.builtin is null and ${cond})`;
+
+/** What a filter may name, and the SQL each name stands for. */
+const FILTER_ATTRIBUTES: FilterAttributes = {
+  id: { type: 'string', sql: sql`${users.id}::text`, caseExact: true },
+  username: { type: 'string', sql: sql`coalesce(${users.scimUserName}, ${users.email})` },
+  externalid: { type: 'string', sql: sql`${users.scimExternalId}`, caseExact: true },
+  displayname: { type: 'string', sql: sql`coalesce(${attr('displayName')}, trim(${users.firstName} || ' ' || ${users.lastName}))` },
+  'name.givenname': { type: 'string', sql: sql`${users.firstName}` },
+  'name.familyname': { type: 'string', sql: sql`${users.lastName}` },
+  'name.formatted': { type: 'string', sql: sql`coalesce(${attr('name,formatted')}, trim(${users.firstName} || ' ' || ${users.lastName}))` },
+  emails: { type: 'string', sql: sql`${users.email}` },
+  'emails.value': { type: 'string', sql: sql`${users.email}` },
+  'emails.type': { type: 'string', sql: sql`'work'` },
+  'emails.primary': { type: 'boolean', sql: sql`true` },
+  title: { type: 'string', sql: attr('title') },
+  usertype: { type: 'string', sql: attr('userType') },
+  active: { type: 'boolean', sql: sql`(${users.disabledAt} is null)` },
+  'meta.created': { type: 'dateTime', sql: sql`${users.createdAt}` },
+  'meta.lastmodified': { type: 'dateTime', sql: sql`${users.updatedAt}` },
+  groups: { type: 'string', sql: sql`m.group_id::text`, caseExact: true, wrap: isMember },
+  'groups.value': { type: 'string', sql: sql`m.group_id::text`, caseExact: true, wrap: isMember },
+  'groups.display': { type: 'string', sql: sql`g.name`, wrap: isMember },
+  ...Object.fromEntries(
+    ['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map((a) => [
+      `${ENTERPRISE_USER_SCHEMA.toLowerCase()}:${a.toLowerCase()}`,
+      { type: 'string' as const, sql: attr(`${ENTERPRISE_USER_SCHEMA},${a}`) },
+    ]),
+  ),
+  [`${ENTERPRISE_USER_SCHEMA.toLowerCase()}:manager.value`]: { type: 'string', sql: attr(`${ENTERPRISE_USER_SCHEMA},manager,value`), caseExact: true },
+};
+
+/** Users a directory can see: its organization's, minus those deleted through SCIM. */
+const visible = (orgId: string) => and(eq(users.organizationId, orgId), isNull(users.scimDeletedAt));
+
+type Membership = { userId: string; groupId: string; name: string };
+
+async function membershipsOf(db: DbOrTx, userIds: string[]): Promise<Membership[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ userId: groupMembers.userId, groupId: permissionGroups.id, name: permissionGroups.name })
+    .from(groupMembers)
+    .innerJoin(permissionGroups, eq(permissionGroups.id, groupMembers.groupId))
+    .where(and(inArray(groupMembers.userId, userIds), isNull(permissionGroups.builtin)))
+    .orderBy(asc(permissionGroups.name));
+}
+
+/** The SCIM document of a user that was never provisioned: what our columns say. */
+function synthesizedDoc(u: User): ScimUserDoc {
+  return {
+    userName: u.email,
+    name: { givenName: u.firstName, familyName: u.lastName, formatted: `${u.firstName} ${u.lastName}`.trim() },
+    displayName: `${u.firstName} ${u.lastName}`.trim(),
+    emails: [{ value: u.email, type: 'work', primary: true }],
+    active: u.disabledAt === null,
+  };
+}
+
+function currentDoc(u: User): ScimUserDoc {
+  return { ...(u.scimAttributes ?? synthesizedDoc(u)), userName: u.scimUserName ?? u.email, active: u.disabledAt === null, ...(u.scimExternalId ? { externalId: u.scimExternalId } : {}) };
+}
+
+export function toScimUser(ctx: ScimCtx, u: User, memberships: Membership[] | null): Record<string, unknown> {
+  const doc = currentDoc(u);
+  const { [ENTERPRISE_USER_SCHEMA]: enterprise, ...core } = doc;
+  const location = `${ctx.baseUrl}/Users/${u.id}`;
+  return {
+    schemas: enterprise ? [USER_SCHEMA, ENTERPRISE_USER_SCHEMA] : [USER_SCHEMA],
+    id: u.id,
+    ...core,
+    // Our columns are the truth for what we use; the document keeps the rest.
+    name: { ...(core.name as object | undefined), givenName: u.firstName, familyName: u.lastName },
+    active: u.disabledAt === null,
+    ...(enterprise ? { [ENTERPRISE_USER_SCHEMA]: enterprise } : {}),
+    ...(memberships ? { groups: memberships.map((m) => ({ value: m.groupId, display: m.name, type: 'direct', $ref: `${ctx.baseUrl}/Groups/${m.groupId}` })) } : {}),
+    meta: meta('User', location, u.createdAt, u.updatedAt),
+  };
+}
+
+async function render(ctx: ScimCtx, rows: User[], params: Pick<ListParams, 'attributes' | 'excludedAttributes'>, db: DbOrTx) {
+  const memberships = wants(params, 'groups') ? await membershipsOf(db, rows.map((r) => r.id)) : null;
+  return rows.map((u) => project(toScimUser(ctx, u, memberships ? memberships.filter((m) => m.userId === u.id) : null), params));
+}
+
+export async function listUsers(ctx: ScimCtx, params: ListParams) {
+  const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
+  const where = and(visible(ctx.orgId), filter);
+  const db = getDb();
+  const [total] = await db.select({ n: count() }).from(users).where(where);
+  const rows = params.count === 0 ? [] : await db.select().from(users).where(where).orderBy(asc(users.createdAt), asc(users.id)).offset(params.startIndex - 1).limit(params.count);
+  return listResponse(await render(ctx, rows, params, db), total?.n ?? 0, params);
+}
+
+async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<User> {
+  if (!isUuid(id)) throw notFound('User', id);
+  const q = db.select().from(users).where(and(visible(ctx.orgId), eq(users.id, id)));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw notFound('User', id);
+  return row;
+}
+
+export async function getUser(ctx: ScimCtx, id: string, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
+  const db = getDb();
+  return (await render(ctx, [await findUser(db, ctx, id)], params, db))[0]!;
+}
+
+const email = z.email();
+
+/** The columns a SCIM document decides. */
+function columnsOf(doc: ScimUserDoc) {
+  const emails = Array.isArray(doc.emails) ? (doc.emails as { value?: unknown; type?: unknown; primary?: unknown }[]) : [];
+  const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => e.type === 'work') ?? emails[0];
+  const userName = String(doc.userName);
+  const address = typeof chosen?.value === 'string' ? chosen.value.trim() : email.safeParse(userName).success ? userName : null;
+  if (!address || !email.safeParse(address).success) {
+    throw ScimError.badRequest('invalidValue', 'The user needs an email address: a primary emails value, or a userName that is an email address.');
+  }
+  const name = (doc.name ?? {}) as { givenName?: unknown; familyName?: unknown };
+  return {
+    email: address,
+    scimUserName: userName,
+    scimExternalId: typeof doc.externalId === 'string' ? doc.externalId : null,
+    firstName: typeof name.givenName === 'string' ? name.givenName.slice(0, 100) : '',
+    lastName: typeof name.familyName === 'string' ? name.familyName.slice(0, 100) : '',
+    active: doc.active !== false,
+  };
+}
+
+function uniquenessError(e: unknown): never {
+  if (isUniqueViolation(e)) throw new ScimError(409, 'uniqueness', 'Another user in this organization already has that userName or email.');
+  throw e;
+}
+
+function assertOwnedBy(ctx: ScimCtx, u: User) {
+  if (u.scimDirectoryId && u.scimDirectoryId !== ctx.directory.id) {
+    throw new ScimError(400, 'mutability', 'This user is provisioned by another SCIM directory of this organization.');
+  }
+}
+
+/** AppErrors from shared user code (the last active admin) become SCIM 400s the IdP shows its admin. */
+function asScimError(e: unknown): never {
+  if (isAppError(e) && e.status < 500 && e.code !== 'unauthenticated') throw new ScimError(e.code === 'not_found' ? 404 : 400, e.code === 'not_found' ? null : 'invalidValue', e.message);
+  throw e;
+}
+
+/** Writes a new document over a user, auditing what changed. Throws Unchanged when nothing did. */
+async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc, extra: { revive?: boolean } = {}): Promise<void> {
+  await authorize(m, 'manage', { kind: 'org', area: 'users' });
+  const cols = columnsOf(doc);
+  const { active, ...values } = cols;
+  const stored = { ...doc } as Record<string, unknown>;
+  delete stored.active;
+  delete stored.userName;
+  delete stored.externalId;
+  const before = { firstName: u.firstName, lastName: u.lastName, email: u.email, userName: u.scimUserName ?? u.email, externalId: u.scimExternalId };
+  const after = { firstName: values.firstName, lastName: values.lastName, email: values.email, userName: values.scimUserName, externalId: values.scimExternalId };
+  const attributesChanged = JSON.stringify(u.scimAttributes) !== JSON.stringify(stored);
+  const profileChanged = JSON.stringify(before) !== JSON.stringify(after);
+  const linking = u.scimDirectoryId !== ctx.directory.id;
+  const wasActive = u.disabledAt === null;
+  if (!profileChanged && !attributesChanged && !linking && active === wasActive && !extra.revive) throw new Unchanged();
+
+  const changes = { ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, scimDeletedAt: null, updatedAt: new Date() };
+  if (wasActive && !active) {
+    await deactivateUser(m, u, changes).catch(asScimError);
+  } else {
+    try {
+      await m.tx.update(users).set({ ...changes, ...(active ? { disabledAt: null } : {}) }).where(eq(users.id, u.id));
+    } catch (e) {
+      uniquenessError(e);
+    }
+    if (!wasActive && active) await record(m, { actionType: 'ENABLE_USER', metadata: { targetUserId: u.id, email: values.email } }, { userId: u.id });
+  }
+  if (profileChanged || attributesChanged || linking) {
+    const changed = attributesChanged ? Object.keys({ ...(u.scimAttributes ?? {}), ...stored }).filter((k) => JSON.stringify(u.scimAttributes?.[k]) !== JSON.stringify(stored[k])) : [];
+    await record(m, { actionType: 'UPDATE_USER', metadata: { targetUserId: u.id, before, after, attributes: changed } }, { userId: u.id });
+  }
+}
+
+export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
+  const doc = normalizeUserDoc(body);
+  const cols = columnsOf(doc);
+  const id = await mutate(ctx, async (m) => {
+    await authorize(m, 'manage', { kind: 'org', area: 'users' });
+    const [existing] = await m.tx
+      .select()
+      .from(users)
+      .where(and(eq(users.organizationId, ctx.orgId), sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${cols.scimUserName})`))
+      .for('update');
+    if (existing && existing.scimDeletedAt && (existing.scimDirectoryId ?? ctx.directory.id) === ctx.directory.id) {
+      // Deleted through SCIM earlier and provisioned again: the same person comes back, history intact.
+      await writeDoc(m, ctx, existing, doc, { revive: true });
+      return existing.id;
+    }
+    if (existing) throw new ScimError(409, 'uniqueness', `A user with userName "${cols.scimUserName}" already exists.`);
+    const stored = { ...doc } as Record<string, unknown>;
+    delete stored.active;
+    delete stored.userName;
+    delete stored.externalId;
+    const { active, ...values } = cols;
+    let row: { id: string } | undefined;
+    try {
+      [row] = await m.tx
+        .insert(users)
+        .values({ organizationId: ctx.orgId, ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, disabledAt: active ? null : new Date() })
+        .returning({ id: users.id });
+    } catch (e) {
+      uniquenessError(e);
+    }
+    await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row!.id, email: values.email, groups: [] } }, { userId: row!.id });
+    return row!.id;
+  });
+  return getUser(ctx, id!, params);
+}
+
+export async function replaceUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
+  const doc = normalizeUserDoc(body);
+  await mutate(ctx, async (m) => {
+    const u = await findUser(m.tx, ctx, id, true);
+    assertOwnedBy(ctx, u);
+    await writeDoc(m, ctx, u, { active: true, ...doc });
+  });
+  return getUser(ctx, id, params);
+}
+
+export async function patchUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
+  const ops = parsePatchBody(body);
+  await mutate(ctx, async (m) => {
+    const u = await findUser(m.tx, ctx, id, true);
+    assertOwnedBy(ctx, u);
+    await writeDoc(m, ctx, u, applyUserPatch(currentDoc(u), ops));
+  });
+  return getUser(ctx, id, params);
+}
+
+/** DELETE: disabled (sessions and tokens die) and gone from SCIM; history stays. */
+export async function deleteUser(ctx: ScimCtx, id: string): Promise<void> {
+  await mutate(ctx, async (m) => {
+    await authorize(m, 'manage', { kind: 'org', area: 'users' });
+    const u = await findUser(m.tx, ctx, id, true);
+    assertOwnedBy(ctx, u);
+    const deleted = { scimDeletedAt: new Date(), scimDirectoryId: ctx.directory.id };
+    if (u.disabledAt === null) await deactivateUser(m, u, deleted).catch(asScimError);
+    else await m.tx.update(users).set({ ...deleted, updatedAt: new Date() }).where(eq(users.id, u.id));
+    await record(m, { actionType: 'DELETE_USER', metadata: { targetUserId: u.id, email: u.email } }, { userId: u.id });
+  });
+}
