@@ -158,8 +158,9 @@ function assertOwnedBy(ctx: ScimCtx, u: User) {
   }
 }
 
-/** AppErrors from shared user code (the last active admin) become SCIM 400s the IdP shows its admin. */
+/** Unique violations become 409s; AppErrors from shared user code (the last active admin) become 400s the IdP shows its admin. */
 function asScimError(e: unknown): never {
+  if (isUniqueViolation(e)) uniquenessError(e);
   if (isAppError(e) && e.status < 500 && e.code !== 'unauthenticated') throw new ScimError(e.code === 'not_found' ? 404 : 400, e.code === 'not_found' ? null : 'invalidValue', e.message);
   throw e;
 }
@@ -185,11 +186,11 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
   if (wasActive && !active) {
     await deactivateUser(m, u, changes).catch(asScimError);
   } else {
-    try {
-      await m.tx.update(users).set({ ...changes, ...(active ? { disabledAt: null } : {}) }).where(eq(users.id, u.id));
-    } catch (e) {
-      uniquenessError(e);
-    }
+    await m.tx
+      .update(users)
+      .set({ ...changes, ...(active ? { disabledAt: null } : {}) })
+      .where(eq(users.id, u.id))
+      .catch(uniquenessError);
     if (!wasActive && active) await record(m, { actionType: 'ENABLE_USER', metadata: { targetUserId: u.id, email: values.email } }, { userId: u.id });
   }
   if (profileChanged || attributesChanged || linking) {

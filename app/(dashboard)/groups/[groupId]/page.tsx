@@ -80,19 +80,19 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
         {group.builtin === 'all_users' ? null : (
           <>
             {group.provisionedBy ? null : (
-            <ActionForm action={addMemberAction} submitLabel="Add member" className="mb-4 flex items-center gap-2">
-              <input type="hidden" name="groupId" value={group.id} />
-              <Select name="userId" aria-label="User to add" required defaultValue="">
-                <option value="" disabled>
-                  Choose a user…
-                </option>
-                {candidates.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.email}
+              <ActionForm action={addMemberAction} submitLabel="Add member" className="mb-4 flex items-center gap-2">
+                <input type="hidden" name="groupId" value={group.id} />
+                <Select name="userId" aria-label="User to add" required defaultValue="">
+                  <option value="" disabled>
+                    Choose a user…
                   </option>
-                ))}
-              </Select>
-            </ActionForm>
+                  {candidates.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.email}
+                    </option>
+                  ))}
+                </Select>
+              </ActionForm>
             )}
             <ul className="divide-y divide-slate-100 text-sm" data-testid="members">
               {group.memberList.map((m) => (
