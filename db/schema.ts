@@ -362,6 +362,44 @@ export const auditEvents = pgTable(
   ],
 );
 
+export const AUDIT_SINK_KINDS = ['datadog', 'splunk', 'webhook'] as const;
+
+/**
+ * Where an organization's audit events are streamed. The audit log itself is the outbox: each
+ * sink keeps a cursor on the organization's chain sequence (`cursor_seq`, last delivered), which
+ * only ever grows in commit order, and instances lease a sink (`FOR UPDATE SKIP LOCKED`, then
+ * `lease_until`) before delivering a batch. `secret` is an encrypted envelope (API key, HEC token
+ * or HMAC secret), bound to this row.
+ */
+export const auditSinks = pgTable(
+  'audit_sinks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: AUDIT_SINK_KINDS }).notNull(),
+    /** Datadog: the intake origin for the site; Splunk: the HEC URL; webhook: the endpoint. */
+    url: text('url').notNull(),
+    /** Datadog service and tags, Splunk index and sourcetype. */
+    options: jsonb('options').$type<{ service?: string; tags?: string; index?: string; sourcetype?: string }>().notNull().default({}),
+    secret: text('secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    cursorSeq: bigint('cursor_seq', { mode: 'number' }).notNull().default(0),
+    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
+    /** Consecutive failed deliveries; drives the backoff. */
+    failures: integer('failures').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('audit_sinks_org_name_key').on(t.organizationId, sql`lower(${t.name})`)],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -370,3 +408,4 @@ export type PermissionGroup = typeof permissionGroups.$inferSelect;
 export type ObjectRow = typeof objects.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
 export type ScimDirectory = typeof scimDirectories.$inferSelect;
+export type AuditSink = typeof auditSinks.$inferSelect;

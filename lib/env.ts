@@ -49,6 +49,16 @@ export const envCatalogue = [
   },
   { name: 'SMTP_FROM', default: 'Gatehouse <no-reply@gatehouse.invalid>', description: 'Sender of invitation emails.' },
   {
+    name: 'GATEHOUSE_LOG_AUDIT_EVENTS',
+    default: 'false',
+    description: '`true`: also print every committed audit event to stdout as one JSON line (`"type":"gatehouse.audit"`), for log shippers.',
+  },
+  {
+    name: 'GATEHOUSE_AUDIT_DELIVERY',
+    default: 'on',
+    description: '`off`: this instance does not deliver audit events to streaming sinks (another instance must).',
+  },
+  {
     name: 'TEST_DATABASE_URL',
     default: '(unset)',
     description: 'Tests only: a Postgres server on which each run creates, and afterwards drops, a fresh database.',
@@ -69,4 +79,18 @@ export function signupOpen(): boolean {
   const value = (process.env.GATEHOUSE_SIGNUP ?? 'open').toLowerCase();
   if (value !== 'open' && value !== 'closed') throw new Error('GATEHOUSE_SIGNUP must be `open` or `closed`.');
   return value === 'open';
+}
+
+function flag(name: string, fallback: string, on: string, off: string): boolean {
+  const value = (process.env[name] ?? fallback).trim().toLowerCase();
+  if (value !== on && value !== off) throw new Error(`${name} must be \`${on}\` or \`${off}\`.`);
+  return value === on;
+}
+
+export function logAuditEvents(): boolean {
+  return flag('GATEHOUSE_LOG_AUDIT_EVENTS', 'false', 'true', 'false');
+}
+
+export function auditDeliveryEnabled(): boolean {
+  return flag('GATEHOUSE_AUDIT_DELIVERY', 'on', 'on', 'off');
 }

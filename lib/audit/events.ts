@@ -115,6 +115,17 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   ...(['SCIM_DIRECTORY_CREATED', 'SCIM_TOKEN_ROTATED', 'SCIM_DIRECTORY_PAUSED', 'SCIM_DIRECTORY_RESUMED', 'SCIM_DIRECTORY_DELETED'] as const).map((t) =>
     z.strictObject({ actionType: z.literal(t), metadata: directoryRef }),
   ),
+  z.strictObject({
+    actionType: z.literal('AUDIT_SINK_CREATED'),
+    metadata: z.strictObject({ sinkId: id, name: z.string(), kind: z.enum(['datadog', 'splunk', 'webhook']), url: z.string(), backfillFrom: z.string().nullable() }),
+  }),
+  ...(['AUDIT_SINK_ENABLED', 'AUDIT_SINK_DISABLED', 'AUDIT_SINK_DELETED'] as const).map((t) =>
+    z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
+  ),
+  z.strictObject({
+    actionType: z.literal('AUDIT_SINK_TESTED'),
+    metadata: z.strictObject({ sinkId: id, name: z.string(), ok: z.boolean(), status: z.number().int().nullable() }),
+  }),
   ...objectEvents,
 ]);
 

@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm';
 import { auditEvents, users } from '@/db/schema';
 import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import { advanceHead, linkHash, nextLink, type ChainedFields } from './chain';
+import { logAuditEvents } from '@/lib/env';
 import { auditEventInput, type AuditEventInput } from './events';
+import { streamedEvent } from './sink-formats';
 
 type Subject = {
   /** Defaults to ctx.orgId; set when the event creates the organization. */
@@ -47,9 +49,11 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
     createdAt: new Date(),
   };
   const hash = linkHash(row);
-  await ctx.tx.insert(auditEvents).values({ ...row, hash });
+  const [inserted] = await ctx.tx.insert(auditEvents).values({ ...row, hash }).returning({ id: auditEvents.id });
   await advanceHead(ctx.tx, organizationId, seq, hash);
   ctx.auditCount++;
+  // The instance's stdout stream (GATEHOUSE_LOG_AUDIT_EVENTS=true) prints only what committed.
+  if (logAuditEvents()) ctx.afterCommit.push(() => console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent({ ...row, hash, id: inserted!.id }) })));
 }
 
 async function userSnapshot(ctx: MutationCtx, userId: string): Promise<Record<string, unknown> | null> {

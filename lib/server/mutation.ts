@@ -29,19 +29,24 @@ export type MutationCtx = {
   auditCount: number;
   /** The acting user's groups and grants, loaded in this transaction by authorize(). */
   snapshot?: Snapshot;
+  /** Run once the transaction has committed (never after a rollback); for side effects outside the database. */
+  afterCommit: (() => void)[];
 };
 
-export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'snapshot'>;
+export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'snapshot' | 'afterCommit'>;
 
 export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) => Promise<R>): Promise<R> {
-  return getDb().transaction(async (tx) => {
-    const ctx: MutationCtx = { ...init, tx, auditCount: 0 };
-    const result = await fn(ctx);
+  const afterCommit: (() => void)[] = [];
+  const result = await getDb().transaction(async (tx) => {
+    const ctx: MutationCtx = { ...init, tx, auditCount: 0, afterCommit };
+    const out = await fn(ctx);
     if (ctx.auditCount === 0) {
       throw new AppError('internal', 'A change was attempted without an audit event, so it was not saved.');
     }
-    return result;
+    return out;
   });
+  for (const hook of afterCommit) hook();
+  return result;
 }
 
 /** Postgres unique_violation (23505), whichever driver raised it and however drizzle wrapped it. */

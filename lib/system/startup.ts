@@ -1,18 +1,22 @@
 import { databaseKind, dataDir, dbHandle } from '@/db';
 import { ensureMigrated } from '@/db/migrate';
 import { authSecret } from '@/lib/auth/secret';
-import { loadKeyring } from '@/lib/crypto/keyring';
-import { signupOpen, trustedProxyHops } from '@/lib/env';
+import { currentKeyring } from '@/lib/crypto/envelope';
+import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
+import { auditDeliveryEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
 export async function startServer(): Promise<void> {
   try {
     authSecret();
-    loadKeyring();
+    currentKeyring();
     trustedProxyHops();
     signupOpen();
+    logAuditEvents();
+    const deliver = auditDeliveryEnabled();
     dbHandle();
     await ensureMigrated();
+    if (deliver) startAuditDeliveryLoop();
     const where = databaseKind() === 'embedded' ? `embedded database in ${dataDir()}` : 'postgres database';
     console.log(`[gatehouse] ready: ${where}, migrations applied.`);
   } catch (e) {

@@ -1,16 +1,20 @@
 // With TEST_DATABASE_URL: one fresh Postgres database for the run, migrated here and dropped
 // afterwards. Without it, each test file migrates its own in-memory PGlite (see db-setup.ts).
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string | null;
+    /** With Postgres nothing is generated into a data dir, so the run shares one keyring. */
+    encryptionKeys: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  project.provide('encryptionKeys', process.env.GATEHOUSE_ENCRYPTION_KEYS || `test:${randomBytes(32).toString('base64')}`);
   if (!serverUrl) {
     project.provide('databaseUrl', null);
     return;

@@ -5,6 +5,7 @@ import { ensureMigrated } from '@/db/migrate';
 const databaseUrl = inject('databaseUrl');
 if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;
+  process.env.GATEHOUSE_ENCRYPTION_KEYS = inject('encryptionKeys');
 } else {
   delete process.env.DATABASE_URL;
   process.env.GATEHOUSE_DATA_DIR = 'memory://';

@@ -18,10 +18,14 @@ export default async function SettingsPage() {
         <Link href="/settings/scim" className="font-medium text-brand-600 hover:underline">
           SCIM provisioning
         </Link>{' '}
-        for Okta, Microsoft Entra ID and other identity providers are ready.
+        for Okta, Microsoft Entra ID and other identity providers, and{' '}
+        <Link href="/settings/audit-streaming" className="font-medium text-brand-600 hover:underline">
+          audit streaming
+        </Link>{' '}
+        to Datadog, Splunk or a signed webhook are ready.
       </p>
       <p>
-        The other organization settings (session lifetimes, single sign-on, two-factor enforcement, audit streaming) are not
+        The other organization settings (session lifetimes, single sign-on, two-factor enforcement) are not
         built yet. Sessions currently end after 8 hours idle or 24 hours in all.
       </p>
     </NotBuiltYet>

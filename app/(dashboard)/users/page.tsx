@@ -88,7 +88,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               </Td>
               <Td>{u.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</Td>
               <Td className="text-slate-600">{u.groups.map((g) => g.name).join(', ') || '—'}</Td>
-              <Td className="text-slate-600">{u.signInMethods.join(', ') || '—'}</Td>
+              <Td className="text-slate-600">
+                {u.signInMethods.join(', ') || '—'} {u.provisionedBy ? <Badge tone="blue">SCIM: {u.provisionedBy}</Badge> : null}
+              </Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastLoginAt)}</Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastActiveAt)}</Td>
             </tr>
