@@ -123,6 +123,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
   ),
   z.strictObject({
+    actionType: z.literal('ENCRYPTION_KEY_ROTATED'),
+    metadata: z.strictObject({ keyId: z.string(), table: z.string(), column: z.string(), values: z.number().int() }),
+  }),
+  z.strictObject({
     actionType: z.literal('AUDIT_SINK_TESTED'),
     metadata: z.strictObject({ sinkId: id, name: z.string(), ok: z.boolean(), status: z.number().int().nullable() }),
   }),

@@ -83,6 +83,20 @@ describe('gatehouse CLI', () => {
     expect(gatehouse('scim', 'directory', 'resume', '--org', slug, '--id', 'nope')).toMatchObject({ code: 1, stderr: 'error: --id: Give the directory id.' });
   });
 
+  it('reports and rotates encryption keys', () => {
+    const status = gatehouse('keys', 'status', '--json');
+    expect(status.code).toBe(0);
+    const before = JSON.parse(status.stdout);
+    expect(before).toMatchObject({ primary: expect.any(String), usage: expect.any(Array) });
+    expect(JSON.parse(gatehouse('keys', 'generate', '--json').stdout).entry).toMatch(/^k[a-z0-9]+:[A-Za-z0-9+/]{43}=$/);
+    const rotated = gatehouse('keys', 'rotate', '--json');
+    expect(rotated.code).toBe(0);
+    const result = JSON.parse(rotated.stdout);
+    // Embedded mode adds a key to the data dir; with GATEHOUSE_ENCRYPTION_KEYS the newest entry is used.
+    expect(result.primary).toBe(result.addedKey ?? before.primary);
+    expect(JSON.parse(gatehouse('keys', 'status', '--json').stdout).usage.every((u: { keyId: string }) => u.keyId === result.primary)).toBe(true);
+  });
+
   it('verifies the audit hash chain of one or every organization', () => {
     const one = gatehouse('audit', 'verify', '--org', slug, '--json');
     expect(one.code).toBe(0);
@@ -97,6 +111,6 @@ describe('gatehouse CLI', () => {
     expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
-    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'scim directory create', 'scim directory rotate-token', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
+    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'scim directory create', 'scim directory rotate-token', 'keys status', 'keys rotate', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
   });
 });

@@ -12,6 +12,9 @@ import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
 import { createApiToken, createApiTokenInput, revokeApiToken } from '@/lib/api-tokens/writes';
 import { createDirectory, createDirectoryInput, listDirectories, rotateDirectoryToken, scimBaseUrl, setDirectoryPaused } from '@/lib/scim/directories';
+import { currentKeyring } from '@/lib/crypto/envelope';
+import { generateKeyringEntry } from '@/lib/crypto/keyring';
+import { addDataDirKey, keyStatus, rewrapAll } from '@/lib/crypto/rotation';
 import { createUserInput } from '@/lib/users/inputs';
 import { createUser } from '@/lib/users/writes';
 
@@ -53,6 +56,12 @@ Commands:
       --id <directory id>            (required)
   scim directory pause             Answer 503 to the IdP (it retries later) until resumed.
   scim directory resume              Both take --org <slug> and --id <directory id>.
+  keys status                      How many encrypted values use each key; flags keys missing from the keyring.
+  keys generate                    Print a new keyring entry to append to GATEHOUSE_ENCRYPTION_KEYS.
+  keys rotate                      Re-encrypt every value with the newest key, in committed batches (resumable).
+                                   Embedded mode: adds a new key to the data dir first. With
+                                   GATEHOUSE_ENCRYPTION_KEYS: append a new entry on every instance and
+                                   restart them first; the last entry is the new key.
   audit verify                     Check the audit hash chain; exits 1 at the first broken link.
       --org <slug>                   One organization (default: every organization)
   help                             Show this help.
@@ -228,6 +237,34 @@ const commands: Record<string, Command> = {
     const { org, directoryId } = await directoryArgs(args);
     await runMutation(cliInit(org.id), (ctx) => setDirectoryPaused(ctx, { directoryId, paused: false }));
     return { json: { id: directoryId, paused: false }, text: `Resumed ${directoryId}.` };
+  },
+
+  async 'keys status'(args) {
+    options(args, {});
+    await migrate();
+    const usage = await keyStatus();
+    const ring = currentKeyring();
+    const missing = usage.filter((u) => !u.inKeyring);
+    const lines = [`Keyring: ${[...ring.keys.keys()].join(', ')} (newest: ${ring.primary.id})`, ...usage.map((u) => `${u.table}.${u.column}: ${u.values} value(s) on key ${u.keyId}${u.inKeyring ? '' : '  MISSING FROM KEYRING'}`)];
+    if (usage.length === 0) lines.push('No encrypted values stored yet.');
+    if (missing.length) throw new AppError('conflict', `${lines.join('\n')}\nSome values use keys the keyring does not contain; they cannot be decrypted.`, { details: usage });
+    return { json: { keys: [...ring.keys.keys()], primary: ring.primary.id, usage }, text: lines.join('\n') };
+  },
+
+  async 'keys generate'(args) {
+    options(args, {});
+    const entry = generateKeyringEntry(`k${Date.now().toString(36)}`);
+    return { json: { entry }, text: `Append this entry (comma-separated) to GATEHOUSE_ENCRYPTION_KEYS on every instance:\n${entry}` };
+  },
+
+  async 'keys rotate'(args) {
+    options(args, {});
+    await migrate();
+    const added = addDataDirKey();
+    const ring = currentKeyring();
+    const { rewrapped } = await rewrapAll({ actor: { kind: 'cli' }, request: cliInit(null).request }, ring);
+    const text = `${added ? `Added key ${added} to the data dir. ` : ''}Re-encrypted ${rewrapped} value(s) with key ${ring.primary.id}.`;
+    return { json: { addedKey: added, primary: ring.primary.id, rewrapped }, text };
   },
 
   async 'token revoke'(args) {
