@@ -30,6 +30,10 @@ export type OrganizationSettings = {
   sessionIdleMinutes?: number;
   /** Minutes after sign-in after which a session ends regardless of activity (default 1440 = 24 h). */
   sessionAbsoluteMinutes?: number;
+  /** Audit events older than this many days are deleted by the retention job (default 365). */
+  auditRetentionDays?: number;
+  /** Legal hold: the retention job deletes nothing while it is on. */
+  auditLegalHold?: boolean;
 };
 
 export const organizations = pgTable('organizations', {
@@ -195,11 +199,17 @@ export const invites = pgTable(
   (t) => [index('invites_org_email_idx').on(t.organizationId, sql`lower(${t.email})`)],
 );
 
-/** The latest link of each organization's audit hash chain; its row lock serializes appends. */
+/**
+ * The latest link of each organization's audit hash chain; its row lock serializes appends.
+ * `base_seq`/`base_hash` say where the kept chain starts: the last event removed by retention
+ * (0 and the genesis hash until retention first runs).
+ */
 export const auditChainHeads = pgTable('audit_chain_heads', {
   organizationId: uuid('organization_id').primaryKey(),
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: text('hash').notNull(),
+  baseSeq: bigint('base_seq', { mode: 'number' }).notNull().default(0),
+  baseHash: text('base_hash').notNull().default('0000000000000000000000000000000000000000000000000000000000000000'),
 });
 
 /**

@@ -54,9 +54,9 @@ export const envCatalogue = [
     description: '`true`: also print every committed audit event to stdout as one JSON line (`"type":"gatehouse.audit"`), for log shippers.',
   },
   {
-    name: 'GATEHOUSE_AUDIT_DELIVERY',
+    name: 'GATEHOUSE_BACKGROUND_JOBS',
     default: 'on',
-    description: '`off`: this instance does not deliver audit events to streaming sinks (another instance must).',
+    description: '`off`: this instance runs no background jobs (audit streaming delivery, audit retention); another instance must.',
   },
   {
     name: 'TEST_DATABASE_URL',
@@ -91,6 +91,6 @@ export function logAuditEvents(): boolean {
   return flag('GATEHOUSE_LOG_AUDIT_EVENTS', 'false', 'true', 'false');
 }
 
-export function auditDeliveryEnabled(): boolean {
-  return flag('GATEHOUSE_AUDIT_DELIVERY', 'on', 'on', 'off');
+export function backgroundJobsEnabled(): boolean {
+  return flag('GATEHOUSE_BACKGROUND_JOBS', 'on', 'on', 'off');
 }

@@ -73,7 +73,7 @@ export async function advanceHead(tx: DbOrTx, orgId: string, seq: number, hash: 
 }
 
 export type ChainReport =
-  | { ok: true; organizationId: string; events: number; headSeq: number; unchainedBefore: number }
+  | { ok: true; organizationId: string; events: number; headSeq: number; unchainedBefore: number; /** Events up to here were removed by retention. */ baseSeq: number }
   | { ok: false; organizationId: string; events: number; brokenAt: { seq: number; eventId: string | null }; reason: string };
 
 /** Walks an organization's chain from the start and reports the first broken link. */
@@ -83,10 +83,13 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
     .select({ n: sql<number>`count(*)::int`, latest: sql<Date | null>`max(${auditEvents.createdAt})` })
     .from(auditEvents)
     .where(and(eq(auditEvents.organizationId, orgId), isNull(auditEvents.seq)));
-  let prevHash = GENESIS_HASH;
-  let expected = 1;
+  // Retention removes the oldest events and records where the kept chain starts.
+  const baseSeq = head?.baseSeq ?? 0;
+  let prevHash = head?.baseHash ?? GENESIS_HASH;
+  let expected = baseSeq + 1;
   let firstChainedAt: Date | null = null;
-  const fail = (seq: number, eventId: string | null, reason: string): ChainReport => ({ ok: false, organizationId: orgId, events: expected - 1, brokenAt: { seq, eventId }, reason });
+  let lastPurge: { throughSeq?: unknown; throughHash?: unknown } | null = null;
+  const fail = (seq: number, eventId: string | null, reason: string): ChainReport => ({ ok: false, organizationId: orgId, events: expected - 1 - baseSeq, brokenAt: { seq, eventId }, reason });
   for (;;) {
     const batch = await db
       .select()
@@ -102,18 +105,23 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
       const recomputed = linkHash({ ...e, seq: e.seq, prevHash: e.prevHash });
       if (recomputed !== e.hash) return fail(expected, id, `Event ${expected} was changed after it was written.`);
       firstChainedAt ??= e.createdAt;
+      if (e.actionType === 'AUDIT_EVENTS_PURGED') lastPurge = e.metadata;
       prevHash = e.hash;
       expected++;
     }
   }
-  const events = expected - 1;
-  if ((head?.seq ?? 0) !== events || (head?.hash ?? GENESIS_HASH) !== prevHash) {
-    return fail(events + 1, null, `The chain ends at event ${events}, but its head says ${head?.seq ?? 0}: events were removed from the end.`);
+  const last = expected - 1;
+  const events = last - baseSeq;
+  if ((head?.seq ?? 0) !== last || (head?.hash ?? GENESIS_HASH) !== prevHash) {
+    return fail(last + 1, null, `The chain ends at event ${last}, but its head says ${head?.seq ?? 0}: events were removed from the end.`);
+  }
+  if (baseSeq > 0 && (lastPurge?.throughSeq !== baseSeq || lastPurge?.throughHash !== head?.baseHash)) {
+    return fail(baseSeq, null, `The chain starts after event ${baseSeq}, but no retention record (AUDIT_EVENTS_PURGED) says so: its start was moved.`);
   }
   if ((unchained?.n ?? 0) > 0 && firstChainedAt && unchained!.latest && new Date(unchained!.latest) > firstChainedAt) {
     return fail(events + 1, null, `${unchained!.n} event(s) without a chain link were added after the chain began.`);
   }
-  return { ok: true, organizationId: orgId, events, headSeq: head?.seq ?? 0, unchainedBefore: unchained?.n ?? 0 };
+  return { ok: true, organizationId: orgId, events, headSeq: head?.seq ?? 0, unchainedBefore: unchained?.n ?? 0, baseSeq };
 }
 
 /** The chain report for someone who may view the organization's audit log. */

@@ -20,6 +20,7 @@ const userProfile = z.strictObject({
   userName: z.string().optional(),
   externalId: z.string().nullable().optional(),
 });
+const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
 const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
 const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
   z.strictObject({ actionType: z.literal(`CREATE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), folderId: id.nullable() }) }),
@@ -122,6 +123,14 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   ...(['AUDIT_SINK_ENABLED', 'AUDIT_SINK_DISABLED', 'AUDIT_SINK_DELETED'] as const).map((t) =>
     z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
   ),
+  z.strictObject({
+    actionType: z.literal('AUDIT_EVENTS_PURGED'),
+    metadata: z.strictObject({ throughSeq: z.number().int(), throughHash: z.string(), events: z.number().int(), olderThan: z.string(), retentionDays: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('AUDIT_RETENTION_UPDATED'),
+    metadata: z.strictObject({ before: retention, after: retention }),
+  }),
   z.strictObject({
     actionType: z.literal('ENCRYPTION_KEY_ROTATED'),
     metadata: z.strictObject({ keyId: z.string(), table: z.string(), column: z.string(), values: z.number().int() }),

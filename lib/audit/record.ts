@@ -27,6 +27,7 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
   if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;
   if (ctx.actor.kind === 'scim') metadata.directoryId = ctx.actor.directoryId;
+  if (ctx.actor.kind === 'system') metadata.job = ctx.actor.job;
 
   const user = userId ? await userSnapshot(ctx, userId) : null;
   const { seq, prevHash } = await nextLink(ctx.tx, organizationId);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError, isAppError, type FieldErrors } from '@/lib/errors';
 import { createOrganizationInput } from '@/lib/orgs/inputs';
 import { verifyChain } from '@/lib/audit/chain';
+import { purgeExpiredEvents } from '@/lib/audit/retention';
 import { findOrganizationBySlug, listOrganizations } from '@/lib/orgs/reads';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
@@ -62,6 +63,8 @@ Commands:
                                    Embedded mode: adds a new key to the data dir first. With
                                    GATEHOUSE_ENCRYPTION_KEYS: append a new entry on every instance and
                                    restart them first; the last entry is the new key.
+  audit purge                      Delete audit events past each organization's retention period now
+      --org <slug>                   (also done hourly by the server; a legal hold stops it).
   audit verify                     Check the audit hash chain; exits 1 at the first broken link.
       --org <slug>                   One organization (default: every organization)
   help                             Show this help.
@@ -190,6 +193,14 @@ const commands: Record<string, Command> = {
     };
   },
 
+  async 'audit purge'(args) {
+    const o = options(args, { org: { type: 'string' } });
+    const org = o.org ? await orgBySlug(o.org) : (await migrate(), null);
+    const purged = await purgeExpiredEvents({ organizationId: org?.id });
+    const lines = Object.entries(purged).map(([slug, n]) => `${slug}: deleted ${n} expired event(s)`);
+    return { json: { purged }, text: lines.join('\n') || 'Nothing has expired.' };
+  },
+
   async 'audit verify'(args) {
     const o = options(args, { org: { type: 'string' } });
     const orgs = o.org ? [await orgBySlug(o.org)] : (await migrate(), await listOrganizations());
@@ -290,6 +301,7 @@ const scimFlagNames: Record<string, string> = { org: '--org', name: '--name', di
 const tokenFlagNames: Record<string, string> = { org: '--org', scopes: '--scopes', expiresIn: '--expires', note: '--note', tokenId: '--id' };
 const commandFlags: Record<string, Record<string, string>> = {
   'audit verify': { org: '--org' },
+  'audit purge': { org: '--org' },
   'org create': flagNames,
   'user create': userFlagNames,
   'token create': tokenFlagNames,

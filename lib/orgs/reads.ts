@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { organizations } from '@/db/schema';
+import { organizations, type OrganizationSettings } from '@/db/schema';
 
 export type OrganizationSummary = { id: string; name: string; slug: string };
 
@@ -21,4 +21,9 @@ export async function countOrganizations(db: DbOrTx = getDb()): Promise<number> 
 
 export async function listOrganizations(db: DbOrTx = getDb()): Promise<OrganizationSummary[]> {
   return db.select({ id: organizations.id, name: organizations.name, slug: organizations.slug }).from(organizations).orderBy(organizations.slug);
+}
+
+export async function getOrganizationSettings(orgId: string, db: DbOrTx = getDb()): Promise<OrganizationSettings> {
+  const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
+  return org?.settings ?? {};
 }

@@ -11,6 +11,8 @@ export type Actor =
   | { kind: 'api_token'; tokenId: string; userId: string | null }
   /** A SCIM directory provisioning users and groups; it may manage nothing else. */
   | { kind: 'scim'; directoryId: string }
+  /** Gatehouse itself, running a scheduled job (audit retention). */
+  | { kind: 'system'; job: string }
   | { kind: 'anonymous' }
   | { kind: 'cli' };
 

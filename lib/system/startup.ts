@@ -3,7 +3,8 @@ import { ensureMigrated } from '@/db/migrate';
 import { authSecret } from '@/lib/auth/secret';
 import { currentKeyring } from '@/lib/crypto/envelope';
 import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
-import { auditDeliveryEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
+import { startAuditRetentionLoop } from '@/lib/audit/retention';
+import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
 export async function startServer(): Promise<void> {
@@ -13,10 +14,13 @@ export async function startServer(): Promise<void> {
     trustedProxyHops();
     signupOpen();
     logAuditEvents();
-    const deliver = auditDeliveryEnabled();
+    const jobs = backgroundJobsEnabled();
     dbHandle();
     await ensureMigrated();
-    if (deliver) startAuditDeliveryLoop();
+    if (jobs) {
+      startAuditDeliveryLoop();
+      startAuditRetentionLoop();
+    }
     const where = databaseKind() === 'embedded' ? `embedded database in ${dataDir()}` : 'postgres database';
     console.log(`[gatehouse] ready: ${where}, migrations applied.`);
   } catch (e) {

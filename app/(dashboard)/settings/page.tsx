@@ -22,7 +22,11 @@ export default async function SettingsPage() {
         <Link href="/settings/audit-streaming" className="font-medium text-brand-600 hover:underline">
           audit streaming
         </Link>{' '}
-        to Datadog, Splunk or a signed webhook are ready.
+        to Datadog, Splunk or a signed webhook are ready, as is{' '}
+        <Link href="/settings/audit-retention" className="font-medium text-brand-600 hover:underline">
+          audit retention
+        </Link>{' '}
+        with a legal hold.
       </p>
       <p>
         The other organization settings (session lifetimes, single sign-on, two-factor enforcement) are not
