@@ -27,6 +27,16 @@ export const envCatalogue = [
       'Comma-separated `keyId:base64key` entries (32-byte keys); the last one encrypts, all decrypt. Required with DATABASE_URL.',
   },
   {
+    name: 'GATEHOUSE_AUDIT_SIGNING_KEY',
+    default: 'generated in embedded mode',
+    description: 'Ed25519 private key (base64 PKCS#8 DER) that signs audit checkpoints; `gatehouse audit signing-key` prints a new one. Required with DATABASE_URL.',
+  },
+  {
+    name: 'GATEHOUSE_AUDIT_CHECKPOINT_FILE',
+    default: '<data dir>/audit-checkpoints.jsonl',
+    description: 'Where signed audit checkpoints are appended (JSON lines). Keep a copy off the machine.',
+  },
+  {
     name: 'NEXTAUTH_URL',
     default: '(unset)',
     description: 'Public base URL, e.g. https://gatehouse.example.com. An https URL makes session cookies Secure.',

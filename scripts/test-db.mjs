@@ -1,6 +1,6 @@
 // Fresh Postgres databases for test runs: created on the server named by TEST_DATABASE_URL, and
 // dropped afterwards. Refuses any server that is not on this machine.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
@@ -41,5 +41,6 @@ export function testSecrets() {
   return {
     NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
     GATEHOUSE_ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    GATEHOUSE_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
   };
 }

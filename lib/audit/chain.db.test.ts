@@ -1,21 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/db';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
-import { asUser, makeOrg } from '@/lib/test/helpers';
+import { asSuperuser, asUser, makeOrg } from '@/lib/test/helpers';
 import { verifyChain } from './chain';
 
-/** Tampering needs the append-only trigger out of the way, as a database superuser could do. */
-async function tamper(statement: ReturnType<typeof sql>) {
-  const db = getDb();
-  await db.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
-  try {
-    await db.execute(statement);
-  } finally {
-    await db.execute(sql`alter table audit_events enable trigger audit_events_no_update_delete`);
-  }
-}
+const tamper = (statement: ReturnType<typeof sql>) => asSuperuser(async (tx) => void (await tx.execute(statement)));
 
 async function orgWithEvents(label: string) {
   const org = await makeOrg(label);

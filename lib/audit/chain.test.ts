@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './chain';
+import { canonicalJson } from './canonical-json';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth, writes dates as ISO strings and drops undefined', () => {

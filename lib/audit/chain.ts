@@ -8,19 +8,10 @@ import { auditChainHeads, auditEvents } from '@/db/schema';
 import { can } from '@/lib/authz/can';
 import { loadSnapshot } from '@/lib/authz/snapshot';
 import { AppError } from '@/lib/errors';
+import { canonicalJson } from './canonical-json';
+import { checkpointSignatureValid, signingKey } from './checkpoints';
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every depth, dates as ISO strings, undefined dropped. */
-export function canonicalJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** The fields a link covers: everything stored about the event except its row id and its own hash. */
 export type ChainedFields = {
@@ -106,6 +97,10 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
       if (recomputed !== e.hash) return fail(expected, id, `Event ${expected} was changed after it was written.`);
       firstChainedAt ??= e.createdAt;
       if (e.actionType === 'AUDIT_EVENTS_PURGED') lastPurge = e.metadata;
+      if (e.actionType === 'AUDIT_CHECKPOINT') {
+        const problem = checkpointProblem(e.metadata, e.seq, e.prevHash, orgId);
+        if (problem) return fail(expected, id, problem);
+      }
       prevHash = e.hash;
       expected++;
     }
@@ -122,6 +117,18 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
     return fail(events + 1, null, `${unchained!.n} event(s) without a chain link were added after the chain began.`);
   }
   return { ok: true, organizationId: orgId, events, headSeq: head?.seq ?? 0, unchainedBefore: unchained?.n ?? 0, baseSeq };
+}
+
+/**
+ * A checkpoint event signs the event just before it. If the chain before it was rewritten, the
+ * signed hash no longer matches; a checkpoint cannot be re-signed without the key.
+ */
+function checkpointProblem(m: Record<string, unknown>, seq: number, prevHash: string | null, orgId: string): string | null {
+  if (m.seq !== seq - 1 || m.hash !== prevHash) return `Checkpoint ${seq} signed a different event ${String(m.seq)} than the chain now holds: events before it were rewritten.`;
+  const key = signingKey();
+  if (m.keyId !== key.keyId) return null; // signed with an earlier key; the checkpoint file and SIEM copies still tell
+  const checkpoint = { v: 1 as const, organizationId: orgId, seq: m.seq, hash: String(m.hash), at: String(m.at), keyId: m.keyId, signature: String(m.signature) };
+  return checkpointSignatureValid(checkpoint, key.publicKey) ? null : `Checkpoint ${seq} carries a signature that does not verify.`;
 }
 
 /** The chain report for someone who may view the organization's audit log. */

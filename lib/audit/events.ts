@@ -124,6 +124,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
   ),
   z.strictObject({
+    actionType: z.literal('AUDIT_CHECKPOINT'),
+    metadata: z.strictObject({ seq: z.number().int(), hash: z.string(), at: z.string(), keyId: z.string(), signature: z.string() }),
+  }),
+  z.strictObject({
     actionType: z.literal('AUDIT_EVENTS_PURGED'),
     metadata: z.strictObject({ throughSeq: z.number().int(), throughHash: z.string(), events: z.number().int(), olderThan: z.string(), retentionDays: z.number().int() }),
   }),

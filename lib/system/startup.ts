@@ -3,6 +3,7 @@ import { ensureMigrated } from '@/db/migrate';
 import { authSecret } from '@/lib/auth/secret';
 import { currentKeyring } from '@/lib/crypto/envelope';
 import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
+import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
 import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
@@ -11,6 +12,7 @@ export async function startServer(): Promise<void> {
   try {
     authSecret();
     currentKeyring();
+    signingKey();
     trustedProxyHops();
     signupOpen();
     logAuditEvents();
@@ -20,6 +22,7 @@ export async function startServer(): Promise<void> {
     if (jobs) {
       startAuditDeliveryLoop();
       startAuditRetentionLoop();
+      startAuditCheckpointLoop();
     }
     const where = databaseKind() === 'embedded' ? `embedded database in ${dataDir()}` : 'postgres database';
     console.log(`[gatehouse] ready: ${where}, migrations applied.`);

@@ -1,6 +1,6 @@
 // With TEST_DATABASE_URL: one fresh Postgres database for the run, migrated here and dropped
 // afterwards. Without it, each test file migrates its own in-memory PGlite (see db-setup.ts).
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
 
@@ -9,12 +9,14 @@ declare module 'vitest' {
     databaseUrl: string | null;
     /** With Postgres nothing is generated into a data dir, so the run shares one keyring. */
     encryptionKeys: string;
+    auditSigningKey: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
   project.provide('encryptionKeys', process.env.GATEHOUSE_ENCRYPTION_KEYS || `test:${randomBytes(32).toString('base64')}`);
+  project.provide('auditSigningKey', process.env.GATEHOUSE_AUDIT_SIGNING_KEY || generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'));
   if (!serverUrl) {
     project.provide('databaseUrl', null);
     return;

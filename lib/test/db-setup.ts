@@ -6,6 +6,7 @@ const databaseUrl = inject('databaseUrl');
 if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;
   process.env.GATEHOUSE_ENCRYPTION_KEYS = inject('encryptionKeys');
+  process.env.GATEHOUSE_AUDIT_SIGNING_KEY = inject('auditSigningKey');
 } else {
   delete process.env.DATABASE_URL;
   process.env.GATEHOUSE_DATA_DIR = 'memory://';

@@ -1,7 +1,7 @@
 // Test helpers that go through the real lib/ functions and a real database.
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { eq, sql } from 'drizzle-orm';
+import { getDb, type Tx } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type Actor } from '@/lib/server/mutation';
@@ -60,4 +60,16 @@ export async function rejection(p: Promise<unknown>): Promise<{ code: string; me
     throw e;
   }
   throw new Error('expected the mutation to be refused');
+}
+
+/**
+ * Runs `fn` as a database superuser bent on tampering would: in one transaction with triggers
+ * switched off for this session only (session_replication_role = replica), so the append-only
+ * trigger stays in force for every other test running meanwhile.
+ */
+export async function asSuperuser<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
+  return getDb().transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`);
+    return fn(tx);
+  });
 }
