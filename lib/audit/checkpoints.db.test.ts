@@ -6,7 +6,6 @@ import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { getDb } from '@/db';
 import { auditChainHeads, auditEvents } from '@/db/schema';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
