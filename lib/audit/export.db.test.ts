@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection } from '@/lib/test/helpers';
-import { auditExportInput, auditExportLines, startAuditExport } from './export';
+import { auditExportLines, parseAuditExport, startAuditExport, type AuditExport } from './export';
+
+function exportOf(query: string): AuditExport {
+  const parsed = parseAuditExport(new URLSearchParams(query));
+  if (!parsed.ok) throw new Error(parsed.problems.join(' '));
+  return parsed.value;
+}
 
 async function collect(gen: AsyncGenerator<string>): Promise<string[]> {
   const out: string[] = [];
@@ -16,14 +22,14 @@ describe('audit export', () => {
     const admin = asUser(org.orgId, org.adminId);
     for (const name of ['A', 'B', 'C', '=HYPERLINK("x")']) await runMutation(admin, (ctx) => createGroup(ctx, { name }));
 
-    const csv = await collect(auditExportLines(org.orgId, auditExportInput.parse({ format: 'csv' }), 2));
+    const csv = await collect(auditExportLines(org.orgId, exportOf('format=csv'), 2));
     expect(csv[0]).toBe('id,createdAt,actionType,userId,userEmail,ipAddress,requestId,metadata\r\n');
     expect(csv).toHaveLength(1 + 6);
     expect(csv[1]).toContain('CREATE_GROUP');
     expect(csv.at(-1)).toContain('CREATE_ORGANIZATION');
     expect(csv.join('')).not.toContain(',=HYPERLINK');
 
-    const ndjson = (await collect(auditExportLines(org.orgId, auditExportInput.parse({ format: 'ndjson', actionType: 'CREATE_GROUP' }), 3))).map((l) => JSON.parse(l));
+    const ndjson = (await collect(auditExportLines(org.orgId, exportOf('format=ndjson&actionType=CREATE_GROUP'), 3))).map((l) => JSON.parse(l));
     expect(ndjson.map((e) => e.metadata.groupName)).toEqual(['=HYPERLINK("x")', 'C', 'B', 'A']);
     expect(ndjson[0]).toMatchObject({ organizationId: org.orgId, actionType: 'CREATE_GROUP', userId: org.adminId });
   });
@@ -31,12 +37,32 @@ describe('audit export', () => {
   it('is for audit-log viewers only, and is itself audited', async () => {
     const org = await makeOrg('export2');
     const bob = await makeUser(org.orgId);
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => startAuditExport(ctx, auditExportInput.parse({}))))).toMatchObject({ code: 'forbidden' });
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => startAuditExport(ctx, auditExportInput.parse({ format: 'ndjson', actionType: 'LOGIN' })));
+    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => startAuditExport(ctx, exportOf(''))))).toMatchObject({ code: 'forbidden' });
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) => startAuditExport(ctx, exportOf('format=ndjson&action=LOGIN')));
     expect((await auditRows(org.orgId)).at(-1)).toMatchObject({
       actionType: 'DOWNLOAD_AUDIT_LOGS',
       userId: org.adminId,
       metadata: { format: 'ndjson', filter: { actionType: 'LOGIN', userId: null, from: null, to: null } },
     });
+  });
+
+  it("takes the viewer's filter, records the range it resolved to, and refuses what it cannot read", async () => {
+    const org = await makeOrg('export3');
+    const admin = asUser(org.orgId, org.adminId);
+    for (const name of ['Red', 'Blue']) await runMutation(admin, (ctx) => createGroup(ctx, { name }));
+    const lines = await collect(auditExportLines(org.orgId, exportOf('format=ndjson&action=CREATE_GROUP&q=blu&range=24h')));
+    expect(lines.map((l) => JSON.parse(l).metadata.groupName)).toEqual(['Blue']);
+
+    const now = new Date();
+    const input = parseAuditExport(new URLSearchParams('range=1h&action=LOGIN,LOGOUT'), now);
+    if (!input.ok) throw new Error(input.problems.join(' '));
+    await runMutation(admin, (ctx) => startAuditExport(ctx, input.value));
+    expect((await auditRows(org.orgId)).at(-1)?.metadata).toEqual({
+      format: 'csv',
+      filter: { actionType: 'LOGIN,LOGOUT', userId: null, from: new Date(now.getTime() - 3_600_000).toISOString(), to: null },
+    });
+
+    expect(parseAuditExport(new URLSearchParams('action=NOPE'))).toEqual({ ok: false, problems: ['Ignored action type "NOPE": not a known action type.'] });
+    expect(parseAuditExport(new URLSearchParams('format=xml')).ok).toBe(false);
   });
 });

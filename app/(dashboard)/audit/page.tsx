@@ -1,73 +1,95 @@
+// /audit — the audit log viewer. Every filter, the page position and the selected event live in
+// the URL (lib/audit/filter.ts), so any view can be shared as a link.
+import Link from 'next/link';
+import { AuditEventsTable } from '@/components/audit/audit-events-table';
+import { AuditFilterBar } from '@/components/audit/audit-filter-bar';
+import { EventDetail } from '@/components/audit/event-detail';
+import { EventsChart } from '@/components/audit/events-chart';
+import { ExportLinks } from '@/components/audit/export-links';
 import { VerifyChain } from '@/components/audit/verify-chain';
+import { NoAccess } from '@/components/dashboard/no-access';
 import { Card } from '@/components/ui/card';
-import { listRecentAuditEvents } from '@/lib/audit/reads';
+import { PageHeader } from '@/components/ui/fields';
+import { auditFilterOf, auditSearchQuery, parseAuditSearch, type AuditCursor, type AuditSearch } from '@/lib/audit/filter';
+import { auditEventCounts, findAuditEvent, listAuditEvents } from '@/lib/audit/reads';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 
 export const metadata = { title: 'Audit log' };
 
-const time = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
+const PAGE_SIZE = 50;
+const audit = (query: string) => `/audit${query ? `?${query}` : ''}`;
 
-export default async function AuditPage() {
-  const session = await requireViewer();
-  if (!allowed(session, 'view', { kind: 'org', area: 'audit_log' })) {
-    return (
-      <div className="space-y-6">
-        <h1 className="text-2xl font-semibold">Audit log</h1>
-        <Card title="No access">
-          <p className="text-sm text-slate-600">Only admins and groups given audit-log access can view the audit log.</p>
-        </Card>
+function FilterNotes({ notes }: { notes: string[] }) {
+  if (!notes.length) return null;
+  return (
+    <div role="status" data-testid="filter-notes" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+      <ul className="space-y-0.5">
+        {notes.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Pagination({ search, newer, older }: { search: AuditSearch; newer: AuditCursor | null; older: AuditCursor | null }) {
+  const link = 'font-medium text-brand-600 hover:underline';
+  const paged = Boolean(search.before || search.after);
+  return (
+    <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+      <div className="flex gap-4">
+        {paged ? (
+          <Link prefetch={false} href={audit(auditSearchQuery(search))} className={link}>
+            Newest
+          </Link>
+        ) : null}
+        {newer ? (
+          <Link prefetch={false} href={audit(auditSearchQuery(search, { after: newer }))} rel="prev" className={link}>
+            ← Newer
+          </Link>
+        ) : null}
       </div>
-    );
+      {older ? (
+        <Link prefetch={false} href={audit(auditSearchQuery(search, { before: older }))} rel="next" className={link}>
+          Older →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireViewer();
+  if (!allowed(viewer, 'view', { kind: 'org', area: 'audit_log' })) {
+    return <NoAccess title="Audit log" reason="Only admins and groups given audit-log access can view the audit log." />;
   }
-  const events = await listRecentAuditEvents(session.orgId, { limit: 100 });
+  const { search, notes } = parseAuditSearch(await searchParams);
+  const filter = auditFilterOf(search);
+  const [page, chart, selected] = await Promise.all([
+    listAuditEvents(viewer.orgId, filter, { limit: PAGE_SIZE, after: search.before, newerThan: search.after }),
+    auditEventCounts(viewer.orgId, filter),
+    search.event ? findAuditEvent(viewer.orgId, search.event) : null,
+  ]);
+  if (search.event && !selected) notes.push(`Event ${search.event} was not found.`);
+  const position = { before: search.before, after: search.after };
+  const matching = chart.bars.reduce((n, b) => n + b.total, 0);
+
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">The latest 100 events in {session.org.name}, newest first. Times are UTC.</p>
-      </div>
+      <PageHeader title="Audit log" description={`Events in ${viewer.org.name}, newest first, ${PAGE_SIZE} to a page. Times are UTC.`} />
+      <FilterNotes notes={notes} />
+      <AuditFilterBar search={search} />
+      <Card title="Events over time">
+        <EventsChart chart={chart} />
+      </Card>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <VerifyChain />
-        <p className="text-sm">
-          Export all events:{' '}
-          <a href="/api/internal/audit-export?format=csv" download className="font-medium text-brand-600 hover:underline">
-            CSV
-          </a>{' '}
-          ·{' '}
-          <a href="/api/internal/audit-export?format=ndjson" download className="font-medium text-brand-600 hover:underline">
-            NDJSON
-          </a>
-        </p>
+        <ExportLinks query={auditSearchQuery(search)} expectedRows={matching} />
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Time</th>
-              <th className="px-4 py-2">Action</th>
-              <th className="px-4 py-2">User</th>
-              <th className="px-4 py-2">IP address</th>
-              <th className="px-4 py-2">Details</th>
-              <th className="px-4 py-2">Request</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {events.map((e) => (
-              <tr key={e.id} data-action={e.actionType}>
-                <td className="whitespace-nowrap px-4 py-2 text-slate-600">{time.format(e.createdAt)}</td>
-                <td className="whitespace-nowrap px-4 py-2 font-mono text-xs font-semibold">{e.actionType}</td>
-                <td className="px-4 py-2">{e.userEmail ?? '—'}</td>
-                <td className="whitespace-nowrap px-4 py-2 font-mono text-xs">{e.ipAddress ?? '—'}</td>
-                <td className="max-w-md truncate px-4 py-2 font-mono text-xs text-slate-600" title={JSON.stringify(e.metadata)}>
-                  {JSON.stringify(e.metadata)}
-                </td>
-                <td className="whitespace-nowrap px-4 py-2 font-mono text-xs text-slate-400">{e.requestId?.slice(0, 8) ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {events.length === 0 ? <p className="p-6 text-sm text-slate-600">No events yet.</p> : null}
-      </div>
+      {selected ? <EventDetail event={selected} search={search} closeHref={audit(auditSearchQuery(search, position))} /> : null}
+      <AuditEventsTable events={page.events} selectedId={selected?.id} viewHref={(id) => audit(auditSearchQuery(search, { ...position, event: id }))} />
+      {page.events.length === 0 ? <p className="text-sm text-slate-600">No events match these filters.</p> : null}
+      <Pagination search={search} newer={page.newer} older={page.next} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
-// GET /api/internal/audit-export?format=csv|ndjson&actionType=&userId=&from=&to= — streamed export
-// of the organization's audit events for audit-log viewers; the download itself is audited.
-import { auditExportInput, auditExportLines, startAuditExport } from '@/lib/audit/export';
+// GET /api/internal/audit-export?format=csv|ndjson&<the viewer's filter> — streamed export of the
+// organization's audit events for audit-log viewers; the download itself is audited.
+import { auditExportLines, parseAuditExport, startAuditExport } from '@/lib/audit/export';
 import { AppError } from '@/lib/errors';
 import { sessionMutation } from '@/lib/server/action';
 import { defineRoute } from '@/lib/server/route';
@@ -8,10 +8,10 @@ import { defineRoute } from '@/lib/server/route';
 export const dynamic = 'force-dynamic';
 
 export const GET = defineRoute({ auth: 'session' }, async ({ req, session }) => {
-  const parsed = auditExportInput.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!parsed.success) throw new AppError('invalid_input', 'Invalid export filter.');
-  await sessionMutation(session, (ctx) => startAuditExport(ctx, parsed.data));
-  const lines = auditExportLines(session.orgId, parsed.data);
+  const parsed = parseAuditExport(req.nextUrl.searchParams);
+  if (!parsed.ok) throw new AppError('invalid_input', `Invalid export filter. ${parsed.problems.join(' ')}`);
+  await sessionMutation(session, (ctx) => startAuditExport(ctx, parsed.value));
+  const lines = auditExportLines(session.orgId, parsed.value);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -19,8 +19,12 @@ export const GET = defineRoute({ auth: 'session' }, async ({ req, session }) => 
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
+    // The browser gave up (the viewer's Cancel): stop reading batches from the database.
+    async cancel() {
+      await lines.return(undefined);
+    },
   });
-  const ext = parsed.data.format;
+  const ext = parsed.value.format;
   return new Response(body, {
     headers: {
       'content-type': ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
