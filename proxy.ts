@@ -34,5 +34,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  // SCIM is machine traffic with its own request ids and bearer tokens: it skips the proxy.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt|api/scim/).*)'],
 };

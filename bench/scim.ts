@@ -1,0 +1,528 @@
+// npm run bench:scim [-- --users N] [--clients N] [--json] [--no-jackson]
+// Provisions a SCIM directory the way Okta does, from --clients concurrent clients (default 8):
+//   1. N users (default 10,000), each POST /Users preceded by GET /Users?filter=userName eq "…"
+//   2. 100 groups; every user into 1–3 of them with PATCH add, at most 100 members per request
+//   3. all users in pages of 200, one request after another (an IdP import)
+//   4. 1,000 random userName eq filters
+// first against Gatehouse's production build (`next start`, building it when stale as
+// `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
+// (bench/scim-jackson.ts) on a second one, both over real HTTP from the same client code.
+// Databases are created on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server,
+// and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  const n = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number.`);
+  return n;
+};
+const json = args.includes('--json');
+const withJackson = !args.includes('--no-jackson');
+const USERS = flag('--users', 10_000);
+const CLIENTS = flag('--clients', 8);
+const GROUPS = 100;
+const PAGE = 200;
+const FILTERS = 1_000;
+const PATCH_BATCH = 100;
+const JACKSON_PAGE_LIMIT = PAGE;
+
+const root = path.resolve(import.meta.dirname, '..');
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+let seed = 42;
+const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const log = (...m: unknown[]) => {
+  if (!json) console.log(...m);
+};
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+type OpName = 'lookup' | 'createUser' | 'createGroup' | 'patchGroup' | 'page' | 'filter';
+const OPS: Record<OpName, string> = {
+  lookup: 'GET userName eq (before create)',
+  createUser: 'POST /Users',
+  createGroup: 'POST /Groups',
+  patchGroup: 'PATCH /Groups add members',
+  page: `GET /Users page of ${PAGE}`,
+  filter: 'GET userName eq (random)',
+};
+type Failure = { op: OpName; request: string; requestBody?: string; status: number; responseBody: string };
+
+class Recorder {
+  latencies = new Map<OpName, number[]>();
+  errors = new Map<OpName, number>();
+  statuses = new Map<OpName, Map<number, number>>();
+  failures: Failure[] = [];
+  notes: string[] = [];
+
+  add(op: OpName, ms: number, status: number) {
+    (this.latencies.get(op) ?? this.latencies.set(op, []).get(op)!).push(ms);
+    const s = this.statuses.get(op) ?? this.statuses.set(op, new Map()).get(op)!;
+    s.set(status, (s.get(status) ?? 0) + 1);
+  }
+
+  fail(f: Failure) {
+    this.errors.set(f.op, (this.errors.get(f.op) ?? 0) + 1);
+    if (this.failures.filter((x) => x.op === f.op).length < 3) this.failures.push(f);
+  }
+
+  note(text: string) {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+
+  summary(op: OpName) {
+    const values = [...(this.latencies.get(op) ?? [])].sort((a, b) => a - b);
+    const at = (p: number) => (values.length ? round(values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!, 2) : null);
+    return { n: values.length, errors: this.errors.get(op) ?? 0, p50Ms: at(50), p95Ms: at(95), maxMs: values.length ? round(values.at(-1)!, 2) : null, statuses: Object.fromEntries(this.statuses.get(op) ?? []) };
+  }
+}
+
+type Target = { name: string; baseUrl: string; token: string };
+type Reply = { status: number; text: string; body: Record<string, unknown> | null };
+
+/** One request; its latency counts under `op` unless that is null (checks outside the timing). */
+async function call(t: Target, rec: Recorder, op: OpName | null, method: string, pathAndQuery: string, body?: unknown): Promise<Reply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const started = performance.now();
+  let status = 0;
+  let text = '';
+  try {
+    const res = await fetch(`${t.baseUrl}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${t.token}`, accept: 'application/scim+json', ...(payload ? { 'content-type': 'application/scim+json' } : {}) },
+      body: payload,
+    });
+    status = res.status;
+    text = await res.text();
+  } catch (e) {
+    text = `(no response: ${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (op) rec.add(op, performance.now() - started, status);
+  let parsed: Record<string, unknown> | null = null;
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    // left null: the caller's status check reports the raw text
+  }
+  return { status, text, body: parsed };
+}
+
+function expectStatus(rec: Recorder, op: OpName, reply: Reply, ok: number[], method: string, pathAndQuery: string, body?: unknown): boolean {
+  if (ok.includes(reply.status)) return true;
+  rec.fail({ op, request: `${method} ${pathAndQuery}`, requestBody: body === undefined ? undefined : JSON.stringify(body).slice(0, 400), status: reply.status, responseBody: reply.text.slice(0, 800) });
+  return false;
+}
+
+let interrupted = false;
+
+/** Runs `fn` over `items` from `clients` concurrent workers sharing one queue. */
+async function pool<T>(items: T[], clients: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(clients, items.length) }, async () => {
+      while (next < items.length && !interrupted) await fn(items[next++]!);
+    }),
+  );
+}
+
+const listCount = (r: Reply) => (Array.isArray(r.body?.Resources) ? (r.body.Resources as unknown[]).length : -1);
+const filterQuery = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
+const userNameOf = (i: number) => `user${i}@bench.test`;
+
+// ---------------------------------------------------------------------------------------------
+// The workload, identical for both systems
+
+type StepTimes = { provision: number; groups: number; paging: number; filters: number };
+
+async function workload(t: Target, rec: Recorder) {
+  const seconds: Partial<StepTimes> = {};
+  const before = await call(t, rec, null, 'GET', '/Users?startIndex=1&count=1');
+  const baseline = Number(before.body?.totalResults ?? 0);
+
+  // 1. Okta: look the user up by userName, then create it.
+  seed = 42;
+  const ids: (string | undefined)[] = new Array(USERS);
+  let t0 = performance.now();
+  let lookupMismatch = 0;
+  await pool([...Array(USERS).keys()], CLIENTS, async (i) => {
+    const userName = userNameOf(i);
+    const q = filterQuery(userName);
+    const found = await call(t, rec, 'lookup', 'GET', q);
+    if (expectStatus(rec, 'lookup', found, [200], 'GET', q) && (Number(found.body?.totalResults) !== 0 || listCount(found) !== 0)) lookupMismatch++;
+    const body = {
+      schemas: [USER_SCHEMA],
+      userName,
+      name: { givenName: `Given${i}`, familyName: `Family${i}` },
+      emails: [{ value: userName, primary: true, type: 'work' }],
+      active: true,
+      externalId: `00u${i.toString(36).padStart(8, '0')}`,
+    };
+    const created = await call(t, rec, 'createUser', 'POST', '/Users', body);
+    if (expectStatus(rec, 'createUser', created, [201], 'POST', '/Users', body)) ids[i] = String(created.body?.id);
+  });
+  seconds.provision = (performance.now() - t0) / 1000;
+  if (lookupMismatch) rec.note(`${lookupMismatch} pre-create lookups did not answer an empty ListResponse (totalResults 0, Resources []).`);
+  const userIds = ids.filter((id): id is string => !!id);
+
+  // 2. Groups, then memberships in PATCH batches, round-robin over groups so that concurrent
+  //    requests mostly touch different groups.
+  t0 = performance.now();
+  const groupIds: string[] = [];
+  await pool([...Array(GROUPS).keys()], CLIENTS, async (g) => {
+    const body = { schemas: [GROUP_SCHEMA], displayName: `Bench group ${String(g).padStart(3, '0')}`, members: [] };
+    const created = await call(t, rec, 'createGroup', 'POST', '/Groups', body);
+    if (expectStatus(rec, 'createGroup', created, [201], 'POST', '/Groups', body)) groupIds.push(String(created.body?.id));
+  });
+  groupIds.sort();
+  const members = new Map<string, string[]>(groupIds.map((g) => [g, []]));
+  for (const userId of userIds) {
+    const chosen = new Set<string>();
+    const k = 1 + Math.floor(rand() * 3);
+    while (chosen.size < Math.min(k, groupIds.length)) chosen.add(groupIds[Math.floor(rand() * groupIds.length)]!);
+    for (const g of chosen) members.get(g)!.push(userId);
+  }
+  const batches: { groupId: string; ids: string[] }[] = [];
+  const longest = Math.max(0, ...[...members.values()].map((m) => m.length));
+  for (let offset = 0; offset < longest; offset += PATCH_BATCH) {
+    for (const [groupId, list] of members) if (offset < list.length) batches.push({ groupId, ids: list.slice(offset, offset + PATCH_BATCH) });
+  }
+  await pool(batches, CLIENTS, async ({ groupId, ids: batch }) => {
+    const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }] };
+    const reply = await call(t, rec, 'patchGroup', 'PATCH', `/Groups/${groupId}`, body);
+    expectStatus(rec, 'patchGroup', reply, [200, 204], 'PATCH', `/Groups/${groupId}`, { ...body, Operations: [{ op: 'add', path: 'members', value: `[${batch.length} members]` }] });
+  });
+  seconds.groups = (performance.now() - t0) / 1000;
+  const memberships = [...members.values()].reduce((n, m) => n + m.length, 0);
+  if (rec.statuses.get('patchGroup')?.has(200)) rec.note('PATCH /Groups answers 200 with a body (RFC 7644 allows 200 or 204; Okta accepts both).');
+  const sample = groupIds[0];
+  if (sample) {
+    const reply = await call(t, rec, null, 'GET', `/Groups/${sample}`);
+    const got = Array.isArray(reply.body?.members) ? (reply.body.members as unknown[]).length : null;
+    const want = members.get(sample)!.length;
+    if (got !== want) rec.note(`GET /Groups/{id} lists ${got ?? 'no'} members where ${want} were added (membership is not readable through SCIM).`);
+  }
+
+  // 3. An import: pages of 200, one after another, until a short page.
+  t0 = performance.now();
+  const seen = new Set<string>();
+  let reportedTotal: number | null = null;
+  let pages = 0;
+  for (let startIndex = 1; pages < Math.ceil((USERS + baseline) / PAGE) + 5 && !interrupted; ) {
+    const q = `/Users?startIndex=${startIndex}&count=${PAGE}`;
+    const reply = await call(t, rec, 'page', 'GET', q);
+    pages++;
+    if (!expectStatus(rec, 'page', reply, [200], 'GET', q)) break;
+    reportedTotal ??= Number(reply.body?.totalResults);
+    const resources = (reply.body?.Resources ?? []) as { id?: string }[];
+    for (const r of resources) seen.add(String(r.id));
+    startIndex += resources.length;
+    if (resources.length < PAGE) break;
+  }
+  seconds.paging = (performance.now() - t0) / 1000;
+  const expectedTotal = baseline + userIds.length;
+  if (reportedTotal !== expectedTotal) rec.note(`Paging: totalResults said ${reportedTotal}, the directory holds ${expectedTotal} users.`);
+  if (seen.size !== expectedTotal) rec.note(`Paging returned ${seen.size} distinct users of ${expectedTotal}.`);
+
+  // 4. Random exact lookups.
+  const picks = Array.from({ length: FILTERS }, () => Math.floor(rand() * USERS)).filter((i) => ids[i]);
+  let filterMismatch = 0;
+  t0 = performance.now();
+  await pool(picks, CLIENTS, async (i) => {
+    const q = filterQuery(userNameOf(i));
+    const reply = await call(t, rec, 'filter', 'GET', q);
+    if (!expectStatus(rec, 'filter', reply, [200], 'GET', q)) return;
+    const resources = (reply.body?.Resources ?? []) as { id?: string }[];
+    if (resources.length !== 1 || resources[0]!.id !== ids[i]) filterMismatch++;
+  });
+  seconds.filters = (performance.now() - t0) / 1000;
+  if (filterMismatch) rec.note(`${filterMismatch} of ${picks.length} userName eq filters did not return exactly the user.`);
+
+  return { seconds: seconds as StepTimes, usersCreated: userIds.length, groupsCreated: groupIds.length, memberships, patchRequests: batches.length, pages, pagedUsers: seen.size, reportedTotal, filters: picks.length };
+}
+
+type Result = Awaited<ReturnType<typeof workload>> & { system: string; rec: Recorder; rssMb: number; rssNote: string };
+
+// ---------------------------------------------------------------------------------------------
+// Gatehouse: production build, `next start`, org and directory through the CLI
+
+const SOURCES = ['app', 'components', 'lib', 'db', 'drizzle', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'package-lock.json'];
+
+function newestMtime(p: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((name) => newestMtime(path.join(p, name))));
+}
+
+/** The same staleness rule as scripts/start.mjs. */
+function buildIfStale() {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  if (built >= Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) return;
+  log(built ? 'Sources changed since the last build: rebuilding…' : 'No build yet: building Gatehouse…');
+  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const build = spawnSync(process.execPath, [next, 'build'], { cwd: root, stdio: json ? ['ignore', 'ignore', 'inherit'] : 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status}).`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function rssOfTree(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let kb = 0;
+  for (const todo = [pid]; todo.length; ) {
+    const p = todo.pop()!;
+    const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
+    kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return kb * 1024;
+}
+
+function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...argv, '--json'], { cwd: root, env, encoding: 'utf8' });
+  const out = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0) throw new Error(`gatehouse ${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${out} ${r.stderr}`);
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+async function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.error(`pid ${child.pid} did not stop within 10 s of SIGTERM: killing it.`);
+    child.kill('SIGKILL');
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function runGatehouse(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+  buildIfStale();
+  const db = await createTestDatabase(serverUrl, 'bench_scim');
+  cleanups.push(() => dropTestDatabase(serverUrl, db.name));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...testSecrets(), DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
+  delete env.GATEHOUSE_DATA_DIR;
+  const server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(() => stopProcess(server));
+  const serverLog: string[] = [];
+  const keep = (chunk: Buffer) => serverLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`next start exited (${server.exitCode}):\n${serverLog.join('\n')}`);
+    const ok = await fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`Gatehouse was not healthy within 120 s:\n${serverLog.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  cli(env, 'org', 'create', '--name', 'Bench', '--slug', 'bench', '--admin-email', 'admin@bench.test', '--admin-password', 'correct horse battery staple bench');
+  const dir = cli(env, 'scim', 'directory', 'create', '--org', 'bench', '--name', 'Okta bench');
+  log(`Gatehouse: next start on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
+
+  const rec = new Recorder();
+  const result = await workload({ name: 'Gatehouse', baseUrl: String(dir.baseUrl), token: String(dir.token) }, rec);
+  const rss = rssOfTree(server.pid!);
+  const serverErrors = serverLog.filter((l) => /error|failed/i.test(l));
+  if (serverErrors.length) rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
+  return { ...result, system: 'Gatehouse', rec, rssMb: mb(rss), rssNote: 'VmRSS of the next start process at the end' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jackson: directory sync in a worker thread of this process
+
+async function runJackson(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+  const db = await createTestDatabase(serverUrl, 'bench_jackson');
+  cleanups.push(() => dropTestDatabase(serverUrl, db.name));
+  const rssBefore = process.memoryUsage().rss;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+  const file = path.join(import.meta.dirname, 'scim-jackson.ts');
+  const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, env: { ...env, DO_NOT_TRACK: '1', BOXYHQ_NO_ANALYTICS: '1' } });
+  type Reply = { type: 'ready'; baseUrl: string; token: string } | { type: 'closed'; heapUsedMb: number; events: number } | { type: 'error'; message: string };
+  const next = () =>
+    new Promise<Reply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  let closed: Extract<Reply, { type: 'closed' }> | undefined;
+  const close = async () => {
+    if (closed) return;
+    worker.postMessage({ type: 'close' });
+    const reply = await Promise.race([next(), new Promise<Reply>((r) => setTimeout(() => r({ type: 'error', message: 'timeout' }), 10_000))]);
+    if (reply.type === 'closed') closed = reply;
+    await worker.terminate();
+  };
+  cleanups.push(close);
+  worker.postMessage({ type: 'start', dbUrl: db.url, pageLimit: JACKSON_PAGE_LIMIT });
+  const ready = await next();
+  if (ready.type !== 'ready') throw new Error(`Jackson did not start: ${ready.type === 'error' ? ready.message : ready.type}`);
+  log(`Jackson: @boxyhq/saml-jackson directory sync on ${new URL(ready.baseUrl).origin} (worker thread), database ${db.name}`);
+
+  const rec = new Recorder();
+  rec.note(`Configured with db.pageLimit = ${JACKSON_PAGE_LIMIT} (Jackson's default of 50 would cut every count=${PAGE} page to 50 users).`);
+  rec.note('Filters: Jackson reads only the value after "eq " and matches it against the user\'s first email; attribute names and other operators are ignored.');
+  rec.note('POST /Groups ignores members in the body (members are only added by PATCH); directory events go to an in-process no-op callback.');
+  const result = await workload({ name: 'Jackson', baseUrl: ready.baseUrl, token: ready.token }, rec);
+  const rss = process.memoryUsage().rss;
+  await close();
+  if (closed) rec.note(`Jackson's worker heap at the end: ${Math.round(closed.heapUsedMb)} MB; ${closed.events} directory events delivered.`);
+  return { ...result, system: 'Jackson', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Jackson worker) at the end; ${mb(rssBefore)} MB before Jackson started` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const pad = (s: unknown, n: number) => String(s ?? '–').padStart(n);
+const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [number, string] }[] = [
+  { key: 'provision', label: '1 provision users (lookup+create)', units: (r) => [r.usersCreated, 'users'] },
+  { key: 'groups', label: '2 groups + memberships', units: (r) => [r.memberships, 'members'] },
+  { key: 'paging', label: `3 page all users (${PAGE}/page)`, units: (r) => [r.pagedUsers, 'users'] },
+  { key: 'filters', label: '4 random userName eq filters', units: (r) => [r.filters, 'filters'] },
+];
+
+function printResult(r: Result) {
+  log(`\n${r.system} — ${USERS} users, ${CLIENTS} clients`);
+  log(`${'step'.padEnd(36)}${pad('wall s', 9)}${pad('units', 9)}${pad('per s', 10)}`);
+  for (const s of STEPS) {
+    const [n, unit] = s.units(r);
+    log(`${s.label.padEnd(36)}${pad(round(r.seconds[s.key], 2), 9)}${pad(n, 9)}${pad(round(n / r.seconds[s.key]), 10)} ${unit}/s`);
+  }
+  log(`  ${r.usersCreated} users, ${r.groupsCreated} groups, ${r.memberships} memberships in ${r.patchRequests} PATCH requests, ${r.pages} pages`);
+  log(`${'operation'.padEnd(36)}${pad('n', 7)}${pad('errors', 8)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('max ms', 9)}  statuses`);
+  for (const op of Object.keys(OPS) as OpName[]) {
+    const s = r.rec.summary(op);
+    log(`${OPS[op].padEnd(36)}${pad(s.n, 7)}${pad(s.errors, 8)}${pad(s.p50Ms, 9)}${pad(s.p95Ms, 9)}${pad(s.maxMs, 9)}  ${Object.entries(s.statuses).map(([k, v]) => `${k}×${v}`).join(' ')}`);
+  }
+  log(`RSS ${r.rssMb} MB (${r.rssNote})`);
+  for (const n of r.rec.notes) log(`  note: ${n}`);
+  for (const f of r.rec.failures) log(`  FAILED ${f.op}: ${f.request}${f.requestBody ? ` ${f.requestBody}` : ''}\n    → ${f.status} ${f.responseBody}`);
+}
+
+function printRatios(g: Result, j: Result) {
+  log(`\nGatehouse vs Jackson (time ratio < 1: Gatehouse faster; throughput ratio > 1: Gatehouse faster)`);
+  log(`${'step'.padEnd(36)}${pad('Gatehouse s', 12)}${pad('Jackson s', 11)}${pad('time G/J', 10)}${pad('thrpt G/J', 11)}`);
+  for (const s of STEPS) {
+    const [gn] = s.units(g);
+    const [jn] = s.units(j);
+    const gt = g.seconds[s.key];
+    const jt = j.seconds[s.key];
+    log(`${s.label.padEnd(36)}${pad(round(gt, 2), 12)}${pad(round(jt, 2), 11)}${pad(round(gt / jt, 2), 10)}${pad(round(gn / gt / (jn / jt), 2), 11)}`);
+  }
+  log(`${'operation p50 / p95 ms'.padEnd(36)}${pad('Gatehouse', 18)}${pad('Jackson', 18)}${pad('p95 G/J', 10)}`);
+  for (const op of Object.keys(OPS) as OpName[]) {
+    const a = g.rec.summary(op);
+    const b = j.rec.summary(op);
+    log(`${OPS[op].padEnd(36)}${pad(`${a.p50Ms} / ${a.p95Ms}`, 18)}${pad(`${b.p50Ms} / ${b.p95Ms}`, 18)}${pad(a.p95Ms && b.p95Ms ? round(a.p95Ms / b.p95Ms, 2) : null, 10)}`);
+  }
+}
+
+const jsonOf = (r: Result) => ({
+  seconds: Object.fromEntries(Object.entries(r.seconds).map(([k, v]) => [k, round(v, 3)])),
+  usersPerSecond: round(r.usersCreated / r.seconds.provision),
+  usersCreated: r.usersCreated,
+  groupsCreated: r.groupsCreated,
+  memberships: r.memberships,
+  patchRequests: r.patchRequests,
+  pages: r.pages,
+  pagedUsers: r.pagedUsers,
+  reportedTotal: r.reportedTotal,
+  operations: Object.fromEntries((Object.keys(OPS) as OpName[]).map((op) => [op, r.rec.summary(op)])),
+  rssMb: r.rssMb,
+  errors: [...r.rec.errors.values()].reduce((a, b) => a + b, 0),
+  failures: r.rec.failures,
+  notes: r.rec.notes,
+});
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const cleanups: (() => Promise<void>)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error('cleanup failed:', e));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the server and dropping the databases…`);
+      interrupted = true;
+      void cleanup().then(() => process.exit(130));
+    });
+  }
+  try {
+    const gatehouse = await runGatehouse(serverUrl, cleanups);
+    await cleanup();
+    cleaning = undefined;
+    cleanups.length = 0;
+    printResult(gatehouse);
+    const jackson = withJackson ? await runJackson(serverUrl, cleanups) : null;
+    if (jackson) {
+      printResult(jackson);
+      printRatios(gatehouse, jackson);
+    }
+    const g = jsonOf(gatehouse);
+    const j = jackson ? jsonOf(jackson) : null;
+    console.log(
+      JSON.stringify({
+        benchmark: 'scim',
+        database: 'postgres',
+        users: USERS,
+        clients: CLIENTS,
+        groups: GROUPS,
+        pageSize: PAGE,
+        gatehouse: g,
+        jackson: j,
+        ratios: jackson
+          ? Object.fromEntries(STEPS.map((s) => [s.key, { time: round(gatehouse.seconds[s.key] / jackson.seconds[s.key], 3), throughput: round(s.units(gatehouse)[0] / gatehouse.seconds[s.key] / (s.units(jackson)[0] / jackson.seconds[s.key]), 3) }]))
+          : null,
+      }),
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
