@@ -54,8 +54,12 @@ export function linkHash(e: ChainedFields): string {
 
 /** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
 export async function nextLink(tx: DbOrTx, orgId: string): Promise<{ seq: number; prevHash: string }> {
-  await tx.insert(auditChainHeads).values({ organizationId: orgId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
-  const [head] = await tx.select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, orgId)).for('update');
+  // One round trip: creates the head on first use, and the no-op update locks it until commit.
+  const [head] = await tx
+    .insert(auditChainHeads)
+    .values({ organizationId: orgId, seq: 0, hash: GENESIS_HASH })
+    .onConflictDoUpdate({ target: auditChainHeads.organizationId, set: { seq: sql`${auditChainHeads.seq}` } })
+    .returning({ seq: auditChainHeads.seq, hash: auditChainHeads.hash });
   return { seq: head!.seq + 1, prevHash: head!.hash };
 }
 

@@ -42,7 +42,7 @@ describe('audit export', () => {
     expect((await auditRows(org.orgId)).at(-1)).toMatchObject({
       actionType: 'DOWNLOAD_AUDIT_LOGS',
       userId: org.adminId,
-      metadata: { format: 'ndjson', filter: { actionType: 'LOGIN', userId: null, from: null, to: null } },
+      metadata: { format: 'ndjson', filter: { actionType: 'LOGIN', userId: null, from: null, to: null, text: null, errorsOnly: false } },
     });
   });
 
@@ -54,12 +54,26 @@ describe('audit export', () => {
     expect(lines.map((l) => JSON.parse(l).metadata.groupName)).toEqual(['Blue']);
 
     const now = new Date();
-    const input = parseAuditExport(new URLSearchParams('range=1h&action=LOGIN,LOGOUT'), now);
+    const input = parseAuditExport(new URLSearchParams('range=1h&action=LOGIN,LOGOUT&ip=203.0.113.7&q=blue&errors=1'), now);
     if (!input.ok) throw new Error(input.problems.join(' '));
     await runMutation(admin, (ctx) => startAuditExport(ctx, input.value));
+    // The whole filter is on record, so an auditor can tell what left the system.
     expect((await auditRows(org.orgId)).at(-1)?.metadata).toEqual({
       format: 'csv',
-      filter: { actionType: 'LOGIN,LOGOUT', userId: null, from: new Date(now.getTime() - 3_600_000).toISOString(), to: null },
+      filter: {
+        actionType: 'LOGIN,LOGOUT',
+        userId: null,
+        from: new Date(now.getTime() - 3_600_000).toISOString(),
+        to: null,
+        userEmail: null,
+        requestId: null,
+        app: null,
+        query: null,
+        resource: null,
+        ip: '203.0.113.7',
+        text: 'blue',
+        errorsOnly: true,
+      },
     });
 
     expect(parseAuditExport(new URLSearchParams('action=NOPE'))).toEqual({ ok: false, problems: ['Ignored action type "NOPE": not a known action type.'] });

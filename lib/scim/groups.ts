@@ -12,7 +12,7 @@ import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import { ScimError } from './errors';
 import { compileFilter, parseFilter, type FilterAttributes } from './filter';
 import { parsePatchBody, planGroupPatch } from './patch';
-import { isUuid, listResponse, meta, mutate, notFound, project, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
+import { isUuid, listResponse, meta, mutate, notFound, project, totalOf, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
 import { GROUP_SCHEMA } from './schemas';
 
 const hasMember = (cond: SQL) =>
@@ -75,9 +75,9 @@ export async function listGroups(ctx: ScimCtx, params: ListParams) {
   const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
   const db = getDb();
-  const [total] = await db.select({ n: count() }).from(permissionGroups).where(where);
   const rows = params.count === 0 ? [] : await db.select().from(permissionGroups).where(where).orderBy(asc(permissionGroups.createdAt), asc(permissionGroups.id)).offset(params.startIndex - 1).limit(params.count);
-  return listResponse(await render(ctx, rows, params, db), total?.n ?? 0, params);
+  const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(permissionGroups).where(where))[0]?.n ?? 0);
+  return listResponse(await render(ctx, rows, params, db), total, params);
 }
 
 async function findGroup(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<PermissionGroup> {

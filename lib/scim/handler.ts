@@ -121,9 +121,7 @@ export async function handleScimRequest(req: Request, directoryId: string, path:
   }
   if (directoryExists) {
     const error = reply.status >= 400 ? String((reply.body as { detail?: string } | undefined)?.detail ?? '') : null;
-    await logScimRequest(directoryId, { method: req.method, path: `/${path.join('/')}${url.search}`, status: reply.status, error, durationMs: Math.round(performance.now() - started), requestId: meta.requestId }).catch((e) =>
-      console.error('[gatehouse] could not write the SCIM request log:', e),
-    );
+    logScimRequest(directoryId, { method: req.method, path: `/${path.join('/')}${url.search}`, status: reply.status, error, durationMs: Math.round(performance.now() - started), requestId: meta.requestId });
   }
   return respond(reply, meta.requestId);
 }

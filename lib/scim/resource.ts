@@ -159,3 +159,12 @@ export function isUuid(value: string): boolean {
 export function notFound(kind: 'User' | 'Group', id: string): ScimError {
   return new ScimError(404, null, `${kind} ${id} not found.`);
 }
+
+/**
+ * totalResults without a second query when the page shows it already: a first page that came back
+ * short holds every match (the usual `userName eq` lookup).
+ */
+export async function totalOf(params: ListParams, rows: unknown[], count: () => Promise<number>): Promise<number> {
+  if (params.count > 0 && params.startIndex === 1 && rows.length < params.count) return rows.length;
+  return count();
+}

@@ -1,11 +1,10 @@
 // SCIM /Users over Gatehouse's own users table: no second copy of identities. userName is
 // coalesce(scim_user_name, email); the document the IdP sent is kept in scim_attributes and
 // the columns we sign in and authorize with are derived from it on every write.
-import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '@/db';
-import { getDb } from '@/db';
-import { groupMembers, permissionGroups, users, type User } from '@/db/schema';
+import { getDb, type DbOrTx } from '@/db';
+import { users, type User } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { isAppError } from '@/lib/errors';
@@ -14,7 +13,7 @@ import { deactivateUser } from '@/lib/users/writes';
 import { ScimError } from './errors';
 import { compileFilter, parseFilter, type FilterAttributes } from './filter';
 import { applyUserPatch, normalizeUserDoc, parsePatchBody, type ScimUserDoc } from './patch';
-import { isUuid, listResponse, meta, mutate, notFound, project, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
+import { isUuid, listResponse, meta, mutate, notFound, project, totalOf, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './schemas';
 
 const attr = (path: string) => sql`(${users.scimAttributes} #>> ${`{${path}}`})`;
@@ -56,16 +55,6 @@ const visible = (orgId: string) => and(eq(users.organizationId, orgId), isNull(u
 
 type Membership = { userId: string; groupId: string; name: string };
 
-async function membershipsOf(db: DbOrTx, userIds: string[]): Promise<Membership[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .select({ userId: groupMembers.userId, groupId: permissionGroups.id, name: permissionGroups.name })
-    .from(groupMembers)
-    .innerJoin(permissionGroups, eq(permissionGroups.id, groupMembers.groupId))
-    .where(and(inArray(groupMembers.userId, userIds), isNull(permissionGroups.builtin)))
-    .orderBy(asc(permissionGroups.name));
-}
-
 /** The SCIM document of a user that was never provisioned: what our columns say. */
 function synthesizedDoc(u: User): ScimUserDoc {
   return {
@@ -98,18 +87,37 @@ export function toScimUser(ctx: ScimCtx, u: User, memberships: Membership[] | nu
   };
 }
 
-async function render(ctx: ScimCtx, rows: User[], params: Pick<ListParams, 'attributes' | 'excludedAttributes'>, db: DbOrTx) {
-  const memberships = wants(params, 'groups') ? await membershipsOf(db, rows.map((r) => r.id)) : null;
-  return rows.map((u) => project(toScimUser(ctx, u, memberships ? memberships.filter((m) => m.userId === u.id) : null), params));
+/** Non-built-in groups of `users.id`, as JSON in the same query (one round trip per page). */
+const groupsJson = sql<{ groupId: string; name: string }[]>`coalesce((
+  select json_agg(json_build_object('groupId', g.id, 'name', g.name) order by g.name)
+  from group_members m join permission_groups g on g.id = m.group_id
+  where m.user_id = users.id and g.builtin is null), '[]'::json)`;
+
+type Projection = Pick<ListParams, 'attributes' | 'excludedAttributes'>;
+
+/** Users matching `where`, with their groups when the response includes them. */
+async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projection, page?: { offset: number; limit: number }) {
+  const withGroups = wants(params, 'groups');
+  const q = db
+    .select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` })
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.createdAt), asc(users.id));
+  const rows = page ? await q.offset(page.offset).limit(page.limit) : await q;
+  return rows.map((r) => ({ user: r.user, memberships: r.groups ? r.groups.map((g) => ({ userId: r.user.id, ...g })) : null }));
+}
+
+function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | null }[], params: Projection) {
+  return rows.map((r) => project(toScimUser(ctx, r.user, r.memberships), params));
 }
 
 export async function listUsers(ctx: ScimCtx, params: ListParams) {
   const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
   const db = getDb();
-  const [total] = await db.select({ n: count() }).from(users).where(where);
-  const rows = params.count === 0 ? [] : await db.select().from(users).where(where).orderBy(asc(users.createdAt), asc(users.id)).offset(params.startIndex - 1).limit(params.count);
-  return listResponse(await render(ctx, rows, params, db), total?.n ?? 0, params);
+  const rows = params.count === 0 ? [] : await selectUsers(db, where, params, { offset: params.startIndex - 1, limit: params.count });
+  const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(users).where(where))[0]?.n ?? 0);
+  return listResponse(render(ctx, rows, params), total, params);
 }
 
 async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<User> {
@@ -120,9 +128,11 @@ async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Pro
   return row;
 }
 
-export async function getUser(ctx: ScimCtx, id: string, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
-  const db = getDb();
-  return (await render(ctx, [await findUser(db, ctx, id)], params, db))[0]!;
+export async function getUser(ctx: ScimCtx, id: string, params: Projection) {
+  if (!isUuid(id)) throw notFound('User', id);
+  const [row] = await selectUsers(getDb(), and(visible(ctx.orgId), eq(users.id, id)), params);
+  if (!row) throw notFound('User', id);
+  return render(ctx, [row], params)[0]!;
 }
 
 const email = z.email();
@@ -202,8 +212,23 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
 export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
   const doc = normalizeUserDoc(body);
   const cols = columnsOf(doc);
-  const id = await mutate(ctx, async (m) => {
+  const stored = { ...doc } as Record<string, unknown>;
+  delete stored.active;
+  delete stored.userName;
+  delete stored.externalId;
+  const { active, ...values } = cols;
+  const created = await mutate(ctx, async (m): Promise<User | string> => {
     await authorize(m, 'manage', { kind: 'org', area: 'users' });
+    // The usual case in one round trip; a clash with any unique index (userName, email) inserts nothing.
+    const [row] = await m.tx
+      .insert(users)
+      .values({ organizationId: ctx.orgId, ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, disabledAt: active ? null : new Date() })
+      .onConflictDoNothing()
+      .returning();
+    if (row) {
+      await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } }, { userId: row.id });
+      return row;
+    }
     const [existing] = await m.tx
       .select()
       .from(users)
@@ -215,24 +240,11 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
       return existing.id;
     }
     if (existing) throw new ScimError(409, 'uniqueness', `A user with userName "${cols.scimUserName}" already exists.`);
-    const stored = { ...doc } as Record<string, unknown>;
-    delete stored.active;
-    delete stored.userName;
-    delete stored.externalId;
-    const { active, ...values } = cols;
-    let row: { id: string } | undefined;
-    try {
-      [row] = await m.tx
-        .insert(users)
-        .values({ organizationId: ctx.orgId, ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, disabledAt: active ? null : new Date() })
-        .returning({ id: users.id });
-    } catch (e) {
-      uniquenessError(e);
-    }
-    await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row!.id, email: values.email, groups: [] } }, { userId: row!.id });
-    return row!.id;
+    throw new ScimError(409, 'uniqueness', `Another user in this organization already has the email ${values.email}.`);
   });
-  return getUser(ctx, id!, params);
+  // A new user is in no group yet: answer from the inserted row. A revived one is read back.
+  if (typeof created === 'string') return getUser(ctx, created, params);
+  return render(ctx, [{ user: created!, memberships: wants(params, 'groups') ? [] : null }], params)[0]!;
 }
 
 export async function replaceUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
