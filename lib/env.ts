@@ -59,6 +59,11 @@ export const envCatalogue = [
   },
   { name: 'SMTP_FROM', default: 'Gatehouse <no-reply@gatehouse.invalid>', description: 'Sender of invitation emails.' },
   {
+    name: 'GEOIP_DATABASE',
+    default: '(unset)',
+    description: 'Path to a MaxMind-format database (e.g. GeoLite2-City.mmdb); audit events then carry a geoLocation for the client IP.',
+  },
+  {
     name: 'GATEHOUSE_LOG_AUDIT_EVENTS',
     default: 'false',
     description: '`true`: also print every committed audit event to stdout as one JSON line (`"type":"gatehouse.audit"`), for log shippers.',

@@ -4,6 +4,7 @@ import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import { advanceHead, linkHash, nextLink, type ChainedFields } from './chain';
 import { logAuditEvents } from '@/lib/env';
 import { auditEventInput, type AuditEventInput } from './events';
+import { geoLocate } from './geo';
 import { streamedEvent } from './sink-formats';
 
 type Subject = {
@@ -38,7 +39,7 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
     userId,
     actionType: parsed.actionType,
     ipAddress: ctx.request.ipAddress,
-    geoLocation: null,
+    geoLocation: await geoLocate(ctx.request.ipAddress),
     responseTimeMs: null,
     pageName: null,
     queryName: null,

@@ -4,6 +4,7 @@ import { authSecret } from '@/lib/auth/secret';
 import { currentKeyring } from '@/lib/crypto/envelope';
 import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
 import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
+import { geoReader } from '@/lib/audit/geo';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
 import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
@@ -17,6 +18,7 @@ export async function startServer(): Promise<void> {
     signupOpen();
     logAuditEvents();
     const jobs = backgroundJobsEnabled();
+    await geoReader();
     dbHandle();
     await ensureMigrated();
     if (jobs) {
