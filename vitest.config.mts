@@ -8,6 +8,12 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: { alias: { '@': root.replace(/\/$/, '') } },
   test: {
+    // postgres.js 3.4.9 can throw from a setImmediate (socket.write on a connection it has just
+    // closed) while a server goes away; the outage test provokes exactly that. Next.js logs such
+    // exceptions and keeps serving; here they are ignored rather than failing the run.
+    onUnhandledError(error) {
+      if (String(error.message).includes("reading 'write'") && String(error.stack).includes('postgres/src/connection.js')) return false;
+    },
     projects: [
       {
         extends: true,

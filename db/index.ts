@@ -91,7 +91,8 @@ function open(): Handle {
   if (url) {
     const client = postgres(url, {
       max: Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10,
-      connect_timeout: 10,
+      // Fail fast when the server is gone: requests answer 503 instead of hanging.
+      connect_timeout: 5,
       onnotice: () => {},
     });
     return { kind: 'postgres', db: drizzlePostgres(client, { schema }) as unknown as Db, client };
@@ -143,4 +144,24 @@ export async function closeDb(): Promise<void> {
 export async function queryRows<T>(db: DbOrTx, query: Parameters<Db['execute']>[0]): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows?: T[] } | T[];
   return Array.isArray(result) ? result : (result.rows ?? []);
+}
+
+const UNAVAILABLE_CODES = new Set([
+  // Sockets: the server is down, restarting or unreachable.
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
+  // postgres.js connection errors.
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  // SQLSTATE class 08 (connection exception) and 57P0x (shutdown, crash, starting up).
+  '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03',
+]);
+
+/** True when `e` (or what it wraps) says the database is unreachable, not that a query was wrong. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  for (let err = e as { code?: unknown; cause?: unknown; errors?: unknown } | undefined, i = 0; err && i < 5; i++) {
+    if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+    // Node's AggregateError for a host with several addresses (IPv4 and IPv6) all refusing.
+    if (Array.isArray(err.errors) && err.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    err = err.cause as typeof err;
+  }
+  return false;
 }

@@ -5,7 +5,8 @@ import 'server-only';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { authenticateApiToken } from '@/lib/api-tokens/reads';
-import { isAppError, type FieldErrors } from '@/lib/errors';
+import type { FieldErrors } from '@/lib/errors';
+import { knownError } from '@/lib/server/failure';
 import { currentRequestMeta } from '@/lib/server/request';
 import { findIdempotentResponse, requestFingerprint, storeIdempotentResponse } from './idempotency';
 import { apiCtx, type ApiOperation } from './operation';
@@ -82,7 +83,8 @@ export function apiRoute(op: ApiOperation) {
       return status === 204 ? new Response(null, { status, headers }) : Response.json(payload, { status, headers });
     } catch (e) {
       if (e instanceof ProblemError) return problemResponse(e.problem, { ...headers, ...e.headers });
-      if (isAppError(e)) return problemResponse(problem(e.code, e.message, meta.requestId, e.meta.fieldErrors), headers);
+      const known = knownError(e);
+      if (known) return problemResponse(problem(known.code, known.message, meta.requestId, known.meta.fieldErrors), known.meta.retryAfterSeconds ? { ...headers, 'retry-after': String(known.meta.retryAfterSeconds) } : headers);
       console.error(`[gatehouse] API request ${meta.requestId} failed:`, e);
       return problemResponse(problem('internal', `Something went wrong (ref: ${meta.requestId}).`, meta.requestId), headers);
     }

@@ -2,6 +2,8 @@
 // → route → application/scim+json, with errors per RFC 7644 §3.12. Every request that names an
 // existing directory lands in its request log. Framework-free (a Request in, a Response out), so
 // the route file is one line and tests drive it with real requests.
+import { isDatabaseUnavailable } from '@/db';
+import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
 import { requestMetaFrom, originFrom } from '@/lib/server/request-meta';
 import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
 import { discovery } from './discovery';
@@ -114,6 +116,7 @@ export async function handleScimRequest(req: Request, directoryId: string, path:
     reply = await route(ctx, req, path);
   } catch (e) {
     if (e instanceof ScimError) reply = errorReply(e);
+    else if (isDatabaseUnavailable(e)) reply = errorReply(new ScimError(503, null, DATABASE_UNAVAILABLE));
     else {
       console.error(`[gatehouse] SCIM request ${meta.requestId} failed:`, e);
       reply = errorReply(new ScimError(500, null, `Something went wrong (ref: ${meta.requestId}).`));

@@ -4,8 +4,9 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 import { requireSession, type SessionCtx } from '@/lib/auth/session';
-import { AppError, isAppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
+import { AppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
 import { runMutation, type MutationCtx } from './mutation';
+import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
 export type ActionResult<R = void> =
@@ -34,7 +35,8 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData): z.inf
 
 export async function toFailure(e: unknown): Promise<ActionResult<never>> {
   unstable_rethrow(e);
-  if (isAppError(e)) return { ok: false, code: e.code, message: e.message, fieldErrors: e.meta.fieldErrors };
+  const known = knownError(e);
+  if (known) return { ok: false, code: known.code, message: known.message, fieldErrors: known.meta.fieldErrors };
   const { requestId } = await currentRequestMeta();
   console.error(`[gatehouse] request ${requestId} failed:`, e);
   return { ok: false, code: 'internal', message: `Something went wrong (ref: ${requestId}).` };

@@ -4,7 +4,8 @@
 import 'server-only';
 import type { NextRequest } from 'next/server';
 import { getSession, type SessionCtx } from '@/lib/auth/session';
-import { AppError, isAppError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
+import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
 type Handler<A> = (args: { req: NextRequest; session: A }) => Promise<Response>;
@@ -33,7 +34,8 @@ export function defineRoute(opts: { auth: 'none' | 'session' }, handler: Handler
       res.headers.set('x-request-id', requestId);
       return res;
     } catch (e) {
-      if (isAppError(e)) return jsonError(e, requestId);
+      const known = knownError(e);
+      if (known) return jsonError(known, requestId);
       console.error(`[gatehouse] request ${requestId} failed:`, e);
       return jsonError(new AppError('internal', `Something went wrong (ref: ${requestId}).`), requestId);
     }
