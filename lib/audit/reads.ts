@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, min, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { auditEvents } from '@/db/schema';
+import { auditEvents, type AuditEventRow as StoredAuditEvent } from '@/db/schema';
 import { containsPattern } from '@/lib/search';
 import { AUDIT_BUCKETS, bucketFor, isAuditEventId, type AuditBucket, type AuditCursor, type AuditFilter } from './filter';
 
@@ -97,25 +97,8 @@ export async function listAuditEvents(
   return { events, next: more ? cursorOf(events.at(-1)) : null, newer: page.after ? cursorOf(events[0]) : null };
 }
 
-export type AuditEventDetail = {
-  id: string;
-  organizationId: string;
-  seq: number | null;
-  createdAt: Date;
-  actionType: string;
-  userId: string | null;
-  user: Record<string, unknown> | null;
-  ipAddress: string | null;
-  geoLocation: unknown;
-  responseTimeMs: number | null;
-  pageName: string | null;
-  queryName: string | null;
-  resourceName: string | null;
-  requestId: string | null;
-  metadata: Record<string, unknown>;
-  prevHash: string | null;
-  hash: string | null;
-};
+/** Every stored column; the id as a string (it is a bigint). */
+export type AuditEventDetail = Omit<StoredAuditEvent, 'id'> & { id: string };
 
 // Every stored column, named: the detail panel shows the whole event, chain fields included.
 const detailColumns = {

@@ -1,29 +1,11 @@
 // How an audit event leaves Gatehouse: one JSON shape (the stored event, Retool-style) for every
 // destination, and per destination the request that carries a batch of them within its limits.
 import { createHmac, randomUUID } from 'node:crypto';
-import type { AuditSink } from '@/db/schema';
+import type { AuditEventRow, AuditSink } from '@/db/schema';
 
-export type StreamableRow = {
-  id: bigint | string;
-  organizationId: string;
-  seq: number | null;
-  actionType: string;
-  userId: string | null;
-  user: Record<string, unknown> | null;
-  ipAddress: string | null;
-  geoLocation: unknown;
-  responseTimeMs: number | null;
-  pageName: string | null;
-  queryName: string | null;
-  resourceName: string | null;
-  metadata: Record<string, unknown>;
-  requestId: string | null;
-  createdAt: Date;
-  hash: string | null;
-};
 
 /** The event as every sink receives it; `id` is stable, so receivers can de-duplicate retries. */
-export function streamedEvent(row: StreamableRow) {
+export function streamedEvent(row: AuditEventRow) {
   return {
     id: String(row.id),
     organizationId: row.organizationId,
