@@ -1,4 +1,4 @@
-// npm run bench:scim [-- --users N] [--clients N] [--json] [--no-jackson]
+// npm run bench:scim [-- --users N] [--clients N] [--mode http|handler|both] [--json] [--no-jackson]
 // Provisions a SCIM directory the way Okta does, from --clients concurrent clients (default 8):
 //   1. N users (default 10,000), each POST /Users preceded by GET /Users?filter=userName eq "…"
 //   2. 100 groups; every user into 1–3 of them with PATCH add, at most 100 members per request
@@ -7,6 +7,11 @@
 // first against Gatehouse's production build (`next start`, building it when stale as
 // `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
 // (bench/scim-jackson.ts) on a second one, both over real HTTP from the same client code.
+// --mode handler runs the same workload without any HTTP in between: Gatehouse's
+// handleScimRequest (lib/scim/handler.ts) called with real Request objects, and Jackson's
+// directorySyncController.requests.handle, both in this process (Next.js route handling costs
+// milliseconds per request, which a bare node:http server does not). --mode both (the default)
+// runs HTTP, then handler level.
 // Databases are created on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server,
 // and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
+import { jacksonRequest, startJacksonDsync } from './jackson-dsync';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -25,6 +31,10 @@ const flag = (name: string, fallback: number) => {
   return n;
 };
 const json = args.includes('--json');
+const MODES = ['http', 'handler', 'both'] as const;
+type Mode = (typeof MODES)[number];
+const MODE = (args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'both') as Mode;
+if (!MODES.includes(MODE)) throw new Error(`--mode takes ${MODES.join(', ')}.`);
 const withJackson = !args.includes('--no-jackson');
 const USERS = flag('--users', 10_000);
 const CLIENTS = flag('--clients', 8);
@@ -90,8 +100,25 @@ class Recorder {
   }
 }
 
-type Target = { name: string; baseUrl: string; token: string };
+type Level = 'http' | 'handler';
+/** Sends one request below the directory's base URL (`/Users?…`) and answers its status and body text. */
+type Send = (method: string, pathAndQuery: string, payload: string | undefined) => Promise<{ status: number; text: string }>;
+type Target = { name: string; send: Send };
 type Reply = { status: number; text: string; body: Record<string, unknown> | null };
+
+const requestHeaders = (token: string, payload: string | undefined): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+  accept: 'application/scim+json',
+  ...(payload ? { 'content-type': 'application/scim+json' } : {}),
+});
+
+/** Real HTTP: fetch against a server. */
+const httpSend =
+  (baseUrl: string, token: string): Send =>
+  async (method, pathAndQuery, payload) => {
+    const res = await fetch(`${baseUrl}${pathAndQuery}`, { method, headers: requestHeaders(token, payload), body: payload });
+    return { status: res.status, text: await res.text() };
+  };
 
 /** One request; its latency counts under `op` unless that is null (checks outside the timing). */
 async function call(t: Target, rec: Recorder, op: OpName | null, method: string, pathAndQuery: string, body?: unknown): Promise<Reply> {
@@ -100,13 +127,7 @@ async function call(t: Target, rec: Recorder, op: OpName | null, method: string,
   let status = 0;
   let text = '';
   try {
-    const res = await fetch(`${t.baseUrl}${pathAndQuery}`, {
-      method,
-      headers: { authorization: `Bearer ${t.token}`, accept: 'application/scim+json', ...(payload ? { 'content-type': 'application/scim+json' } : {}) },
-      body: payload,
-    });
-    status = res.status;
-    text = await res.text();
+    ({ status, text } = await t.send(method, pathAndQuery, payload));
   } catch (e) {
     text = `(no response: ${e instanceof Error ? e.message : String(e)})`;
   }
@@ -253,7 +274,7 @@ async function workload(t: Target, rec: Recorder) {
   return { seconds: seconds as StepTimes, usersCreated: userIds.length, groupsCreated: groupIds.length, memberships, patchRequests: batches.length, pages, pagedUsers: seen.size, reportedTotal, filters: picks.length };
 }
 
-type Result = Awaited<ReturnType<typeof workload>> & { system: string; rec: Recorder; rssMb: number; rssNote: string };
+type Result = Awaited<ReturnType<typeof workload>> & { system: string; level: Level; rec: Recorder; rssMb: number; rssNote: string };
 
 // ---------------------------------------------------------------------------------------------
 // Gatehouse: production build, `next start`, org and directory through the CLI
@@ -332,7 +353,7 @@ async function stopProcess(child: ChildProcess) {
   clearTimeout(timer);
 }
 
-async function runGatehouse(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
   buildIfStale();
   const db = await createTestDatabase(serverUrl, 'bench_scim');
   cleanups.push(() => dropTestDatabase(serverUrl, db.name));
@@ -360,17 +381,17 @@ async function runGatehouse(serverUrl: string, cleanups: (() => Promise<void>)[]
   log(`Gatehouse: next start on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
 
   const rec = new Recorder();
-  const result = await workload({ name: 'Gatehouse', baseUrl: String(dir.baseUrl), token: String(dir.token) }, rec);
+  const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
   const rss = rssOfTree(server.pid!);
   const serverErrors = serverLog.filter((l) => /error|failed/i.test(l));
   if (serverErrors.length) rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
-  return { ...result, system: 'Gatehouse', rec, rssMb: mb(rss), rssNote: 'VmRSS of the next start process at the end' };
+  return { ...result, system: 'Gatehouse', level: 'http', rec, rssMb: mb(rss), rssNote: 'VmRSS of the next start process at the end' };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Jackson: directory sync in a worker thread of this process
 
-async function runJackson(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+async function runJacksonHttp(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
   const db = await createTestDatabase(serverUrl, 'bench_jackson');
   cleanups.push(() => dropTestDatabase(serverUrl, db.name));
   const rssBefore = process.memoryUsage().rss;
@@ -397,19 +418,127 @@ async function runJackson(serverUrl: string, cleanups: (() => Promise<void>)[]):
   if (ready.type !== 'ready') throw new Error(`Jackson did not start: ${ready.type === 'error' ? ready.message : ready.type}`);
   log(`Jackson: @boxyhq/saml-jackson directory sync on ${new URL(ready.baseUrl).origin} (worker thread), database ${db.name}`);
 
+  const rec = jacksonRecorder();
+  const result = await workload({ name: 'Jackson', send: httpSend(ready.baseUrl, ready.token) }, rec);
+  const rss = process.memoryUsage().rss;
+  await close();
+  if (closed) rec.note(`Jackson's worker heap at the end: ${Math.round(closed.heapUsedMb)} MB; ${closed.events} directory events delivered.`);
+  return { ...result, system: 'Jackson', level: 'http', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Jackson worker) at the end; ${mb(rssBefore)} MB before Jackson started` };
+}
+
+function jacksonRecorder() {
   const rec = new Recorder();
   rec.note(`Configured with db.pageLimit = ${JACKSON_PAGE_LIMIT} (Jackson's default of 50 would cut every count=${PAGE} page to 50 users).`);
   rec.note('Filters: Jackson reads only the value after "eq " and matches it against the user\'s first email; attribute names and other operators are ignored.');
   rec.note('POST /Groups ignores members in the body (members are only added by PATCH); directory events go to an in-process no-op callback.');
-  const result = await workload({ name: 'Jackson', baseUrl: ready.baseUrl, token: ready.token }, rec);
+  return rec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler level: the same workload and client code, no HTTP framework in between. Both systems
+// run in this process, on the load generator's event loop (each one alone, so alike for both).
+
+const HANDLER_ORIGIN = 'http://bench.test';
+
+/** Collects the app's error log lines ("[gatehouse] …") while `fn` runs, as HTTP mode collects the server log. */
+async function capturingErrors<T>(fn: () => Promise<T>): Promise<[T, string[]]> {
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (...m: unknown[]) => {
+    if (typeof m[0] !== 'string' || !m[0].startsWith('[gatehouse]')) return original(...m);
+    lines.push(m.map((x) => (x instanceof Error ? (x.stack ?? x.message) : String(x))).join(' '));
+  };
+  try {
+    return [await fn(), lines];
+  } finally {
+    console.error = original;
+  }
+}
+
+async function runGatehouseHandler(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+  const db = await createTestDatabase(serverUrl, 'bench_scim_handler');
+  cleanups.push(() => dropTestDatabase(serverUrl, db.name));
+  // The app reads its configuration on first use: set it (as runGatehouseHttp does for next
+  // start) before importing any of it.
+  Object.assign(process.env, testSecrets(), { DATABASE_URL: db.url, NEXTAUTH_URL: HANDLER_ORIGIN });
+  delete process.env.GATEHOUSE_DATA_DIR;
+  const rssBefore = process.memoryUsage().rss;
+  const { closeDb } = await import('@/db');
+  // Let deferred writes (the SCIM request log is written in batches, off the request path) land
+  // before the pool closes: a write after closeDb() would open a new pool on a dropped database.
+  const scimDirectories: Record<string, unknown> = await import('@/lib/scim/directories');
+  const settle = async () => {
+    const flush = scimDirectories.flushScimRequestLog;
+    if (typeof flush === 'function') await (flush as () => Promise<void>)();
+  };
+  cleanups.push(async () => {
+    await settle().catch(() => {});
+    await closeDb();
+  });
+  const { migrate } = await import('@/db/migrate');
+  const { runMutation } = await import('@/lib/server/mutation');
+  const { createOrganization } = await import('@/lib/orgs/writes');
+  const { createOrganizationInput } = await import('@/lib/orgs/inputs');
+  const { createDirectory, createDirectoryInput } = await import('@/lib/scim/directories');
+  const { handleScimRequest } = await import('@/lib/scim/handler');
+
+  // What `gatehouse org create` and `gatehouse scim directory create` do (lib/cli/main.ts).
+  await migrate();
+  const cliInit = (orgId: string | null) => ({ orgId, actor: { kind: 'cli' as const }, request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' } });
+  const orgInput = createOrganizationInput.parse({ name: 'Bench', slug: 'bench', email: 'admin@bench.test', password: 'correct horse battery staple bench', firstName: 'admin', lastName: '' });
+  const org = await runMutation(cliInit(null), (ctx) => createOrganization(ctx, orgInput, 'cli'));
+  const dir = await runMutation(cliInit(org.organizationId), (ctx) => createDirectory(ctx, createDirectoryInput.parse({ name: 'Okta bench' })));
+  log(`\nGatehouse: handleScimRequest in this process (no HTTP), database ${db.name}, directory ${dir.id}`);
+
+  // A Request as the route receives it, and the [[...path]] segments Next.js would pass.
+  const prefix = `/api/scim/v2/${dir.id}`;
+  const send: Send = async (method, pathAndQuery, payload) => {
+    const url = `${HANDLER_ORIGIN}${prefix}${pathAndQuery}`;
+    const headers = { host: new URL(HANDLER_ORIGIN).host, ...requestHeaders(dir.token, payload), ...(payload ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) };
+    const segments = new URL(url).pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+    const res = await handleScimRequest(new Request(url, { method, headers, body: payload }), dir.id, segments);
+    return { status: res.status, text: await res.text() };
+  };
+  const rec = new Recorder();
+  const [result, errorLines] = await capturingErrors(() => workload({ name: 'Gatehouse', send }, rec));
+  if (errorLines.length) rec.note(`Error log has ${errorLines.length} line(s), first: ${errorLines.slice(0, 3).join(' | ').slice(0, 600)}`);
+  const rss = process.memoryUsage().rss;
+  return { ...result, system: 'Gatehouse', level: 'handler', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Gatehouse) at the end; ${mb(rssBefore)} MB before Gatehouse was loaded` };
+}
+
+async function runJacksonHandler(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
+  const db = await createTestDatabase(serverUrl, 'bench_jackson_handler');
+  cleanups.push(() => dropTestDatabase(serverUrl, db.name));
+  // As for the worker in HTTP mode: no analytics, no OpenTelemetry exporters.
+  Object.assign(process.env, { DO_NOT_TRACK: '1', BOXYHQ_NO_ANALYTICS: '1' });
+  for (const k of Object.keys(process.env)) if (k.startsWith('OTEL_')) delete process.env[k];
+  const rssBefore = process.memoryUsage().rss;
+  const dsync = await startJacksonDsync({ dbUrl: db.url, pageLimit: JACKSON_PAGE_LIMIT });
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= dsync.jackson.close());
+  cleanups.push(close);
+  log(`\nJackson: directorySyncController.requests.handle in this process (no HTTP), database ${db.name}`);
+
+  // The mapping the node:http wrapper in bench/scim-jackson.ts does, minus the socket.
+  const prefix = `/api/scim/v2.0/${dsync.directoryId}`;
+  const authorization = `Bearer ${dsync.token}`;
+  const send: Send = async (method, pathAndQuery, payload) => {
+    const request = jacksonRequest(method, new URL(`http://jackson.local${prefix}${pathAndQuery}`), authorization, payload ?? '');
+    const { status, data } = await dsync.jackson.directorySyncController.requests.handle(request);
+    return { status, text: JSON.stringify(data) };
+  };
+  const rec = jacksonRecorder();
+  const result = await workload({ name: 'Jackson', send }, rec);
   const rss = process.memoryUsage().rss;
   await close();
-  if (closed) rec.note(`Jackson's worker heap at the end: ${Math.round(closed.heapUsedMb)} MB; ${closed.events} directory events delivered.`);
-  return { ...result, system: 'Jackson', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Jackson worker) at the end; ${mb(rssBefore)} MB before Jackson started` };
+  rec.note(`${dsync.events()} directory events delivered.`);
+  return { ...result, system: 'Jackson', level: 'handler', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Gatehouse's modules + Jackson) at the end; ${mb(rssBefore)} MB before Jackson started` };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
+
+const LEVEL_LABEL: Record<Level, string> = { http: 'over HTTP', handler: 'handler level, no HTTP' };
 
 const pad = (s: unknown, n: number) => String(s ?? '–').padStart(n);
 const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [number, string] }[] = [
@@ -420,7 +549,7 @@ const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [numbe
 ];
 
 function printResult(r: Result) {
-  log(`\n${r.system} — ${USERS} users, ${CLIENTS} clients`);
+  log(`\n${r.system} — ${LEVEL_LABEL[r.level]} — ${USERS} users, ${CLIENTS} clients`);
   log(`${'step'.padEnd(36)}${pad('wall s', 9)}${pad('units', 9)}${pad('per s', 10)}`);
   for (const s of STEPS) {
     const [n, unit] = s.units(r);
@@ -438,7 +567,7 @@ function printResult(r: Result) {
 }
 
 function printRatios(g: Result, j: Result) {
-  log(`\nGatehouse vs Jackson (time ratio < 1: Gatehouse faster; throughput ratio > 1: Gatehouse faster)`);
+  log(`\nGatehouse vs Jackson, ${LEVEL_LABEL[g.level]} (time ratio < 1: Gatehouse faster; throughput ratio > 1: Gatehouse faster)`);
   log(`${'step'.padEnd(36)}${pad('Gatehouse s', 12)}${pad('Jackson s', 11)}${pad('time G/J', 10)}${pad('thrpt G/J', 11)}`);
   for (const s of STEPS) {
     const [gn] = s.units(g);
@@ -454,6 +583,9 @@ function printRatios(g: Result, j: Result) {
     log(`${OPS[op].padEnd(36)}${pad(`${a.p50Ms} / ${a.p95Ms}`, 18)}${pad(`${b.p50Ms} / ${b.p95Ms}`, 18)}${pad(a.p95Ms && b.p95Ms ? round(a.p95Ms / b.p95Ms, 2) : null, 10)}`);
   }
 }
+
+const ratiosOf = (g: Result, j: Result) =>
+  Object.fromEntries(STEPS.map((s) => [s.key, { time: round(g.seconds[s.key] / j.seconds[s.key], 3), throughput: round(s.units(g)[0] / g.seconds[s.key] / (s.units(j)[0] / j.seconds[s.key]), 3) }]));
 
 const jsonOf = (r: Result) => ({
   seconds: Object.fromEntries(Object.entries(r.seconds).map(([k, v]) => [k, round(v, 3)])),
@@ -489,32 +621,44 @@ async function main() {
       void cleanup().then(() => process.exit(130));
     });
   }
-  try {
-    const gatehouse = await runGatehouse(serverUrl, cleanups);
-    await cleanup();
-    cleaning = undefined;
-    cleanups.length = 0;
+  /** Runs one system, then stops it and drops its database before the next one starts. */
+  const alone = async (run: (serverUrl: string, cleanups: (() => Promise<void>)[]) => Promise<Result>) => {
+    try {
+      return await run(serverUrl, cleanups);
+    } finally {
+      await cleanup();
+      cleaning = undefined;
+      cleanups.length = 0;
+    }
+  };
+  /** Gatehouse, then Jackson, at one level; prints both and the ratios. */
+  const compare = async (runG: typeof runGatehouseHttp, runJ: typeof runJacksonHttp) => {
+    const gatehouse = await alone(runG);
     printResult(gatehouse);
-    const jackson = withJackson ? await runJackson(serverUrl, cleanups) : null;
+    const jackson = withJackson && !interrupted ? await alone(runJ) : null;
     if (jackson) {
       printResult(jackson);
       printRatios(gatehouse, jackson);
     }
-    const g = jsonOf(gatehouse);
-    const j = jackson ? jsonOf(jackson) : null;
+    return { gatehouse: jsonOf(gatehouse), jackson: jackson ? jsonOf(jackson) : null, ratios: jackson ? ratiosOf(gatehouse, jackson) : null };
+  };
+  try {
+    const http = MODE === 'handler' ? null : await compare(runGatehouseHttp, runJacksonHttp);
+    if (http && MODE === 'both') log(`\n${'-'.repeat(96)}\nHandler level: the same workload calling both SCIM handlers in this process, no HTTP in between`);
+    const handler = MODE === 'http' || interrupted ? null : await compare(runGatehouseHandler, runJacksonHandler);
     console.log(
       JSON.stringify({
         benchmark: 'scim',
         database: 'postgres',
+        mode: MODE,
         users: USERS,
         clients: CLIENTS,
         groups: GROUPS,
         pageSize: PAGE,
-        gatehouse: g,
-        jackson: j,
-        ratios: jackson
-          ? Object.fromEntries(STEPS.map((s) => [s.key, { time: round(gatehouse.seconds[s.key] / jackson.seconds[s.key], 3), throughput: round(s.units(gatehouse)[0] / gatehouse.seconds[s.key] / (s.units(jackson)[0] / jackson.seconds[s.key]), 3) }]))
-          : null,
+        gatehouse: http?.gatehouse ?? null,
+        jackson: http?.jackson ?? null,
+        ratios: http?.ratios ?? null,
+        handler,
       }),
     );
   } finally {
@@ -522,7 +666,11 @@ async function main() {
   }
 }
 
-void main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// Exit once done: Jackson in-process (handler mode) leaves a daily setInterval behind
+// (SSOTraces' stale-trace cleanup, never cleared by close()), which would keep the process alive.
+void main()
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => process.exit());

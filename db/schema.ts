@@ -75,6 +75,8 @@ export const users = pgTable(
     uniqueIndex('users_org_email_key').on(t.organizationId, sql`lower(${t.email})`),
     uniqueIndex('users_org_user_name_key').on(t.organizationId, sql`lower(coalesce(${t.scimUserName}, ${t.email}))`),
     index('users_org_external_id_idx').on(t.organizationId, t.scimExternalId),
+    // SCIM pages through an organization's users in creation order.
+    index('users_org_created_idx').on(t.organizationId, t.createdAt, t.id),
   ],
 );
 

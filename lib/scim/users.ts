@@ -1,7 +1,7 @@
 // SCIM /Users over Gatehouse's own users table: no second copy of identities. userName is
 // coalesce(scim_user_name, email); the document the IdP sent is kept in scim_attributes and
 // the columns we sign in and authorize with are derived from it on every write.
-import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
 import { users, type User } from '@/db/schema';
@@ -98,12 +98,15 @@ type Projection = Pick<ListParams, 'attributes' | 'excludedAttributes'>;
 /** Users matching `where`, with their groups when the response includes them. */
 async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projection, page?: { offset: number; limit: number }) {
   const withGroups = wants(params, 'groups');
-  const q = db
+  const order = [asc(users.createdAt), asc(users.id)];
+  // The page is chosen by id first, so groups are gathered for its rows only, not for every row
+  // sorted past on the way to a deep offset.
+  const inPage = page ? inArray(users.id, db.select({ id: users.id }).from(users).where(where).orderBy(...order).offset(page.offset).limit(page.limit)) : where;
+  const rows = await db
     .select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` })
     .from(users)
-    .where(where)
-    .orderBy(asc(users.createdAt), asc(users.id));
-  const rows = page ? await q.offset(page.offset).limit(page.limit) : await q;
+    .where(inPage)
+    .orderBy(...order);
   return rows.map((r) => ({ user: r.user, memberships: r.groups ? r.groups.map((g) => ({ userId: r.user.id, ...g })) : null }));
 }
 

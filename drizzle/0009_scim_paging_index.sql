@@ -1,0 +1,1 @@
+CREATE INDEX "users_org_created_idx" ON "users" USING btree ("organization_id","created_at","id");
