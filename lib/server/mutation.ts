@@ -47,7 +47,14 @@ export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) 
     }
     return out;
   });
-  for (const hook of afterCommit) hook();
+  for (const hook of afterCommit) {
+    try {
+      hook();
+    } catch (e) {
+      // The change is committed; a failing side effect must not make it look as if it was not.
+      console.error('[gatehouse] an after-commit step failed:', e);
+    }
+  }
   return result;
 }
 
