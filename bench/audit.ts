@@ -15,19 +15,13 @@ import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { createTestDatabase, dropTestDatabase } from '../scripts/test-db.mjs';
+import { args, countFlag } from './args';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  const n = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number.`);
-  return n;
-};
 const json = args.includes('--json');
 const explainAll = args.includes('--explain-all');
 const keep = args.includes('--keep');
-const EVENTS = args.includes('--big') ? 10_000_000 : flag('--events', 1_000_000);
-const RUNS = flag('--runs', 30);
+const EVENTS = args.includes('--big') ? 10_000_000 : countFlag('--events', 1_000_000);
+const RUNS = countFlag('--runs', 30);
 const EXTRA_DDL = args.flatMap((a, i) => (a === '--ddl' && args[i + 1] ? [args[i + 1]!] : []));
 const WARMUPS = 2;
 const ORGS = 20;

@@ -20,24 +20,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { buildIfStale } from '../scripts/build.mjs';
 import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
+import { args, countFlag } from './args';
 import { jacksonRequest, startJacksonDsync } from './jackson-dsync';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  const n = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number.`);
-  return n;
-};
 const json = args.includes('--json');
 const MODES = ['http', 'handler', 'both'] as const;
 type Mode = (typeof MODES)[number];
 const MODE = (args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'both') as Mode;
 if (!MODES.includes(MODE)) throw new Error(`--mode takes ${MODES.join(', ')}.`);
 const withJackson = !args.includes('--no-jackson');
-const USERS = flag('--users', 10_000);
-const CLIENTS = flag('--clients', 8);
+const USERS = countFlag('--users', 10_000);
+const CLIENTS = countFlag('--clients', 8);
 const GROUPS = 100;
 const PAGE = 200;
 const FILTERS = 1_000;
@@ -279,28 +274,9 @@ type Result = Awaited<ReturnType<typeof workload>> & { system: string; level: Le
 // ---------------------------------------------------------------------------------------------
 // Gatehouse: production build, `next start`, org and directory through the CLI
 
-const SOURCES = ['app', 'components', 'lib', 'db', 'drizzle', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'package-lock.json'];
-
-function newestMtime(p: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((name) => newestMtime(path.join(p, name))));
-}
-
-/** The same staleness rule as scripts/start.mjs. */
-function buildIfStale() {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  if (built >= Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) return;
-  log(built ? 'Sources changed since the last build: rebuilding…' : 'No build yet: building Gatehouse…');
-  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const build = spawnSync(process.execPath, [next, 'build'], { cwd: root, stdio: json ? ['ignore', 'ignore', 'inherit'] : 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  if (build.status !== 0) throw new Error(`next build failed (exit ${build.status}).`);
+function ensureBuild() {
+  const status = buildIfStale({ log, quiet: json });
+  if (status !== 0) throw new Error(`next build failed (exit ${status}).`);
 }
 
 function freePort(): Promise<number> {
@@ -354,7 +330,7 @@ async function stopProcess(child: ChildProcess) {
 }
 
 async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
-  buildIfStale();
+  ensureBuild();
   const db = await createTestDatabase(serverUrl, 'bench_scim');
   cleanups.push(() => dropTestDatabase(serverUrl, db.name));
   const port = await freePort();
