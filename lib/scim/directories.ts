@@ -108,7 +108,9 @@ export async function listDirectories(orgId: string, db: DbOrTx = getDb()): Prom
     .orderBy(scimDirectories.createdAt);
 }
 
+/** One directory of the organization; null for another organization's id or a malformed one. */
 export async function getDirectory(orgId: string, directoryId: string, db: DbOrTx = getDb()): Promise<ScimDirectory | null> {
+  if (!z.uuid().safeParse(directoryId).success) return null;
   const [row] = await db
     .select()
     .from(scimDirectories)

@@ -1,10 +1,10 @@
 // The read-only discovery endpoints (RFC 7644 §4): what this server supports, described so an
 // IdP's "test connection" and a human with curl both learn the same thing.
-import { MAX_PAGE_SIZE } from './resource';
+import { MAX_FILTER_LENGTH } from './filter';
+import { MAX_BODY_BYTES, MAX_PAGE_SIZE } from './resource';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, LIST_RESPONSE_SCHEMA, schemaResources, USER_SCHEMA } from './schemas';
 import { MAX_PATCH_OPERATIONS } from './patch';
 
-const MAX_BODY = 1_000_000;
 
 function serviceProviderConfig(baseUrl: string) {
   return {
@@ -21,7 +21,7 @@ function serviceProviderConfig(baseUrl: string) {
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
     // Not part of the RFC's schema, but what an admin debugging limits wants to read.
-    'urn:gatehouse:limits': { maxBodyBytes: MAX_BODY, maxPatchOperations: MAX_PATCH_OPERATIONS, maxFilterLength: 1000, maxCount: MAX_PAGE_SIZE },
+    'urn:gatehouse:limits': { maxBodyBytes: MAX_BODY_BYTES, maxPatchOperations: MAX_PATCH_OPERATIONS, maxFilterLength: MAX_FILTER_LENGTH, maxCount: MAX_PAGE_SIZE },
   };
 }
 

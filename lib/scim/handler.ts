@@ -9,11 +9,10 @@ import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directorie
 import { discovery } from './discovery';
 import { scimErrorBody, ScimError } from './errors';
 import * as groups from './groups';
-import { listParams, searchParams, type ScimCtx } from './resource';
+import { listParams, MAX_BODY_BYTES, searchParams, type ScimCtx } from './resource';
 import * as users from './users';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-export const MAX_BODY_BYTES = 1_000_000;
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 

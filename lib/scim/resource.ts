@@ -15,6 +15,7 @@ export type ScimCtx = {
 };
 
 export const MAX_PAGE_SIZE = 200;
+export const MAX_BODY_BYTES = 1_000_000;
 export const DEFAULT_PAGE_SIZE = 100;
 
 export type ListParams = {

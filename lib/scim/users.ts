@@ -160,6 +160,12 @@ function columnsOf(doc: ScimUserDoc) {
   };
 }
 
+/** What scim_attributes keeps: the document minus what lives in columns of its own. */
+function storedAttributes(doc: ScimUserDoc): Record<string, unknown> {
+  const { active: _active, userName: _userName, externalId: _externalId, ...rest } = doc;
+  return rest;
+}
+
 function uniquenessError(e: unknown): never {
   if (isUniqueViolation(e)) throw new ScimError(409, 'uniqueness', 'Another user in this organization already has that userName or email.');
   throw e;
@@ -183,10 +189,7 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
   await authorize(m, 'manage', { kind: 'org', area: 'users' });
   const cols = columnsOf(doc);
   const { active, ...values } = cols;
-  const stored = { ...doc } as Record<string, unknown>;
-  delete stored.active;
-  delete stored.userName;
-  delete stored.externalId;
+  const stored = storedAttributes(doc);
   const before = { firstName: u.firstName, lastName: u.lastName, email: u.email, userName: u.scimUserName ?? u.email, externalId: u.scimExternalId };
   const after = { firstName: values.firstName, lastName: values.lastName, email: values.email, userName: values.scimUserName, externalId: values.scimExternalId };
   const attributesChanged = JSON.stringify(u.scimAttributes) !== JSON.stringify(stored);
@@ -215,10 +218,7 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
 export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
   const doc = normalizeUserDoc(body);
   const cols = columnsOf(doc);
-  const stored = { ...doc } as Record<string, unknown>;
-  delete stored.active;
-  delete stored.userName;
-  delete stored.externalId;
+  const stored = storedAttributes(doc);
   const { active, ...values } = cols;
   const created = await mutate(ctx, async (m): Promise<User | string> => {
     await authorize(m, 'manage', { kind: 'org', area: 'users' });

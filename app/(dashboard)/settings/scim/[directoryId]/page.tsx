@@ -19,7 +19,7 @@ export default async function DirectoryPage({ params, searchParams }: { params: 
   if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="SCIM directory" reason="Only admins can manage SCIM directories." />;
   const { directoryId } = await params;
   const errorsOnly = (await searchParams).errors === '1';
-  const directory = /^[0-9a-f-]{36}$/i.test(directoryId) ? await getDirectory(viewer.orgId, directoryId) : null;
+  const directory = await getDirectory(viewer.orgId, directoryId);
   if (!directory) notFound();
   const [requests, origin] = await Promise.all([listScimRequests(directory.id), requestOrigin()]);
   const shown = errorsOnly ? requests.filter((r) => r.status >= 400) : requests;
