@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { createTestDatabase, dropTestDatabase, testSecrets } from './test-db.mjs';
+import { KEEP_ALIVE_MS, nextBin } from './build.mjs';
 
 const port = process.env.E2E_PORT ?? '3100';
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -27,8 +27,8 @@ if (serverUrl) {
   console.log(`[e2e] embedded database in ${dir}`);
 }
 
-const next = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const child = spawn(process.execPath, [next, 'start', '-p', port], { stdio: 'inherit', env });
+// A longer keep-alive than the clients' idle gaps: Playwright reuses sockets between steps.
+const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', KEEP_ALIVE_MS], { stdio: 'inherit', env });
 
 let stopping = false;
 async function stop(code) {
