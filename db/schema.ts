@@ -349,7 +349,7 @@ export const signInFailures = pgTable(
 export const auditEvents = pgTable(
   'audit_events',
   {
-    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint('id', { mode: 'bigint' }).generatedAlwaysAsIdentity(),
     organizationId: uuid('organization_id').notNull(),
     userId: uuid('user_id'),
     actionType: text('action_type').notNull(),
@@ -368,7 +368,11 @@ export const auditEvents = pgTable(
     hash: text('hash'),
   },
   (t) => [
-    uniqueIndex('audit_events_org_seq_key').on(t.organizationId, t.seq),
+    // Partitioned by month on created_at (drizzle/0010, lib/audit/partitions.ts): keys of a
+    // partitioned table must include created_at, so ids and chain sequence numbers are unique by
+    // construction (identity; the chain head's row lock), not by a constraint.
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    index('audit_events_org_seq_idx').on(t.organizationId, t.seq),
     index('audit_events_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     index('audit_events_org_user_idx').on(t.organizationId, t.userId, t.createdAt),
     // Matched to the viewer's filters (bench:audit): a request's events, action types (and the

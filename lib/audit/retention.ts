@@ -12,6 +12,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import { ensureAuditPartitions } from './partitions';
 import { record } from './record';
 
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -113,10 +114,11 @@ export async function purgeExpiredEvents(opts: { organizationId?: string; now?: 
   return out;
 }
 
-/** Runs retention in this process (the server): a minute after start, then hourly. */
+/** Runs in this process (the server) a minute after start, then hourly: next months' audit partitions, then retention. */
 export function startAuditRetentionLoop(intervalMs = 3_600_000): void {
   const run = () =>
-    purgeExpiredEvents()
+    ensureAuditPartitions()
+      .then(() => purgeExpiredEvents())
       .then((purged) => {
         for (const [slug, n] of Object.entries(purged)) console.log(`[gatehouse] audit retention: deleted ${n} expired event(s) of ${slug}.`);
       })

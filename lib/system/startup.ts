@@ -5,6 +5,7 @@ import { currentKeyring } from '@/lib/crypto/envelope';
 import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
 import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';
+import { ensureAuditPartitions } from '@/lib/audit/partitions';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
 import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
@@ -21,6 +22,7 @@ export async function startServer(): Promise<void> {
     await geoReader();
     dbHandle();
     await ensureMigrated();
+    await ensureAuditPartitions();
     if (jobs) {
       startAuditDeliveryLoop();
       startAuditRetentionLoop();
