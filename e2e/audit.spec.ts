@@ -78,3 +78,24 @@ test('the audit viewer filters by type and text, opens an event, and narrows to 
   expect(lines.map((e) => [e.actionType, e.requestId])).toEqual([['CREATE_GROUP', requestId]]);
   await expect(page.getByTestId('export-status')).toHaveText(/^Saved 1 row /);
 });
+
+test('an admin sets the retention period and a legal hold, and both changes are audited', async ({ page }) => {
+  const account = newOrgAccount('Retain');
+  await signUp(page, account);
+  await page.goto('/settings/audit-retention');
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit retention' })).toBeVisible();
+  await page.getByLabel('Keep events for (days)').fill('12');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Keep events at least 30 days.')).toBeVisible();
+  await page.getByLabel('Keep events for (days)').fill('90');
+  await page.getByLabel('Legal hold').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByText('Legal hold on')).toBeVisible();
+  await expect(page.getByLabel('Keep events for (days)')).toHaveValue('90');
+
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('AUDIT_RETENTION_UPDATED')).toHaveCount(1);
+});

@@ -1,11 +1,10 @@
 import { NoAccess } from '@/components/dashboard/no-access';
-import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
-import { Badge, Input, PageHeader } from '@/components/ui/fields';
+import { Badge, PageHeader } from '@/components/ui/fields';
 import { retentionOf } from '@/lib/audit/retention';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { getOrganizationSettings } from '@/lib/orgs/reads';
-import { updateRetentionAction } from './actions';
+import { RetentionForm } from './form';
 
 export const metadata = { title: 'Audit retention' };
 
@@ -22,15 +21,7 @@ export default async function AuditRetentionPage() {
         {legalHold ? <Badge tone="amber">Legal hold on</Badge> : null}
       </PageHeader>
       <Card>
-        <ActionForm action={updateRetentionAction} submitLabel="Save" className="grid max-w-xl grid-cols-[12rem_1fr] items-center gap-3 text-sm" success={() => <span className="text-green-700">Saved.</span>}>
-          <label htmlFor="r-days">Keep events for (days)</label>
-          <Input id="r-days" name="retentionDays" type="number" min={30} max={3650} defaultValue={retentionDays} />
-          <label htmlFor="r-hold">Legal hold</label>
-          <span>
-            <input id="r-hold" type="checkbox" name="legalHold" defaultChecked={legalHold} /> Delete nothing while on
-          </span>
-          <span />
-        </ActionForm>
+        <RetentionForm retentionDays={retentionDays} legalHold={legalHold} />
       </Card>
     </div>
   );
