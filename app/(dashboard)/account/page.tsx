@@ -7,16 +7,14 @@ import { listActiveSessions } from '@/lib/sessions/reads';
 import { pendingEnrollment, twoFactorStatus } from '@/lib/auth/two-factor';
 import { getOrganizationSettings } from '@/lib/orgs/reads';
 import { EnrollmentSetup } from '@/components/auth/enrollment-setup';
-import { RecoveryCodesList } from '@/components/auth/recovery-codes-list';
 import { Input } from '@/components/ui/fields';
 import {
-  confirmTwoFactorEnrollmentAction,
   disableTwoFactorAction,
-  regenerateRecoveryCodesAction,
   revokeSessionAction,
   setWorkspaceAction,
   startTwoFactorEnrollmentAction,
 } from './actions';
+import { ConfirmEnrollmentForm, RegenerateRecoveryCodesForm } from './two-factor-forms';
 
 export const metadata = { title: 'Your account' };
 
@@ -78,15 +76,7 @@ export default async function AccountPage() {
                 <span className="rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800">On</span>{' '}
                 {twoFactor.recoveryCodesLeft} recovery code{twoFactor.recoveryCodesLeft === 1 ? '' : 's'} left.
               </p>
-              <ActionForm
-                action={regenerateRecoveryCodesAction}
-                submitLabel="Regenerate recovery codes"
-                variant="secondary"
-                className="flex flex-wrap items-center gap-2"
-                success={(data) => <RecoveryCodesList codes={data.recoveryCodes} />}
-              >
-                <Input name="code" aria-label="Code for new recovery codes" placeholder="Current code" autoComplete="one-time-code" className="w-40" />
-              </ActionForm>
+              <RegenerateRecoveryCodesForm />
               {settings.requireTwoFactor ? (
                 <p className="text-slate-600">Your organization requires two-factor authentication, so it cannot be turned off here.</p>
               ) : (
@@ -99,21 +89,7 @@ export default async function AccountPage() {
           ) : enrollment ? (
             <>
               <EnrollmentSetup enrollment={enrollment} />
-              <ActionForm
-                action={confirmTwoFactorEnrollmentAction}
-                submitLabel="Turn on two-factor"
-                className="flex flex-wrap items-center gap-2"
-                success={(data) => (
-                  <div className="w-full space-y-2">
-                    <RecoveryCodesList codes={data.recoveryCodes} />
-                    <a href="/account" className="font-medium text-brand-600 hover:underline">
-                      I have saved my recovery codes
-                    </a>
-                  </div>
-                )}
-              >
-                <Input name="code" aria-label="Code from your authenticator app" placeholder="123456" autoComplete="one-time-code" className="w-40" />
-              </ActionForm>
+              <ConfirmEnrollmentForm />
             </>
           ) : (
             <ActionForm action={startTwoFactorEnrollmentAction} submitLabel="Set up two-factor authentication" />
