@@ -8,6 +8,7 @@ import { currentKeyring, decryptSecret, envelopeKeyId } from '@/lib/crypto/envel
 import type { Keyring } from '@/lib/crypto/keyring';
 import { keyStatus, rewrapAll } from '@/lib/crypto/rotation';
 import { runMutation } from '@/lib/server/mutation';
+import { getUser, listUsers } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest } from '@/lib/test/helpers';
 import { MAX_SECOND_FACTOR_ATTEMPTS, completeSecondFactor, confirmChallengeEnrollment, findLiveChallenge } from './challenge';
 import { hashRecoveryCode } from './recovery-codes';
@@ -80,6 +81,11 @@ describe('enrollment', () => {
     const all = JSON.stringify(events);
     expect(all).not.toContain(secret);
     for (const c of codes) expect(all).not.toContain(c);
+
+    // The users list shows it, and filters by it.
+    expect((await listUsers(who.orgId, { twoFactor: 'on' })).map((u) => u.id)).toEqual([who.id]);
+    expect((await listUsers(who.orgId, { twoFactor: 'off' })).map((u) => u.id)).toEqual([who.adminId]);
+    expect((await getUser(who.orgId, who.id))!.twoFactor).toBe(true);
 
     // A confirmed authenticator cannot be silently replaced.
     expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => startTwoFactorEnrollment(ctx)))).toMatchObject({ code: 'conflict' });
