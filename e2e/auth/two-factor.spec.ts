@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { totpCode } from '../../lib/auth/totp';
-import { newOrgAccount, signOut, signUp, type OrgAccount } from '../fixtures';
+import { acceptInvite, invite, newOrgAccount, signOut, signUp, type OrgAccount } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 import { SignInPage } from '../pages/sign-in-page';
 
@@ -155,4 +155,37 @@ test('an organization that requires two-factor makes users enroll at their next 
   await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
   await enterCode(page, totpCode(secret, new Date(Date.now() + STEP_MS)));
   await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+});
+
+test('an admin resets a member’s two-factor: the member’s sessions end, and the reset is audited', async ({ page, browser }) => {
+  const account = newOrgAccount('Reset');
+  await signUp(page, account);
+  const email = `mia-${account.slug}@example.test`;
+  const password = 'mia has a long password';
+  const member = await acceptInvite(browser, await invite(page, email), 'Mia', password);
+  await enrollFromAccount(member);
+
+  await page.goto('/users?twoFactor=on');
+  const rows = page.getByTestId('users-table').locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-email', email);
+  await expect(rows.first()).toContainText('2FA');
+  await rows.first().getByRole('link').click();
+  await expect(page.getByTestId('user-two-factor')).toContainText('On');
+  await page.getByLabel('Reason for the reset').fill('lost phone');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Reset two-factor' }).click();
+  await expect(page.getByTestId('user-two-factor')).toContainText('Off');
+
+  await member.goto('/account');
+  await expect(member).toHaveURL(/\/sign-in/);
+  // Back to the password alone (the organization does not require 2FA).
+  const signIn = new SignInPage(member);
+  await signIn.goto(account.slug);
+  await signIn.signIn(email, password);
+  await expect(member).not.toHaveURL(/\/sign-in/);
+
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('DISABLE_TWO_FACTOR_AUTH')).toHaveCount(1);
 });
