@@ -237,6 +237,12 @@ describe('turning two-factor off', () => {
     const event = (await auditRows(who.orgId)).find((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH');
     expect(event).toMatchObject({ userId: who.adminId, metadata: { targetUserId: who.id, by: 'admin_reset', reason: 'lost phone', sessionsRevoked: 1, tokensRevoked: 1 } });
     expect(await rejection(runMutation(asUser(who.orgId, who.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({ code: 'conflict' });
+
+    // The operator (CLI) can reset too, e.g. when the only admin lost their device.
+    await enroll(who);
+    await runMutation({ orgId: who.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) => resetTwoFactor(ctx, { userId: who.id }));
+    const byCli = (await auditRows(who.orgId)).filter((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH').at(-1);
+    expect(byCli!.metadata).toMatchObject({ by: 'admin_reset', actor: 'cli' });
   });
 });
 

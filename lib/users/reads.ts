@@ -104,6 +104,15 @@ export async function getUser(orgId: string, userId: string, db: DbOrTx = getDb(
   return row ?? null;
 }
 
+/** The id of the organization's user with this email (any letter case), or null. */
+export async function findUserIdByEmail(orgId: string, email: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${email.trim().toLowerCase()}`));
+  return row?.id ?? null;
+}
+
 export type PendingInvite = { id: string; email: string; expiresAt: Date; createdAt: Date };
 
 export async function listPendingInvites(orgId: string, db: DbOrTx = getDb()): Promise<PendingInvite[]> {
