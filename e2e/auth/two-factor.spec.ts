@@ -69,6 +69,7 @@ test('enroll, then sign in with password and code; a used code and a used recove
   await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
   await page.goto('/account');
   await expect(page.getByTestId('two-factor')).toContainText('9 recovery codes left');
+  await expect(page.getByTestId('sessions')).toContainText('with password and recovery code');
   await signOut(page);
 
   await passwordStep(page, account);

@@ -1,5 +1,7 @@
-// Password sign-in: throttle → verify → session (or, with two-factor, a pending challenge). Every outcome is audited; the caller learns only
-// "signed in", "wrong credentials" (the same for unknown, wrong and disabled) or "wait N seconds".
+// Password sign-in: throttle → verify → session, or a pending second-factor challenge when the
+// user has 2FA or the organization requires it. Every outcome is audited; the caller learns only
+// "signed in", "wrong credentials" (the same for unknown, wrong and disabled), "wait N seconds" or
+// "continue with the second factor".
 import { and, count, eq, gte, lt, max, min, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db';

@@ -108,7 +108,7 @@ export default async function AccountPage() {
                   ) : null}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC · last active {time.format(s.lastSeenAt)} UTC
+                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC with {s.secondFactor === 'totp' ? 'password and authenticator code' : s.secondFactor === 'recovery_code' ? 'password and recovery code' : 'password'} · last active {time.format(s.lastSeenAt)} UTC
                 </p>
               </div>
               {s.id === session.sessionId ? null : (
