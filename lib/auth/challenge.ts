@@ -3,7 +3,7 @@
 // instead of a session. Only completeSecondFactor() turns a challenge into a session: there is
 // no session, JWT or "pending" state anywhere else to skip to. Any first factor (password today,
 // SSO later) opens challenges the same way, with its method recorded on the row.
-import { and, count, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx, type Tx } from '@/db';
 import { organizations, signInChallenges, signInFailures, twoFactorCredentials, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
@@ -45,6 +45,16 @@ export async function openChallenge(
   now = new Date(),
 ): Promise<{ token: string; challengeId: string }> {
   if (kind === 'enroll') await beginEnrollment(ctx, who.orgId, who.userId, 'sign_in');
+  // The user's finished challenges are of no further use (their outcomes are in the audit log).
+  await ctx.tx
+    .delete(signInChallenges)
+    .where(
+      and(
+        eq(signInChallenges.organizationId, who.orgId),
+        eq(signInChallenges.userId, who.userId),
+        or(isNotNull(signInChallenges.consumedAt), lte(signInChallenges.expiresAt, now), gte(signInChallenges.failedAttempts, MAX_SECOND_FACTOR_ATTEMPTS)),
+      ),
+    );
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
   const [row] = await ctx.tx

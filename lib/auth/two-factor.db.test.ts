@@ -163,6 +163,8 @@ describe('sign-in with a second factor', () => {
 
     // A fresh password step does not reset the account's second-factor throttle.
     const next = await passwordStep(who, later(0.5, t));
+    // Opening a new one clears the user's finished challenges.
+    expect(await getDb().select().from(signInChallenges).where(eq(signInChallenges.userId, who.id))).toHaveLength(1);
     expect(await completeSecondFactor(next, totpCode(secret, t), testRequest(), later(0.5, t))).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 1 });
     expect((await completeSecondFactor(next, totpCode(secret, t), testRequest(), later(2, t))).ok).toBe(true);
   });
