@@ -25,7 +25,7 @@ export function proxy(request: NextRequest) {
     headers.set('x-request-id', requestId);
     response = NextResponse.next({ request: { headers } });
     const slug = /^\/sign-in\/([a-z0-9-]{3,40})$/.exec(pathname)?.[1];
-    if (slug && request.cookies.get(ORG_COOKIE)?.value !== slug) {
+    if (slug && slug !== 'two-factor' && request.cookies.get(ORG_COOKIE)?.value !== slug) {
       response.cookies.set(ORG_COOKIE, slug, rememberOrgCookie);
     }
   }

@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 const id = z.uuid();
 const method = z.enum(['password']);
+const secondFactor = z.enum(['totp', 'recovery_code']);
+/** Where two-factor was set up: the account page, or the sign-in of an organization that requires it. */
+const enrolledVia = z.enum(['account', 'sign_in']);
 const kind = z.enum(['app', 'resource', 'workflow']);
 const level = z.enum(['use', 'edit', 'own']);
 const groupRef = { groupId: id, groupName: z.string() };
@@ -43,7 +46,7 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   }),
   z.strictObject({
     actionType: z.literal('LOGIN'),
-    metadata: z.strictObject({ method, sessionId: id }),
+    metadata: z.strictObject({ method, sessionId: id, secondFactor: secondFactor.optional() }),
   }),
   z.strictObject({
     actionType: z.literal('LOGIN_FAILED'),
@@ -51,9 +54,50 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       method,
       email: z.string(),
       /** For admins only; the person signing in always sees the same message. */
-      reason: z.enum(['unknown_user', 'wrong_password', 'no_password', 'user_disabled', 'rate_limited']),
+      reason: z.enum([
+        'unknown_user',
+        'wrong_password',
+        'no_password',
+        'user_disabled',
+        'rate_limited',
+        'wrong_two_factor_code',
+        'two_factor_code_reused',
+        'two_factor_attempts_exhausted',
+      ]),
       retryAfterSeconds: z.number().int().optional(),
+      /** The pending sign-in, for failures at the second step. */
+      challengeId: id.optional(),
     }),
+  }),
+  z.strictObject({
+    actionType: z.literal('TWO_FACTOR_CHALLENGE_STARTED'),
+    metadata: z.strictObject({ method, challengeId: id, kind: z.enum(['verify', 'enroll']), expiresAt: z.string() }),
+  }),
+  z.strictObject({ actionType: z.literal('TWO_FACTOR_ENROLLMENT_STARTED'), metadata: z.strictObject({ credentialId: id, via: enrolledVia }) }),
+  z.strictObject({
+    actionType: z.literal('ENABLE_TWO_FACTOR_AUTH'),
+    metadata: z.strictObject({ credentialId: id, via: enrolledVia, recoveryCodes: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DISABLE_TWO_FACTOR_AUTH'),
+    metadata: z.strictObject({
+      targetUserId: id,
+      email: z.string(),
+      /** `self`: the user, with password and code; `admin_reset`: an admin, for a user who lost their device. */
+      by: z.enum(['self', 'admin_reset']),
+      reason: z.string().optional(),
+      sessionsRevoked: z.number().int(),
+      tokensRevoked: z.number().int(),
+    }),
+  }),
+  z.strictObject({
+    actionType: z.literal('RECOVERY_CODE_USED'),
+    metadata: z.strictObject({ recoveryCodeId: id, remaining: z.number().int(), during: z.enum(['sign_in', 'disable', 'regenerate']) }),
+  }),
+  z.strictObject({ actionType: z.literal('RECOVERY_CODES_REGENERATED'), metadata: z.strictObject({ count: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('TWO_FACTOR_REQUIREMENT_UPDATED'),
+    metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
   }),
   z.strictObject({
     actionType: z.literal('LOGOUT'),

@@ -5,3 +5,6 @@ export const SESSION_COOKIES = [SECURE_SESSION_COOKIE, SESSION_COOKIE] as const;
 /** Remembers which organization's sign-in page to show. Not a secret. */
 export const ORG_COOKIE = 'gatehouse-org';
 export const rememberOrgCookie = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 } as const;
+/** Binds a pending second-factor sign-in (lib/auth/challenge.ts) to this browser: a random token, hashed in the row. */
+export const CHALLENGE_COOKIE = 'gatehouse-2fa';
+export const challengeCookie = (secure: boolean) => ({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 5 * 60, secure }) as const;

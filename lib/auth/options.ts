@@ -4,12 +4,19 @@ import { cookies } from 'next/headers';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
-import { ORG_COOKIE, rememberOrgCookie } from './cookies';
+import { completeSecondFactor } from './challenge';
+import { CHALLENGE_COOKIE, ORG_COOKIE, challengeCookie, rememberOrgCookie } from './cookies';
 import { authSecret } from './secret';
 import { passwordSignInInput, signInWithPassword } from './sign-in';
 
 /** Thrown from authorize(); next-auth hands the message to the sign-in form as `error`. */
 export const RATE_LIMITED_ERROR_PREFIX = 'rate_limited:';
+/** The password was right; the browser continues at /sign-in/two-factor (the challenge cookie is set). */
+export const SECOND_FACTOR_REQUIRED_ERROR = 'second_factor_required';
+/** The pending sign-in is gone (expired, used, too many wrong codes): start over. */
+export const START_OVER_ERROR = 'start_over';
+/** A wrong code; the suffix is how many attempts are left. */
+export const WRONG_CODE_ERROR_PREFIX = 'wrong_code:';
 
 export function authOptionsFor(headers: Headers): AuthOptions {
   return {
@@ -32,7 +39,32 @@ export function authOptionsFor(headers: Headers): AuthOptions {
             return { id: result.sessionId };
           }
           if (result.reason === 'rate_limited') throw new Error(`${RATE_LIMITED_ERROR_PREFIX}${result.retryAfterSeconds}`);
+          if (result.reason === 'second_factor_required') {
+            const jar = await cookies();
+            jar.set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
+            jar.set(CHALLENGE_COOKIE, result.challengeToken, challengeCookie(isHttpsRequest(headers)));
+            throw new Error(SECOND_FACTOR_REQUIRED_ERROR);
+          }
           return null;
+        },
+      }),
+      // The only way from a pending challenge to a session: the cookie's challenge plus a code.
+      CredentialsProvider({
+        id: 'second-factor',
+        name: 'Two-factor code',
+        credentials: { code: {} },
+        async authorize(credentials, req) {
+          const code = typeof credentials?.code === 'string' && credentials.code.length <= 32 ? credentials.code : null;
+          const jar = await cookies();
+          const result = await completeSecondFactor(jar.get(CHALLENGE_COOKIE)?.value, code, requestMetaFrom(req.headers ?? {}));
+          if (result.ok) {
+            jar.delete(CHALLENGE_COOKIE);
+            return { id: result.sessionId };
+          }
+          if (result.reason === 'rate_limited') throw new Error(`${RATE_LIMITED_ERROR_PREFIX}${result.retryAfterSeconds}`);
+          if (result.reason === 'wrong_code') throw new Error(`${WRONG_CODE_ERROR_PREFIX}${result.attemptsLeft}`);
+          if (result.reason === 'start_over') jar.delete(CHALLENGE_COOKIE);
+          throw new Error(START_OVER_ERROR);
         },
       }),
     ],

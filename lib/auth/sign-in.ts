@@ -1,5 +1,7 @@
-// Password sign-in: throttle → verify → session. Every outcome is audited; the caller learns only
-// "signed in", "wrong credentials" (the same for unknown, wrong and disabled) or "wait N seconds".
+// Password sign-in: throttle → verify → session, or a pending second-factor challenge when the
+// user has 2FA or the organization requires it. Every outcome is audited; the caller learns only
+// "signed in", "wrong credentials" (the same for unknown, wrong and disabled), "wait N seconds" or
+// "continue with the second factor".
 import { and, count, eq, gte, lt, max, min, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db';
@@ -8,7 +10,8 @@ import { record } from '@/lib/audit/record';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { runMutation } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { createSession } from '@/lib/sessions/writes';
+import { startSignedInSession } from '@/lib/sessions/writes';
+import { openChallenge, secondFactorStep } from './challenge';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from './password';
 import { ACCOUNT_POLICY, IP_POLICY, WINDOW_MS, retryAfterSeconds, type FailureStats } from './throttle';
 
@@ -22,7 +25,9 @@ export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;
 export type SignInResult =
   | { ok: true; sessionId: string; userId: string; orgId: string; orgSlug: string }
   | { ok: false; reason: 'invalid_credentials' }
-  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
+  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
+  /** The password was right; the browser must now pass the second step (lib/auth/challenge.ts). */
+  | { ok: false; reason: 'second_factor_required'; challengeToken: string; orgSlug: string };
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect email or password.';
 
@@ -87,10 +92,13 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
     }
 
     await tx.delete(signInFailures).where(and(eq(signInFailures.organizationId, org.id), eq(signInFailures.accountKey, accountKey)));
-    const sessionId = await createSession(ctx, { orgId: org.id, userId: user.id, authMethod: 'password' });
-    await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, user.id));
-    ctx.actor = { kind: 'user', userId: user.id, sessionId };
-    await record(ctx, { actionType: 'LOGIN', metadata: { method: 'password', sessionId } });
+    // The password alone is not enough when the user has an authenticator or the organization requires one.
+    const kind = await secondFactorStep(tx, org.id, user.id);
+    if (kind) {
+      const challenge = await openChallenge(ctx, { orgId: org.id, userId: user.id }, 'password', kind, now);
+      return { ok: false, reason: 'second_factor_required', challengeToken: challenge.token, orgSlug: org.slug };
+    }
+    const sessionId = await startSignedInSession(ctx, { orgId: org.id, userId: user.id, authMethod: 'password' }, now);
     return { ok: true, sessionId, userId: user.id, orgId: org.id, orgSlug: org.slug };
   });
 }

@@ -52,6 +52,13 @@ describe('gatehouse CLI', () => {
     expect(missing).toMatchObject({ code: 1, stderr: 'error: No organization with slug "no-such-org".' });
   });
 
+  it('resets a user\'s two-factor only when there is one, naming the user by email', () => {
+    const none = gatehouse('user', 'reset-2fa', '--org', slug, '--email', `DEV@${slug}.test`);
+    expect(none).toMatchObject({ code: 1, stderr: 'error: This user has no two-factor authentication to reset.' });
+    const unknown = gatehouse('user', 'reset-2fa', '--org', slug, '--email', `nobody@${slug}.test`);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining(`error: --email: No user with email nobody@${slug}.test`) });
+  });
+
   it('mints and revokes API tokens for operators', () => {
     const minted = gatehouse('token', 'create', '--org', slug, '--scopes', 'users:read,groups:write', '--expires', '30d', '--json');
     expect(minted.code).toBe(0);

@@ -20,6 +20,8 @@ import { generateKeyringEntry } from '@/lib/crypto/keyring';
 import { addDataDirKey, keyStatus, rewrapAll } from '@/lib/crypto/rotation';
 import { createUserInput } from '@/lib/users/inputs';
 import { createUser } from '@/lib/users/writes';
+import { findUserIdByEmail } from '@/lib/users/reads';
+import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 
 export const HELP = `gatehouse — operate a Gatehouse installation
 
@@ -41,6 +43,10 @@ Commands:
       --first-name <name>            Default: the part of the email before @
       --last-name <name>
       --admin                        Add the user to the Admin group
+  user reset-2fa                   Remove a user's two-factor authentication (lost device); revokes their sessions and API tokens.
+      --org <slug>                   Organization (required)
+      --email <email>                The user (required)
+      --reason <text>                Recorded in the audit event
   token create                     Mint a public-API token for an organization (printed once).
       --org <slug>                   Organization (required)
       --scopes <list>                Comma-separated, e.g. users:read,groups:write (required; folders:* = read+write)
@@ -185,6 +191,20 @@ const commands: Record<string, Command> = {
     return {
       json: { user: { id: user.id, email: user.email, admin: input.admin }, organization: { id: org.id, slug: org.slug } },
       text: `Created user ${user.email} in ${org.name} (${org.slug})${input.admin ? ' as an admin' : ''}.`,
+    };
+  },
+
+  async 'user reset-2fa'(args) {
+    const o = options(args, { org: { type: 'string' }, email: { type: 'string' }, reason: { type: 'string' } });
+    if (!o.email) throw AppError.field('email', 'Name the user by email.');
+    const org = await orgBySlug(o.org);
+    const userId = await findUserIdByEmail(org.id, o.email);
+    if (!userId) throw AppError.field('email', `No user with email ${o.email} in ${org.slug}.`, 'not_found');
+    const input = parseWith(resetTwoFactorInput, { userId, reason: o.reason });
+    const result = await runMutation(cliInit(org.id), (ctx) => resetTwoFactor(ctx, input));
+    return {
+      json: { userId, ...result },
+      text: `Reset two-factor for ${o.email}: ${result.sessionsRevoked} session(s) and ${result.tokensRevoked} API token(s) revoked.`,
     };
   },
 
@@ -337,6 +357,7 @@ const commandFlags: Record<string, Record<string, string>> = {
   'audit purge': { org: '--org' },
   'org create': flagNames,
   'user create': userFlagNames,
+  'user reset-2fa': { org: '--org', email: '--email', reason: '--reason' },
   'token create': tokenFlagNames,
   'token revoke': tokenFlagNames,
   'scim directory create': scimFlagNames,

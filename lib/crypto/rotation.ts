@@ -11,7 +11,10 @@ import { currentKeyring, decryptSecret, encryptSecret, resetKeyringCache } from 
 import { generateKeyringEntry, type Keyring } from './keyring';
 
 /** Every column holding envelopes, with the row id and tenant columns its AAD is bound to. */
-export const ENCRYPTED_COLUMNS = [{ table: 'audit_sinks', column: 'secret' }] as const;
+export const ENCRYPTED_COLUMNS = [
+  { table: 'audit_sinks', column: 'secret' },
+  { table: 'two_factor_credentials', column: 'secret' },
+] as const;
 
 export type KeyUsage = { table: string; column: string; keyId: string; values: number; inKeyring: boolean };
 

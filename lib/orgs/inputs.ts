@@ -5,7 +5,7 @@ import { emailInput, namePart, newPasswordInput } from '@/lib/users/inputs';
 export const RESERVED_SLUGS = new Set([
   'admin', 'administrator', 'api', 'app', 'apps', 'assets', 'audit', 'auth', 'billing', 'dashboard',
   'docs', 'gatehouse', 'groups', 'health', 'help', 'internal', 'login', 'logout', 'new', 'oauth',
-  'public', 'resources', 'root', 'saml', 'scim', 'security', 'settings', 'setup', 'sign-in',
+  'public', 'resources', 'root', 'saml', 'scim', 'security', 'settings', 'setup', 'sign-in', 'two-factor',
   'sign-out', 'signin', 'signout', 'signup', 'sso', 'static', 'status', 'support', 'system', 'users',
   'workflows', 'www',
 ]);

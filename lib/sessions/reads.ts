@@ -14,6 +14,7 @@ export type ActiveSession = {
   orgId: string;
   userId: string;
   authMethod: 'password';
+  secondFactor: 'totp' | 'recovery_code' | null;
   org: { id: string; name: string; slug: string };
   user: { id: string; email: string; firstName: string; lastName: string };
 };
@@ -42,6 +43,7 @@ export async function findActiveSession(db: DbOrTx, sessionId: string, now = new
     orgId: row.org.id,
     userId: row.user.id,
     authMethod: row.session.authMethod,
+    secondFactor: row.session.secondFactor,
     org: { id: row.org.id, name: row.org.name, slug: row.org.slug },
     user: { id: row.user.id, email: row.user.email, firstName: row.user.firstName, lastName: row.user.lastName },
   };
@@ -50,6 +52,7 @@ export async function findActiveSession(db: DbOrTx, sessionId: string, now = new
 export type SessionListItem = {
   id: string;
   authMethod: string;
+  secondFactor: string | null;
   ipAddress: string | null;
   userAgent: string | null;
   createdAt: Date;
@@ -70,6 +73,7 @@ export async function listActiveSessions(
     .select({
       id: sessions.id,
       authMethod: sessions.authMethod,
+      secondFactor: sessions.secondFactor,
       ipAddress: sessions.ipAddress,
       userAgent: sessions.userAgent,
       createdAt: sessions.createdAt,

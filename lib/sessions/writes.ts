@@ -1,16 +1,17 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '@/db';
-import { sessions } from '@/db/schema';
+import { sessions, users, type SECOND_FACTORS } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import type { MutationCtx } from '@/lib/server/mutation';
 
+type SecondFactor = (typeof SECOND_FACTORS)[number];
 type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>;
 
 export async function createSession(
   ctx: MutationCtx,
-  values: { orgId: string; userId: string; authMethod: 'password' },
+  values: { orgId: string; userId: string; authMethod: 'password'; secondFactor?: SecondFactor | null },
 ): Promise<string> {
   const [row] = await ctx.tx
     .insert(sessions)
@@ -18,11 +19,31 @@ export async function createSession(
       organizationId: values.orgId,
       userId: values.userId,
       authMethod: values.authMethod,
+      secondFactor: values.secondFactor ?? null,
       ipAddress: ctx.request.ipAddress,
       userAgent: ctx.request.userAgent,
     })
     .returning({ id: sessions.id });
   return row!.id;
+}
+
+/**
+ * The last step of every sign-in: a session row, the user's last login, and LOGIN (with how they
+ * authenticated) in the caller's transaction. The acting user becomes the one signing in.
+ */
+export async function startSignedInSession(
+  ctx: MutationCtx,
+  values: { orgId: string; userId: string; authMethod: 'password'; secondFactor?: SecondFactor | null },
+  now = new Date(),
+): Promise<string> {
+  const sessionId = await createSession(ctx, values);
+  await ctx.tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, values.userId));
+  ctx.actor = { kind: 'user', userId: values.userId, sessionId };
+  await record(ctx, {
+    actionType: 'LOGIN',
+    metadata: { method: values.authMethod, sessionId, ...(values.secondFactor ? { secondFactor: values.secondFactor } : {}) },
+  });
+  return sessionId;
 }
 
 /** Revokes every live session of a user in the caller's transaction; returns how many. */

@@ -12,6 +12,7 @@ export const userFilterInput = z.object({
   status: z.enum(['active', 'disabled']).optional().catch(undefined),
   groupId: z.uuid().optional().catch(undefined),
   method: z.enum(['password', 'none']).optional().catch(undefined),
+  twoFactor: z.enum(['on', 'off']).optional().catch(undefined),
 });
 export type UserFilter = z.infer<typeof userFilterInput>;
 
@@ -21,6 +22,8 @@ export type UserRow = {
   name: string;
   disabled: boolean;
   signInMethods: string[];
+  /** A confirmed TOTP authenticator. */
+  twoFactor: boolean;
   lastLoginAt: Date | null;
   lastActiveAt: Date | null;
   groups: { id: string; name: string }[];
@@ -29,6 +32,8 @@ export type UserRow = {
 };
 
 // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
+const hasTwoFactor = sql<boolean>`exists (select 1 from two_factor_credentials t where t.user_id = users.id and t.confirmed_at is not null)`;
+
 const groupsOf = sql<{ id: string; name: string }[]>`coalesce((
   select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
   from group_members m join permission_groups g on g.id = m.group_id
@@ -43,6 +48,7 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
       lastName: users.lastName,
       disabledAt: users.disabledAt,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+      twoFactor: hasTwoFactor,
       lastLoginAt: users.lastLoginAt,
       lastActiveAt: users.lastActiveAt,
       groups: groupsOf,
@@ -58,6 +64,7 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): P
     name: `${r.firstName} ${r.lastName}`.trim(),
     disabled: r.disabledAt !== null,
     signInMethods: r.hasPassword ? ['password'] : [],
+    twoFactor: r.twoFactor,
     lastLoginAt: r.lastLoginAt,
     lastActiveAt: r.lastActiveAt,
     groups: r.groups,
@@ -81,6 +88,7 @@ export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOr
       filter.status === 'active' ? isNull(users.disabledAt) : filter.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
       filter.groupId ? sql`exists (select 1 from group_members m where m.user_id = users.id and m.group_id = ${filter.groupId})` : undefined,
       filter.method === 'password' ? isNotNull(users.passwordHash) : filter.method === 'none' ? isNull(users.passwordHash) : undefined,
+      filter.twoFactor === 'on' ? hasTwoFactor : filter.twoFactor === 'off' ? sql`not ${hasTwoFactor}` : undefined,
       page.after
         ? sql`(lower(${users.email}), ${users.id}) > (${page.after.email.toLowerCase()}, ${page.after.id}::uuid)`
         : undefined,
@@ -94,6 +102,15 @@ export async function getUser(orgId: string, userId: string, db: DbOrTx = getDb(
   if (!z.uuid().safeParse(userId).success) return null;
   const [row] = await selectUsers(db, and(eq(users.organizationId, orgId), eq(users.id, userId)), 1);
   return row ?? null;
+}
+
+/** The id of the organization's user with this email (any letter case), or null. */
+export async function findUserIdByEmail(orgId: string, email: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${email.trim().toLowerCase()}`));
+  return row?.id ?? null;
 }
 
 export type PendingInvite = { id: string; email: string; expiresAt: Date; createdAt: Date };

@@ -3,10 +3,13 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
+import { confirmChallengeEnrollment } from '@/lib/auth/challenge';
+import { CHALLENGE_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
+import { confirmEnrollmentInput } from '@/lib/auth/two-factor';
 import { AppError } from '@/lib/errors';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
+import { currentRequestMeta } from '@/lib/server/request';
 
 const chooseOrgInput = z.object({
   slug: z.string().trim().min(1, 'Enter your organization’s URL name.').max(64),
@@ -28,4 +31,19 @@ export async function chooseOrgAction(_prev: ActionResult | null, form: FormData
   }
   (await cookies()).set(ORG_COOKIE, slug, rememberOrgCookie);
   redirect(`/sign-in/${slug}${callbackUrl ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : ''}`);
+}
+
+/**
+ * Enrollment inside a sign-in (the organization requires 2FA): confirms the new authenticator of
+ * the pending sign-in this browser's cookie names. The session is still created only by the
+ * second-factor provider afterwards.
+ */
+export async function confirmSignInEnrollmentAction(_prev: ActionResult<{ recoveryCodes: string[] }> | null, form: FormData): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  try {
+    const input = parseForm(confirmEnrollmentInput, form);
+    const token = (await cookies()).get(CHALLENGE_COOKIE)?.value;
+    return { ok: true, data: await confirmChallengeEnrollment(token, input.code, await currentRequestMeta()) };
+  } catch (e) {
+    return toFailure(e);
+  }
 }

@@ -2,6 +2,15 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import {
+  confirmEnrollmentInput,
+  confirmTwoFactorEnrollment,
+  disableOwnTwoFactor,
+  disableTwoFactorInput,
+  regenerateRecoveryCodes,
+  regenerateRecoveryCodesInput,
+  startTwoFactorEnrollment,
+} from '@/lib/auth/two-factor';
 import { defineAction } from '@/lib/server/action';
 import { revokeOwnSession } from '@/lib/sessions/writes';
 import { setWorkspace } from '@/lib/users/workspace';
@@ -16,4 +25,19 @@ export const revokeSessionAction = defineAction(revokeSessionInput, async (ctx, 
 export const setWorkspaceAction = defineAction(z.object({ groupId: z.uuid('Choose a workspace.') }), async (ctx, input) => {
   await setWorkspace(ctx, input);
   revalidatePath('/', 'layout');
+});
+
+export const startTwoFactorEnrollmentAction = defineAction(z.object({}), async (ctx) => {
+  await startTwoFactorEnrollment(ctx);
+  revalidatePath('/account');
+});
+
+// No revalidation: the recovery codes stay on screen until the user has saved them.
+export const confirmTwoFactorEnrollmentAction = defineAction(confirmEnrollmentInput, (ctx, input) => confirmTwoFactorEnrollment(ctx, input));
+
+export const regenerateRecoveryCodesAction = defineAction(regenerateRecoveryCodesInput, (ctx, input) => regenerateRecoveryCodes(ctx, input));
+
+export const disableTwoFactorAction = defineAction(disableTwoFactorInput, async (ctx, input) => {
+  await disableOwnTwoFactor(ctx, input);
+  revalidatePath('/account');
 });

@@ -4,7 +4,17 @@ import { Select } from '@/components/ui/fields';
 import { requireViewer } from '@/lib/auth/viewer';
 import { workspaceOptions } from '@/lib/users/workspace';
 import { listActiveSessions } from '@/lib/sessions/reads';
-import { revokeSessionAction, setWorkspaceAction } from './actions';
+import { pendingEnrollment, twoFactorStatus } from '@/lib/auth/two-factor';
+import { getOrganizationSettings } from '@/lib/orgs/reads';
+import { EnrollmentSetup } from '@/components/auth/enrollment-setup';
+import { Input } from '@/components/ui/fields';
+import {
+  disableTwoFactorAction,
+  revokeSessionAction,
+  setWorkspaceAction,
+  startTwoFactorEnrollmentAction,
+} from './actions';
+import { ConfirmEnrollmentForm, RegenerateRecoveryCodesForm } from './two-factor-forms';
 
 export const metadata = { title: 'Your account' };
 
@@ -19,8 +29,14 @@ function describeAgent(ua: string | null): string {
 
 export default async function AccountPage() {
   const session = await requireViewer();
-  const [sessions, workspaces] = await Promise.all([listActiveSessions(session.orgId, session.userId), workspaceOptions(session.snapshot)]);
+  const [sessions, workspaces, twoFactor, settings] = await Promise.all([
+    listActiveSessions(session.orgId, session.userId),
+    workspaceOptions(session.snapshot),
+    twoFactorStatus(session.orgId, session.userId),
+    getOrganizationSettings(session.orgId),
+  ]);
   const { user, org } = session;
+  const enrollment = twoFactor.pending ? await pendingEnrollment(org.id, user.id, { email: user.email, issuer: `Gatehouse (${org.slug})` }) : null;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your account</h1>
@@ -49,6 +65,37 @@ export default async function AccountPage() {
           </ActionForm>
         </Card>
       ) : null}
+      <Card
+        title="Two-factor authentication"
+        description="A code from an authenticator app (Google Authenticator, 1Password, Authy…) is asked for after your password."
+      >
+        <div data-testid="two-factor" className="space-y-4 text-sm">
+          {twoFactor.enabled ? (
+            <>
+              <p>
+                <span className="rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800">On</span>{' '}
+                {twoFactor.recoveryCodesLeft} recovery code{twoFactor.recoveryCodesLeft === 1 ? '' : 's'} left.
+              </p>
+              <RegenerateRecoveryCodesForm />
+              {settings.requireTwoFactor ? (
+                <p className="text-slate-600">Your organization requires two-factor authentication, so it cannot be turned off here.</p>
+              ) : (
+                <ActionForm action={disableTwoFactorAction} submitLabel="Turn off two-factor" variant="danger" className="flex flex-wrap items-center gap-2">
+                  <Input name="password" type="password" aria-label="Password to turn off two-factor" placeholder="Password" autoComplete="current-password" className="w-48" />
+                  <Input name="code" aria-label="Code to turn off two-factor" placeholder="Current code" autoComplete="one-time-code" className="w-40" />
+                </ActionForm>
+              )}
+            </>
+          ) : enrollment ? (
+            <>
+              <EnrollmentSetup enrollment={enrollment} />
+              <ConfirmEnrollmentForm />
+            </>
+          ) : (
+            <ActionForm action={startTwoFactorEnrollmentAction} submitLabel="Set up two-factor authentication" />
+          )}
+        </div>
+      </Card>
       <Card title="Sessions" description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request.">
         <ul className="divide-y divide-slate-100" data-testid="sessions">
           {sessions.map((s) => (
@@ -61,7 +108,7 @@ export default async function AccountPage() {
                   ) : null}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC · last active {time.format(s.lastSeenAt)} UTC
+                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC with {s.secondFactor === 'totp' ? 'password and authenticator code' : s.secondFactor === 'recovery_code' ? 'password and recovery code' : 'password'} · last active {time.format(s.lastSeenAt)} UTC
                 </p>
               </div>
               {s.id === session.sessionId ? null : (

@@ -26,11 +26,14 @@ export default async function SettingsPage() {
         <Link href="/settings/audit-retention" className="font-medium text-brand-600 hover:underline">
           audit retention
         </Link>{' '}
-        with a legal hold.
+        with a legal hold, and{' '}
+        <Link href="/settings/authentication" className="font-medium text-brand-600 hover:underline">
+          authentication
+        </Link>{' '}
+        with organization-wide two-factor.
       </p>
       <p>
-        The other organization settings (session lifetimes, single sign-on, two-factor enforcement) are not
-        built yet. Sessions currently end after 8 hours idle or 24 hours in all.
+        The other organization settings (session lifetimes, single sign-on) are not built yet. Sessions currently end after 8 hours idle or 24 hours in all.
       </p>
     </NotBuiltYet>
   );

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getSession } from '@/lib/auth/session';
+import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 import { mailConfigured } from '@/lib/mail';
 import { defineAction, type ActionResult } from '@/lib/server/action';
 import { requestOrigin } from '@/lib/server/request';
@@ -55,4 +56,10 @@ export const enableUserAction = defineAction(userIdInput, async (ctx, input) => 
 export const revokeUserSessionAction = defineAction(z.object({ userId: z.uuid(), sessionId: z.uuid() }), async (ctx, input) => {
   await revokeUserSession(ctx, input);
   revalidatePath(`/users/${input.userId}`);
+});
+
+export const resetTwoFactorAction = defineAction(resetTwoFactorInput, async (ctx, input) => {
+  const result = await resetTwoFactor(ctx, input);
+  revalidatePath(`/users/${input.userId}`);
+  return result;
 });

@@ -64,6 +64,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <option value="password">Password</option>
           <option value="none">No password</option>
         </Select>
+        <Select name="twoFactor" defaultValue={filter.twoFactor ?? ''} aria-label="Two-factor">
+          <option value="">Two-factor on or off</option>
+          <option value="on">Two-factor on</option>
+          <option value="off">Two-factor off</option>
+        </Select>
         <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm">Filter</button>
       </form>
       <Table testId="users-table">
@@ -89,7 +94,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <Td>{u.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</Td>
               <Td className="text-slate-600">{u.groups.map((g) => g.name).join(', ') || '—'}</Td>
               <Td className="text-slate-600">
-                {u.signInMethods.join(', ') || '—'} {u.provisionedBy ? <Badge tone="blue">SCIM: {u.provisionedBy}</Badge> : null}
+                {u.signInMethods.join(', ') || '—'} {u.twoFactor ? <Badge tone="green">2FA</Badge> : null} {u.provisionedBy ? <Badge tone="blue">SCIM: {u.provisionedBy}</Badge> : null}
               </Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastLoginAt)}</Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastActiveAt)}</Td>

@@ -17,8 +17,9 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
   useEffect(() => {
     if (!state?.ok || !formRef.current) return;
     const password = String(new FormData(formRef.current).get('password'));
+    // An organization that requires two-factor sends the new member to set it up first.
     void signIn('credentials', { redirect: false, orgSlug: state.data.orgSlug, email: state.data.email, password }).then((r) =>
-      router.replace(r?.ok && !r.error ? '/' : `/sign-in/${state.data.orgSlug}`),
+      router.replace(r?.ok && !r.error ? '/' : r?.error === 'second_factor_required' ? '/sign-in/two-factor' : `/sign-in/${state.data.orgSlug}`),
     );
   }, [state, router]);
 

@@ -8,6 +8,7 @@ import { FormError } from '@/components/form/form-message';
 import { Button } from '@/components/ui/button';
 
 const RATE_LIMITED = 'rate_limited:';
+const SECOND_FACTOR_REQUIRED = 'second_factor_required';
 
 function messageFor(error: string): string {
   if (error.startsWith(RATE_LIMITED)) {
@@ -19,7 +20,7 @@ function messageFor(error: string): string {
 }
 
 /** Only same-site paths, so a crafted link cannot send a fresh session elsewhere. */
-function safeCallback(url: string | undefined): string {
+export function safeCallback(url: string | undefined): string {
   return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
 }
 
@@ -41,6 +42,10 @@ export function PasswordForm({ orgSlug, callbackUrl }: { orgSlug: string; callba
     });
     if (result?.ok && !result.error) {
       router.replace(safeCallback(callbackUrl));
+      return;
+    }
+    if (result?.error === SECOND_FACTOR_REQUIRED) {
+      router.replace(`/sign-in/two-factor${callbackUrl ? `?callbackUrl=${encodeURIComponent(safeCallback(callbackUrl))}` : ''}`);
       return;
     }
     setPending(false);

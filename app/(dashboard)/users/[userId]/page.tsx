@@ -3,12 +3,13 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
-import { Badge, LevelBadge, PageHeader, Table, Td, Th } from '@/components/ui/fields';
+import { Badge, Input, LevelBadge, PageHeader, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { explain } from '@/lib/authz/explain';
 import { listActiveSessions } from '@/lib/sessions/reads';
 import { effectiveAccess, getUser, userAuditTrail } from '@/lib/users/reads';
-import { disableUserAction, enableUserAction, revokeUserSessionAction } from '../actions';
+import { twoFactorStatus } from '@/lib/auth/two-factor';
+import { disableUserAction, enableUserAction, resetTwoFactorAction, revokeUserSessionAction } from '../actions';
 
 const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -18,7 +19,12 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const { userId } = await params;
   const user = await getUser(viewer.orgId, userId);
   if (!user) notFound();
-  const [access, sessions, trail] = await Promise.all([effectiveAccess(viewer.orgId, user.id), listActiveSessions(viewer.orgId, user.id), userAuditTrail(viewer.orgId, user.id)]);
+  const [access, sessions, trail, twoFactor] = await Promise.all([
+    effectiveAccess(viewer.orgId, user.id),
+    listActiveSessions(viewer.orgId, user.id),
+    userAuditTrail(viewer.orgId, user.id),
+    twoFactorStatus(viewer.orgId, user.id),
+  ]);
   const self = user.id === viewer.userId;
   return (
     <div className="space-y-6">
@@ -60,6 +66,23 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
             </span>
           ))}
         </p>
+      </Card>
+      <Card title="Two-factor authentication">
+        <div data-testid="user-two-factor" className="flex flex-wrap items-center gap-3 text-sm">
+          {twoFactor.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>}
+          {twoFactor.enabled && !self ? (
+            <ActionForm
+              action={resetTwoFactorAction}
+              submitLabel="Reset two-factor"
+              variant="danger"
+              confirm={`Reset two-factor for ${user.email}? Their sessions and API tokens are revoked; they set up a new authenticator at their next sign-in if your organization requires it.`}
+              className="flex flex-wrap items-center gap-2"
+            >
+              <input type="hidden" name="userId" value={user.id} />
+              <Input name="reason" aria-label="Reason for the reset" placeholder="Reason (e.g. lost phone)" className="w-64" />
+            </ActionForm>
+          ) : null}
+        </div>
       </Card>
       <Card title="Effective access" description="What this user can reach, and the group and grant that gives it.">
         {access.length === 0 ? (
