@@ -6,6 +6,7 @@ const id = z.uuid();
 const method = z.enum(['password']);
 const kind = z.enum(['app', 'resource', 'workflow']);
 const level = z.enum(['use', 'edit', 'own']);
+const resourceType = z.enum(['postgres', 'rest', 'sample']);
 const groupRef = { groupId: id, groupName: z.string() };
 const groupSettings = z.strictObject({
   name: z.string(),
@@ -156,6 +157,45 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('AUDIT_SINK_TESTED'),
     metadata: z.strictObject({ sinkId: id, name: z.string(), ok: z.boolean(), status: z.number().int().nullable() }),
   }),
+  z.strictObject({ actionType: z.literal('CREATE_ENVIRONMENT'), metadata: z.strictObject({ environmentId: id, name: z.string(), color: z.string() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_ENVIRONMENT'),
+    metadata: z.strictObject({ environmentId: id, before: z.strictObject({ name: z.string(), color: z.string() }), after: z.strictObject({ name: z.string(), color: z.string() }) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DELETE_ENVIRONMENT'),
+    metadata: z.strictObject({ environmentId: id, name: z.string(), resourceConfigsRemoved: z.number().int(), variableValuesRemoved: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_RESOURCE_CONFIG'),
+    metadata: z.strictObject({
+      objectId: id,
+      name: z.string(),
+      environmentId: id,
+      environment: z.string(),
+      type: resourceType,
+      created: z.boolean(),
+      /** Names of the fields that changed; secret fields by name only, never their values. */
+      changed: z.array(z.string()),
+    }),
+  }),
+  z.strictObject({ actionType: z.literal('DELETE_RESOURCE_CONFIG'), metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType }) }),
+  z.strictObject({
+    actionType: z.literal('TEST_RESOURCE_CONNECTION'),
+    metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType, ok: z.boolean() }),
+  }),
+  z.strictObject({ actionType: z.literal('CREATE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_CONFIG_VARIABLE'),
+    metadata: z.strictObject({
+      variableId: id,
+      name: z.string(),
+      secret: z.boolean(),
+      /** What changed: `description`, or `value:<environment>` (values themselves are never recorded). */
+      changed: z.array(z.string()),
+    }),
+  }),
+  z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
   ...objectEvents,
 ]);
 

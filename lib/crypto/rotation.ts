@@ -11,7 +11,11 @@ import { currentKeyring, decryptSecret, encryptSecret, resetKeyringCache } from 
 import { generateKeyringEntry, type Keyring } from './keyring';
 
 /** Every column holding envelopes, with the row id and tenant columns its AAD is bound to. */
-export const ENCRYPTED_COLUMNS = [{ table: 'audit_sinks', column: 'secret' }] as const;
+export const ENCRYPTED_COLUMNS = [
+  { table: 'audit_sinks', column: 'secret' },
+  { table: 'resource_configs', column: 'secrets' },
+  { table: 'config_variable_values', column: 'value_enc' },
+] as const;
 
 export type KeyUsage = { table: string; column: string; keyId: string; values: number; inKeyring: boolean };
 
@@ -21,7 +25,7 @@ export async function keyStatus(keyring: Keyring = currentKeyring()): Promise<Ke
   for (const { table, column } of ENCRYPTED_COLUMNS) {
     const rows = await queryRows<{ key_id: string; n: number }>(
       getDb(),
-      sql`select split_part(${sql.identifier(column)}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(table)} group by 1 order by 1`,
+      sql`select split_part(${sql.identifier(column)}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(column)} is not null group by 1 order by 1`,
     );
     for (const r of rows) out.push({ table, column, keyId: r.key_id, values: r.n, inKeyring: keyring.keys.has(r.key_id) });
   }
