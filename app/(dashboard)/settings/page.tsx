@@ -26,7 +26,15 @@ export default async function SettingsPage() {
         <Link href="/settings/audit-retention" className="font-medium text-brand-600 hover:underline">
           audit retention
         </Link>{' '}
-        with a legal hold.
+        with a legal hold.{' '}
+        <Link href="/settings/environments" className="font-medium text-brand-600 hover:underline">
+          Environments
+        </Link>{' '}
+        and{' '}
+        <Link href="/settings/config-vars" className="font-medium text-brand-600 hover:underline">
+          config variables
+        </Link>{' '}
+        hold what resources connect with in production, staging and your own environments.
       </p>
       <p>
         The other organization settings (session lifetimes, single sign-on, two-factor enforcement) are not
