@@ -24,7 +24,9 @@ const row = 'grid grid-cols-[11rem_1fr] items-center gap-3 text-sm';
 
 /** One environment's configuration; secret fields are write-only ("set — leave blank to keep"). */
 export function ResourceConfigForm({ objectId, environmentId, environmentName, config, types, lockedType, action }: ResourceConfigFormProps) {
-  const [type, setType] = useState<ResourceType>(lockedType ?? config?.type ?? types[0]?.value ?? 'sample');
+  const [chosen, setType] = useState<ResourceType>(config?.type ?? types[0]?.value ?? 'sample');
+  // Another environment's config may fix the type after this form first rendered.
+  const type = lockedType ?? chosen;
   const o = (config?.type === type ? config.options : {}) as Record<string, string | { name: string; value: string }[] | undefined>;
   const [mode, setMode] = useState((o.mode as string) ?? 'fields');
   const [auth, setAuth] = useState((o.auth as string) ?? 'none');

@@ -7,7 +7,8 @@ import { deniedResourceTypes } from '@/lib/env';
 import { listEnvironments } from '@/lib/environments/reads';
 import { listResourceConfigs } from '@/lib/resources/configs';
 import { RESOURCE_TYPE_LABEL } from '@/lib/resources/inputs';
-import { deleteResourceConfigAction, saveResourceConfigAction, testResourceConnectionAction } from './actions';
+import { deleteResourceConfigAction, saveResourceConfigAction } from './actions';
+import { TestConnectionForm } from './forms';
 
 /**
  * A resource's configuration per environment: editors (Edit) see the settings without secrets
@@ -63,21 +64,7 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
               ) : null}
               {config ? (
                 <div className="mt-3 flex flex-wrap items-start gap-3">
-                  <ActionForm
-                    action={testResourceConnectionAction}
-                    submitLabel={`Test ${env.name} connection`}
-                    variant="secondary"
-                    className="flex flex-wrap items-center gap-2"
-                    success={(r) => (
-                      <span role="status" className={`text-sm ${r.ok ? 'text-green-700' : 'text-red-700'}`}>
-                        {r.ok ? 'Connected: ' : 'Failed: '}
-                        {r.message}
-                      </span>
-                    )}
-                  >
-                    <input type="hidden" name="objectId" value={resource.id} />
-                    <input type="hidden" name="environmentId" value={env.id} />
-                  </ActionForm>
+                  <TestConnectionForm objectId={resource.id} environmentId={env.id} environmentName={env.name} />
                   {canEdit ? (
                     <ActionForm action={deleteResourceConfigAction} submitLabel={`Remove ${env.name} configuration`} variant="danger" confirm={`Remove the ${env.name} configuration?`}>
                       <input type="hidden" name="objectId" value={resource.id} />

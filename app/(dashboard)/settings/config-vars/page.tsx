@@ -5,7 +5,8 @@ import { Badge, Input, PageHeader } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listEnvironments } from '@/lib/environments/reads';
 import { listConfigVariables } from '@/lib/secrets/config-vars';
-import { createConfigVariableAction, deleteConfigVariableAction, updateConfigVariableAction } from './actions';
+import { createConfigVariableAction, deleteConfigVariableAction } from './actions';
+import { UpdateVariableForm } from './forms';
 
 export const metadata = { title: 'Config variables' };
 
@@ -32,13 +33,7 @@ export default async function ConfigVariablesPage() {
               {v.secret ? <Badge tone="amber">secret</Badge> : <Badge>plain</Badge>}
               {v.description ? <span className="text-sm text-slate-600">{v.description}</span> : null}
             </div>
-            <ActionForm
-              action={updateConfigVariableAction}
-              submitLabel="Save values"
-              resetOnSuccess
-              className="max-w-2xl space-y-2"
-              success={(r) => <span className="ml-3 text-sm text-green-700">Saved ({r.changed.join(', ')}).</span>}
-            >
+            <UpdateVariableForm>
               <input type="hidden" name="variableId" value={v.id} />
               <label className={row}>
                 Description
@@ -77,7 +72,7 @@ export default async function ConfigVariablesPage() {
                   </div>
                 );
               })}
-            </ActionForm>
+            </UpdateVariableForm>
             <div className="mt-3">
               <ActionForm action={deleteConfigVariableAction} submitLabel="Delete variable" variant="danger" confirm={`Delete ${v.name}? Resources that use it stop resolving.`}>
                 <input type="hidden" name="variableId" value={v.id} />
