@@ -210,13 +210,19 @@ describe('resource configuration', () => {
     await expect(resolveResourceConfig(other.orgId, resource.id, { name: 'production' })).rejects.toThrow(/not configured/);
   });
 
-  it('refuses resource types the instance denies', async () => {
+  it('refuses resource types the instance denies, and link-local addresses', async () => {
     const { admin, production, resource } = await setup('deny');
     await save(admin, { type: 'rest', objectId: resource.id, environmentId: production.id, baseUrl: 'http://127.0.0.1:9/', auth: 'none' });
     process.env.GATEHOUSE_RESOURCE_TYPES_DENY = 'rest, postgres';
     const denied = { code: 'forbidden', message: 'REST API resources are turned off on this Gatehouse (GATEHOUSE_RESOURCE_TYPES_DENY).' };
     expect(await rejection(save(admin, { type: 'rest', objectId: resource.id, environmentId: production.id, baseUrl: 'http://127.0.0.1:8/', auth: 'none' }))).toEqual(denied);
     expect(await rejection(runMutation(admin, (ctx) => testResourceConnection(ctx, { objectId: resource.id, environmentId: production.id })))).toEqual(denied);
+    delete process.env.GATEHOUSE_RESOURCE_TYPES_DENY;
+    await save(admin, { type: 'rest', objectId: resource.id, environmentId: production.id, baseUrl: 'http://169.254.169.254/latest/meta-data/', auth: 'none' });
+    expect(await runMutation(admin, (ctx) => testResourceConnection(ctx, { objectId: resource.id, environmentId: production.id }))).toMatchObject({
+      ok: false,
+      message: 'Link-local addresses (such as cloud metadata services) cannot be resources.',
+    });
     process.env.GATEHOUSE_RESOURCE_TYPES_DENY = 'mongodb';
     await expect(save(admin, { type: 'sample', objectId: resource.id, environmentId: production.id })).rejects.toThrow('GATEHOUSE_RESOURCE_TYPES_DENY may list only `postgres`, `rest`, `sample`; it has `mongodb`.');
   });

@@ -45,7 +45,7 @@ function parseConnectionString(value: string, sslMode: PostgresOptions['sslMode'
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new AppError('invalid_input', 'The connection string must start with postgres:// or postgresql://.');
   const mode = (u.searchParams.get('sslmode') ?? sslMode) as PostgresOptions['sslMode'];
   return {
-    host: decodeURIComponent(u.hostname),
+    host: checkedHost(decodeURIComponent(u.hostname)),
     port: Number(u.port || 5432),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
     username: decodeURIComponent(u.username),
@@ -54,11 +54,18 @@ function parseConnectionString(value: string, sslMode: PostgresOptions['sslMode'
   };
 }
 
+/** Link-local addresses (cloud metadata services) are never a resource. */
+function checkedHost(host: string): string {
+  if (/^169\.254\.|^\[?fe80:/i.test(host)) throw new AppError('forbidden', 'Link-local addresses (such as cloud metadata services) cannot be resources.');
+  return host;
+}
+
 function checkedBaseUrl(value: string): string {
   if (!URL.canParse(value)) throw new AppError('invalid_input', 'The base URL is not a full http(s) URL.');
   const u = new URL(value);
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new AppError('invalid_input', 'The base URL must use http or https.');
   if (u.username || u.password) throw new AppError('invalid_input', 'Put credentials in the authentication fields, not in the base URL.');
+  checkedHost(u.hostname);
   return value;
 }
 
@@ -109,7 +116,7 @@ export async function resolveResourceConfig(
       config = {
         type: 'postgres',
         connection: {
-          host: await render(o.host, 'Host'),
+          host: checkedHost(await render(o.host, 'Host')),
           port,
           database: await render(o.database, 'Database'),
           username: await render(o.user, 'User'),
