@@ -160,7 +160,7 @@ export const objects = pgTable(
   ],
 );
 
-/** `(group, target, level)`: target is one object, a folder of them, or the whole kind (target_id null). */
+/** `(group, target, level[, environment])`: target is one object, a folder of them, or the whole kind (target_id null). */
 export const permissionGrants = pgTable(
   'permission_grants',
   {
@@ -173,11 +173,19 @@ export const permissionGrants = pgTable(
     scope: text('scope', { enum: ['object', 'folder', 'kind'] }).notNull(),
     targetId: uuid('target_id'),
     level: text('level', { enum: ['use', 'edit', 'own'] }).notNull(),
+    /** Limits the grant to one environment ("Edit on staging only"); null: every environment. */
+    environmentId: uuid('environment_id').references((): AnyPgColumn => environments.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('permission_grants_target_key').on(t.groupId, t.objectKind, t.scope, sql`coalesce(${t.targetId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+    uniqueIndex('permission_grants_target_key').on(
+      t.groupId,
+      t.objectKind,
+      t.scope,
+      sql`coalesce(${t.targetId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      sql`coalesce(${t.environmentId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+    ),
     index('permission_grants_target_idx').on(t.organizationId, t.targetId),
   ],
 );

@@ -40,6 +40,8 @@ CREATE TABLE "resource_configs" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "permission_grants_target_key";--> statement-breakpoint
+ALTER TABLE "permission_grants" ADD COLUMN "environment_id" uuid;--> statement-breakpoint
 ALTER TABLE "config_variable_values" ADD CONSTRAINT "config_variable_values_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "config_variable_values" ADD CONSTRAINT "config_variable_values_variable_id_config_variables_id_fk" FOREIGN KEY ("variable_id") REFERENCES "public"."config_variables"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "config_variable_values" ADD CONSTRAINT "config_variable_values_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -54,6 +56,8 @@ CREATE UNIQUE INDEX "environments_org_name_key" ON "environments" USING btree ("
 CREATE UNIQUE INDEX "environments_org_default_key" ON "environments" USING btree ("organization_id") WHERE "environments"."is_default";--> statement-breakpoint
 CREATE UNIQUE INDEX "resource_configs_resource_env_key" ON "resource_configs" USING btree ("resource_id","environment_id");--> statement-breakpoint
 CREATE INDEX "resource_configs_org_idx" ON "resource_configs" USING btree ("organization_id");--> statement-breakpoint
+ALTER TABLE "permission_grants" ADD CONSTRAINT "permission_grants_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "permission_grants_target_key" ON "permission_grants" USING btree ("group_id","object_kind","scope",coalesce("target_id", '00000000-0000-0000-0000-000000000000'::uuid),coalesce("environment_id", '00000000-0000-0000-0000-000000000000'::uuid));--> statement-breakpoint
 -- hand-written below
 -- Every organization has production (the default) and staging; new ones get them from
 -- createOrganization, existing ones here.

@@ -72,11 +72,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('SET_GROUP_ADMIN'), metadata: z.strictObject({ ...groupRef, targetUserId: id, isGroupAdmin: z.boolean() }) }),
   z.strictObject({
     actionType: z.literal('GRANT_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable() }),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable(), environmentId: id.optional() }),
   }),
   z.strictObject({
     actionType: z.literal('REVOKE_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level }),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, environmentId: id.optional() }),
   }),
   z.strictObject({ actionType: z.literal('INVITE_USER'), metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),

@@ -21,7 +21,8 @@ export type VisibleObject = {
  */
 export function visibilityFilter(s: Snapshot, kind: ObjectKind): SQL | null | 'none' {
   if (adminGroup(s)) return null;
-  const grants = s.grants.filter((g) => g.objectKind === kind);
+  // Grants limited to one environment do not make an object visible (can() agrees: they count only there).
+  const grants = s.grants.filter((g) => g.objectKind === kind && g.environmentId === null);
   if (grants.some((g) => g.scope === 'kind')) return null;
   const objectIds = grants.filter((g) => g.scope === 'object').map((g) => g.targetId!);
   const folderIds = grants.filter((g) => g.scope === 'folder').map((g) => g.targetId!);

@@ -35,12 +35,13 @@ function orgOf(ctx: MutationCtx): string {
   return ctx.orgId;
 }
 
-/** The resource (needs `action` on it) and the environment, both of the acting organization. */
+/** The resource (needs `action` on it in that environment) and the environment, both of the acting organization. */
 export async function configTarget(ctx: MutationCtx, input: { objectId: string; environmentId: string }, action: 'edit_config' | 'view_config') {
   const orgId = orgOf(ctx);
   const resource = await findObject(ctx.tx, orgId, 'resource', input.objectId);
-  await authorize(ctx, action, { kind: 'resource', id: resource.id, folderId: resource.folderId });
   const environment = await findEnvironment(orgId, { id: input.environmentId }, ctx.tx);
+  // Grants limited to an environment ("Own on staging only") count here, for that environment.
+  await authorize(ctx, action, { kind: 'resource', id: resource.id, folderId: resource.folderId, environmentId: environment.id });
   const [row] = await ctx.tx.select().from(resourceConfigs).where(and(eq(resourceConfigs.resourceId, resource.id), eq(resourceConfigs.environmentId, environment.id)));
   return { orgId, resource, environment, row: row ?? null };
 }

@@ -11,7 +11,10 @@ import { getDb, queryRows } from '@/db';
 import { configVariableValues, resourceConfigs } from '@/db/schema';
 import { currentKeyring, envelopeKeyId } from '@/lib/crypto/envelope';
 import { rewrapAll } from '@/lib/crypto/rotation';
+import { loadSnapshot } from '@/lib/authz/snapshot';
 import { createEnvironment, deleteEnvironment, updateEnvironment } from '@/lib/environments/writes';
+import { setGrantInput } from '@/lib/groups/inputs';
+import { addUsersToGroup, createGroup, setGrant } from '@/lib/groups/writes';
 import { createEnvironmentInput } from '@/lib/environments/inputs';
 import { listEnvironments } from '@/lib/environments/reads';
 import { createObject } from '@/lib/objects/writes';
@@ -198,13 +201,30 @@ describe('resource configuration', () => {
     }
   });
 
-  it('needs Own to configure and Edit to test; other organizations see nothing', async () => {
-    const { org, admin, production, resource } = await setup('authz');
+  it('needs Own to configure and Edit to test, possibly in one environment only; other organizations see nothing', async () => {
+    const { org, admin, production, staging, resource } = await setup('authz');
     await save(admin, { type: 'sample', objectId: resource.id, environmentId: production.id });
     const member = await makeUser(org.orgId);
     const asMember = asUser(org.orgId, member.id);
     expect(await rejection(save(asMember, { type: 'sample', objectId: resource.id, environmentId: production.id }))).toMatchObject({ code: 'forbidden' });
     expect(await rejection(runMutation(asMember, (ctx) => testResourceConnection(ctx, { objectId: resource.id, environmentId: production.id })))).toMatchObject({ code: 'forbidden' });
+    // "Own on staging only": configure staging, nothing more in production than the group's Use.
+    const ops = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Ops' }));
+    await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: ops.id, userIds: [member.id] }));
+    await runMutation(admin, (ctx) => setGrant(ctx, { groupId: ops.id, objectKind: 'resource', scope: 'kind', targetId: null, level: 'use' }));
+    await runMutation(admin, (ctx) => setGrant(ctx, setGrantInput.parse({ groupId: ops.id, objectKind: 'resource', scope: 'object', targetId: resource.id, level: 'own', environmentId: staging.id })));
+    await save(asMember, { type: 'sample', objectId: resource.id, environmentId: staging.id });
+    expect(await runMutation(asMember, (ctx) => testResourceConnection(ctx, { objectId: resource.id, environmentId: staging.id }))).toMatchObject({ ok: true });
+    expect(await rejection(runMutation(asMember, (ctx) => deleteResourceConfig(ctx, { objectId: resource.id, environmentId: production.id })))).toEqual({
+      code: 'forbidden',
+      message: 'This needs own access to the resource; you have use.',
+    });
+    const granted = (await auditRows(org.orgId)).filter((e) => e.actionType === 'GRANT_PERMISSION').at(-1)!;
+    expect(granted.metadata).toMatchObject({ level: 'own', environmentId: staging.id });
+    // Deleting the environment deletes the grant limited to it.
+    await runMutation(admin, (ctx) => deleteEnvironment(ctx, { environmentId: staging.id }));
+    expect((await loadSnapshot(getDb(), org.orgId, member.id)).grants.map((g) => [g.level, g.environmentId])).toEqual([['use', null]]);
+
     const other = await makeOrg('authz-other');
     expect(await rejection(save(asUser(other.orgId, other.adminId), { type: 'sample', objectId: resource.id, environmentId: production.id }))).toMatchObject({ code: 'not_found' });
     await expect(resolveResourceConfig(other.orgId, resource.id, { name: 'production' })).rejects.toThrow(/not configured/);

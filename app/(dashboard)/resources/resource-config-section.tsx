@@ -12,13 +12,15 @@ import { TestConnectionForm } from './forms';
 
 /**
  * A resource's configuration per environment: editors (Edit) see the settings without secrets
- * and test connections; owners change them. Secret values never reach this page.
+ * and test connections; owners change them (either may be limited to one environment). Secret
+ * values never reach this page.
  */
 export async function ResourceConfigSection({ viewer, resource }: { viewer: Viewer; resource: { id: string; folderId: string | null } }) {
-  const target = { kind: 'resource', id: resource.id, folderId: resource.folderId } as const;
-  if (!allowed(viewer, 'view_config', target)) return null;
-  const canEdit = allowed(viewer, 'edit_config', target);
-  const [environments, configs] = await Promise.all([listEnvironments(viewer.orgId), listResourceConfigs(viewer.orgId, resource.id)]);
+  const target = (environmentId: string) => ({ kind: 'resource', id: resource.id, folderId: resource.folderId, environmentId }) as const;
+  // Grants may be limited to one environment, so each environment is decided on its own.
+  const environments = (await listEnvironments(viewer.orgId)).filter((e) => allowed(viewer, 'view_config', target(e.id)));
+  if (environments.length === 0) return null;
+  const configs = await listResourceConfigs(viewer.orgId, resource.id);
   const denied = deniedResourceTypes();
   const types = (Object.keys(RESOURCE_TYPE_LABEL) as (keyof typeof RESOURCE_TYPE_LABEL)[]).filter((t) => !denied.includes(t)).map((value) => ({ value, label: RESOURCE_TYPE_LABEL[value] }));
   const lockedType = configs[0]?.type ?? null;
@@ -28,6 +30,7 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
         {environments.map((env) => {
           const config = configs.find((c) => c.environmentId === env.id) ?? null;
           const onlyConfig = config !== null && configs.length === 1;
+          const canEdit = allowed(viewer, 'edit_config', target(env.id));
           return (
             <section key={env.id} data-config-env={env.name} className="rounded-md border border-slate-200 p-4">
               <h3 className="mb-3 flex items-center gap-2 text-sm font-semibold">
