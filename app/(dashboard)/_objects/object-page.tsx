@@ -97,7 +97,10 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
                     <Td>
                       <LevelBadge level={g.level} />
                     </Td>
-                    <Td className="text-slate-600">{g.scope === 'object' ? `this ${label.one}` : g.scope === 'folder' ? 'its folder' : `all ${label.many}`}</Td>
+                    <Td className="text-slate-600">
+                      {g.scope === 'object' ? `this ${label.one}` : g.scope === 'folder' ? 'its folder' : `all ${label.many}`}
+                      {g.environmentName ? ` (${g.environmentName} only)` : ''}
+                    </Td>
                     <Td>
                       {g.scope === 'object' ? (
                         <ActionForm action={removeGrantAction} submitLabel="Remove" variant="danger" className="flex items-center gap-2">
