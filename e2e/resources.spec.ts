@@ -85,14 +85,11 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     noLeak(await page.content());
 
     await page.goto('/resources');
-    await page.getByLabel('New resource name').fill('Sample shop');
-    await page.getByRole('button', { name: 'Create resource' }).click();
-    await page.getByRole('link', { name: 'Sample shop' }).click();
-    const sample = page.locator('[data-config-env="production"]');
-    await sample.getByLabel('Type').selectOption('sample');
-    await sample.getByRole('button', { name: 'Save production' }).click();
-    await expect(sample.getByText(/^Saved/)).toBeVisible();
-    await sample.getByRole('button', { name: 'Test production connection' }).click();
+    await page.getByRole('button', { name: 'Add the sample database' }).click();
+    await page.getByRole('link', { name: 'Sample database' }).click();
+    const sample = page.locator('[data-config-env="staging"]');
+    await expect(sample).toContainText('Sample database');
+    await sample.getByRole('button', { name: 'Test staging connection' }).click();
     await expect(sample.getByRole('status')).toHaveText('Connected: Connected to the sample database (10 orders).');
 
     const audit = await page.request.get('/api/internal/audit-export?format=ndjson');

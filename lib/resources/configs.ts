@@ -7,10 +7,11 @@ import { resourceConfigs, type ResourceConfigRow, type ResourceType } from '@/db
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto/envelope';
-import { findEnvironment } from '@/lib/environments/reads';
+import { findEnvironment, listEnvironments } from '@/lib/environments/reads';
 import { deniedResourceTypes } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
+import { createObject } from '@/lib/objects/writes';
 import type { MutationCtx } from '@/lib/server/mutation';
 import { RESOURCE_TYPE_LABEL, SECRET_FIELDS, type ResourceSecrets, type SaveResourceConfigInput, type SecretField } from './inputs';
 import { closePool } from './pools';
@@ -171,4 +172,16 @@ export async function listResourceConfigs(orgId: string, resourceId: string, db:
     }
     return { environmentId: row.environmentId, type: row.type, options: row.options, secretsSet, unreadable };
   });
+}
+
+/**
+ * Adds a "Sample database" resource configured in every environment, so an organization can
+ * build its first app without credentials (Edit on all resources, as for any new resource).
+ */
+export async function createSampleResource(ctx: MutationCtx, input: { name: string }): Promise<{ id: string }> {
+  assertTypeAllowed('sample');
+  const orgId = orgOf(ctx);
+  const { id } = await createObject(ctx, { kind: 'resource', name: input.name, folderId: null });
+  for (const env of await listEnvironments(orgId, ctx.tx)) await saveResourceConfig(ctx, { type: 'sample', objectId: id, environmentId: env.id });
+  return { id };
 }

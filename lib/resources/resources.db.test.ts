@@ -22,7 +22,7 @@ import { createConfigVariable, createConfigVariableInput, deleteConfigVariable, 
 import { resetSecretCache } from '@/lib/secrets/stores';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest } from '@/lib/test/helpers';
-import { deleteResourceConfig, listResourceConfigs, saveResourceConfig } from './configs';
+import { createSampleResource, deleteResourceConfig, listResourceConfigs, saveResourceConfig } from './configs';
 import { saveResourceConfigInput } from './inputs';
 import { closeAllPools, openPoolCount } from './pools';
 import { redact, resolveResourceConfig, testResourceConnection } from './runtime';
@@ -143,6 +143,17 @@ describe('resource configuration', () => {
     await expect(withSampleDatabase((tx) => queryRows(tx, sql`select email from public.users limit 1`))).rejects.toThrow();
     await expect(withSampleDatabase((tx) => queryRows(tx, sql`delete from orders`))).rejects.toThrow();
     expect((await withSampleDatabase((tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from orders`)))[0]!.n).toBe(10);
+  });
+
+  it('adds a ready sample database resource in every environment', async () => {
+    const { org, admin, staging } = await setup('sample-resource');
+    const { id } = await runMutation(admin, (ctx) => createSampleResource(ctx, { name: 'Sample database' }));
+    expect((await listResourceConfigs(org.orgId, id)).map((c) => c.type)).toEqual(['sample', 'sample']);
+    expect(await runMutation(admin, (ctx) => testResourceConnection(ctx, { objectId: id, environmentId: staging.id }))).toMatchObject({ ok: true });
+    expect(await rejection(runMutation(admin, (ctx) => createSampleResource(ctx, { name: 'Sample database' })))).toMatchObject({ code: 'conflict' });
+    const member = await makeUser(org.orgId);
+    expect(await rejection(runMutation(asUser(org.orgId, member.id), (ctx) => createSampleResource(ctx, { name: 'Mine' })))).toMatchObject({ code: 'forbidden' });
+    expect((await auditRows(org.orgId)).map((e) => e.actionType).filter((t) => t.includes('RESOURCE'))).toEqual(['CREATE_RESOURCE', 'CREATE_RESOURCE', 'UPDATE_RESOURCE_CONFIG', 'UPDATE_RESOURCE_CONFIG', 'TEST_RESOURCE_CONNECTION']);
   });
 
   it('resolves secrets and variables into a REST resource per environment, and tests it', async () => {

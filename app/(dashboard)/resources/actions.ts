@@ -1,7 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { deleteResourceConfig, saveResourceConfig } from '@/lib/resources/configs';
+import { z } from 'zod';
+import { createSampleResource, deleteResourceConfig, saveResourceConfig } from '@/lib/resources/configs';
 import { resourceConfigTarget, saveResourceConfigInput } from '@/lib/resources/inputs';
 import { testResourceConnection } from '@/lib/resources/runtime';
 import { defineAction } from '@/lib/server/action';
@@ -20,3 +21,9 @@ export const deleteResourceConfigAction = defineAction(resourceConfigTarget, asy
 
 /** The result's message has every secret value involved redacted. */
 export const testResourceConnectionAction = defineAction(resourceConfigTarget, async (ctx, input) => testResourceConnection(ctx, input));
+
+export const createSampleResourceAction = defineAction(z.object({ name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.').default('Sample database') }), async (ctx, input) => {
+  const created = await createSampleResource(ctx, input);
+  revalidatePath('/', 'layout');
+  return created;
+});
