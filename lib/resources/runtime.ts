@@ -13,7 +13,7 @@ import { readSecret } from '@/lib/secrets/stores';
 import { renderTemplate, type TemplateRef } from '@/lib/secrets/template';
 import type { MutationCtx } from '@/lib/server/mutation';
 import { assertTypeAllowed, configTarget, readSecrets } from './configs';
-import { RESOURCE_TYPE_LABEL, type PostgresOptions, type RestOptions } from './inputs';
+import type { PostgresOptions, RestOptions } from './inputs';
 import { pgPool, type PgConnection } from './pools';
 import { withSampleDatabase } from './sample';
 
@@ -211,4 +211,3 @@ export async function testResourceConnection(ctx: MutationCtx, input: { objectId
   return { ...result, durationMs: Math.round(performance.now() - started) };
 }
 
-export { RESOURCE_TYPE_LABEL };

@@ -57,6 +57,8 @@ describe('env and file stores', () => {
       await expect(readSecret('../outside/STOLEN')).rejects.toThrow(/not a valid secret name/);
       await expect(readSecret('LINKED')).rejects.toThrow('Secret "LINKED" points outside GATEHOUSE_SECRETS_DIR; it is not read.');
       await expect(readSecret('MISSING')).rejects.toThrow('Secret "MISSING" was not found in the secret stores (file).');
+      process.env.GATEHOUSE_SECRETS_DIR = path.join(dir, 'nope');
+      await expect(readSecret('API_KEY')).rejects.toThrow('GATEHOUSE_SECRETS_DIR does not exist or cannot be read.');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(outside, { recursive: true, force: true });

@@ -25,7 +25,12 @@ const fileStore: Store = {
     if (!dir) throw new AppError('unavailable', 'The file secret store is enabled but GATEHOUSE_SECRETS_DIR is not set.');
     // Names are validated, and the resolved path must still be inside the directory (no symlinks out).
     if (!REFERENCE_NAME.test(name)) return null;
-    const root = fs.realpathSync(path.resolve(dir));
+    let root: string;
+    try {
+      root = fs.realpathSync(path.resolve(dir));
+    } catch {
+      throw new AppError('unavailable', 'GATEHOUSE_SECRETS_DIR does not exist or cannot be read.');
+    }
     let file: string;
     try {
       file = fs.realpathSync(path.join(root, name));
