@@ -58,6 +58,7 @@ describe('env and file stores', () => {
       await expect(readSecret('LINKED')).rejects.toThrow('Secret "LINKED" points outside GATEHOUSE_SECRETS_DIR; it is not read.');
       await expect(readSecret('MISSING')).rejects.toThrow('Secret "MISSING" was not found in the secret stores (file).');
       process.env.GATEHOUSE_SECRETS_DIR = path.join(dir, 'nope');
+      resetSecretCache();
       await expect(readSecret('API_KEY')).rejects.toThrow('GATEHOUSE_SECRETS_DIR does not exist or cannot be read.');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
