@@ -74,6 +74,28 @@ export const envCatalogue = [
     description: '`off`: this instance runs no background jobs (audit streaming delivery, audit retention); another instance must.',
   },
   {
+    name: 'GATEHOUSE_RESOURCE_TYPES_DENY',
+    default: '(unset)',
+    description: 'Comma-separated resource types that cannot be configured or tested on this instance: `postgres`, `rest`, `sample`.',
+  },
+  {
+    name: 'GATEHOUSE_SECRET_STORES',
+    default: 'env',
+    description: 'Comma-separated stores asked, in order, for `{{ secrets.NAME }}` in resource configuration: `env`, `file`, `vault`, `aws`. The `env` store reads only `GATEHOUSE_EXPOSED_NAME`.',
+  },
+  { name: 'GATEHOUSE_SECRETS_CACHE_SECONDS', default: '60', description: 'How long a secret read from a store is reused (0: read on every use).' },
+  { name: 'GATEHOUSE_SECRETS_DIR', default: '(unset)', description: 'The `file` secret store: a directory with one file per secret, named like the secret.' },
+  { name: 'VAULT_ADDR', default: '(unset)', description: 'The `vault` secret store: Vault’s base URL, e.g. https://vault.example.com:8200.' },
+  { name: 'VAULT_TOKEN', default: '(unset)', description: 'Vault token; leave unset to log in with AppRole instead.' },
+  { name: 'VAULT_ROLE_ID', default: '(unset)', description: 'Vault AppRole role id (with VAULT_SECRET_ID).' },
+  { name: 'VAULT_SECRET_ID', default: '(unset)', description: 'Vault AppRole secret id.' },
+  { name: 'GATEHOUSE_VAULT_APPROLE_MOUNT', default: 'approle', description: 'Where Vault’s AppRole auth method is mounted.' },
+  { name: 'GATEHOUSE_VAULT_MOUNT', default: 'secret', description: 'The KV version 2 secrets engine mount.' },
+  { name: 'GATEHOUSE_VAULT_PATH', default: 'gatehouse', description: 'The KV secret whose keys are the secret names.' },
+  { name: 'AWS_REGION', default: '(unset)', description: 'The `aws` secret store: region of AWS Secrets Manager. Credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the instance role.' },
+  { name: 'GATEHOUSE_AWS_SECRETS_ENDPOINT', default: '(unset)', description: 'AWS Secrets Manager endpoint URL instead of the region’s (a VPC endpoint, a local stand-in).' },
+  { name: 'GATEHOUSE_AWS_SECRET_PREFIX', default: '(empty)', description: 'Prefix of the AWS secret ids: `{{ secrets.NAME }}` reads `<prefix>NAME`.' },
+  {
     name: 'TEST_DATABASE_URL',
     default: '(unset)',
     description: 'Tests only: a Postgres server on which each run creates, and afterwards drops, a fresh database.',
@@ -108,4 +130,46 @@ export function logAuditEvents(): boolean {
 
 export function backgroundJobsEnabled(): boolean {
   return flag('GATEHOUSE_BACKGROUND_JOBS', 'on', 'on', 'off');
+}
+
+export const SECRET_STORE_KINDS = ['env', 'file', 'vault', 'aws'] as const;
+export type SecretStoreKind = (typeof SECRET_STORE_KINDS)[number];
+
+function commaList<T extends string>(name: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = items.filter((i) => !allowed.includes(i as T));
+  if (unknown.length) throw new Error(`${name} may list only ${allowed.map((a) => `\`${a}\``).join(', ')}; it has ${unknown.map((u) => `\`${u}\``).join(', ')}.`);
+  return [...new Set(items)] as T[];
+}
+
+/** Resource types this instance refuses (GATEHOUSE_RESOURCE_TYPES_DENY). */
+export function deniedResourceTypes(): string[] {
+  return commaList('GATEHOUSE_RESOURCE_TYPES_DENY', process.env.GATEHOUSE_RESOURCE_TYPES_DENY ?? '', ['postgres', 'rest', 'sample']);
+}
+
+const trimSlash = (v: string | undefined) => (v?.trim() ? v.trim().replace(/\/+$/, '') : null);
+
+/** Where `{{ secrets.NAME }}` is looked up, and how each store is reached. */
+export function secretStoreSettings() {
+  const cache = z.coerce.number().int().min(0).max(86_400).safeParse(process.env.GATEHOUSE_SECRETS_CACHE_SECONDS ?? '60');
+  if (!cache.success) throw new Error('GATEHOUSE_SECRETS_CACHE_SECONDS must be a whole number of seconds from 0 to 86400.');
+  return {
+    stores: commaList('GATEHOUSE_SECRET_STORES', process.env.GATEHOUSE_SECRET_STORES ?? 'env', SECRET_STORE_KINDS),
+    cacheSeconds: cache.data,
+    secretsDir: process.env.GATEHOUSE_SECRETS_DIR?.trim() || null,
+    vault: {
+      addr: trimSlash(process.env.VAULT_ADDR),
+      token: process.env.VAULT_TOKEN?.trim() || null,
+      roleId: process.env.VAULT_ROLE_ID?.trim() || null,
+      secretId: process.env.VAULT_SECRET_ID?.trim() || null,
+      approleMount: process.env.GATEHOUSE_VAULT_APPROLE_MOUNT?.trim() || 'approle',
+      mount: process.env.GATEHOUSE_VAULT_MOUNT?.trim() || 'secret',
+      path: process.env.GATEHOUSE_VAULT_PATH?.trim() || 'gatehouse',
+    },
+    aws: {
+      region: process.env.AWS_REGION?.trim() || null,
+      endpoint: trimSlash(process.env.GATEHOUSE_AWS_SECRETS_ENDPOINT),
+      prefix: process.env.GATEHOUSE_AWS_SECRET_PREFIX ?? '',
+    },
+  };
 }

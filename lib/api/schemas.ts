@@ -47,6 +47,8 @@ export const grantDto = z
     scope: z.enum(['object', 'folder', 'kind']),
     targetId: z.uuid().nullable(),
     level: z.enum(LEVELS),
+    /** The grant counts in this environment only; null: in every environment. */
+    environmentId: z.uuid().nullable(),
   })
   .meta({ id: 'PermissionGrant' });
 

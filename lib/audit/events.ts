@@ -9,6 +9,7 @@ const secondFactor = z.enum(['totp', 'recovery_code']);
 const enrolledVia = z.enum(['account', 'sign_in']);
 const kind = z.enum(['app', 'resource', 'workflow']);
 const level = z.enum(['use', 'edit', 'own']);
+const resourceType = z.enum(['postgres', 'rest', 'sample']);
 const groupRef = { groupId: id, groupName: z.string() };
 const groupSettings = z.strictObject({
   name: z.string(),
@@ -115,11 +116,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('SET_GROUP_ADMIN'), metadata: z.strictObject({ ...groupRef, targetUserId: id, isGroupAdmin: z.boolean() }) }),
   z.strictObject({
     actionType: z.literal('GRANT_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable() }),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable(), environmentId: id.optional() }),
   }),
   z.strictObject({
     actionType: z.literal('REVOKE_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level }),
+    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, environmentId: id.optional() }),
   }),
   z.strictObject({ actionType: z.literal('INVITE_USER'), metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),
@@ -200,6 +201,45 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('AUDIT_SINK_TESTED'),
     metadata: z.strictObject({ sinkId: id, name: z.string(), ok: z.boolean(), status: z.number().int().nullable() }),
   }),
+  z.strictObject({ actionType: z.literal('CREATE_ENVIRONMENT'), metadata: z.strictObject({ environmentId: id, name: z.string(), color: z.string() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_ENVIRONMENT'),
+    metadata: z.strictObject({ environmentId: id, before: z.strictObject({ name: z.string(), color: z.string() }), after: z.strictObject({ name: z.string(), color: z.string() }) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DELETE_ENVIRONMENT'),
+    metadata: z.strictObject({ environmentId: id, name: z.string(), resourceConfigsRemoved: z.number().int(), variableValuesRemoved: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_RESOURCE_CONFIG'),
+    metadata: z.strictObject({
+      objectId: id,
+      name: z.string(),
+      environmentId: id,
+      environment: z.string(),
+      type: resourceType,
+      created: z.boolean(),
+      /** Names of the fields that changed; secret fields by name only, never their values. */
+      changed: z.array(z.string()),
+    }),
+  }),
+  z.strictObject({ actionType: z.literal('DELETE_RESOURCE_CONFIG'), metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType }) }),
+  z.strictObject({
+    actionType: z.literal('TEST_RESOURCE_CONNECTION'),
+    metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType, ok: z.boolean() }),
+  }),
+  z.strictObject({ actionType: z.literal('CREATE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_CONFIG_VARIABLE'),
+    metadata: z.strictObject({
+      variableId: id,
+      name: z.string(),
+      secret: z.boolean(),
+      /** What changed: `description`, or `value:<environment>` (values themselves are never recorded). */
+      changed: z.array(z.string()),
+    }),
+  }),
+  z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
   ...objectEvents,
 ]);
 

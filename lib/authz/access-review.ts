@@ -24,7 +24,7 @@ export async function* accessReview(orgId: string, db: DbOrTx = getDb()): AsyncG
       .where(eq(permissionGroups.organizationId, orgId)),
     db.select({ groupId: groupMembers.groupId, userId: groupMembers.userId, isGroupAdmin: groupMembers.isGroupAdmin }).from(groupMembers).where(eq(groupMembers.organizationId, orgId)),
     db
-      .select({ id: permissionGrants.id, groupId: permissionGrants.groupId, objectKind: permissionGrants.objectKind, scope: permissionGrants.scope, targetId: permissionGrants.targetId, level: permissionGrants.level })
+      .select({ id: permissionGrants.id, groupId: permissionGrants.groupId, objectKind: permissionGrants.objectKind, scope: permissionGrants.scope, targetId: permissionGrants.targetId, level: permissionGrants.level, environmentId: permissionGrants.environmentId })
       .from(permissionGrants)
       .where(eq(permissionGrants.organizationId, orgId)),
     db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.organizationId, orgId), isNull(users.disabledAt))).orderBy(asc(users.email)),

@@ -14,13 +14,14 @@ const group = (id: string, extra: Partial<SnapshotGroup> = {}): SnapshotGroup =>
 const allUsers = group('everyone', { builtin: 'all_users', name: 'All Users' });
 const snapshot = (groups: SnapshotGroup[], grants: SnapshotGrant[] = []): Snapshot => ({ orgId: 'org', userId: 'u1', groups: [allUsers, ...groups], grants });
 let n = 0;
-const grant = (groupId: string, objectKind: ObjectKind, scope: SnapshotGrant['scope'], targetId: string | null, level: Level): SnapshotGrant => ({
+const grant = (groupId: string, objectKind: ObjectKind, scope: SnapshotGrant['scope'], targetId: string | null, level: Level, environmentId: string | null = null): SnapshotGrant => ({
   id: `grant-${++n}`,
   groupId,
   objectKind,
   scope,
   targetId,
   level,
+  environmentId,
 });
 
 const obj = <K extends ObjectKind>(kind: K, folderId: string | null = 'f1') => ({ kind, id: `${kind}-1`, folderId });
@@ -143,5 +144,24 @@ describe('can() — rules', () => {
     expect(canEditAnyApp(snapshot([group('g')], [grant('g', 'app', 'kind', null, 'use')]))).toBe(false);
     expect(canEditAnyApp(snapshot([group('g')], [grant('g', 'app', 'folder', 'f', 'edit')]))).toBe(true);
     expect(canEditAnyApp(snapshot([group('g')], [grant('g', 'resource', 'kind', null, 'own')]))).toBe(false);
+  });
+});
+
+describe('can() — grants limited to one environment', () => {
+  const s = snapshot([group('ops')], [grant('ops', 'resource', 'kind', null, 'use'), grant('ops', 'resource', 'object', 'resource-1', 'own', 'staging')]);
+  const resource = { kind: 'resource' as const, id: 'resource-1', folderId: null };
+
+  it('count only for decisions about that environment', () => {
+    expect(can(s, 'edit_config', { ...resource, environmentId: 'staging' })).toMatchObject({ allowed: true, level: 'own', because: { kind: 'grant', grant: { environmentId: 'staging' } } });
+    expect(can(s, 'edit_config', { ...resource, environmentId: 'production' })).toMatchObject({ allowed: false, level: 'use' });
+    expect(can(s, 'edit_config', resource)).toMatchObject({ allowed: false, level: 'use' });
+    expect(can(s, 'use', resource)).toMatchObject({ allowed: true, because: { kind: 'grant', grant: { scope: 'kind', environmentId: null } } });
+  });
+
+  it('give nothing by themselves outside their environment (deny by default)', () => {
+    const only = snapshot([group('ops')], [grant('ops', 'resource', 'kind', null, 'edit', 'staging')]);
+    expect(can(only, 'view', resource).allowed).toBe(false);
+    expect(can(only, 'view_config', { ...resource, environmentId: 'staging' }).allowed).toBe(true);
+    expect(effectiveLevel(only, 'resource', { id: 'resource-1', environmentId: 'qa' }).level).toBeNull();
   });
 });

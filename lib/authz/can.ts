@@ -23,6 +23,8 @@ export type SnapshotGrant = {
   /** The object or folder id; null for a kind-wide grant ("all apps"). */
   targetId: string | null;
   level: Level;
+  /** Counts only for decisions about this environment ("Edit on staging only"); null: all of them. */
+  environmentId: string | null;
 };
 
 export type SnapshotGroup = {
@@ -41,7 +43,8 @@ export type Snapshot = { orgId: string; userId: string; groups: SnapshotGroup[];
 export type OrgArea = 'settings' | 'users' | 'groups' | 'audit_log' | 'query_library';
 
 export type Target =
-  | { kind: ObjectKind; id: string; folderId: string | null }
+  /** `environmentId`: the decision is about the object in that environment (its config, a run there). */
+  | { kind: ObjectKind; id: string; folderId: string | null; environmentId?: string }
   | { kind: 'folder'; objectKind: ObjectKind; id: string }
   | { kind: 'all'; objectKind: ObjectKind }
   | { kind: 'org'; area: OrgArea }
@@ -82,18 +85,20 @@ export function adminGroup(s: Snapshot): SnapshotGroup | undefined {
 
 /**
  * The highest level any of the user's groups grants on an object (or folder), and the grant that
- * gives it: object grants, grants on its folder, and kind-wide grants all count.
+ * gives it: object grants, grants on its folder, and kind-wide grants all count. A grant limited
+ * to an environment counts only when `match` names that environment.
  */
 export function effectiveLevel(
   s: Snapshot,
   objectKind: ObjectKind,
-  match: { id?: string; folderId?: string | null },
+  match: { id?: string; folderId?: string | null; environmentId?: string },
 ): { level: Level | null; because: Because } {
   const admin = adminGroup(s);
   if (admin) return { level: 'own', because: { kind: 'admin', group: ref(admin) } };
   let best: { grant: SnapshotGrant; group: SnapshotGroup } | null = null;
   for (const grant of s.grants) {
     if (grant.objectKind !== objectKind) continue;
+    if (grant.environmentId !== null && grant.environmentId !== match.environmentId) continue;
     const applies =
       grant.scope === 'kind' ||
       (grant.scope === 'folder' && match.folderId != null && grant.targetId === match.folderId) ||

@@ -27,6 +27,7 @@ export async function loadSnapshot(db: DbOrTx, orgId: string, userId: string): P
           scope: permissionGrants.scope,
           targetId: permissionGrants.targetId,
           level: permissionGrants.level,
+          environmentId: permissionGrants.environmentId,
         })
         .from(permissionGrants)
         .where(and(eq(permissionGrants.organizationId, orgId), inArray(permissionGrants.groupId, groups.map((g) => g.id))))

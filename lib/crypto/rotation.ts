@@ -14,6 +14,8 @@ import { generateKeyringEntry, type Keyring } from './keyring';
 export const ENCRYPTED_COLUMNS = [
   { table: 'audit_sinks', column: 'secret' },
   { table: 'two_factor_credentials', column: 'secret' },
+  { table: 'resource_configs', column: 'secrets' },
+  { table: 'config_variable_values', column: 'value_enc' },
 ] as const;
 
 export type KeyUsage = { table: string; column: string; keyId: string; values: number; inKeyring: boolean };
@@ -24,7 +26,7 @@ export async function keyStatus(keyring: Keyring = currentKeyring()): Promise<Ke
   for (const { table, column } of ENCRYPTED_COLUMNS) {
     const rows = await queryRows<{ key_id: string; n: number }>(
       getDb(),
-      sql`select split_part(${sql.identifier(column)}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(table)} group by 1 order by 1`,
+      sql`select split_part(${sql.identifier(column)}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(column)} is not null group by 1 order by 1`,
     );
     for (const r of rows) out.push({ table, column, keyId: r.key_id, values: r.n, inKeyring: keyring.keys.has(r.key_id) });
   }

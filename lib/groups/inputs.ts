@@ -36,12 +36,14 @@ export const setGrantInput = z
     scope: z.enum(['object', 'folder', 'kind'], 'Choose what the grant covers.'),
     targetId: optionalId,
     level: z.enum(LEVELS, 'Choose use, edit or own.'),
+    /** Limits the grant to one environment; empty: every environment. */
+    environmentId: optionalId,
   })
   .superRefine((v, ctx) => {
     if (v.scope !== 'kind' && !v.targetId) ctx.addIssue({ code: 'custom', path: ['targetId'], message: `Choose the ${v.scope}.` });
   })
   .transform((v) => ({ ...v, targetId: v.scope === 'kind' ? null : v.targetId }));
-export type SetGrantInput = z.infer<typeof setGrantInput>;
+export type SetGrantInput = Omit<z.infer<typeof setGrantInput>, 'environmentId'> & { environmentId?: string | null };
 
 export const removeGrantInput = z.object({ grantId: z.uuid('Unknown grant.') });
 
@@ -49,5 +51,5 @@ export const removeGrantInput = z.object({ grantId: z.uuid('Unknown grant.') });
 export const grantFormInput = z.preprocess((raw) => {
   const form = (raw ?? {}) as Record<string, unknown>;
   const [objectKind, scope, targetId] = String(form.target ?? '').split(':');
-  return { groupId: form.groupId, objectKind, scope, targetId, level: form.level };
+  return { groupId: form.groupId, objectKind, scope, targetId, level: form.level, environmentId: form.environmentId };
 }, setGrantInput);

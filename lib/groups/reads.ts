@@ -38,7 +38,17 @@ export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<G
 
 export type GroupDetail = GroupSummary & {
   memberList: { userId: string; email: string; name: string; disabled: boolean; isGroupAdmin: boolean }[];
-  grantList: { id: string; objectKind: 'app' | 'resource' | 'workflow'; scope: 'object' | 'folder' | 'kind'; targetId: string | null; targetName: string | null; level: 'use' | 'edit' | 'own' }[];
+  grantList: {
+    id: string;
+    objectKind: 'app' | 'resource' | 'workflow';
+    scope: 'object' | 'folder' | 'kind';
+    targetId: string | null;
+    targetName: string | null;
+    level: 'use' | 'edit' | 'own';
+    /** Set when the grant counts in one environment only. */
+    environmentId: string | null;
+    environmentName: string | null;
+  }[];
 };
 
 /** One group with its members and grants; null for another organization's id. */
@@ -64,6 +74,8 @@ export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx 
       targetId: permissionGrants.targetId,
       level: permissionGrants.level,
       targetName: sql<string | null>`coalesce((select o.name from objects o where o.id = permission_grants.target_id), (select f.name from folders f where f.id = permission_grants.target_id))`,
+      environmentId: permissionGrants.environmentId,
+      environmentName: sql<string | null>`(select e.name from environments e where e.id = permission_grants.environment_id)`,
     })
     .from(permissionGrants)
     .where(and(eq(permissionGrants.groupId, groupId), eq(permissionGrants.organizationId, orgId)))

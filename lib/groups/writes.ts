@@ -3,6 +3,7 @@ import type { DbOrTx } from '@/db';
 import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
+import { findEnvironment } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { findFolder, findObject } from '@/lib/objects/lookup';
 import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
@@ -163,6 +164,7 @@ export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<
   const group = await findGroup(ctx.tx, orgId, input.groupId);
   await authorizeSharing(ctx, orgId, input);
   if (group.builtin === 'admin') throw new AppError('invalid_input', 'Admins already own everything.');
+  const environmentId = input.environmentId ? (await findEnvironment(orgId, { id: input.environmentId }, ctx.tx)).id : null;
   const [existing] = await ctx.tx
     .select()
     .from(permissionGrants)
@@ -172,6 +174,7 @@ export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<
         eq(permissionGrants.objectKind, input.objectKind),
         eq(permissionGrants.scope, input.scope),
         input.targetId ? eq(permissionGrants.targetId, input.targetId) : isNull(permissionGrants.targetId),
+        environmentId ? eq(permissionGrants.environmentId, environmentId) : isNull(permissionGrants.environmentId),
       ),
     );
   let grantId: string;
@@ -182,13 +185,23 @@ export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<
   } else {
     const [row] = await ctx.tx
       .insert(permissionGrants)
-      .values({ organizationId: orgId, groupId: group.id, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level })
+      .values({ organizationId: orgId, groupId: group.id, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level, environmentId })
       .returning({ id: permissionGrants.id });
     grantId = row!.id;
   }
   await record(ctx, {
     actionType: 'GRANT_PERMISSION',
-    metadata: { groupId: group.id, groupName: group.name, grantId, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level, previousLevel: existing?.level ?? null },
+    metadata: {
+      groupId: group.id,
+      groupName: group.name,
+      grantId,
+      objectKind: input.objectKind,
+      scope: input.scope,
+      targetId: input.targetId,
+      level: input.level,
+      previousLevel: existing?.level ?? null,
+      ...(environmentId ? { environmentId } : {}),
+    },
   });
   return { id: grantId };
 }
@@ -205,6 +218,15 @@ export async function removeGrant(ctx: MutationCtx, input: { grantId: string }):
   await ctx.tx.delete(permissionGrants).where(eq(permissionGrants.id, grant.id));
   await record(ctx, {
     actionType: 'REVOKE_PERMISSION',
-    metadata: { groupId: group.id, groupName: group.name, grantId: grant.id, objectKind: grant.objectKind, scope: grant.scope, targetId: grant.targetId, level: grant.level },
+    metadata: {
+      groupId: group.id,
+      groupName: group.name,
+      grantId: grant.id,
+      objectKind: grant.objectKind,
+      scope: grant.scope,
+      targetId: grant.targetId,
+      level: grant.level,
+      ...(grant.environmentId ? { environmentId: grant.environmentId } : {}),
+    },
   });
 }

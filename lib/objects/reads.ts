@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { folders, objects, permissionGrants, permissionGroups } from '@/db/schema';
+import { environments, folders, objects, permissionGrants, permissionGroups } from '@/db/schema';
 import { adminGroup, effectiveLevel, type Because, type Snapshot } from '@/lib/authz/can';
 import type { Level, ObjectKind } from '@/lib/authz/levels';
 import { containsPattern } from '@/lib/search';
@@ -21,7 +21,8 @@ export type VisibleObject = {
  */
 export function visibilityFilter(s: Snapshot, kind: ObjectKind): SQL | null | 'none' {
   if (adminGroup(s)) return null;
-  const grants = s.grants.filter((g) => g.objectKind === kind);
+  // Grants limited to one environment do not make an object visible (can() agrees: they count only there).
+  const grants = s.grants.filter((g) => g.objectKind === kind && g.environmentId === null);
   if (grants.some((g) => g.scope === 'kind')) return null;
   const objectIds = grants.filter((g) => g.scope === 'object').map((g) => g.targetId!);
   const folderIds = grants.filter((g) => g.scope === 'folder').map((g) => g.targetId!);
@@ -92,14 +93,23 @@ export async function listAllTargets(orgId: string, db: DbOrTx = getDb()) {
   return { folders: allFolders, objects: allObjects };
 }
 
-export type ObjectGrant = { id: string; groupId: string; groupName: string; scope: 'object' | 'folder' | 'kind'; level: Level };
+/** `environmentName`: the grant counts in that environment only. */
+export type ObjectGrant = { id: string; groupId: string; groupName: string; scope: 'object' | 'folder' | 'kind'; level: Level; environmentName: string | null };
 
 /** Every grant that reaches one object: on it, on its folder, and on its whole kind. */
 export async function listObjectGrants(orgId: string, object: { id: string; kind: ObjectKind; folderId: string | null }, db: DbOrTx = getDb()): Promise<ObjectGrant[]> {
   return db
-    .select({ id: permissionGrants.id, groupId: permissionGrants.groupId, groupName: permissionGroups.name, scope: permissionGrants.scope, level: permissionGrants.level })
+    .select({
+      id: permissionGrants.id,
+      groupId: permissionGrants.groupId,
+      groupName: permissionGroups.name,
+      scope: permissionGrants.scope,
+      level: permissionGrants.level,
+      environmentName: environments.name,
+    })
     .from(permissionGrants)
     .innerJoin(permissionGroups, eq(permissionGroups.id, permissionGrants.groupId))
+    .leftJoin(environments, eq(environments.id, permissionGrants.environmentId))
     .where(
       and(
         eq(permissionGrants.organizationId, orgId),

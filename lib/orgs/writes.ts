@@ -3,6 +3,7 @@ import { organizations, permissionGroups } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { signupOpen } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { insertDefaultEnvironments } from '@/lib/environments/writes';
 import { BUILTIN_GROUPS } from '@/lib/groups/builtin';
 import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import { addToBuiltinGroup, insertUser } from '@/lib/users/writes';
@@ -42,6 +43,7 @@ export async function createOrganization(ctx: MutationCtx, input: CreateOrganiza
     throw e;
   }
   await ctx.tx.insert(permissionGroups).values(BUILTIN_GROUPS.map((g) => ({ ...g, organizationId: org.id })));
+  await insertDefaultEnvironments(ctx.tx, org.id);
   const admin = await insertUser(ctx.tx, org.id, input);
   await addToBuiltinGroup(ctx.tx, org.id, admin.id, 'admin');
 

@@ -7,7 +7,7 @@ import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';
 import { ensureAuditPartitions } from '@/lib/audit/partitions';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
-import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
+import { backgroundJobsEnabled, deniedResourceTypes, logAuditEvents, secretStoreSettings, signupOpen, trustedProxyHops } from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
 export async function startServer(): Promise<void> {
@@ -18,6 +18,8 @@ export async function startServer(): Promise<void> {
     trustedProxyHops();
     signupOpen();
     logAuditEvents();
+    deniedResourceTypes();
+    secretStoreSettings();
     const jobs = backgroundJobsEnabled();
     await geoReader();
     dbHandle();

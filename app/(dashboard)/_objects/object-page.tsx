@@ -11,6 +11,7 @@ import { listGroups } from '@/lib/groups/reads';
 import { KIND_LABEL } from '@/lib/objects/lookup';
 import { getObject, listFolders, listObjectGrants } from '@/lib/objects/reads';
 import { removeGrantAction } from '../groups/actions';
+import { ResourceConfigSection } from '../resources/resource-config-section';
 import { deleteObjectAction, moveObjectAction, renameObjectAction, shareObjectAction } from './actions';
 
 /** One app, resource or workflow: the viewer's level and why, and (for owners) rename, move, share, delete. */
@@ -34,6 +35,7 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
         </p>
         {kind === 'app' ? <p className="mt-3 text-sm text-slate-500">This app has no pages yet: the app builder arrives in a later release.</p> : null}
       </Card>
+      {kind === 'resource' ? <ResourceConfigSection viewer={viewer} resource={object} /> : null}
       {own ? (
         <>
           <Card title="Manage">
@@ -95,7 +97,10 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
                     <Td>
                       <LevelBadge level={g.level} />
                     </Td>
-                    <Td className="text-slate-600">{g.scope === 'object' ? `this ${label.one}` : g.scope === 'folder' ? 'its folder' : `all ${label.many}`}</Td>
+                    <Td className="text-slate-600">
+                      {g.scope === 'object' ? `this ${label.one}` : g.scope === 'folder' ? 'its folder' : `all ${label.many}`}
+                      {g.environmentName ? ` (${g.environmentName} only)` : ''}
+                    </Td>
                     <Td>
                       {g.scope === 'object' ? (
                         <ActionForm action={removeGrantAction} submitLabel="Remove" variant="danger" className="flex items-center gap-2">

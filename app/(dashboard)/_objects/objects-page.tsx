@@ -7,6 +7,7 @@ import { explain } from '@/lib/authz/explain';
 import type { ObjectKind } from '@/lib/authz/levels';
 import { KIND_LABEL } from '@/lib/objects/lookup';
 import { listFolders, listVisibleObjects } from '@/lib/objects/reads';
+import { createSampleResourceAction } from '../resources/actions';
 import { createFolderAction, createObjectAction, deleteFolderAction, renameFolderAction } from './actions';
 
 const INTRO: Record<ObjectKind, string> = {
@@ -46,6 +47,12 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
               ))}
             </Select>
           </ActionForm>
+          {kind === 'resource' && canTop ? (
+            <ActionForm action={createSampleResourceAction} submitLabel="Add the sample database" variant="secondary" className="mt-3 flex flex-wrap items-center gap-2">
+              <input type="hidden" name="name" value="Sample database" />
+              <span className="text-sm text-slate-600">A small shop (customers and orders) in every environment, usable without credentials.</span>
+            </ActionForm>
+          ) : null}
         </Card>
       ) : null}
 

@@ -1,40 +1,62 @@
 import Link from 'next/link';
-import { NotBuiltYet } from '@/components/dashboard/not-built';
 import { NoAccess } from '@/components/dashboard/no-access';
+import { PageHeader } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 
 export const metadata = { title: 'Settings' };
+
+/** The organization's settings pages, grouped; one line each on what they are for. */
+const SECTIONS: { heading: string; pages: { href: string; title: string; description: string }[] }[] = [
+  {
+    heading: 'Sign-in and identity',
+    pages: [
+      { href: '/settings/authentication', title: 'Authentication', description: 'Require two-factor authentication for everyone in the organization.' },
+      { href: '/settings/scim', title: 'SCIM provisioning', description: 'Let Okta, Microsoft Entra ID or another identity provider manage users and groups.' },
+    ],
+  },
+  {
+    heading: 'Resources',
+    pages: [
+      { href: '/settings/environments', title: 'Environments', description: 'Production, staging and your own: each resource keeps one configuration per environment.' },
+      { href: '/settings/config-vars', title: 'Config variables', description: 'Values per environment for resource configuration; secret ones are encrypted and write-only.' },
+    ],
+  },
+  {
+    heading: 'Audit',
+    pages: [
+      { href: '/settings/audit-streaming', title: 'Audit streaming', description: 'Send every audit event to Datadog, Splunk or a signed webhook.' },
+      { href: '/settings/audit-retention', title: 'Audit retention', description: 'How long audit events are kept, and a legal hold that stops deletion.' },
+    ],
+  },
+  {
+    heading: 'Developers',
+    pages: [{ href: '/settings/api-tokens', title: 'API tokens', description: 'Scoped tokens for the public REST API.' }],
+  },
+];
 
 export default async function SettingsPage() {
   const viewer = await requireViewer();
   if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Settings" reason="Only admins can manage settings." />;
   return (
-    <NotBuiltYet title="Settings">
-      <p>
-        <Link href="/settings/api-tokens" className="font-medium text-brand-600 hover:underline">
-          API tokens
-        </Link>{' '}
-        for the public REST API and{' '}
-        <Link href="/settings/scim" className="font-medium text-brand-600 hover:underline">
-          SCIM provisioning
-        </Link>{' '}
-        for Okta, Microsoft Entra ID and other identity providers, and{' '}
-        <Link href="/settings/audit-streaming" className="font-medium text-brand-600 hover:underline">
-          audit streaming
-        </Link>{' '}
-        to Datadog, Splunk or a signed webhook are ready, as is{' '}
-        <Link href="/settings/audit-retention" className="font-medium text-brand-600 hover:underline">
-          audit retention
-        </Link>{' '}
-        with a legal hold, and{' '}
-        <Link href="/settings/authentication" className="font-medium text-brand-600 hover:underline">
-          authentication
-        </Link>{' '}
-        with organization-wide two-factor.
-      </p>
-      <p>
-        The other organization settings (session lifetimes, single sign-on) are not built yet. Sessions currently end after 8 hours idle or 24 hours in all.
-      </p>
-    </NotBuiltYet>
+    <div className="space-y-6">
+      <PageHeader title="Settings" description="Sessions end after 8 hours idle or 24 hours in all; changing those lifetimes is not built yet." />
+      {SECTIONS.map((section, i) => (
+        <section key={section.heading} aria-labelledby={`settings-${i}`}>
+          <h2 id={`settings-${i}`} className="mb-2 text-sm font-semibold text-slate-500 uppercase">
+            {section.heading}
+          </h2>
+          <ul className="grid gap-3 sm:grid-cols-2">
+            {section.pages.map((p) => (
+              <li key={p.href} className="rounded-lg border border-slate-200 bg-white p-4">
+                <Link href={p.href} className="font-medium text-brand-600 hover:underline">
+                  {p.title}
+                </Link>
+                <p className="mt-1 text-sm text-slate-600">{p.description}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
   );
 }

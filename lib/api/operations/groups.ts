@@ -179,7 +179,14 @@ export const setGrantOp = operation({
   scope: 'permissions:write',
   status: 201,
   body: z
-    .object({ groupId: z.uuid(), objectKind: z.enum(OBJECT_KINDS), scope: z.enum(['object', 'folder', 'kind']), targetId: z.uuid().nullable().default(null), level: z.enum(LEVELS) })
+    .object({
+      groupId: z.uuid(),
+      objectKind: z.enum(OBJECT_KINDS),
+      scope: z.enum(['object', 'folder', 'kind']),
+      targetId: z.uuid().nullable().default(null),
+      level: z.enum(LEVELS),
+      environmentId: z.uuid().nullable().default(null),
+    })
     .refine((v) => (v.scope === 'kind') === (v.targetId === null), { path: ['targetId'], message: 'targetId is required for object and folder grants and must be null for kind-wide ones.' }),
   response: grantDto,
   async handler(ctx, { body }) {

@@ -4,6 +4,7 @@ import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
 import { Badge, Input, LevelBadge, LevelSelect, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
+import { listEnvironments } from '@/lib/environments/reads';
 import { getGroupDetail } from '@/lib/groups/reads';
 import { listAllTargets } from '@/lib/objects/reads';
 import { listUsers } from '@/lib/users/reads';
@@ -24,7 +25,7 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
   }
   const group = await getGroupDetail(viewer.orgId, groupId);
   if (!group) notFound();
-  const [people, targets] = await Promise.all([listUsers(viewer.orgId), manage ? listAllTargets(viewer.orgId) : null]);
+  const [people, targets, environments] = await Promise.all([listUsers(viewer.orgId), manage ? listAllTargets(viewer.orgId) : null, manage ? listEnvironments(viewer.orgId) : []]);
   const memberIds = new Set(group.memberList.map((m) => m.userId));
   const candidates = people.filter((p) => !memberIds.has(p.id));
   const apps = targets?.objects.filter((o) => o.kind === 'app') ?? [];
@@ -152,6 +153,14 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
               ))}
             </Select>
             <LevelSelect />
+            <Select name="environmentId" aria-label="In environment" defaultValue="">
+              <option value="">in every environment</option>
+              {environments.map((e) => (
+                <option key={e.id} value={e.id}>
+                  in {e.name} only
+                </option>
+              ))}
+            </Select>
           </ActionForm>
           <Table testId="grants">
             <thead>
@@ -166,7 +175,10 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
               {group.grantList.map((g) => (
                 <tr key={g.id}>
                   <Td className="text-slate-600">{g.objectKind}</Td>
-                  <Td>{g.scope === 'kind' ? `All ${g.objectKind}s` : g.scope === 'folder' ? `Folder: ${g.targetName}` : g.targetName}</Td>
+                  <Td>
+                    {g.scope === 'kind' ? `All ${g.objectKind}s` : g.scope === 'folder' ? `Folder: ${g.targetName}` : g.targetName}
+                    {g.environmentName ? <span className="ml-2 text-xs text-slate-500">({g.environmentName} only)</span> : null}
+                  </Td>
                   <Td>
                     <LevelBadge level={g.level} />
                   </Td>

@@ -1,0 +1,107 @@
+// Environments, config variables and resources end to end: an admin adds an environment, a secret
+// config variable (write-only), and a REST resource configured per environment whose connection
+// test reaches a local API with the secret resolved on the server. Planted secrets never appear
+// in pages, server action responses or the audit log.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { newOrgAccount, signUp } from './fixtures';
+
+test('environments, a write-only secret variable, and a REST and a sample resource tested per environment', async ({ page }) => {
+  const planted = { production: `prod-${randomBytes(6).toString('hex')}`, staging: `stage-${randomBytes(6).toString('hex')}`, direct: `direct-${randomBytes(6).toString('hex')}` };
+  const authorizations: string[] = [];
+  const api = createServer((req, res) => {
+    authorizations.push(String(req.headers.authorization));
+    res.writeHead(req.url?.startsWith('/locked') ? 401 : 200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const actionBodies: string[] = [];
+  page.on('response', async (res) => {
+    if (res.request().method() === 'POST') actionBodies.push(await res.text().catch(() => ''));
+  });
+  const noLeak = (text: string) => {
+    for (const value of Object.values(planted)) expect(text).not.toContain(value);
+  };
+
+  try {
+    await signUp(page, newOrgAccount('Resources'));
+
+    await page.goto('/settings/environments');
+    await expect(page.getByTestId('environments').locator('[data-environment]')).toHaveCount(2);
+    await page.getByLabel('Environment name').fill('qa');
+    await page.getByRole('button', { name: 'Add environment' }).click();
+    await expect(page.getByTestId('environments').locator('[data-environment="qa"]')).toBeVisible();
+    await expect(page.getByTestId('environments').locator('[data-environment="production"]')).toContainText('cannot be renamed or deleted');
+
+    await page.goto('/settings/config-vars');
+    await page.getByLabel('Variable name').fill('API_TOKEN');
+    await page.getByRole('checkbox', { name: /Encrypted, write-only/ }).check();
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    const variable = page.getByTestId('config-vars');
+    await variable.getByLabel('API_TOKEN in production').fill(planted.production);
+    await variable.getByLabel('API_TOKEN in staging').fill(planted.staging);
+    await page.getByRole('button', { name: 'Save values' }).click();
+    await expect(page.getByText('Saved (value:production, value:staging).')).toBeVisible();
+    await page.reload();
+    await expect(variable.getByLabel('API_TOKEN in production')).toHaveValue('');
+    await expect(variable.getByLabel('API_TOKEN in production')).toHaveAttribute('placeholder', 'set — leave blank to keep');
+    await expect(variable.getByLabel('API_TOKEN in qa')).toHaveAttribute('placeholder', 'not set');
+    noLeak(await page.content());
+
+    await page.goto('/resources');
+    await page.getByLabel('New resource name').fill('Orders API');
+    await page.getByRole('button', { name: 'Create resource' }).click();
+    await page.getByRole('link', { name: 'Orders API' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Orders API' })).toBeVisible();
+
+    const production = page.locator('[data-config-env="production"]');
+    await production.getByLabel('Type').selectOption('rest');
+    await production.getByLabel('Base URL').fill(`${apiUrl}/orders`);
+    await production.getByLabel('Authentication').selectOption('bearer');
+    await production.getByLabel('Bearer token', { exact: true }).fill('{{ environment.variables.API_TOKEN }}');
+    await production.getByRole('button', { name: 'Save production' }).click();
+    await expect(production.getByText(/^Saved \(/)).toBeVisible();
+    await production.getByRole('button', { name: 'Test production connection' }).click();
+    await expect(production.getByRole('status')).toHaveText('Connected: The API answered HTTP 200.');
+    expect(authorizations.at(-1)).toBe(`Bearer ${planted.production}`);
+
+    // Staging takes the same type; its token typed directly, and it is refused by the API.
+    const staging = page.locator('[data-config-env="staging"]');
+    await expect(staging.getByText('REST API', { exact: true })).toBeVisible();
+    await staging.getByLabel('Base URL').fill(`${apiUrl}/locked`);
+    await staging.getByLabel('Authentication').selectOption('bearer');
+    await staging.getByLabel('Bearer token', { exact: true }).fill(planted.direct);
+    await staging.getByRole('button', { name: 'Save staging' }).click();
+    await expect(staging.getByText(/^Saved \(/)).toBeVisible();
+    await staging.getByRole('button', { name: 'Test staging connection' }).click();
+    await expect(staging.getByRole('status')).toHaveText('Failed: The API answered HTTP 401.');
+    expect(authorizations.at(-1)).toBe(`Bearer ${planted.direct}`);
+
+    await page.reload();
+    await expect(page.locator('[data-config-env="staging"]').getByLabel('Bearer token', { exact: true })).toHaveAttribute('placeholder', 'set — leave blank to keep');
+    await expect(page.locator('[data-config-env="qa"]')).toContainText('not configured');
+    noLeak(await page.content());
+
+    await page.goto('/resources');
+    await page.getByRole('button', { name: 'Add the sample database' }).click();
+    await page.getByRole('link', { name: 'Sample database' }).click();
+    const sample = page.locator('[data-config-env="staging"]');
+    await expect(sample).toContainText('Sample database');
+    await sample.getByRole('button', { name: 'Test staging connection' }).click();
+    await expect(sample.getByRole('status')).toHaveText('Connected: Connected to the sample database (10 orders).');
+
+    const audit = await page.request.get('/api/internal/audit-export?format=ndjson');
+    expect(audit.ok()).toBe(true);
+    const auditText = await audit.text();
+    expect(auditText).toContain('UPDATE_RESOURCE_CONFIG');
+    expect(auditText).toContain('TEST_RESOURCE_CONNECTION');
+    noLeak(auditText);
+    expect(actionBodies.length).toBeGreaterThan(5);
+    for (const body of actionBodies) noLeak(body);
+  } finally {
+    api.closeAllConnections();
+    api.close();
+  }
+});
