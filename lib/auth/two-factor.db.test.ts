@@ -102,6 +102,8 @@ describe('enrollment', () => {
     const [row] = await getDb().select().from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, who.id));
     expect(envelopeKeyId(row!.secret)).toBe('totp-rotated');
     expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id }, ring)).toBe(secret);
+    // Back onto the run's key: on Postgres every test file shares the database (and `keys status`).
+    await rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, { primary: old.primary, keys: ring.keys }, { organizationId: who.orgId });
   });
 });
 

@@ -35,6 +35,8 @@ describe('key rotation', () => {
     const events = (await auditRows(org.orgId)).filter((e) => e.actionType === 'ENCRYPTION_KEY_ROTATED');
     expect(events.map((e) => e.metadata.values)).toEqual([2, 2, 1]);
     expect(events[0]!.metadata).toMatchObject({ keyId: 'rotated', table: 'audit_sinks', column: 'secret', actor: 'cli' });
+    // Back onto the run's key: on Postgres every test file shares the database (and `keys status`).
+    await rewrapAll(init, { primary: old.primary, keys: ring.keys }, { organizationId: org.orgId });
   });
 
   it('fails closed, naming the key, when a value uses a key the keyring lacks', async () => {

@@ -351,5 +351,7 @@ describe('resource configuration', () => {
     const [config] = await getDb().select().from(resourceConfigs).where(eq(resourceConfigs.resourceId, resource.id));
     const [value] = await getDb().select().from(configVariableValues).where(eq(configVariableValues.variableId, variable.id));
     expect([envelopeKeyId(config!.secrets), envelopeKeyId(value!.valueEnc!)]).toEqual(['next', 'next']);
+    // Back onto the run's key: on Postgres every test file shares the database (and `keys status`).
+    await rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, { primary: old.primary, keys: ring.keys }, { organizationId: org.orgId });
   });
 });
