@@ -10,7 +10,7 @@ type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>
 
 export async function createSession(
   ctx: MutationCtx,
-  values: { orgId: string; userId: string; authMethod: 'password' },
+  values: { orgId: string; userId: string; authMethod: 'password' | 'sso' },
 ): Promise<string> {
   const [row] = await ctx.tx
     .insert(sessions)

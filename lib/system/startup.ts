@@ -6,6 +6,7 @@ import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
 import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
+import { getJackson, ssoEncryptionKey } from '@/lib/sso/jackson';
 import { backgroundJobsEnabled, logAuditEvents, signupOpen, trustedProxyHops } from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
@@ -14,6 +15,7 @@ export async function startServer(): Promise<void> {
     authSecret();
     currentKeyring();
     signingKey();
+    ssoEncryptionKey();
     trustedProxyHops();
     signupOpen();
     logAuditEvents();
@@ -21,6 +23,8 @@ export async function startServer(): Promise<void> {
     await geoReader();
     dbHandle();
     await ensureMigrated();
+    // Before any request: SSO settings change Jackson's records inside our transactions (0011).
+    await getJackson();
     if (jobs) {
       startAuditDeliveryLoop();
       startAuditRetentionLoop();
