@@ -11,12 +11,15 @@ import { passwordSignInInput, signInWithPassword } from './sign-in';
 /** Thrown from authorize(); next-auth hands the message to the sign-in form as `error`. */
 export const RATE_LIMITED_ERROR_PREFIX = 'rate_limited:';
 
+/** How long the session cookie lives; the sessions row's idle and absolute limits decide sooner. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
 export function authOptionsFor(headers: Headers): AuthOptions {
   return {
     secret: authSecret(),
     useSecureCookies: isHttpsRequest(headers),
     // The cookie may outlive the session; the sessions row decides (idle and absolute limits).
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/sign-in', error: '/sign-in' },
     providers: [
       CredentialsProvider({

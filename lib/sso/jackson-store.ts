@@ -9,7 +9,10 @@ import type { DatabaseDriver, Encrypted, Index, Records, SortOrder } from '@boxy
 import { getDb, type DbOrTx, type Tx } from '@/db';
 import { jacksonIndex, jacksonStore } from '@/db/schema';
 
-const transactions = new AsyncLocalStorage<Tx>();
+// On globalThis: Next bundles this module more than once (instrumentation, routes, actions), and
+// the driver made at start-up must see the transaction a server action opens.
+const shared = globalThis as unknown as { __gatehouseJacksonTx?: AsyncLocalStorage<Tx> };
+const transactions = (shared.__gatehouseJacksonTx ??= new AsyncLocalStorage<Tx>());
 
 /** Runs `fn` with Jackson's reads and writes inside `tx`. */
 export function withJacksonTx<R>(tx: Tx, fn: () => Promise<R>): Promise<R> {

@@ -154,11 +154,16 @@ export async function completeSsoSignIn(params: Record<string, string>, binding:
   return signInIdentity(connection, profile, request);
 }
 
+export async function organizationSlug(orgId: string): Promise<string | null> {
+  const [org] = await getDb().select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, orgId));
+  return org?.slug ?? null;
+}
+
 type Connection = typeof ssoConnections.$inferSelect;
 
 async function signInIdentity(connection: Connection, profile: Profile, request: RequestMeta): Promise<SsoResult> {
   const orgId = connection.organizationId;
-  const [org] = await getDb().select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, orgId));
+  const orgSlug = await organizationSlug(orgId);
   return runMutation({ orgId, actor: { kind: 'anonymous' }, request }, async (ctx): Promise<SsoResult> => {
     const { tx } = ctx;
     // One sign-in at a time per identity: a first sign-in cannot provision the user twice.
@@ -198,7 +203,7 @@ async function signInIdentity(connection: Connection, profile: Profile, request:
     await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, userId));
     ctx.actor = { kind: 'user', userId, sessionId };
     await record(ctx, { actionType: 'LOGIN', metadata: { method: 'sso', sessionId } });
-    return { ok: true, sessionId, orgSlug: org?.slug ?? '' };
+    return { ok: true, sessionId, orgSlug: orgSlug ?? '' };
   });
 }
 

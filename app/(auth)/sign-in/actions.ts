@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
 import { AppError } from '@/lib/errors';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
+import { startSsoSignIn } from '@/lib/sso/sign-in';
 import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
 
 const chooseOrgInput = z.object({
@@ -28,4 +30,19 @@ export async function chooseOrgAction(_prev: ActionResult | null, form: FormData
   }
   (await cookies()).set(ORG_COOKIE, slug, rememberOrgCookie);
   redirect(`/sign-in/${slug}${callbackUrl ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : ''}`);
+}
+
+const startSsoInput = z.object({ orgSlug: z.string().trim().min(1).max(64) });
+
+/**
+ * "Sign in with SSO": starts the organization's OIDC sign-in and sends the browser to its identity
+ * provider, with the flow bound to this browser by a sealed cookie. Only our own parameters are
+ * sent to the provider, never anything from the request.
+ */
+export async function startSsoAction(form: FormData): Promise<void> {
+  const parsed = startSsoInput.safeParse({ orgSlug: form.get('orgSlug') });
+  const start = parsed.success ? await startSsoSignIn(parsed.data.orgSlug) : null;
+  if (!start) redirect(parsed.success ? `/sign-in/${encodeURIComponent(parsed.data.orgSlug)}?sso_error=no_connection` : '/sign-in');
+  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), ssoBindingCookie);
+  redirect(start.redirectUrl);
 }

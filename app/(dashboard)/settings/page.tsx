@@ -26,10 +26,14 @@ export default async function SettingsPage() {
         <Link href="/settings/audit-retention" className="font-medium text-brand-600 hover:underline">
           audit retention
         </Link>{' '}
-        with a legal hold.
+        with a legal hold, and{' '}
+        <Link href="/settings/sso" className="font-medium text-brand-600 hover:underline">
+          single sign-on
+        </Link>{' '}
+        through an OpenID Connect identity provider.
       </p>
       <p>
-        The other organization settings (session lifetimes, single sign-on, two-factor enforcement) are not
+        The other organization settings (session lifetimes, SAML single sign-on, two-factor enforcement) are not
         built yet. Sessions currently end after 8 hours idle or 24 hours in all.
       </p>
     </NotBuiltYet>
