@@ -6,6 +6,7 @@ import { getDb } from '@/db';
 import { groupMembers, jacksonStore, sessions, ssoIdentities, users } from '@/db/schema';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
+import { getUser } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { PeerBrowser, startOidcPeer, type OidcPeer } from '@/lib/test/oidc-peer';
 import { deleteSsoConnection, getSsoConnection, oidcRedirectUrl, saveSsoConnection } from './connections';
@@ -100,6 +101,7 @@ describe('SSO sign-in', () => {
     expect(user).toMatchObject({ email: u.email, firstName: 'jit', lastName: 'Person', passwordHash: null });
     const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g);
     expect(groups.sort()).toEqual([engineers.id, readers.id].sort());
+    expect((await getUser(org.orgId, user!.id))?.signInMethods).toEqual(['sso']);
     const events = await auditRows(org.orgId);
     expect(events.map((e) => e.actionType)).toEqual(expect.arrayContaining(['SSO_JIT_USER_CREATED', 'SSO_GROUP_MAPPING_APPLIED', 'LOGIN']));
     expect(events.find((e) => e.actionType === 'LOGIN')!.metadata).toMatchObject({ method: 'sso', sessionId: result.sessionId });
