@@ -8,6 +8,8 @@ import { newOrgAccount, signOut, signUp } from '../fixtures';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
+// Each test drives several browsers through the IdP and back: more steps than the default budget.
+test.describe.configure({ timeout: 60_000 });
 
 test.beforeAll(async () => {
   peer = await startOidcPeer(`${base}/api/sso/oidc/callback`);
@@ -88,4 +90,13 @@ test('SSO refusals are explained on the sign-in page', async ({ page, browser })
   const fresh = await (await browser.newContext()).newPage();
   await fresh.goto(`/api/sso/oidc/callback?code=forged&state=forged`);
   await expect(fresh).toHaveURL(/sso_error=missing_state/);
+
+  // An unreachable provider: the button explains instead of failing.
+  await page.goto('/settings/sso');
+  await page.getByLabel('Discovery URL').fill('http://localhost:1/.well-known/openid-configuration');
+  await page.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await fresh.goto(`/sign-in/${account.slug}`);
+  await fresh.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await expect(fresh.getByTestId('sso-error')).toContainText('Your identity provider did not sign you in');
 });

@@ -170,6 +170,12 @@ describe('SSO sign-in', () => {
       });
     }
 
+    it('cannot start against an unreachable provider (the caller explains; nothing is bound)', async () => {
+      const down = await makeOrg('ssodown');
+      await connect(down, { discoveryUrl: 'http://localhost:1/.well-known/openid-configuration' });
+      await expect(startSsoSignIn(down.slug)).rejects.toThrow(/could not start an SSO sign-in/);
+    });
+
     it('rejects a replayed callback (code and state used once)', async () => {
       const u = account('replay');
       const flow = await viaIdp(org, u.sub);

@@ -41,8 +41,17 @@ const startSsoInput = z.object({ orgSlug: z.string().trim().min(1).max(64) });
  */
 export async function startSsoAction(form: FormData): Promise<void> {
   const parsed = startSsoInput.safeParse({ orgSlug: form.get('orgSlug') });
-  const start = parsed.success ? await startSsoSignIn(parsed.data.orgSlug) : null;
-  if (!start) redirect(parsed.success ? `/sign-in/${encodeURIComponent(parsed.data.orgSlug)}?sso_error=no_connection` : '/sign-in');
+  if (!parsed.success) redirect('/sign-in');
+  const back = `/sign-in/${encodeURIComponent(parsed.data.orgSlug)}`;
+  let start: Awaited<ReturnType<typeof startSsoSignIn>>;
+  try {
+    start = await startSsoSignIn(parsed.data.orgSlug);
+  } catch (e) {
+    // The IdP's discovery document could not be fetched or used: say so, log the detail.
+    console.error('[gatehouse] could not start an SSO sign-in:', e);
+    redirect(`${back}?sso_error=idp_error`);
+  }
+  if (!start) redirect(`${back}?sso_error=no_connection`);
   (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), ssoBindingCookie);
   redirect(start.redirectUrl);
 }
