@@ -10,7 +10,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // Native and WASM packages must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', 'postgres', '@node-rs/argon2'],
+  serverExternalPackages: ['@electric-sql/pglite', 'postgres', '@node-rs/argon2', '@boxyhq/saml-jackson'],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

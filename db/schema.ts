@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSchema,
   pgTable,
   primaryKey,
   text,
@@ -325,7 +326,7 @@ export const sessions = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    authMethod: text('auth_method', { enum: ['password'] }).notNull(),
+    authMethod: text('auth_method', { enum: ['password', 'sso'] }).notNull(),
     /** The second factor passed at sign-in, if any. */
     secondFactor: text('second_factor', { enum: SECOND_FACTORS }),
     ipAddress: text('ip_address'),
@@ -586,6 +587,102 @@ export const configVariableValues = pgTable(
   (t) => [uniqueIndex('config_variable_values_key').on(t.variableId, t.environmentId)],
 );
 
+/**
+ * An organization's OIDC single sign-on connection (one per organization), run by the embedded
+ * Jackson: `jackson_client_id` names Jackson's copy, which holds the client secret (encrypted
+ * with GATEHOUSE_SSO_ENCRYPTION_KEY). This row holds what Gatehouse decides with.
+ */
+export const ssoConnections = pgTable('sso_connections', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  organizationId: organizationId().unique(),
+  jacksonClientId: text('jackson_client_id').notNull().unique(),
+  discoveryUrl: text('discovery_url').notNull(),
+  clientId: text('client_id').notNull(),
+  /** Dotted claim paths in the ID token / userinfo (e.g. `email`, `realm_access.roles`). */
+  emailClaim: text('email_claim').notNull().default('email'),
+  nameClaim: text('name_claim').notNull().default('name'),
+  groupsClaim: text('groups_claim').notNull().default('groups'),
+  /** Just-in-time provisioning: an unknown subject becomes a new user (off → refused). */
+  jitEnabled: boolean('jit_enabled').notNull().default(false),
+  defaultGroupId: uuid('default_group_id').references((): AnyPgColumn => permissionGroups.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Who an IdP subject is here: keyed by (organization, connection, subject), never by email. */
+export const ssoIdentities = pgTable(
+  'sso_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('sso_identities_org_connection_subject_key').on(t.organizationId, t.connectionId, t.subject),
+    index('sso_identities_user_idx').on(t.userId),
+  ],
+);
+
+/** IdP group value → permission group; applied (added and removed) at every SSO sign-in. */
+export const ssoGroupMappings = pgTable(
+  'sso_group_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    idpGroup: text('idp_group').notNull(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => permissionGroups.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sso_group_mappings_key').on(t.connectionId, t.idpGroup, t.groupId)],
+);
+
+/** Jackson's own key-value store (lib/sso/jackson-store.ts implements its DatabaseDriver on it). */
+export const jacksonSchema = pgSchema('jackson');
+
+export const jacksonStore = jacksonSchema.table(
+  'store',
+  {
+    namespace: text('namespace').notNull(),
+    key: text('key').notNull(),
+    /** Jackson's AES-GCM ciphertext (with iv and tag) of the JSON value. */
+    value: text('value').notNull(),
+    iv: text('iv'),
+    tag: text('tag'),
+    createdAt: createdAt(),
+    modifiedAt: timestamp('modified_at', { withTimezone: true }),
+    /** Sessions, codes and tokens expire; reads ignore expired rows and writes prune them. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.key] }), index('jackson_store_created_idx').on(t.namespace, t.createdAt), index('jackson_store_expires_idx').on(t.expiresAt)],
+);
+
+export const jacksonIndex = jacksonSchema.table(
+  'store_index',
+  {
+    namespace: text('namespace').notNull(),
+    key: text('key').notNull(),
+    /** `<index name>:<index value digest>`, as Jackson's other drivers key it. */
+    indexKey: text('index_key').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.indexKey, t.key] }),
+    index('jackson_store_index_key_idx').on(t.namespace, t.key),
+  ],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -600,3 +697,4 @@ export type SignInChallenge = typeof signInChallenges.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
 export type ResourceConfigRow = typeof resourceConfigs.$inferSelect;
 export type ConfigVariable = typeof configVariables.$inferSelect;
+export type SsoConnection = typeof ssoConnections.$inferSelect;

@@ -32,6 +32,12 @@ export const envCatalogue = [
     description: 'Ed25519 private key (base64 PKCS#8 DER) that signs audit checkpoints; `gatehouse audit signing-key` prints a new one. Required with DATABASE_URL.',
   },
   {
+    name: 'GATEHOUSE_SSO_ENCRYPTION_KEY',
+    default: 'generated in embedded mode',
+    description:
+      '32 random bytes, base64 (`openssl rand -base64 32`): encrypts the embedded Jackson\'s SSO records (connections and their client secrets, login state). Required with DATABASE_URL.',
+  },
+  {
     name: 'GATEHOUSE_AUDIT_CHECKPOINT_FILE',
     default: '<data dir>/audit-checkpoints.jsonl',
     description: 'Where signed audit checkpoints are appended (JSON lines). Keep a copy off the machine.',

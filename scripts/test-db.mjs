@@ -41,6 +41,7 @@ export function testSecrets() {
   return {
     NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
     GATEHOUSE_ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    GATEHOUSE_SSO_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     GATEHOUSE_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
   };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const id = z.uuid();
-const method = z.enum(['password']);
+const method = z.enum(['password', 'sso']);
 const secondFactor = z.enum(['totp', 'recovery_code']);
 /** Where two-factor was set up: the account page, or the sign-in of an organization that requires it. */
 const enrolledVia = z.enum(['account', 'sign_in']);
@@ -11,6 +11,7 @@ const kind = z.enum(['app', 'resource', 'workflow']);
 const level = z.enum(['use', 'edit', 'own']);
 const resourceType = z.enum(['postgres', 'rest', 'sample']);
 const groupRef = { groupId: id, groupName: z.string() };
+const groupRef0 = z.strictObject({ groupId: id, groupName: z.string() });
 const groupSettings = z.strictObject({
   name: z.string(),
   queryLibraryAccess: z.enum(['none', 'view', 'edit']),
@@ -23,6 +24,30 @@ const userProfile = z.strictObject({
   email: z.string().optional(),
   userName: z.string().optional(),
   externalId: z.string().nullable().optional(),
+});
+/** Why an SSO sign-in was refused (LOGIN_FAILED with method `sso`). */
+export const SSO_FAILURE_REASONS = [
+  'missing_state',
+  'state_mismatch',
+  'idp_error',
+  'token_rejected',
+  'wrong_organization',
+  'no_connection',
+  'missing_claims',
+  'unknown_user',
+  'email_taken',
+  'user_disabled',
+] as const;
+const ssoConnectionSettings = z.strictObject({
+  discoveryUrl: z.string(),
+  clientId: z.string(),
+  secretChanged: z.boolean().optional(),
+  emailClaim: z.string(),
+  nameClaim: z.string(),
+  groupsClaim: z.string(),
+  jitEnabled: z.boolean(),
+  defaultGroupId: id.nullable(),
+  groupMappings: z.array(z.strictObject({ idpGroup: z.string(), groupId: id })),
 });
 const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
 const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
@@ -51,24 +76,34 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   }),
   z.strictObject({
     actionType: z.literal('LOGIN_FAILED'),
-    metadata: z.strictObject({
-      method,
-      email: z.string(),
-      /** For admins only; the person signing in always sees the same message. */
-      reason: z.enum([
-        'unknown_user',
-        'wrong_password',
-        'no_password',
-        'user_disabled',
-        'rate_limited',
-        'wrong_two_factor_code',
-        'two_factor_code_reused',
-        'two_factor_attempts_exhausted',
-      ]),
-      retryAfterSeconds: z.number().int().optional(),
-      /** The pending sign-in, for failures at the second step. */
-      challengeId: id.optional(),
-    }),
+    metadata: z.union([
+      z.strictObject({
+        method: z.literal('password'),
+        email: z.string(),
+        /** For admins only; the person signing in always sees the same message. */
+        reason: z.enum([
+          'unknown_user',
+          'wrong_password',
+          'no_password',
+          'user_disabled',
+          'rate_limited',
+          'wrong_two_factor_code',
+          'two_factor_code_reused',
+          'two_factor_attempts_exhausted',
+        ]),
+        retryAfterSeconds: z.number().int().optional(),
+        /** The pending sign-in, for failures at the second step. */
+        challengeId: id.optional(),
+      }),
+      z.strictObject({
+        method: z.literal('sso'),
+        connectionId: id.nullable(),
+        /** A reason code, and the IdP's subject and email when known; never a raw token. */
+        reason: z.enum(SSO_FAILURE_REASONS),
+        subject: z.string().optional(),
+        email: z.string().optional(),
+      }),
+    ]),
   }),
   z.strictObject({
     actionType: z.literal('TWO_FACTOR_CHALLENGE_STARTED'),
@@ -240,6 +275,17 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     }),
   }),
   z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
+  z.strictObject({ actionType: z.literal('SSO_CONNECTION_CREATED'), metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }) }),
+  z.strictObject({ actionType: z.literal('SSO_CONNECTION_UPDATED'), metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }) }),
+  z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, discoveryUrl: z.string(), clientId: z.string() }) }),
+  z.strictObject({
+    actionType: z.literal('SSO_JIT_USER_CREATED'),
+    metadata: z.strictObject({ connectionId: id, targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('SSO_GROUP_MAPPING_APPLIED'),
+    metadata: z.strictObject({ connectionId: id, targetUserId: id, idpGroups: z.array(z.string()), added: z.array(groupRef0), removed: z.array(groupRef0) }),
+  }),
   ...objectEvents,
 ]);
 

@@ -18,12 +18,15 @@ export const START_OVER_ERROR = 'start_over';
 /** A wrong code; the suffix is how many attempts are left. */
 export const WRONG_CODE_ERROR_PREFIX = 'wrong_code:';
 
+/** How long the session cookie lives; the sessions row's idle and absolute limits decide sooner. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
 export function authOptionsFor(headers: Headers): AuthOptions {
   return {
     secret: authSecret(),
     useSecureCookies: isHttpsRequest(headers),
     // The cookie may outlive the session; the sessions row decides (idle and absolute limits).
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/sign-in', error: '/sign-in' },
     providers: [
       CredentialsProvider({

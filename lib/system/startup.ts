@@ -7,6 +7,7 @@ import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';
 import { ensureAuditPartitions } from '@/lib/audit/partitions';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
+import { getJackson, ssoEncryptionKey } from '@/lib/sso/jackson';
 import { backgroundJobsEnabled, deniedResourceTypes, logAuditEvents, secretStoreSettings, signupOpen, trustedProxyHops } from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
@@ -15,6 +16,7 @@ export async function startServer(): Promise<void> {
     authSecret();
     currentKeyring();
     signingKey();
+    ssoEncryptionKey();
     trustedProxyHops();
     signupOpen();
     logAuditEvents();
@@ -25,6 +27,8 @@ export async function startServer(): Promise<void> {
     dbHandle();
     await ensureMigrated();
     await ensureAuditPartitions();
+    // Before any request: SSO settings change Jackson's records inside our transactions (0014).
+    await getJackson();
     if (jobs) {
       startAuditDeliveryLoop();
       startAuditRetentionLoop();

@@ -10,6 +10,7 @@ declare module 'vitest' {
     /** With Postgres nothing is generated into a data dir, so the run shares one keyring. */
     encryptionKeys: string;
     auditSigningKey: string;
+    ssoEncryptionKey: string;
   }
 }
 
@@ -17,6 +18,7 @@ export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
   project.provide('encryptionKeys', process.env.GATEHOUSE_ENCRYPTION_KEYS || `test:${randomBytes(32).toString('base64')}`);
   project.provide('auditSigningKey', process.env.GATEHOUSE_AUDIT_SIGNING_KEY || generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'));
+  project.provide('ssoEncryptionKey', process.env.GATEHOUSE_SSO_ENCRYPTION_KEY || randomBytes(32).toString('base64'));
   if (!serverUrl) {
     project.provide('databaseUrl', null);
     return;

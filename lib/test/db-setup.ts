@@ -7,6 +7,7 @@ if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;
   process.env.GATEHOUSE_ENCRYPTION_KEYS = inject('encryptionKeys');
   process.env.GATEHOUSE_AUDIT_SIGNING_KEY = inject('auditSigningKey');
+  process.env.GATEHOUSE_SSO_ENCRYPTION_KEY = inject('ssoEncryptionKey');
 } else {
   delete process.env.DATABASE_URL;
   process.env.GATEHOUSE_DATA_DIR = 'memory://';

@@ -8,6 +8,8 @@ import { CHALLENGE_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cook
 import { confirmEnrollmentInput } from '@/lib/auth/two-factor';
 import { AppError } from '@/lib/errors';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
+import { startSsoSignIn } from '@/lib/sso/sign-in';
 import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
 import { currentRequestMeta } from '@/lib/server/request';
 
@@ -46,4 +48,28 @@ export async function confirmSignInEnrollmentAction(_prev: ActionResult<{ recove
   } catch (e) {
     return toFailure(e);
   }
+}
+
+const startSsoInput = z.object({ orgSlug: z.string().trim().min(1).max(64) });
+
+/**
+ * "Sign in with SSO": starts the organization's OIDC sign-in and sends the browser to its identity
+ * provider, with the flow bound to this browser by a sealed cookie. Only our own parameters are
+ * sent to the provider, never anything from the request.
+ */
+export async function startSsoAction(form: FormData): Promise<void> {
+  const parsed = startSsoInput.safeParse({ orgSlug: form.get('orgSlug') });
+  if (!parsed.success) redirect('/sign-in');
+  const back = `/sign-in/${encodeURIComponent(parsed.data.orgSlug)}`;
+  let start: Awaited<ReturnType<typeof startSsoSignIn>>;
+  try {
+    start = await startSsoSignIn(parsed.data.orgSlug);
+  } catch (e) {
+    // The IdP's discovery document could not be fetched or used: say so, log the detail.
+    console.error('[gatehouse] could not start an SSO sign-in:', e);
+    redirect(`${back}?sso_error=idp_error`);
+  }
+  if (!start) redirect(`${back}?sso_error=no_connection`);
+  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), ssoBindingCookie);
+  redirect(start.redirectUrl);
 }

@@ -11,6 +11,7 @@ const SECTIONS: { heading: string; pages: { href: string; title: string; descrip
     heading: 'Sign-in and identity',
     pages: [
       { href: '/settings/authentication', title: 'Authentication', description: 'Require two-factor authentication for everyone in the organization.' },
+      { href: '/settings/sso', title: 'Single sign-on', description: 'Sign in through your OpenID Connect identity provider, with just-in-time users and group mapping.' },
       { href: '/settings/scim', title: 'SCIM provisioning', description: 'Let Okta, Microsoft Entra ID or another identity provider manage users and groups.' },
     ],
   },

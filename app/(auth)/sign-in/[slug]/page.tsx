@@ -2,7 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Card } from '@/components/ui/card';
+import { FormError } from '@/components/form/form-message';
+import { Button } from '@/components/ui/button';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { organizationHasSso } from '@/lib/sso/connections';
+import { SSO_FAILURE_MESSAGES } from '@/lib/sso/sign-in';
+import { startSsoAction } from '../actions';
 import { PasswordForm } from './password-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -12,13 +17,28 @@ export default async function OrgSignInPage({
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ callbackUrl?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; sso_error?: string }>;
 }) {
   const org = await findOrganizationBySlug((await params).slug);
   if (!org) notFound();
-  const { callbackUrl } = await searchParams;
+  const { callbackUrl, sso_error: ssoError } = await searchParams;
+  const sso = await organizationHasSso(org.id);
+  const ssoMessage = ssoError && Object.hasOwn(SSO_FAILURE_MESSAGES, ssoError) ? SSO_FAILURE_MESSAGES[ssoError as keyof typeof SSO_FAILURE_MESSAGES] : null;
   return (
     <Card title={`Sign in to ${org.name}`} description={<span className="font-mono text-xs">{org.slug}</span>}>
+      {ssoMessage ? (
+        <div className="mb-4" data-testid="sso-error">
+          <FormError message={ssoMessage} />
+        </div>
+      ) : null}
+      {sso ? (
+        <form action={startSsoAction} className="mb-6 border-b border-slate-200 pb-6">
+          <input type="hidden" name="orgSlug" value={org.slug} />
+          <Button type="submit" variant="secondary" className="w-full">
+            Sign in with SSO
+          </Button>
+        </form>
+      ) : null}
       <PasswordForm orgSlug={org.slug} callbackUrl={callbackUrl} />
       <p className="mt-6 text-center text-sm text-slate-600">
         Not your organization?{' '}

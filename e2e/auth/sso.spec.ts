@@ -1,0 +1,102 @@
+// OIDC single sign-on end to end: a real OpenID provider (oidc-provider, started by this spec on
+// localhost), an admin connecting it in Settings, and people signing in from the organization's
+// sign-in page — SP-initiated, through the IdP's login form, back with a session.
+import { randomBytes } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
+import { newOrgAccount, signOut, signUp } from '../fixtures';
+
+const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+let peer: OidcPeer;
+// Each test drives several browsers through the IdP and back: more steps than the default budget.
+test.describe.configure({ timeout: 60_000 });
+
+test.beforeAll(async () => {
+  peer = await startOidcPeer(`${base}/api/sso/oidc/callback`);
+});
+test.afterAll(() => peer?.close());
+
+function idpAccount(name: string, groups: string[] = []) {
+  const sub = `${name.toLowerCase().replace(/\s+/g, '-')}-${randomBytes(3).toString('hex')}`;
+  peer.accounts.set(sub, { sub, email: `${sub}@idp.test`, name, groups });
+  return { sub, email: `${sub}@idp.test` };
+}
+
+async function connectSso(page: Page, opts: { jit: boolean; mappings?: string }) {
+  await page.goto('/settings/sso');
+  await expect(page.getByTestId('sso-redirect-url')).toHaveText(`${base}/api/sso/oidc/callback`);
+  await page.getByLabel('Discovery URL').fill(peer.discoveryUrl);
+  await page.getByLabel('Client ID').fill(peer.clientId);
+  await page.getByLabel('Client secret').fill(peer.clientSecret);
+  if (opts.jit) await page.getByLabel('Just-in-time provisioning').check();
+  if (opts.mappings) await page.getByLabel('Group mapping').fill(opts.mappings);
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  // Write-only: after saving, the page never shows the secret again.
+  await page.reload();
+  await expect(page.getByLabel('Client secret')).toHaveValue('');
+  await expect(page.getByLabel('Client secret')).toHaveAttribute('placeholder', /Stored/);
+  expect(await page.content()).not.toContain(peer.clientSecret);
+}
+
+async function signInAtIdp(page: Page, slug: string, sub: string) {
+  await page.goto(`/sign-in/${slug}`);
+  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await page.getByLabel('IdP username').fill(sub);
+  await page.getByRole('button', { name: 'Sign in at IdP' }).click();
+}
+
+test('an admin connects an OIDC provider; a new person signs in with SSO, is provisioned and mapped', async ({ page, browser }) => {
+  const account = newOrgAccount('Sso');
+  await signUp(page, account);
+  await connectSso(page, { jit: true, mappings: 'gatehouse-admins => Admin' });
+  await signOut(page);
+
+  const ada = idpAccount('Ada Lovelace', ['gatehouse-admins']);
+  const other = await (await browser.newContext()).newPage();
+  await signInAtIdp(other, account.slug, ada.sub);
+  await expect(other.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
+  // Mapped into Admin by the groups claim: settings are open to her.
+  await other.goto('/settings/sso');
+  await expect(other.getByRole('heading', { name: 'Single sign-on', exact: true })).toBeVisible();
+  await other.goto('/audit');
+  await expect(other.getByText('SSO_JIT_USER_CREATED').first()).toBeVisible();
+  await expect(other.getByText('SSO_GROUP_MAPPING_APPLIED').first()).toBeVisible();
+});
+
+test('SSO refusals are explained on the sign-in page', async ({ page, browser }) => {
+  const account = newOrgAccount('SsoNo');
+  await signUp(page, account);
+  await connectSso(page, { jit: false });
+
+  // JIT off: an unknown person is refused with a clear message, and gets no session.
+  const stranger = idpAccount('Grace Hopper');
+  const other = await (await browser.newContext()).newPage();
+  await signInAtIdp(other, account.slug, stranger.sub);
+  await expect(other).toHaveURL(new RegExp(`/sign-in/${account.slug}\\?sso_error=unknown_user`));
+  await expect(other.getByTestId('sso-error')).toContainText('You do not have an account in this organization yet');
+  await other.goto('/');
+  await expect(other).toHaveURL(/\/sign-in/);
+
+  // Same email as the admin's password account: never linked silently. (A new browser: the
+  // IdP remembers who signed in at it in the other one.)
+  const lookalike = idpAccount('Admin Lookalike');
+  peer.accounts.set(lookalike.sub, { sub: lookalike.sub, email: account.email });
+  const third = await (await browser.newContext()).newPage();
+  await signInAtIdp(third, account.slug, lookalike.sub);
+  await expect(third.getByTestId('sso-error')).toContainText('already exists');
+
+  // A callback this browser did not start (no binding cookie, forged state).
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(`/api/sso/oidc/callback?code=forged&state=forged`);
+  await expect(fresh).toHaveURL(/sso_error=missing_state/);
+
+  // An unreachable provider: the button explains instead of failing.
+  await page.goto('/settings/sso');
+  await page.getByLabel('Discovery URL').fill('http://localhost:1/.well-known/openid-configuration');
+  await page.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await fresh.goto(`/sign-in/${account.slug}`);
+  await fresh.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await expect(fresh.getByTestId('sso-error')).toContainText('Your identity provider did not sign you in');
+});

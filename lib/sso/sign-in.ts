@@ -1,0 +1,263 @@
+// OIDC sign-in through the embedded Jackson. start: authorize at Jackson (only our own
+// parameters) and bind the flow to this browser. complete: Jackson exchanges the IdP's code and
+// checks the ID token in-process; we then check the browser binding and that the connection that
+// answered belongs to the organization that started, find the identity by (organization,
+// connection, subject), provision or refuse, apply group mappings and create the session the
+// same way password sign-in does. Every outcome is audited; no token ever reaches the audit log.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { groupMembers, organizations, permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
+import { record } from '@/lib/audit/record';
+import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
+import { randomToken, safeEqual } from '@/lib/crypto/tokens';
+import { activeAdminIds } from '@/lib/groups/writes';
+import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { createSession } from '@/lib/sessions/writes';
+import type { SsoBinding } from './binding';
+import { findSsoConnection } from './connections';
+import { externalUrl, getJackson, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
+
+export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
+
+/** What the person signing in is told, per reason (the audit row has the details). */
+export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
+  missing_state: 'This sign-in link is incomplete or has expired. Start again from the sign-in page.',
+  state_mismatch: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
+  idp_error: 'Your identity provider did not sign you in. Try again, or ask your admin.',
+  token_rejected: 'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
+  wrong_organization: 'This sign-in belongs to another organization. Start again from your organization’s sign-in page.',
+  no_connection: 'This organization does not offer single sign-on.',
+  missing_claims: 'Your identity provider did not send an email address for you. Ask your admin to check the SSO connection.',
+  unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
+  email_taken:
+    'An account with your email address already exists in this organization and is not yet linked to single sign-on. Sign in with your password, or ask your admin.',
+  user_disabled: 'Your account is disabled. Ask your admin.',
+};
+
+export type SsoStart = { redirectUrl: string; binding: SsoBinding };
+export type SsoResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: SsoFailureReason };
+
+const completeUrl = () => externalUrl() + SSO_COMPLETE_PATH;
+
+/** Starts a sign-in for the organization; null when it has no SSO connection. */
+export async function startSsoSignIn(orgSlug: string): Promise<SsoStart | null> {
+  const org = await findOrganizationBySlug(orgSlug);
+  const connection = org ? await findSsoConnection(org.id) : null;
+  if (!org || !connection) return null;
+  const state = randomToken();
+  const codeVerifier = randomBytes(32).toString('base64url');
+  const jackson = await getJackson();
+  const { redirect_url: redirectUrl } = await jackson.oauthController.authorize({
+    client_id: connection.jacksonClientId,
+    redirect_uri: completeUrl(),
+    response_type: 'code',
+    state,
+    code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  } as Parameters<typeof jackson.oauthController.authorize>[0]);
+  if (!redirectUrl || redirectUrl.startsWith(completeUrl())) {
+    throw new Error(`Jackson could not start an SSO sign-in for ${orgSlug}: ${redirectUrl ? new URL(redirectUrl).searchParams.get('error_description') : 'no redirect'}`);
+  }
+  return { redirectUrl, binding: { state, codeVerifier, orgId: org.id, connectionId: connection.id } };
+}
+
+/** A claim by dotted path from the ID token and userinfo claims. */
+export function claimAt(claims: Record<string, unknown>, path: string): unknown {
+  if (path in claims) return claims[path];
+  let cur: unknown = claims;
+  for (const part of path.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function groupValues(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+async function fail(orgId: string, request: RequestMeta, connectionId: string | null, reason: SsoFailureReason, who: { subject?: string; email?: string } = {}): Promise<SsoResult> {
+  await runMutation({ orgId, actor: { kind: 'anonymous' }, request }, (ctx) =>
+    record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId, reason, ...who } }, { userId: null }),
+  );
+  return { ok: false, reason };
+}
+
+type Profile = { subject: string; email: string | null; firstName: string; lastName: string; groups: string[] };
+
+/**
+ * Finishes a sign-in from the IdP's callback parameters. `binding` is this browser's sealed
+ * cookie (null when absent). Never throws for a refused sign-in; returns the reason.
+ */
+export async function completeSsoSignIn(params: Record<string, string>, binding: SsoBinding | null, request: RequestMeta): Promise<SsoResult> {
+  if (!binding) return { ok: false, reason: 'missing_state' };
+  const { orgId } = binding;
+  const [connection] = await getDb()
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.id, binding.connectionId), eq(ssoConnections.organizationId, orgId)));
+  if (!connection) return fail(orgId, request, null, 'no_connection');
+  if (!params.state) return fail(orgId, request, connection.id, 'missing_state');
+
+  const jackson = await getJackson();
+  let redirect: URL;
+  try {
+    const res = await jackson.oauthController.oidcAuthzResponse(params as Parameters<typeof jackson.oauthController.oidcAuthzResponse>[0]);
+    if (!res.redirect_url) return fail(orgId, request, connection.id, 'token_rejected');
+    redirect = new URL(res.redirect_url);
+  } catch {
+    // Jackson has no record of this state: forged, replayed or expired.
+    return fail(orgId, request, connection.id, 'state_mismatch');
+  }
+  if (redirect.origin + redirect.pathname !== completeUrl()) return fail(orgId, request, connection.id, 'token_rejected');
+  if (redirect.searchParams.get('error')) return fail(orgId, request, connection.id, params.error ? 'idp_error' : 'token_rejected');
+  const code = redirect.searchParams.get('code');
+  const state = redirect.searchParams.get('state') ?? '';
+  if (!code || !safeEqual(state, binding.state)) return fail(orgId, request, connection.id, 'state_mismatch');
+
+  let claims: Record<string, unknown>;
+  let requested: { tenant?: string; product?: string; client_id?: string } | undefined;
+  try {
+    const token = await jackson.oauthController.token({
+      grant_type: 'authorization_code',
+      code,
+      client_id: connection.jacksonClientId,
+      code_verifier: binding.codeVerifier,
+      redirect_uri: completeUrl(),
+    } as unknown as Parameters<typeof jackson.oauthController.token>[0]);
+    const info = (await jackson.oauthController.userInfo(token.access_token)) as unknown as { id: string; raw?: Record<string, unknown>; requested?: typeof requested };
+    claims = { ...(info.raw ?? {}), sub: info.id };
+    requested = info.requested;
+  } catch {
+    return fail(orgId, request, connection.id, 'token_rejected');
+  }
+  // The connection that answered must be the one this browser's organization started with.
+  if (requested?.tenant !== orgId || requested?.product !== SSO_PRODUCT || requested?.client_id !== connection.jacksonClientId) {
+    return fail(orgId, request, connection.id, 'wrong_organization');
+  }
+
+  const name = claimAt(claims, connection.nameClaim);
+  const [given, ...family] = typeof name === 'string' ? name.trim().split(/\s+/) : [];
+  const email = claimAt(claims, connection.emailClaim);
+  const profile: Profile = {
+    subject: String(claims.sub),
+    email: typeof email === 'string' && email.includes('@') ? email.trim() : null,
+    firstName: typeof claims.given_name === 'string' ? claims.given_name : (given ?? ''),
+    lastName: typeof claims.family_name === 'string' ? claims.family_name : family.join(' '),
+    groups: groupValues(claimAt(claims, connection.groupsClaim)),
+  };
+  if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
+  return signInIdentity(connection, profile, request);
+}
+
+export async function organizationSlug(orgId: string): Promise<string | null> {
+  const [org] = await getDb().select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, orgId));
+  return org?.slug ?? null;
+}
+
+type Connection = typeof ssoConnections.$inferSelect;
+
+async function signInIdentity(connection: Connection, profile: Profile, request: RequestMeta): Promise<SsoResult> {
+  const orgId = connection.organizationId;
+  const orgSlug = await organizationSlug(orgId);
+  return runMutation({ orgId, actor: { kind: 'anonymous' }, request }, async (ctx): Promise<SsoResult> => {
+    const { tx } = ctx;
+    // One sign-in at a time per identity: a first sign-in cannot provision the user twice.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${connection.id}:${profile.subject}`}, 0))`);
+    const who = { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) };
+    const refuse = async (reason: SsoFailureReason, userId: string | null = null): Promise<SsoResult> => {
+      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId: connection.id, reason, ...who } }, { userId });
+      return { ok: false, reason };
+    };
+
+    const [identity] = await tx
+      .select({ id: ssoIdentities.id, userId: ssoIdentities.userId, disabledAt: users.disabledAt })
+      .from(ssoIdentities)
+      .innerJoin(users, eq(users.id, ssoIdentities.userId))
+      .where(and(eq(ssoIdentities.organizationId, orgId), eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
+
+    let userId: string;
+    if (identity) {
+      if (identity.disabledAt) return refuse('user_disabled', identity.userId);
+      userId = identity.userId;
+    } else {
+      if (!profile.email) return refuse('missing_claims');
+      const [taken] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
+      // No silent linking by email: proving the existing account is future work.
+      if (taken) return refuse('email_taken', taken.id);
+      if (!connection.jitEnabled) return refuse('unknown_user');
+      userId = await provisionUser(ctx, connection, profile, profile.email);
+    }
+
+    await applyGroupMappings(ctx, connection.id, userId, profile.groups);
+    const now = new Date();
+    await tx.update(ssoIdentities).set({ lastLoginAt: now }).where(and(eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
+    const sessionId = await createSession(ctx, { orgId, userId, authMethod: 'sso' });
+    await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, userId));
+    ctx.actor = { kind: 'user', userId, sessionId };
+    await record(ctx, { actionType: 'LOGIN', metadata: { method: 'sso', sessionId } });
+    return { ok: true, sessionId, orgSlug: orgSlug ?? '' };
+  });
+}
+
+/** Just-in-time provisioning: a user without a password, its identity, the default group. */
+async function provisionUser(ctx: MutationCtx, connection: Connection, profile: Profile, email: string): Promise<string> {
+  const orgId = connection.organizationId;
+  const [user] = await ctx.tx
+    .insert(users)
+    .values({ organizationId: orgId, email, firstName: profile.firstName.slice(0, 100), lastName: profile.lastName.slice(0, 100), passwordHash: null })
+    .returning({ id: users.id });
+  await ctx.tx.insert(ssoIdentities).values({ organizationId: orgId, connectionId: connection.id, subject: profile.subject, userId: user!.id });
+  const groupIds = connection.defaultGroupId ? [connection.defaultGroupId] : [];
+  if (groupIds.length) await ctx.tx.insert(groupMembers).values(groupIds.map((groupId) => ({ organizationId: orgId, groupId, userId: user!.id })));
+  await record(ctx, { actionType: 'SSO_JIT_USER_CREATED', metadata: { connectionId: connection.id, targetUserId: user!.id, email, subject: profile.subject, groupIds } }, { userId: user!.id });
+  return user!.id;
+}
+
+/**
+ * Makes the user's membership of every mapped group match the IdP's groups claim: added where a
+ * value maps to the group, removed where none does. Unmapped groups are left alone, and the
+ * last active admin is never removed from Admin. Audited when something changed.
+ */
+async function applyGroupMappings(ctx: MutationCtx, connectionId: string, userId: string, idpGroups: string[]): Promise<void> {
+  const { tx } = ctx;
+  const mappings = await tx
+    .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId, groupName: permissionGroups.name, builtin: permissionGroups.builtin, organizationId: ssoGroupMappings.organizationId })
+    .from(ssoGroupMappings)
+    .innerJoin(permissionGroups, eq(permissionGroups.id, ssoGroupMappings.groupId))
+    .where(eq(ssoGroupMappings.connectionId, connectionId));
+  if (mappings.length === 0) return;
+  const orgId = mappings[0]!.organizationId;
+  const wanted = new Set(mappings.filter((m) => idpGroups.includes(m.idpGroup)).map((m) => m.groupId));
+  const managed = new Map(mappings.map((m) => [m.groupId, m]));
+  const current = new Set(
+    (
+      await tx
+        .select({ groupId: groupMembers.groupId })
+        .from(groupMembers)
+        .where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, [...managed.keys()])))
+    ).map((r) => r.groupId),
+  );
+  const add = [...wanted].filter((g) => !current.has(g));
+  let remove = [...current].filter((g) => !wanted.has(g));
+  if (remove.some((g) => managed.get(g)!.builtin === 'admin')) {
+    const admins = await activeAdminIds(tx, orgId);
+    if (admins.length === 1 && admins[0] === userId) remove = remove.filter((g) => managed.get(g)!.builtin !== 'admin');
+  }
+  if (add.length === 0 && remove.length === 0) return;
+  if (add.length) await tx.insert(groupMembers).values(add.map((groupId) => ({ organizationId: orgId, groupId, userId })));
+  if (remove.length) await tx.delete(groupMembers).where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, remove)));
+  const ref = (g: string) => ({ groupId: g, groupName: managed.get(g)!.groupName });
+  await record(
+    ctx,
+    { actionType: 'SSO_GROUP_MAPPING_APPLIED', metadata: { connectionId, targetUserId: userId, idpGroups: idpGroups.slice(0, 100), added: add.map(ref), removed: remove.map(ref) } },
+    { userId },
+  );
+}
