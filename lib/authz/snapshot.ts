@@ -1,23 +1,32 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
 import { groupMembers, permissionGrants, permissionGroups } from '@/db/schema';
 import type { Snapshot } from './can';
 
-/** The user's groups (explicit memberships plus the implicit All Users) and their grants. */
+/**
+ * The user's groups (explicit memberships plus the implicit All Users) and their grants. Read from
+ * the user's side (group_members by user, then their groups) so the cost follows the user's
+ * memberships, not the number of groups in the organization.
+ */
 export async function loadSnapshot(db: DbOrTx, orgId: string, userId: string): Promise<Snapshot> {
-  const rows = await db
-    .select({
-      id: permissionGroups.id,
-      name: permissionGroups.name,
-      builtin: permissionGroups.builtin,
-      queryLibrary: permissionGroups.queryLibraryAccess,
-      auditLog: permissionGroups.auditLogAccess,
-      isGroupAdmin: groupMembers.isGroupAdmin,
-    })
+  const columns = {
+    id: permissionGroups.id,
+    name: permissionGroups.name,
+    builtin: permissionGroups.builtin,
+    queryLibrary: permissionGroups.queryLibraryAccess,
+    auditLog: permissionGroups.auditLogAccess,
+  };
+  // One after the other: inside a transaction both run on its one connection anyway.
+  const memberships = await db
+    .select({ ...columns, isGroupAdmin: groupMembers.isGroupAdmin })
+    .from(groupMembers)
+    .innerJoin(permissionGroups, eq(permissionGroups.id, groupMembers.groupId))
+    .where(and(eq(groupMembers.userId, userId), eq(permissionGroups.organizationId, orgId)));
+  const allUsers = await db
+    .select(columns)
     .from(permissionGroups)
-    .leftJoin(groupMembers, and(eq(groupMembers.groupId, permissionGroups.id), eq(groupMembers.userId, userId)))
-    .where(and(eq(permissionGroups.organizationId, orgId), or(eq(permissionGroups.builtin, 'all_users'), eq(groupMembers.userId, userId))));
-  const groups = rows.map((g) => ({ ...g, isGroupAdmin: g.isGroupAdmin ?? false }));
+    .where(and(eq(permissionGroups.organizationId, orgId), eq(permissionGroups.builtin, 'all_users')));
+  const groups = [...memberships, ...allUsers.filter((g) => !memberships.some((m) => m.id === g.id)).map((g) => ({ ...g, isGroupAdmin: false }))];
   const grants = groups.length
     ? await db
         .select({
