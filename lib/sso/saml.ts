@@ -150,6 +150,19 @@ function issuerOf(samlResponse: string): string | null {
   return null;
 }
 
+/** The connection an IdP-initiated response's issuer names, when exactly one does. */
+async function connectionOfIssuer(samlResponse: string): Promise<SsoConnection | null> {
+  const issuer = issuerOf(samlResponse);
+  const candidates = issuer ? await getDb().select().from(ssoConnections).where(and(eq(ssoConnections.type, 'saml'), eq(ssoConnections.samlIdpEntityId, issuer))) : [];
+  return candidates.length === 1 ? candidates[0]! : null;
+}
+
+/** For a refused IdP-initiated sign-in: the organization whose sign-in page explains it. */
+export async function samlIssuerOrgId(samlResponse: string): Promise<string | null> {
+  if (decodeSamlResponse(samlResponse) === null) return null;
+  return (await connectionOfIssuer(samlResponse))?.organizationId ?? null;
+}
+
 /**
  * Records the assertion id; false when it was already used and has not expired. Expired entries
  * of the connection are pruned first, so the table never outgrows the live assertions.
@@ -182,11 +195,10 @@ export async function completeSamlSignIn(body: { SAMLResponse?: string; RelaySta
   } else {
     // IdP-initiated: nothing from this browser says which organization; the issuer does.
     if (decodeSamlResponse(samlResponse) === null) return { ok: false, reason: 'saml_too_large' };
-    const issuer = issuerOf(samlResponse);
-    const candidates = issuer ? await getDb().select().from(ssoConnections).where(and(eq(ssoConnections.type, 'saml'), eq(ssoConnections.samlIdpEntityId, issuer))) : [];
     // Unknown or ambiguous issuer: nothing trustworthy names an organization, so no audit row.
-    if (candidates.length !== 1) return { ok: false, reason: 'no_connection' };
-    connection = candidates[0]!;
+    const found = await connectionOfIssuer(samlResponse);
+    if (!found) return { ok: false, reason: 'no_connection' };
+    connection = found;
     if (!connection.samlIdpInitiated) return fail(connection.organizationId, request, connection.id, 'saml_idp_initiated_off');
   }
   const orgId = connection.organizationId;

@@ -5,7 +5,7 @@ import { currentRequestMeta } from '@/lib/server/request';
 import { defineRoute } from '@/lib/server/route';
 import { openBinding, SSO_BINDING_COOKIE } from '@/lib/sso/binding';
 import { ssoFinishResponse } from '@/lib/sso/finish';
-import { completeSamlSignIn } from '@/lib/sso/saml';
+import { completeSamlSignIn, samlIssuerOrgId } from '@/lib/sso/saml';
 import { SAML_RESPONSE_MAX_BYTES } from '@/lib/sso/saml-checks';
 
 export const dynamic = 'force-dynamic';
@@ -22,5 +22,6 @@ export const POST = defineRoute({ auth: 'none' }, async ({ req }) => {
   }
   const form = new URLSearchParams(text);
   const result = await completeSamlSignIn({ SAMLResponse: form.get('SAMLResponse') ?? undefined, RelayState: form.get('RelayState') ?? undefined }, binding, await currentRequestMeta());
-  return ssoFinishResponse(req, result, binding);
+  const orgHint = !result.ok && !binding ? await samlIssuerOrgId(form.get('SAMLResponse') ?? '') : null;
+  return ssoFinishResponse(req, result, binding, orgHint);
 });
