@@ -51,6 +51,11 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
   expect(metadata.ok()).toBe(true);
   expect(await metadata.text()).toContain(`Location="${acsUrl}"`);
 
+  // Over the size cap: refused by the ACS route before anything is parsed.
+  const big = await request.post('/api/sso/saml/acs', { form: { SAMLResponse: 'A'.repeat(400 * 1024) }, maxRedirects: 0 });
+  expect(big.status()).toBe(303);
+  expect(big.headers().location).toContain('sso_error=saml_too_large');
+
   await page.getByLabel('IdP metadata XML').fill(idp.metadataXml);
   await page.getByLabel('Just-in-time provisioning').check();
   await page.getByLabel('Group mapping').fill('gatehouse-admins => Admin');

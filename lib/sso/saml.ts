@@ -3,6 +3,7 @@
 // code and token); our own checks (saml-checks.ts) run first on the raw response, the
 // assertion-id replay cache after Jackson accepted it; identity, JIT, group mapping and the
 // session are the same path as OIDC (sign-in.ts signInIdentity).
+import { DOMParser } from '@xmldom/xmldom';
 import { and, eq, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb } from '@/db';
@@ -11,8 +12,8 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import type { MutationCtx } from '@/lib/server/mutation';
-import type { RequestMeta } from '@/lib/server/request-meta';
 import { safeEqual } from '@/lib/crypto/tokens';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import type { SsoBinding } from './binding';
 import { currentSettings, deleteJacksonConnection, findSsoConnection, insertMappings, orgOf, resolveGroupSettings, type Settings } from './connections';
 import type { saveSamlConnectionInput } from './inputs';
@@ -20,7 +21,6 @@ import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_P
 import { withJacksonTx } from './jackson-store';
 import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
 import { claimAt, fail, signInIdentity, type Profile, type SsoResult } from './sign-in';
-import { DOMParser } from '@xmldom/xmldom';
 
 /** Our ACS URL: where the IdP POSTs its SAMLResponse. Register it at the IdP. */
 export function samlAcsUrl(): string {

@@ -13,11 +13,30 @@ export const dynamic = 'force-dynamic';
 /** The form body: the base64 response (4/3 of the cap), the RelayState and form encoding. */
 const BODY_MAX = Math.ceil((SAML_RESPONSE_MAX_BYTES * 4) / 3) * 3 + 16 * 1024;
 
+/** The body as text, or null as soon as it passes BODY_MAX (declared or streamed). */
+async function cappedBody(req: Request): Promise<string | null> {
+  if (Number(req.headers.get('content-length') ?? '0') > BODY_MAX) return null;
+  if (!req.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > BODY_MAX) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export const POST = defineRoute({ auth: 'none' }, async ({ req }) => {
   const binding = await openBinding(req.cookies.get(SSO_BINDING_COOKIE)?.value);
-  const length = Number(req.headers.get('content-length') ?? '0');
-  const text = length > BODY_MAX ? null : await req.text();
-  if (text === null || text.length > BODY_MAX) {
+  const text = await cappedBody(req);
+  if (text === null) {
     return ssoFinishResponse(req, { ok: false, reason: 'saml_too_large' }, binding);
   }
   const form = new URLSearchParams(text);
