@@ -72,6 +72,9 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
   await other.goto(`/sign-in/${account.slug}`);
   await other.getByRole('button', { name: 'Sign in with SSO' }).click();
   await expect(other.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
+  // Mapped into Admin by the groups attribute: settings are open to her.
+  await other.goto('/settings/sso');
+  await expect(other.getByRole('heading', { name: 'Single sign-on', exact: true })).toBeVisible();
   await other.goto('/audit');
   await expect(other.getByText('SSO_JIT_USER_CREATED').first()).toBeVisible();
 

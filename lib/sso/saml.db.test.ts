@@ -1,6 +1,8 @@
 // SAML single sign-on through the embedded Jackson, with responses minted and signed in the test
 // by a generated IdP key (lib/test/saml-idp.ts): the happy path, and every check we make on top
 // of the library, each with an otherwise valid, correctly signed response.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
@@ -9,8 +11,8 @@ import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { makeKeyAndCert, makeSamlIdp, mintSamlResponse, readAuthnRequest, type MintOptions, type SamlIdp } from '@/lib/test/saml-idp';
-import { deleteSsoConnection, getSsoConnection } from './connections';
-import { saveSamlConnectionInput, type SaveSamlConnectionInput } from './inputs';
+import { deleteSsoConnection, getSsoConnection, saveSsoConnection } from './connections';
+import { saveSamlConnectionInput, saveSsoConnectionInput, type SaveSamlConnectionInput } from './inputs';
 import { getJackson, SP_ENTITY_ID } from './jackson';
 import { completeSamlSignIn, samlAcsUrl, samlSpMetadataXml, saveSamlConnection } from './saml';
 import { checkSamlResponse } from './saml-checks';
@@ -68,6 +70,26 @@ describe('SAML connection settings', () => {
     expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_CREATED')!.metadata).toMatchObject({ after: { type: 'saml', samlIdpEntityId: idp.entityId } });
     expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!.metadata).toMatchObject({ before: { samlIdpInitiated: false }, after: { samlIdpInitiated: true } });
     expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_DELETED')!.metadata).toMatchObject({ type: 'saml', samlIdpEntityId: idp.entityId });
+  });
+
+  it('fetches metadata from a URL, and replaces an OIDC connection (one connection per organization)', async () => {
+    const org = await makeOrg('samlurl');
+    const idp = makeSamlIdp('url');
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(idp.metadataXml));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const oidc = saveSsoConnectionInput.parse({ discoveryUrl: 'http://localhost:1/.well-known/openid-configuration', clientId: 'c', clientSecret: 's' });
+      await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, oidc));
+      const metadataUrl = `http://localhost:${(server.address() as AddressInfo).port}/metadata`;
+      await connect(org, null, { metadataUrl });
+      expect(await getSsoConnection(org.orgId)).toMatchObject({ type: 'saml', samlIdpEntityId: idp.entityId, samlMetadataUrl: metadataUrl, discoveryUrl: '', clientId: '' });
+      const updated = (await auditRows(org.orgId)).find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!;
+      expect(updated.metadata).toMatchObject({ before: { type: 'oidc', clientId: 'c' }, after: { type: 'saml', samlMetadataUrl: metadataUrl } });
+      const who = user('url');
+      expect((await signIn(org, idp, who)).result).toMatchObject({ ok: true });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('is for admins only, and rejects bad input with specific errors', async () => {
