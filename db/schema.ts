@@ -596,8 +596,18 @@ export const ssoConnections = pgTable('sso_connections', {
   id: uuid('id').primaryKey().defaultRandom(),
   organizationId: organizationId().unique(),
   jacksonClientId: text('jackson_client_id').notNull().unique(),
-  discoveryUrl: text('discovery_url').notNull(),
-  clientId: text('client_id').notNull(),
+  /** The protocol: an organization's one connection is either OIDC or SAML (decision 0015). */
+  type: text('type', { enum: ['oidc', 'saml'] }).notNull().default('oidc'),
+  /** OIDC only. */
+  discoveryUrl: text('discovery_url'),
+  /** OIDC only. */
+  clientId: text('client_id'),
+  /** SAML only: the IdP's entity id (its Issuer), read from its metadata. */
+  samlIdpEntityId: text('saml_idp_entity_id'),
+  /** SAML only: where the metadata was fetched from, when given as a URL (null when pasted). */
+  samlMetadataUrl: text('saml_metadata_url'),
+  /** SAML only: accept unsolicited (IdP-initiated) responses. Off unless the organization turns it on. */
+  samlIdpInitiated: boolean('saml_idp_initiated').notNull().default(false),
   /** Dotted claim paths in the ID token / userinfo (e.g. `email`, `realm_access.roles`). */
   emailClaim: text('email_claim').notNull().default('email'),
   nameClaim: text('name_claim').notNull().default('name'),
@@ -647,6 +657,23 @@ export const ssoGroupMappings = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('sso_group_mappings_key').on(t.connectionId, t.idpGroup, t.groupId)],
+);
+
+/**
+ * SAML assertion ids already used, per connection: a replayed assertion is refused until it would
+ * have expired anyway (`expires_at`: its NotOnOrAfter plus the allowed clock skew).
+ */
+export const ssoSamlAssertions = pgTable(
+  'sso_saml_assertions',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    assertionId: text('assertion_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.assertionId] }), index('sso_saml_assertions_expires_idx').on(t.expiresAt)],
 );
 
 /** Jackson's own key-value store (lib/sso/jackson-store.ts implements its DatabaseDriver on it). */

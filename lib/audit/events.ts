@@ -37,10 +37,27 @@ export const SSO_FAILURE_REASONS = [
   'unknown_user',
   'email_taken',
   'user_disabled',
+  // SAML: refused by our own checks on the raw response (lib/sso/saml-checks.ts).
+  'saml_too_large',
+  'saml_malformed',
+  'saml_assertion_count',
+  'saml_audience',
+  'saml_destination',
+  'saml_recipient',
+  'saml_expired',
+  'saml_in_response_to',
+  'saml_replayed',
+  'saml_idp_initiated_off',
+  'saml_rejected',
 ] as const;
 const ssoConnectionSettings = z.strictObject({
-  discoveryUrl: z.string(),
-  clientId: z.string(),
+  /** Absent on rows written before SAML existed: those were OIDC. */
+  type: z.enum(['oidc', 'saml']).optional(),
+  discoveryUrl: z.string().optional(),
+  clientId: z.string().optional(),
+  samlIdpEntityId: z.string().optional(),
+  samlMetadataUrl: z.string().nullable().optional(),
+  samlIdpInitiated: z.boolean().optional(),
   secretChanged: z.boolean().optional(),
   emailClaim: z.string(),
   nameClaim: z.string(),
@@ -277,7 +294,7 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_CREATED'), metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_UPDATED'), metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }) }),
-  z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, discoveryUrl: z.string(), clientId: z.string() }) }),
+  z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, type: z.enum(['oidc', 'saml']).optional(), discoveryUrl: z.string().optional(), clientId: z.string().optional(), samlIdpEntityId: z.string().optional() }) }),
   z.strictObject({
     actionType: z.literal('SSO_JIT_USER_CREATED'),
     metadata: z.strictObject({ connectionId: id, targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),

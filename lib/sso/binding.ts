@@ -10,9 +10,16 @@ export const SSO_BINDING_MAX_AGE = 10 * 60;
 /** Lax, so the cookie comes back on the IdP's top-level redirect to the callback. */
 export const ssoBindingCookie = { httpOnly: true, sameSite: 'lax', path: '/api/sso', maxAge: SSO_BINDING_MAX_AGE } as const;
 
+/**
+ * SAML's HTTP-POST binding brings the browser back with a cross-site POST, which carries no Lax
+ * cookie: the SAML binding cookie is SameSite=None, hence Secure (browsers allow Secure cookies
+ * on http only for localhost, so SAML needs https elsewhere).
+ */
+export const samlBindingCookie = { ...ssoBindingCookie, sameSite: 'none', secure: true } as const;
+
 const SALT = 'gatehouse-sso-binding';
 
-const binding = z.object({ state: z.string().min(32), codeVerifier: z.string().min(43), orgId: z.uuid(), connectionId: z.uuid() });
+const binding = z.object({ state: z.string().min(32), codeVerifier: z.string().min(43), orgId: z.uuid(), connectionId: z.uuid(), samlRequestId: z.string().min(1).max(256).optional() });
 export type SsoBinding = z.infer<typeof binding>;
 
 export function sealBinding(value: SsoBinding): Promise<string> {

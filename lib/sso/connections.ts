@@ -14,6 +14,7 @@ import type { saveSsoConnectionInput } from './inputs';
 
 export type SsoConnectionView = {
   id: string;
+  type: 'oidc' | 'saml';
   discoveryUrl: string;
   clientId: string;
   emailClaim: string;
@@ -22,6 +23,10 @@ export type SsoConnectionView = {
   jitEnabled: boolean;
   defaultGroupId: string | null;
   groupMappings: { idpGroup: string; groupId: string; groupName: string }[];
+  /** SAML only. */
+  samlIdpEntityId: string | null;
+  samlMetadataUrl: string | null;
+  samlIdpInitiated: boolean;
 };
 
 /** The redirect URL to register at the identity provider. */
@@ -29,7 +34,7 @@ export function oidcRedirectUrl(): string {
   return externalUrl() + OIDC_CALLBACK_PATH;
 }
 
-function orgOf(ctx: MutationCtx): string {
+export function orgOf(ctx: MutationCtx): string {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   return ctx.orgId;
 }
@@ -51,14 +56,18 @@ export async function getSsoConnection(orgId: string, db: DbOrTx = getDb()): Pro
     .orderBy(ssoGroupMappings.idpGroup, permissionGroups.name);
   return {
     id: row.id,
-    discoveryUrl: row.discoveryUrl,
-    clientId: row.clientId,
+    type: row.type,
+    discoveryUrl: row.discoveryUrl ?? '',
+    clientId: row.clientId ?? '',
     emailClaim: row.emailClaim,
     nameClaim: row.nameClaim,
     groupsClaim: row.groupsClaim,
     jitEnabled: row.jitEnabled,
     defaultGroupId: row.defaultGroupId,
     groupMappings: mappings,
+    samlIdpEntityId: row.samlIdpEntityId,
+    samlMetadataUrl: row.samlMetadataUrl,
+    samlIdpInitiated: row.samlIdpInitiated,
   };
 }
 
@@ -67,9 +76,13 @@ export async function organizationHasSso(orgId: string, db: DbOrTx = getDb()): P
   return (await findSsoConnection(orgId, db)) !== null;
 }
 
-type Settings = {
-  discoveryUrl: string;
-  clientId: string;
+export type Settings = {
+  type?: 'oidc' | 'saml';
+  discoveryUrl?: string;
+  clientId?: string;
+  samlIdpEntityId?: string;
+  samlMetadataUrl?: string | null;
+  samlIdpInitiated?: boolean;
   emailClaim: string;
   nameClaim: string;
   groupsClaim: string;
@@ -92,10 +105,28 @@ async function jacksonSecret(jacksonClientId: string): Promise<string | null> {
   return existing && 'oidcProvider' in existing ? (existing.oidcProvider?.clientSecret ?? null) : null;
 }
 
-async function deleteJacksonConnection(jacksonClientId: string): Promise<void> {
+export async function deleteJacksonConnection(jacksonClientId: string): Promise<void> {
   const jackson = startedJackson();
   const [existing] = await jackson.connectionAPIController.getConnections({ clientID: jacksonClientId });
   if (existing) await jackson.connectionAPIController.deleteConnections({ clientID: existing.clientID, clientSecret: existing.clientSecret });
+}
+
+/** Checks the default group (never Admin) and resolves "IdP value => group name" mappings to ids. */
+export async function resolveGroupSettings(
+  ctx: MutationCtx,
+  orgId: string,
+  input: { defaultGroupId: string | null; groupMappings: { idpGroup: string; groupName: string }[] },
+): Promise<{ idpGroup: string; groupId: string }[]> {
+  const byName = await groupIdsByName(ctx, orgId, input.groupMappings.map((m) => m.groupName));
+  if (input.defaultGroupId) {
+    const [g] = await ctx.tx
+      .select({ builtin: permissionGroups.builtin })
+      .from(permissionGroups)
+      .where(and(eq(permissionGroups.id, input.defaultGroupId), eq(permissionGroups.organizationId, orgId)));
+    if (!g) throw AppError.field('defaultGroupId', 'No such group.', 'not_found');
+    if (g.builtin === 'admin') throw AppError.field('defaultGroupId', 'New users cannot become admins by default. Choose another group.');
+  }
+  return [...new Map(input.groupMappings.map((m) => [`${m.idpGroup}\u0000${byName.get(m.groupName.toLowerCase())}`, { idpGroup: m.idpGroup, groupId: byName.get(m.groupName.toLowerCase())! }])).values()];
 }
 
 /**
@@ -107,16 +138,7 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const existing = await findSsoConnection(orgId, ctx.tx);
   if (!existing && !input.clientSecret) throw AppError.field('clientSecret', 'Enter the client secret your identity provider gave you.');
-  const byName = await groupIdsByName(ctx, orgId, input.groupMappings.map((m) => m.groupName));
-  if (input.defaultGroupId) {
-    const [g] = await ctx.tx
-      .select({ builtin: permissionGroups.builtin })
-      .from(permissionGroups)
-      .where(and(eq(permissionGroups.id, input.defaultGroupId), eq(permissionGroups.organizationId, orgId)));
-    if (!g) throw AppError.field('defaultGroupId', 'No such group.', 'not_found');
-    if (g.builtin === 'admin') throw AppError.field('defaultGroupId', 'New users cannot become admins by default. Choose another group.');
-  }
-  const mappings = [...new Map(input.groupMappings.map((m) => [`${m.idpGroup}\u0000${byName.get(m.groupName.toLowerCase())}`, { idpGroup: m.idpGroup, groupId: byName.get(m.groupName.toLowerCase())! }])).values()];
+  const mappings = await resolveGroupSettings(ctx, orgId, input);
 
   const secret = input.clientSecret || (existing ? await withJacksonTx(ctx.tx, () => jacksonSecret(existing.jacksonClientId)) : null);
   if (!secret) throw AppError.field('clientSecret', 'The stored client secret is missing. Enter it again.');
@@ -138,6 +160,10 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
 
   const values = {
     jacksonClientId: created.clientID,
+    type: 'oidc' as const,
+    samlIdpEntityId: null,
+    samlMetadataUrl: null,
+    samlIdpInitiated: false,
     discoveryUrl: input.discoveryUrl,
     clientId: input.clientId,
     emailClaim: input.emailClaim,
@@ -146,8 +172,17 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
     jitEnabled: input.jitEnabled,
     defaultGroupId: input.defaultGroupId,
   };
-  const after: Settings = { ...values, groupMappings: mappings };
-  delete (after as Partial<typeof values>).jacksonClientId;
+  const after: Settings = {
+    type: 'oidc',
+    discoveryUrl: input.discoveryUrl,
+    clientId: input.clientId,
+    emailClaim: input.emailClaim,
+    nameClaim: input.nameClaim,
+    groupsClaim: input.groupsClaim,
+    jitEnabled: input.jitEnabled,
+    defaultGroupId: input.defaultGroupId,
+    groupMappings: mappings,
+  };
   let id: string;
   if (existing) {
     id = existing.id;
@@ -165,19 +200,23 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
   return { id };
 }
 
-async function insertMappings(ctx: MutationCtx, orgId: string, connectionId: string, mappings: { idpGroup: string; groupId: string }[]) {
+export async function insertMappings(ctx: MutationCtx, orgId: string, connectionId: string, mappings: { idpGroup: string; groupId: string }[]) {
   if (mappings.length) await ctx.tx.insert(ssoGroupMappings).values(mappings.map((m) => ({ ...m, organizationId: orgId, connectionId })));
 }
 
-async function currentSettings(ctx: MutationCtx, row: SsoConnection): Promise<Settings> {
+export async function currentSettings(ctx: MutationCtx, row: SsoConnection): Promise<Settings> {
   const mappings = await ctx.tx
     .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId })
     .from(ssoGroupMappings)
     .where(eq(ssoGroupMappings.connectionId, row.id))
     .orderBy(ssoGroupMappings.idpGroup, sql`${ssoGroupMappings.groupId}`);
+  const protocol =
+    row.type === 'saml'
+      ? { samlIdpEntityId: row.samlIdpEntityId ?? '', samlMetadataUrl: row.samlMetadataUrl, samlIdpInitiated: row.samlIdpInitiated }
+      : { discoveryUrl: row.discoveryUrl ?? '', clientId: row.clientId ?? '' };
   return {
-    discoveryUrl: row.discoveryUrl,
-    clientId: row.clientId,
+    type: row.type,
+    ...protocol,
     emailClaim: row.emailClaim,
     nameClaim: row.nameClaim,
     groupsClaim: row.groupsClaim,
@@ -195,5 +234,11 @@ export async function deleteSsoConnection(ctx: MutationCtx): Promise<void> {
   if (!existing) throw new AppError('not_found', 'This organization has no SSO connection.');
   await withJacksonTx(ctx.tx, () => deleteJacksonConnection(existing.jacksonClientId));
   await ctx.tx.delete(ssoConnections).where(eq(ssoConnections.id, existing.id));
-  await record(ctx, { actionType: 'SSO_CONNECTION_DELETED', metadata: { connectionId: existing.id, discoveryUrl: existing.discoveryUrl, clientId: existing.clientId } });
+  await record(ctx, {
+    actionType: 'SSO_CONNECTION_DELETED',
+    metadata:
+      existing.type === 'saml'
+        ? { connectionId: existing.id, type: 'saml', samlIdpEntityId: existing.samlIdpEntityId ?? '' }
+        : { connectionId: existing.id, type: 'oidc', discoveryUrl: existing.discoveryUrl ?? '', clientId: existing.clientId ?? '' },
+  });
 }

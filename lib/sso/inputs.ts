@@ -63,3 +63,46 @@ export const saveSsoConnectionInput = z.object({
   groupMappings: z.string().optional().default('').pipe(groupMappingsText),
 });
 export type SaveSsoConnectionInput = z.input<typeof saveSsoConnectionInput>;
+
+/** The largest IdP metadata document accepted (pasted or fetched). */
+export const SAML_METADATA_MAX = 256 * 1024;
+
+/** https only (Jackson fetches it; it refuses private addresses), or http to localhost. */
+const metadataUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    if (!s) return true;
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && u.hostname === 'localhost');
+    } catch {
+      return false;
+    }
+  }, 'Enter an https URL of your identity provider’s SAML metadata.');
+
+const checkbox = z
+  .union([z.literal('on'), z.literal('true'), z.literal('false'), z.literal(''), z.boolean()])
+  .optional()
+  .transform((v) => v === true || v === 'on' || v === 'true');
+
+/**
+ * A SAML connection: the IdP's metadata, pasted or by URL (blank on an update keeps the stored
+ * metadata), attribute names for email, name and groups, and the same JIT and mapping settings.
+ */
+export const saveSamlConnectionInput = z
+  .object({
+    metadataXml: z.string().trim().max(SAML_METADATA_MAX, 'The metadata is larger than 256 KB.').optional().default(''),
+    metadataUrl: metadataUrl.optional().default(''),
+    emailClaim: claimPath('email', 'email'),
+    nameClaim: claimPath('name', 'name'),
+    groupsClaim: claimPath('groups', 'groups'),
+    idpInitiated: checkbox,
+    jitEnabled: checkbox,
+    defaultGroupId: z.union([z.uuid(), z.literal('')]).optional().transform((v) => v || null),
+    groupMappings: z.string().optional().default('').pipe(groupMappingsText),
+  })
+  .refine((v) => !(v.metadataXml && v.metadataUrl), { message: 'Paste the metadata or give its URL, not both.', path: ['metadataUrl'] })
+  .refine((v) => !v.metadataXml || v.metadataXml.startsWith('<'), { message: 'Paste the metadata XML document your identity provider gave you.', path: ['metadataXml'] });
+export type SaveSamlConnectionInput = z.input<typeof saveSamlConnectionInput>;

@@ -11,6 +11,10 @@ import { JacksonStoreDriver } from './jackson-store';
 export const SP_ENTITY_ID = 'urn:gatehouse:sp';
 /** Where the IdP sends the browser back after an OIDC sign-in (Jackson's oidcPath). */
 export const OIDC_CALLBACK_PATH = '/api/sso/oidc/callback';
+/** Where the IdP POSTs a SAMLResponse (our ACS URL is externalUrl() + this). */
+export const SAML_ACS_PATH = '/api/sso/saml/acs';
+/** Our SP metadata, for the IdP's administrator. */
+export const SAML_METADATA_PATH = '/api/sso/saml/metadata';
 /** The redirect_uri Jackson hands its code to; exchanged in-process, never requested. */
 export const SSO_COMPLETE_PATH = '/api/sso/complete';
 /** Jackson's tenant/product for an organization: the tenant is the organization id. */
@@ -68,11 +72,13 @@ async function start(): Promise<SAMLJackson> {
   const encryptionKey = ssoEncryptionKey();
   return controllers({
     externalUrl: externalUrl(),
-    samlPath: '/api/sso/saml/acs',
+    samlPath: SAML_ACS_PATH,
     oidcPath: OIDC_CALLBACK_PATH,
     samlAudience: SP_ENTITY_ID,
     noAnalytics: true,
-    idpEnabled: false,
+    // IdP-initiated responses reach Jackson only when the connection allows them: our own
+    // checks (lib/sso/saml-sign-in.ts) refuse them otherwise.
+    idpEnabled: true,
     db: { driver: new JacksonStoreDriver(), encryptionKey, manualMigration: true },
     // Never pass client-chosen authorize parameters on to the IdP.
     openid: { forwardOIDCParams: false, requestProfileScope: true },

@@ -18,6 +18,7 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
 import type { SsoBinding } from './binding';
 import { findSsoConnection } from './connections';
+import { samlRequestIdOf } from './saml-request';
 import { externalUrl, getJackson, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
@@ -35,6 +36,17 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   email_taken:
     'An account with your email address already exists in this organization and is not yet linked to single sign-on. Sign in with your password, or ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
+  saml_too_large: 'Your identity provider’s answer was too large to accept, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_malformed: 'Your identity provider’s answer could not be read, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_assertion_count: 'Your identity provider’s answer must carry exactly one assertion, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_audience: 'Your identity provider’s answer was meant for another service, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_destination: 'Your identity provider’s answer was addressed to another URL, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_recipient: 'Your identity provider’s answer was confirmed for another URL, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_expired: 'Your identity provider’s answer has expired, or its validity period is missing. Start again from the sign-in page; if it happens again, ask your admin.',
+  saml_in_response_to: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
+  saml_replayed: 'This sign-in has already been used. Start again from the sign-in page.',
+  saml_idp_initiated_off: 'This organization does not accept sign-ins started at the identity provider. Start from your organization’s sign-in page.',
+  saml_rejected: 'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
 };
 
 export type SsoStart = { redirectUrl: string; binding: SsoBinding };
@@ -50,7 +62,7 @@ export async function startSsoSignIn(orgSlug: string): Promise<SsoStart | null> 
   const state = randomToken();
   const codeVerifier = randomBytes(32).toString('base64url');
   const jackson = await getJackson();
-  const { redirect_url: redirectUrl } = await jackson.oauthController.authorize({
+  const { redirect_url: redirectUrl, authorize_form: authorizeForm } = await jackson.oauthController.authorize({
     client_id: connection.jacksonClientId,
     redirect_uri: completeUrl(),
     response_type: 'code',
@@ -59,9 +71,13 @@ export async function startSsoSignIn(orgSlug: string): Promise<SsoStart | null> 
     code_challenge_method: 'S256',
   } as Parameters<typeof jackson.oauthController.authorize>[0]);
   if (!redirectUrl || redirectUrl.startsWith(completeUrl())) {
-    throw new Error(`Jackson could not start an SSO sign-in for ${orgSlug}: ${redirectUrl ? new URL(redirectUrl).searchParams.get('error_description') : 'no redirect'}`);
+    const why = redirectUrl ? new URL(redirectUrl).searchParams.get('error_description') : authorizeForm ? 'the IdP accepts only POST-binding requests' : 'no redirect';
+    throw new Error(`Jackson could not start an SSO sign-in for ${orgSlug}: ${why}`);
   }
-  return { redirectUrl, binding: { state, codeVerifier, orgId: org.id, connectionId: connection.id } };
+  const binding: SsoBinding = { state, codeVerifier, orgId: org.id, connectionId: connection.id };
+  // SAML: the AuthnRequest's ID, so the response's InResponseTo can be bound to this browser.
+  if (connection.type === 'saml') binding.samlRequestId = await samlRequestIdOf(redirectUrl);
+  return { redirectUrl, binding };
 }
 
 /** A claim by dotted path from the ID token and userinfo claims. */
@@ -80,14 +96,14 @@ function groupValues(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-async function fail(orgId: string, request: RequestMeta, connectionId: string | null, reason: SsoFailureReason, who: { subject?: string; email?: string } = {}): Promise<SsoResult> {
+export async function fail(orgId: string, request: RequestMeta, connectionId: string | null, reason: SsoFailureReason, who: { subject?: string; email?: string } = {}): Promise<SsoResult> {
   await runMutation({ orgId, actor: { kind: 'anonymous' }, request }, (ctx) =>
     record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId, reason, ...who } }, { userId: null }),
   );
   return { ok: false, reason };
 }
 
-type Profile = { subject: string; email: string | null; firstName: string; lastName: string; groups: string[] };
+export type Profile = { subject: string; email: string | null; firstName: string; lastName: string; groups: string[] };
 
 /**
  * Finishes a sign-in from the IdP's callback parameters. `binding` is this browser's sealed
@@ -161,7 +177,7 @@ export async function organizationSlug(orgId: string): Promise<string | null> {
 
 type Connection = typeof ssoConnections.$inferSelect;
 
-async function signInIdentity(connection: Connection, profile: Profile, request: RequestMeta): Promise<SsoResult> {
+export async function signInIdentity(connection: Connection, profile: Profile, request: RequestMeta): Promise<SsoResult> {
   const orgId = connection.organizationId;
   const orgSlug = await organizationSlug(orgId);
   return runMutation({ orgId, actor: { kind: 'anonymous' }, request }, async (ctx): Promise<SsoResult> => {

@@ -8,7 +8,7 @@ import { CHALLENGE_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cook
 import { confirmEnrollmentInput } from '@/lib/auth/two-factor';
 import { AppError } from '@/lib/errors';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
-import { sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
+import { samlBindingCookie, sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { startSsoSignIn } from '@/lib/sso/sign-in';
 import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
 import { currentRequestMeta } from '@/lib/server/request';
@@ -70,6 +70,6 @@ export async function startSsoAction(form: FormData): Promise<void> {
     redirect(`${back}?sso_error=idp_error`);
   }
   if (!start) redirect(`${back}?sso_error=no_connection`);
-  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), ssoBindingCookie);
+  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie);
   redirect(start.redirectUrl);
 }

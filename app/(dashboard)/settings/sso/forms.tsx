@@ -3,12 +3,13 @@
 import { ActionForm } from '@/components/form/action-form';
 import { Input, Select } from '@/components/ui/fields';
 import type { SsoConnectionView } from '@/lib/sso/connections';
-import { saveSsoConnectionAction } from './actions';
+import { saveSamlConnectionAction, saveSsoConnectionAction } from './actions';
 
 const label = 'text-sm font-medium text-slate-700';
 
 /** The OIDC connection form; the client secret is write-only (blank keeps the stored one). */
-export function SsoConnectionForm({ connection, groups }: { connection: SsoConnectionView | null; groups: { id: string; name: string }[] }) {
+export function SsoConnectionForm({ connection: current, groups }: { connection: SsoConnectionView | null; groups: { id: string; name: string }[] }) {
+  const connection = current?.type === 'oidc' ? current : null;
   return (
     <ActionForm action={saveSsoConnectionAction} submitLabel={connection ? 'Save connection' : 'Add connection'} className="grid max-w-3xl grid-cols-[12rem_1fr] items-start gap-3 text-sm" success={() => <span className="text-green-700">Saved.</span>}>
       <label htmlFor="sso-discovery" className={label}>Discovery URL</label>
@@ -17,19 +18,67 @@ export function SsoConnectionForm({ connection, groups }: { connection: SsoConne
       <Input id="sso-client-id" name="clientId" required defaultValue={connection?.clientId} autoComplete="off" />
       <label htmlFor="sso-client-secret" className={label}>Client secret</label>
       <Input id="sso-client-secret" name="clientSecret" type="password" autoComplete="new-password" placeholder={connection ? 'Stored — leave blank to keep it' : ''} />
-      <label htmlFor="sso-email-claim" className={label}>Email claim</label>
-      <Input id="sso-email-claim" name="emailClaim" defaultValue={connection?.emailClaim ?? 'email'} />
-      <label htmlFor="sso-name-claim" className={label}>Name claim</label>
-      <Input id="sso-name-claim" name="nameClaim" defaultValue={connection?.nameClaim ?? 'name'} />
-      <label htmlFor="sso-groups-claim" className={label}>Groups claim</label>
-      <Input id="sso-groups-claim" name="groupsClaim" defaultValue={connection?.groupsClaim ?? 'groups'} />
-      <label htmlFor="sso-jit" className={label}>Just-in-time provisioning</label>
+      <SharedFields prefix="sso" connection={connection} groups={groups} kind="claim" />
+      <span />
+    </ActionForm>
+  );
+}
+
+/**
+ * The SAML connection form: the IdP's metadata pasted or by URL (blank on an update keeps the
+ * stored metadata), attribute names, IdP-initiated sign-in (off unless turned on).
+ */
+export function SamlConnectionForm({ connection: current, groups }: { connection: SsoConnectionView | null; groups: { id: string; name: string }[] }) {
+  const connection = current?.type === 'saml' ? current : null;
+  return (
+    <ActionForm action={saveSamlConnectionAction} submitLabel={connection ? 'Save SAML connection' : 'Add SAML connection'} className="grid max-w-3xl grid-cols-[12rem_1fr] items-start gap-3 text-sm" success={() => <span className="text-green-700">Saved.</span>}>
+      {connection ? (
+        <>
+          <span className={label}>IdP entity id</span>
+          <span className="font-mono break-all" data-testid="saml-idp-entity-id">{connection.samlIdpEntityId}</span>
+        </>
+      ) : null}
+      <label htmlFor="saml-metadata" className={label}>IdP metadata XML</label>
       <span>
-        <input id="sso-jit" type="checkbox" name="jitEnabled" defaultChecked={connection?.jitEnabled ?? false} /> Create an account for people your provider signs in who have none yet.
+        <textarea
+          id="saml-metadata"
+          name="metadataXml"
+          rows={5}
+          className="w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
+          placeholder={connection ? 'Stored — leave blank to keep it, or paste new metadata' : '<EntityDescriptor …>'}
+        />
+      </span>
+      <label htmlFor="saml-metadata-url" className={label}>or IdP metadata URL</label>
+      <Input id="saml-metadata-url" name="metadataUrl" defaultValue={connection?.samlMetadataUrl ?? ''} placeholder="https://idp.example.com/app/metadata" />
+      <SharedFields prefix="saml" connection={connection} groups={groups} kind="attribute" />
+      <label htmlFor="saml-idp-initiated" className={label}>IdP-initiated sign-in</label>
+      <span>
+        <input id="saml-idp-initiated" type="checkbox" name="idpInitiated" defaultChecked={connection?.samlIdpInitiated ?? false} /> Accept sign-ins started from the identity provider’s
+        dashboard (unsolicited responses). Off: people start from your sign-in page, and every response must answer a request from their browser.
+      </span>
+      <span />
+    </ActionForm>
+  );
+}
+
+/** Email, name and groups claims (OIDC) or attributes (SAML), JIT, default group, group mapping. */
+function SharedFields({ prefix, connection, groups, kind }: { prefix: string; connection: SsoConnectionView | null; groups: { id: string; name: string }[]; kind: 'claim' | 'attribute' }) {
+  const id = (s: string) => `${prefix}-${s}`;
+  return (
+    <>
+      <label htmlFor={id('email-claim')} className={label}>Email {kind}</label>
+      <Input id={id('email-claim')} name="emailClaim" defaultValue={connection?.emailClaim ?? 'email'} />
+      <label htmlFor={id('name-claim')} className={label}>Name {kind}</label>
+      <Input id={id('name-claim')} name="nameClaim" defaultValue={connection?.nameClaim ?? 'name'} />
+      <label htmlFor={id('groups-claim')} className={label}>Groups {kind}</label>
+      <Input id={id('groups-claim')} name="groupsClaim" defaultValue={connection?.groupsClaim ?? 'groups'} />
+      <label htmlFor={id('jit')} className={label}>Just-in-time provisioning</label>
+      <span>
+        <input id={id('jit')} type="checkbox" name="jitEnabled" defaultChecked={connection?.jitEnabled ?? false} /> Create an account for people your provider signs in who have none yet.
         Off: they are refused until invited.
       </span>
-      <label htmlFor="sso-default-group" className={label}>Default group for new users</label>
-      <Select id="sso-default-group" name="defaultGroupId" defaultValue={connection?.defaultGroupId ?? ''}>
+      <label htmlFor={id('default-group')} className={label}>Default group for new users</label>
+      <Select id={id('default-group')} name="defaultGroupId" defaultValue={connection?.defaultGroupId ?? ''}>
         <option value="">None (All Users only)</option>
         {groups.map((g) => (
           <option key={g.id} value={g.id}>
@@ -37,10 +86,10 @@ export function SsoConnectionForm({ connection, groups }: { connection: SsoConne
           </option>
         ))}
       </Select>
-      <label htmlFor="sso-mappings" className={label}>Group mapping</label>
+      <label htmlFor={id('mappings')} className={label}>Group mapping</label>
       <span>
         <textarea
-          id="sso-mappings"
+          id={id('mappings')}
           name="groupMappings"
           rows={4}
           className="w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
@@ -48,10 +97,9 @@ export function SsoConnectionForm({ connection, groups }: { connection: SsoConne
           placeholder="engineering => Engineers"
         />
         <span className="text-xs text-slate-500">
-          One per line: the value in the groups claim =&gt; a Gatehouse group. Applied at every SSO sign-in: mapped groups are added or removed to match.
+          One per line: a value of the groups {kind} =&gt; a Gatehouse group. Applied at every SSO sign-in: mapped groups are added or removed to match.
         </span>
       </span>
-      <span />
-    </ActionForm>
+    </>
   );
 }
