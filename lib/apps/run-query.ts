@@ -7,14 +7,13 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db';
-import { appDrafts, appReleases, environments, users } from '@/db/schema';
+import { appDrafts, appReleases, environments, objects, organizations, users, type OrganizationSettings } from '@/db/schema';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
-import { findEnvironment, type EnvironmentSummary } from '@/lib/environments/reads';
+import type { EnvironmentSummary } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
-import { getOrganizationSettings } from '@/lib/orgs/reads';
 import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
@@ -70,11 +69,40 @@ export async function runAppQuery(init: MutationInit, appId: string, queryName: 
   return outcome.result;
 }
 
-async function currentUserOf(ctx: MutationCtx): Promise<CurrentUser> {
+type RunContext = {
+  app: { id: string; name: string; folderId: string | null };
+  env: EnvironmentSummary;
+  settings: OrganizationSettings;
+  user: { id: string; email: string; firstName: string; lastName: string };
+};
+
+/**
+ * The app, the environment (the default unless one is named), the organization's settings and
+ * the acting user, in one round trip; each scoped to the organization from the session.
+ */
+async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, environmentId: string | undefined): Promise<RunContext> {
   const userId = actorUserId(ctx.actor);
-  if (!userId || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  const [u] = await ctx.tx.select().from(users).where(and(eq(users.id, userId), eq(users.organizationId, ctx.orgId)));
-  if (!u) throw new AppError('unauthenticated', 'Sign in first.');
+  if (!userId) throw new AppError('unauthenticated', 'Sign in first.');
+  const envMatch = environmentId ? eq(environments.id, environmentId) : eq(environments.isDefault, true);
+  const [row] = await ctx.tx
+    .select({
+      settings: organizations.settings,
+      env: { id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault },
+      user: { id: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName },
+      app: { id: objects.id, name: objects.name, folderId: objects.folderId },
+    })
+    .from(organizations)
+    .leftJoin(environments, and(eq(environments.organizationId, organizations.id), envMatch))
+    .leftJoin(users, and(eq(users.organizationId, organizations.id), eq(users.id, userId)))
+    .leftJoin(objects, and(eq(objects.organizationId, organizations.id), eq(objects.kind, 'app'), eq(objects.id, appId)))
+    .where(eq(organizations.id, orgId));
+  if (!row?.user) throw new AppError('unauthenticated', 'Sign in first.');
+  if (!row.app) throw new AppError('not_found', 'No such app.');
+  if (!row.env) throw new AppError('not_found', environmentId ? 'No such environment.' : 'This organization has no default environment.');
+  return { app: row.app, env: row.env, settings: row.settings, user: row.user };
+}
+
+function currentUserOf(ctx: MutationCtx, u: RunContext['user']): CurrentUser {
   const groups = (ctx.snapshot?.groups ?? []).map((g) => g.name).sort();
   return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, fullName: `${u.firstName} ${u.lastName}`.trim(), groups, metadata: {} };
 }
@@ -93,15 +121,6 @@ async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pa
     .limit(1);
   if (!release) throw new AppError('not_found', 'This app has not been released yet.');
   return { definition: parseAppDefinition(release.definition), releaseVersion: release.version };
-}
-
-async function defaultEnvironment(ctx: MutationCtx, orgId: string): Promise<EnvironmentSummary> {
-  const [env] = await ctx.tx
-    .select({ id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault })
-    .from(environments)
-    .where(and(eq(environments.organizationId, orgId), eq(environments.isDefault, true)));
-  if (!env) throw new AppError('internal', 'This organization has no default environment.');
-  return env;
 }
 
 /** The current_user fields a request claims differently from the session's. */
@@ -233,8 +252,7 @@ function describeFailure(e: unknown): string {
 export async function runQuery(ctx: MutationCtx, appId: string, queryName: string, input: z.output<typeof runQueryInput>): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
-  const app = await findObject(ctx.tx, orgId, 'app', appId);
-  const env = input.environmentId ? await findEnvironment(orgId, { id: input.environmentId }, ctx.tx) : await defaultEnvironment(ctx, orgId);
+  const { app, env, settings, user } = await loadRunContext(ctx, orgId, appId, input.environmentId);
   const target = { kind: 'app' as const, id: app.id, folderId: app.folderId, environmentId: env.id };
   await authorize(ctx, 'run', target);
   // Viewers run the release in the default environment; the draft and a switched environment are the editor's.
@@ -256,8 +274,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   };
   const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
 
-  const currentUser = await currentUserOf(ctx);
-  const settings = await getOrganizationSettings(orgId, ctx.tx);
+  const currentUser = currentUserOf(ctx, user);
   const mismatched = spoofedFields(input.current_user, currentUser);
   const preventSpoofing = settings.preventQueryVariableSpoofing !== false;
   if (mismatched.length > 0 && preventSpoofing) {
@@ -287,7 +304,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
         parameters[p.source] = hideParameter(orgId, value);
       } else parameters[p.source] = value === undefined ? null : value;
     }
-    const resolved = await resolveResourceConfig(orgId, resource.id, { id: env.id }, ctx.tx);
+    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx);
     secretValues = resolved.secretValues;
     if (query.type === 'sql') {
       const out = await runSql(ctx, resolved, query, values);
