@@ -20,6 +20,7 @@ import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
 import { parseAppDefinition, type AppDefinition, type AppQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
+import { currentUserFor, type CurrentUser } from './reads';
 import { hideParameter, isHiddenExpression, textForms } from './hidden';
 import { parseSqlTemplate, toParameter } from './sql';
 
@@ -43,7 +44,6 @@ export const runQueryInput = z.strictObject({
 });
 export type RunQueryInput = z.input<typeof runQueryInput>;
 
-export type CurrentUser = { id: string; email: string; firstName: string; lastName: string; fullName: string; groups: string[]; metadata: Record<string, unknown> };
 
 export type QueryRunResult =
   | { ok: true; data: unknown; rowCount: number | null; truncated: boolean; status: number | null; responseTimeMs: number }
@@ -100,11 +100,6 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
   if (!row.app) throw new AppError('not_found', 'No such app.');
   if (!row.env) throw new AppError('not_found', environmentId ? 'No such environment.' : 'This organization has no default environment.');
   return { app: row.app, env: row.env, settings: row.settings, user: row.user };
-}
-
-function currentUserOf(ctx: MutationCtx, u: RunContext['user']): CurrentUser {
-  const groups = (ctx.snapshot?.groups ?? []).map((g) => g.name).sort();
-  return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, fullName: `${u.firstName} ${u.lastName}`.trim(), groups, metadata: {} };
 }
 
 async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released') {
@@ -274,7 +269,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   };
   const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
 
-  const currentUser = currentUserOf(ctx, user);
+  const currentUser = currentUserFor(user, ctx.snapshot);
   const mismatched = spoofedFields(input.current_user, currentUser);
   const preventSpoofing = settings.preventQueryVariableSpoofing !== false;
   if (mismatched.length > 0 && preventSpoofing) {

@@ -1,6 +1,7 @@
 // App definitions: save the draft (Edit on the app, Use on every resource its queries name) and
 // release it as the next numbered version (viewers get the newest release).
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { appDrafts, appReleases, objects } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -14,13 +15,18 @@ function orgOf(ctx: MutationCtx): string {
   return ctx.orgId;
 }
 
+async function findApp(ctx: MutationCtx, orgId: string, appId: string) {
+  if (!z.uuid().safeParse(appId).success) throw new AppError('not_found', 'No such app.');
+  return findObject(ctx.tx, orgId, 'app', appId);
+}
+
 /**
  * Validates and stores an app's draft. The editor needs Edit on the app and Use on each resource
  * a query names (a resource of another organization is not found).
  */
 export async function saveAppDraft(ctx: MutationCtx, input: { appId: string; definition: unknown }): Promise<{ created: boolean }> {
   const orgId = orgOf(ctx);
-  const app = await findObject(ctx.tx, orgId, 'app', input.appId);
+  const app = await findApp(ctx, orgId, input.appId);
   await authorize(ctx, 'edit', { kind: 'app', id: app.id, folderId: app.folderId });
   const definition = parseAppDefinition(input.definition);
   const resourceIds = [...new Set(definition.queries.map((q) => q.resourceId))];
@@ -50,7 +56,7 @@ export async function saveAppDraft(ctx: MutationCtx, input: { appId: string; def
 /** Releases the app's draft as the next version (Edit on the app). */
 export async function releaseApp(ctx: MutationCtx, input: { appId: string }): Promise<{ id: string; version: number }> {
   const orgId = orgOf(ctx);
-  const app = await findObject(ctx.tx, orgId, 'app', input.appId);
+  const app = await findApp(ctx, orgId, input.appId);
   await authorize(ctx, 'release', { kind: 'app', id: app.id, folderId: app.folderId });
   // Lock the draft: two releases of one app at once take turns instead of colliding on the version.
   const [draft] = await ctx.tx.select().from(appDrafts).where(eq(appDrafts.appId, app.id)).for('update');
