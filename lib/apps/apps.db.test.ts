@@ -4,11 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/db';
-import { organizations } from '@/db/schema';
 import { listEnvironments } from '@/lib/environments/reads';
 import { addUsersToGroup, createGroup, setGrant } from '@/lib/groups/writes';
 import { createObject } from '@/lib/objects/writes';
@@ -20,6 +17,7 @@ import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection } from '@/lib/test/helpers';
 import { matchesHiddenParameter } from './hidden';
 import { runAppQuery, type QueryRunResult } from './run-query';
+import { setQuerySpoofingPrevention } from './settings';
 import { releaseApp, saveAppDraft } from './writes';
 
 afterAll(async () => {
@@ -195,7 +193,10 @@ describe('running queries', () => {
     expect(JSON.stringify(rows.at(-1))).not.toContain(s.org.email);
     expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { current_user: { email: s.org.email } } }))).toMatchObject({ code: 'invalid_input' });
 
-    await getDb().update(organizations).set({ settings: { preventQueryVariableSpoofing: false } }).where(eq(organizations.id, s.org.orgId));
+    expect(await rejection(runMutation(s.viewer, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({ code: 'forbidden' });
+    await runMutation(s.admin, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false }));
+    expect((await auditRows(s.org.orgId)).at(-1)).toMatchObject({ actionType: 'QUERY_SPOOFING_PREVENTION_UPDATED', metadata: { before: true, after: false } });
+    expect(await rejection(runMutation(s.admin, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({ code: 'conflict' });
     const trusted = await runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } }, current_user: { email: s.org.email } });
     expect((okData(trusted) as { email: string }[])[0]!.email).toBe(s.org.email);
   });

@@ -21,6 +21,7 @@ import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@
 import { parseAppDefinition, type AppDefinition, type AppQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
 import { currentUserFor, type CurrentUser } from './reads';
+import { preventsQuerySpoofing } from './settings';
 import { hideParameter, isHiddenExpression, textForms } from './hidden';
 import { parseSqlTemplate, toParameter } from './sql';
 
@@ -271,7 +272,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
 
   const currentUser = currentUserFor(user, ctx.snapshot);
   const mismatched = spoofedFields(input.current_user, currentUser);
-  const preventSpoofing = settings.preventQueryVariableSpoofing !== false;
+  const preventSpoofing = preventsQuerySpoofing(settings);
   if (mismatched.length > 0 && preventSpoofing) {
     await record(ctx, { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } }, { columns });
     return { blocked: true, mismatched };

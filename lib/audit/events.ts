@@ -313,6 +313,7 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       environment: z.string(),
     }),
   }),
+  z.strictObject({ actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
   z.strictObject({
     actionType: z.literal('QUERY_SPOOF_BLOCKED'),
     /** The current_user fields the request claimed differently; their claimed values are not stored. */

@@ -7,6 +7,8 @@ import { defineRoute } from '@/lib/server/route';
 export const dynamic = 'force-dynamic';
 
 export const PUT = defineRoute({ auth: 'session' }, async ({ req, session, params }) => {
+  // JSON only: a cross-site form cannot send it without a CORS preflight.
+  if (!(req.headers.get('content-type') ?? '').includes('application/json')) throw new AppError('invalid_input', 'Send a JSON body (content-type: application/json).');
   const definition: unknown = await req.json().catch(() => {
     throw new AppError('invalid_input', 'Send the definition as a JSON body.');
   });
