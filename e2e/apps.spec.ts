@@ -1,6 +1,7 @@
 // Apps and queries end to end: an admin releases an app on the sample database through the API,
 // a viewer opens it and sees rows computed with their own current_user, and a replayed run that
-// claims the admin's email is refused (403) and shows up in the audit log as QUERY_SPOOF_BLOCKED.
+// claims the admin's email is refused (403) and shows up in the audit log as QUERY_SPOOF_BLOCKED —
+// until an admin turns spoofing prevention off.
 import { expect, test } from '@playwright/test';
 import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
 
@@ -65,4 +66,13 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
   await admin.goto('/audit');
   await expect(admin.locator('[data-action="QUERY_SPOOF_BLOCKED"]').first()).toBeVisible();
   await expect(admin.locator('[data-action="QUERY_RUN"]').first()).toBeVisible();
+
+  // An admin may turn prevention off; then the browser's claim stands.
+  await admin.goto('/apps');
+  await admin.getByRole('checkbox', { name: 'Prevent query variable spoofing' }).uncheck();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByText('Saved.')).toBeVisible();
+  const trusted = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { current_user: { email: account.email } } });
+  expect(trusted.status()).toBe(200);
+  expect(JSON.stringify(await trusted.json())).toContain(account.email);
 });
