@@ -340,7 +340,7 @@ export function evaluate(node: Node, scope: Scope): unknown {
   }
 }
 
-/** The dotted paths an expression reads with static keys (`current_user.email`, `table1.selectedRow.id`). */
+/** The dotted paths an expression reads with static keys (`current_user.email`, `table1.selectedRow.id`); a computed key reads all of its object. */
 export function referencedPaths(node: Node): string[] {
   const out = new Set<string>();
   const pathOf = (n: Node): string | null => {
@@ -352,8 +352,12 @@ export function referencedPaths(node: Node): string[] {
     return null;
   };
   const walk = (n: Node) => {
+    // Only the outermost static chain: `a.b.c` reads a.b.c, not all of a.
     const p = pathOf(n);
-    if (p !== null) out.add(p);
+    if (p !== null) {
+      out.add(p);
+      return;
+    }
     switch (n.type) {
       case 'member':
         walk(n.object);
