@@ -37,6 +37,8 @@ export type OrganizationSettings = {
   auditLegalHold?: boolean;
   /** Every user must pass a second factor (TOTP) to sign in; users without one enroll at sign-in. */
   requireTwoFactor?: boolean;
+  /** Refuse (403) and audit query runs whose request claims `current_user` values other than the session's (default true). */
+  preventQueryVariableSpoofing?: boolean;
 };
 
 export const organizations = pgTable('organizations', {
@@ -585,6 +587,35 @@ export const configVariableValues = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('config_variable_values_key').on(t.variableId, t.environmentId)],
+);
+
+/** An app's working copy (pageVersion "latest"): its editors see and run it; viewers never do. */
+export const appDrafts = pgTable('app_drafts', {
+  appId: uuid('app_id')
+    .primaryKey()
+    .references(() => objects.id, { onDelete: 'cascade' }),
+  organizationId: organizationId(),
+  definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A numbered, immutable release of an app; viewers get the newest. */
+export const appReleases = pgTable(
+  'app_releases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    releasedBy: uuid('released_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('app_releases_app_version_key').on(t.appId, t.version), index('app_releases_org_idx').on(t.organizationId)],
 );
 
 /**

@@ -66,6 +66,16 @@ const ssoConnectionSettings = z.strictObject({
   defaultGroupId: id.nullable(),
   groupMappings: z.array(z.strictObject({ idpGroup: z.string(), groupId: id })),
 });
+/** A query as the app defines it: its template text, never the values that went into it. */
+const queryTemplate = z.strictObject({
+  type: z.enum(['sql', 'rest']),
+  resourceId: id,
+  sql: z.string().optional(),
+  method: z.string().optional(),
+  path: z.string().optional(),
+  disableLoggingFor: z.array(z.string()),
+});
+const queryRequest = z.strictObject({ appId: id, releaseVersion: z.number().int().nullable(), environmentId: id, environmentSwitched: z.boolean(), rowCount: z.number().int().optional(), truncated: z.boolean().optional() });
 const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
 const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
 const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
@@ -302,6 +312,29 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('SSO_GROUP_MAPPING_APPLIED'),
     metadata: z.strictObject({ connectionId: id, targetUserId: id, idpGroups: z.array(z.string()), added: z.array(groupRef0), removed: z.array(groupRef0) }),
+  }),
+  z.strictObject({ actionType: z.literal('APP_DRAFT_SAVED'), metadata: z.strictObject({ objectId: id, name: z.string(), created: z.boolean(), pages: z.number().int(), queries: z.number().int() }) }),
+  z.strictObject({ actionType: z.literal('APP_RELEASED'), metadata: z.strictObject({ objectId: id, name: z.string(), releaseId: id, version: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('QUERY_RUN'),
+    /** The seed's shape. Parameter values listed in the query's "disable logging for" are { value: '[hidden]', hmac }. */
+    metadata: z.strictObject({
+      error: z.string().nullable(),
+      query: queryTemplate,
+      status: z.number().int().nullable(),
+      isError: z.boolean(),
+      request: queryRequest,
+      parameters: z.record(z.string(), z.unknown()),
+      statusText: z.string(),
+      pageVersion: z.string(),
+      environment: z.string(),
+    }),
+  }),
+  z.strictObject({ actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('QUERY_SPOOF_BLOCKED'),
+    /** The current_user fields the request claimed differently; their claimed values are not stored. */
+    metadata: z.strictObject({ query: queryTemplate, request: queryRequest, pageVersion: z.string(), environment: z.string(), mismatched: z.array(z.string()) }),
   }),
   ...objectEvents,
 ]);

@@ -12,6 +12,8 @@ type Subject = {
   organizationId?: string;
   /** The user the event is about; defaults to the acting user. */
   userId?: string | null;
+  /** The seed's columns for query runs (QUERY_RUN, QUERY_SPOOF_BLOCKED). */
+  columns?: { pageName?: string | null; queryName?: string | null; resourceName?: string | null; responseTimeMs?: number | null };
 };
 
 /**
@@ -40,10 +42,10 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
     actionType: parsed.actionType,
     ipAddress: ctx.request.ipAddress,
     geoLocation: await geoLocate(ctx.request.ipAddress),
-    responseTimeMs: null,
-    pageName: null,
-    queryName: null,
-    resourceName: null,
+    responseTimeMs: subject.columns?.responseTimeMs ?? null,
+    pageName: subject.columns?.pageName ?? null,
+    queryName: subject.columns?.queryName ?? null,
+    resourceName: subject.columns?.resourceName ?? null,
     // Stored as JSON: hash exactly what a reader will get back.
     metadata: JSON.parse(JSON.stringify(metadata)),
     user: user ? JSON.parse(JSON.stringify(user)) : null,

@@ -78,10 +78,11 @@ function checkedBaseUrl(value: string): string {
 export async function resolveResourceConfig(
   orgId: string,
   resourceId: string,
-  environment: { id: string } | { name: string },
+  environment: { id: string } | { name: string } | EnvironmentSummary,
   db: DbOrTx = getDb(),
 ): Promise<ResolvedResource> {
-  const env = await findEnvironment(orgId, environment, db);
+  // A caller that already loaded the environment (of this organization) passes it whole.
+  const env = 'isDefault' in environment ? environment : await findEnvironment(orgId, environment, db);
   const [row] = await db
     .select()
     .from(resourceConfigs)

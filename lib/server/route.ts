@@ -8,7 +8,8 @@ import { AppError } from '@/lib/errors';
 import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
-type Handler<A> = (args: { req: NextRequest; session: A }) => Promise<Response>;
+type Handler<A> = (args: { req: NextRequest; session: A; params: Record<string, string> }) => Promise<Response>;
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 export function jsonError(e: AppError, requestId: string): Response {
   const headers: Record<string, string> = { 'x-request-id': requestId };
@@ -19,10 +20,10 @@ export function jsonError(e: AppError, requestId: string): Response {
   );
 }
 
-export function defineRoute(opts: { auth: 'none' }, handler: Handler<null>): (req: NextRequest) => Promise<Response>;
-export function defineRoute(opts: { auth: 'session' }, handler: Handler<SessionCtx>): (req: NextRequest) => Promise<Response>;
+export function defineRoute(opts: { auth: 'none' }, handler: Handler<null>): (req: NextRequest, context?: RouteContext) => Promise<Response>;
+export function defineRoute(opts: { auth: 'session' }, handler: Handler<SessionCtx>): (req: NextRequest, context?: RouteContext) => Promise<Response>;
 export function defineRoute(opts: { auth: 'none' | 'session' }, handler: Handler<SessionCtx> | Handler<null>) {
-  return async (req: NextRequest): Promise<Response> => {
+  return async (req: NextRequest, context?: RouteContext): Promise<Response> => {
     const { requestId } = await currentRequestMeta();
     try {
       let session: SessionCtx | null = null;
@@ -30,7 +31,9 @@ export function defineRoute(opts: { auth: 'none' | 'session' }, handler: Handler
         session = await getSession();
         if (!session) throw new AppError('unauthenticated', 'Sign in to continue.');
       }
-      const res = await (handler as Handler<SessionCtx | null>)({ req, session });
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries((await context?.params) ?? {})) params[k] = Array.isArray(v) ? v.join('/') : v;
+      const res = await (handler as Handler<SessionCtx | null>)({ req, session, params });
       res.headers.set('x-request-id', requestId);
       return res;
     } catch (e) {

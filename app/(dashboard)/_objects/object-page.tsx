@@ -33,7 +33,14 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
         <p className="text-sm" data-testid="your-access">
           <LevelBadge level={decision.level} /> <span className="text-slate-600">{explain(decision.because)}</span>
         </p>
-        {kind === 'app' ? <p className="mt-3 text-sm text-slate-500">This app has no pages yet: the app builder arrives in a later release.</p> : null}
+        {kind === 'app' ? (
+          <p className="mt-3 text-sm text-slate-500">
+            <a className="font-medium text-brand-700 hover:underline" href={`/apps/${object.id}/view`}>
+              Open the app
+            </a>{' '}
+            (its newest release; the app builder arrives in a later release).
+          </p>
+        ) : null}
       </Card>
       {kind === 'resource' ? <ResourceConfigSection viewer={viewer} resource={object} /> : null}
       {own ? (

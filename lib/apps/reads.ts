@@ -1,0 +1,25 @@
+// Reads of app definitions for pages: the newest release for anyone with Use on the app.
+import { and, desc, eq } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
+import { appReleases } from '@/db/schema';
+import type { Snapshot } from '@/lib/authz/can';
+import { parseAppDefinition, type AppDefinition } from './definition';
+
+/** The newest release of an app (the caller has checked Use on it), or null before the first release. */
+export async function findReleasedApp(orgId: string, appId: string, db: DbOrTx = getDb()): Promise<{ version: number; definition: AppDefinition } | null> {
+  const [release] = await db
+    .select({ definition: appReleases.definition, version: appReleases.version })
+    .from(appReleases)
+    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
+    .orderBy(desc(appReleases.version))
+    .limit(1);
+  return release ? { version: release.version, definition: parseAppDefinition(release.definition) } : null;
+}
+
+export type CurrentUser = { id: string; email: string; firstName: string; lastName: string; fullName: string; groups: string[]; metadata: Record<string, unknown> };
+
+/** `current_user` as expressions see it: the user and the names of their groups. */
+export function currentUserFor(user: { id: string; email: string; firstName: string; lastName: string }, snapshot: Snapshot | undefined): CurrentUser {
+  const groups = (snapshot?.groups ?? []).map((g) => g.name).sort();
+  return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, fullName: `${user.firstName} ${user.lastName}`.trim(), groups, metadata: {} };
+}
