@@ -37,6 +37,10 @@ export type OrganizationSettings = {
   auditLegalHold?: boolean;
   /** Every user must pass a second factor (TOTP) to sign in; users without one enroll at sign-in. */
   requireTwoFactor?: boolean;
+  /** Password sign-in is refused except for the break-glass admins below (lib/auth/sso-enforcement.ts). */
+  enforceSso?: boolean;
+  /** Admins who may still sign in with a password (and their TOTP) while SSO is enforced. */
+  breakGlassUserIds?: string[];
 };
 
 export const organizations = pgTable('organizations', {

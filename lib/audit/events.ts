@@ -90,6 +90,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
           'wrong_two_factor_code',
           'two_factor_code_reused',
           'two_factor_attempts_exhausted',
+          /** The organization enforces SSO and this is not a break-glass admin. */
+          'sso_enforced',
+          /** A designated break-glass admin whose two-factor was reset (or who is no longer an admin). */
+          'break_glass_without_two_factor',
+          'break_glass_not_admin',
         ]),
         retryAfterSeconds: z.number().int().optional(),
         /** The pending sign-in, for failures at the second step. */
@@ -134,6 +139,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('TWO_FACTOR_REQUIREMENT_UPDATED'),
     metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
+  }),
+  z.strictObject({ actionType: z.literal('SSO_ENFORCED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('BREAK_GLASS_ADMIN_UPDATED'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), designated: z.boolean() }),
   }),
   z.strictObject({
     actionType: z.literal('LOGOUT'),

@@ -13,6 +13,8 @@ import { passwordSignInInput, signInWithPassword } from './sign-in';
 export const RATE_LIMITED_ERROR_PREFIX = 'rate_limited:';
 /** The password was right; the browser continues at /sign-in/two-factor (the challenge cookie is set). */
 export const SECOND_FACTOR_REQUIRED_ERROR = 'second_factor_required';
+/** The organization enforces SSO and this is not a break-glass admin's right password (lib/auth/sso-enforcement.ts). */
+export const SSO_ENFORCED_ERROR = 'sso_enforced';
 /** The pending sign-in is gone (expired, used, too many wrong codes): start over. */
 export const START_OVER_ERROR = 'start_over';
 /** A wrong code; the suffix is how many attempts are left. */
@@ -48,6 +50,7 @@ export function authOptionsFor(headers: Headers): AuthOptions {
             jar.set(CHALLENGE_COOKIE, result.challengeToken, challengeCookie(isHttpsRequest(headers)));
             throw new Error(SECOND_FACTOR_REQUIRED_ERROR);
           }
+          if (result.reason === 'sso_enforced') throw new Error(SSO_ENFORCED_ERROR);
           return null;
         },
       }),

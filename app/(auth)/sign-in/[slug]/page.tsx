@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { Card } from '@/components/ui/card';
 import { FormError } from '@/components/form/form-message';
 import { Button } from '@/components/ui/button';
-import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { enforcesSso } from '@/lib/auth/sso-enforcement';
+import { findOrganizationBySlug, getOrganizationSettings } from '@/lib/orgs/reads';
 import { organizationHasSso } from '@/lib/sso/connections';
 import { SSO_FAILURE_MESSAGES } from '@/lib/sso/sign-in';
 import { startSsoAction } from '../actions';
@@ -23,6 +24,7 @@ export default async function OrgSignInPage({
   if (!org) notFound();
   const { callbackUrl, sso_error: ssoError } = await searchParams;
   const sso = await organizationHasSso(org.id);
+  const enforced = enforcesSso(await getOrganizationSettings(org.id));
   const ssoMessage = ssoError && Object.hasOwn(SSO_FAILURE_MESSAGES, ssoError) ? SSO_FAILURE_MESSAGES[ssoError as keyof typeof SSO_FAILURE_MESSAGES] : null;
   return (
     <Card title={`Sign in to ${org.name}`} description={<span className="font-mono text-xs">{org.slug}</span>}>
@@ -39,7 +41,17 @@ export default async function OrgSignInPage({
           </Button>
         </form>
       ) : null}
-      <PasswordForm orgSlug={org.slug} callbackUrl={callbackUrl} />
+      {enforced ? (
+        // Only break-glass admins (with their second factor) get in this way; the form is one click away.
+        <details data-testid="break-glass">
+          <summary className="cursor-pointer text-center text-sm text-slate-600 hover:underline">Break-glass sign-in</summary>
+          <div className="mt-4">
+            <PasswordForm orgSlug={org.slug} callbackUrl={callbackUrl} />
+          </div>
+        </details>
+      ) : (
+        <PasswordForm orgSlug={org.slug} callbackUrl={callbackUrl} />
+      )}
       <p className="mt-6 text-center text-sm text-slate-600">
         Not your organization?{' '}
         <Link href="/sign-in?switch=1" className="font-medium text-brand-600 hover:underline">
