@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const id = z.uuid();
-const method = z.enum(['password', 'sso']);
+const method = z.enum(['password', 'sso', 'google']);
 const secondFactor = z.enum(['totp', 'recovery_code']);
 /** Where two-factor was set up: the account page, or the sign-in of an organization that requires it. */
 const enrolledVia = z.enum(['account', 'sign_in']);
@@ -38,6 +38,18 @@ export const SSO_FAILURE_REASONS = [
   'email_taken',
   'user_disabled',
 ] as const;
+/** Why a Google sign-in was refused (LOGIN_FAILED with method `google`). */
+export const GOOGLE_FAILURE_REASONS = [
+  'missing_state',
+  'not_enabled',
+  'sso_enforced',
+  'email_not_verified',
+  'domain_not_allowed',
+  'unknown_user',
+  'email_taken',
+  'user_disabled',
+] as const;
+const googleSettings = z.strictObject({ enabled: z.boolean(), allowedDomains: z.array(z.string()), jitEnabled: z.boolean(), defaultGroupId: id.nullable() });
 const ssoConnectionSettings = z.strictObject({
   discoveryUrl: z.string(),
   clientId: z.string(),
@@ -108,6 +120,14 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
         subject: z.string().optional(),
         email: z.string().optional(),
       }),
+      z.strictObject({
+        method: z.literal('google'),
+        /** A reason code, and Google's subject, email and hosted domain when known; never a token. */
+        reason: z.enum(GOOGLE_FAILURE_REASONS),
+        subject: z.string().optional(),
+        email: z.string().optional(),
+        hd: z.string().optional(),
+      }),
     ]),
   }),
   z.strictObject({
@@ -139,6 +159,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('TWO_FACTOR_REQUIREMENT_UPDATED'),
     metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
+  }),
+  z.strictObject({ actionType: z.literal('GOOGLE_SIGN_IN_UPDATED'), metadata: z.strictObject({ before: googleSettings, after: googleSettings }) }),
+  z.strictObject({
+    actionType: z.literal('GOOGLE_JIT_USER_CREATED'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
   }),
   z.strictObject({ actionType: z.literal('SSO_ENFORCED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
   z.strictObject({
