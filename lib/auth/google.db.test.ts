@@ -7,6 +7,7 @@ import { getDb } from '@/db';
 import { googleIdentities, groupMembers, sessions, users } from '@/db/schema';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
+import { getUser } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { completeGoogleSignIn, googleSettingsInput, openGoogleBinding, saveGoogleSettings, sealGoogleBinding, type GoogleClaims } from './google';
 
@@ -79,6 +80,7 @@ describe('completeGoogleSignIn', () => {
     const [user] = await getDb().select().from(users).where(eq(users.id, session!.userId));
     expect(user).toMatchObject({ email: claims.email, firstName: 'Grace', lastName: 'Hopper', passwordHash: null });
     expect((await getDb().select().from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((m) => m.groupId)).toEqual([readers.id]);
+    expect((await getUser(org.orgId, user!.id))?.signInMethods).toEqual(['google']);
 
     // Google changed the email: the subject is what identifies the person.
     const again = await signIn(org, { ...claims, email: 'renamed@gmail.test' });

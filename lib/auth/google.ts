@@ -20,6 +20,7 @@ import { createSession } from '@/lib/sessions/writes';
 import { authSecret } from './secret';
 import { enforcesSso } from './sso-enforcement';
 
+export type { GoogleSignInSettings };
 export type GoogleFailureReason = (typeof GOOGLE_FAILURE_REASONS)[number];
 
 export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {

@@ -1,11 +1,15 @@
 import { NoAccess } from '@/components/dashboard/no-access';
 import { Card } from '@/components/ui/card';
 import { Badge, PageHeader, Table, Td, Th } from '@/components/ui/fields';
+import { googleSettings } from '@/lib/auth/google';
 import { enforcesSso, lastSsoSignInAt, listBreakGlassCandidates } from '@/lib/auth/sso-enforcement';
 import { requiresTwoFactor } from '@/lib/auth/two-factor';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
+import { googleClient } from '@/lib/env';
+import { listGroups } from '@/lib/groups/reads';
 import { getOrganizationSettings } from '@/lib/orgs/reads';
 import { organizationHasSso } from '@/lib/sso/connections';
+import { GoogleSettingsForm } from './google-form';
 import { TwoFactorRequirementForm } from './requirement-form';
 import { BreakGlassToggle, SsoEnforcementForm } from './sso-enforcement-forms';
 
@@ -17,7 +21,13 @@ export default async function AuthenticationSettingsPage() {
   const settings = await getOrganizationSettings(viewer.orgId);
   const required = requiresTwoFactor(settings);
   const enforced = enforcesSso(settings);
-  const [hasSso, lastSso, admins] = await Promise.all([organizationHasSso(viewer.orgId), lastSsoSignInAt(viewer.orgId), listBreakGlassCandidates(viewer.orgId, settings)]);
+  const [hasSso, lastSso, admins, groups] = await Promise.all([
+    organizationHasSso(viewer.orgId),
+    lastSsoSignInAt(viewer.orgId),
+    listBreakGlassCandidates(viewer.orgId, settings),
+    listGroups(viewer.orgId),
+  ]);
+  const google = googleClient();
   return (
     <div className="space-y-6">
       <PageHeader title="Authentication" description="How people in your organization sign in.">
@@ -60,6 +70,18 @@ export default async function AuthenticationSettingsPage() {
             </tbody>
           </Table>
         </div>
+      </Card>
+      <Card
+        title="Sign in with Google"
+        description="People sign in with their Google account from your organization’s sign-in page. Only emails Google has verified are accepted, and a Google account is never linked to an existing account by email."
+      >
+        {google ? (
+          <GoogleSettingsForm settings={googleSettings(settings)} groups={groups.filter((g) => g.builtin === null).map((g) => ({ id: g.id, name: g.name }))} />
+        ) : (
+          <p className="text-sm text-slate-600" data-testid="google-not-configured">
+            This Gatehouse has no Google client. Set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (redirect URI: your public URL + /api/auth/callback/google).
+          </p>
+        )}
       </Card>
     </div>
   );
