@@ -312,6 +312,16 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_CREATED'), metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_UPDATED'), metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }) }),
+  z.strictObject({
+    actionType: z.literal('SSO_CONNECTION_TESTED'),
+    metadata: z.strictObject({
+      connectionId: id,
+      subject: z.string(),
+      email: z.string().nullable(),
+      /** What a real sign-in would have done; the test itself changed nothing. */
+      outcome: z.enum(['existing_user', 'jit_create', 'email_taken', 'unknown_user', 'user_disabled']),
+    }),
+  }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, discoveryUrl: z.string(), clientId: z.string() }) }),
   z.strictObject({
     actionType: z.literal('SSO_JIT_USER_CREATED'),

@@ -12,7 +12,14 @@ export const ssoBindingCookie = { httpOnly: true, sameSite: 'lax', path: '/api/s
 
 const SALT = 'gatehouse-sso-binding';
 
-const binding = z.object({ state: z.string().min(32), codeVerifier: z.string().min(43), orgId: z.uuid(), connectionId: z.uuid() });
+const binding = z.object({
+  state: z.string().min(32),
+  codeVerifier: z.string().min(43),
+  orgId: z.uuid(),
+  connectionId: z.uuid(),
+  /** A "test connection" started by this admin: shows the claims, signs no one in. */
+  testBy: z.uuid().optional(),
+});
 export type SsoBinding = z.infer<typeof binding>;
 
 export function sealBinding(value: SsoBinding): Promise<string> {

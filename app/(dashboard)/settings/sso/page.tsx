@@ -5,7 +5,8 @@ import { Badge, PageHeader } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listGroups } from '@/lib/groups/reads';
 import { getSsoConnection, oidcRedirectUrl } from '@/lib/sso/connections';
-import { deleteSsoConnectionAction } from './actions';
+import { Button } from '@/components/ui/button';
+import { deleteSsoConnectionAction, startSsoTestAction } from './actions';
 import { SsoConnectionForm } from './forms';
 
 export const metadata = { title: 'Single sign-on' };
@@ -32,6 +33,16 @@ export default async function SsoSettingsPage() {
       <Card title={connection ? 'OIDC connection' : 'Add an OIDC connection'}>
         <SsoConnectionForm connection={connection} groups={assignable.map((g) => ({ id: g.id, name: g.name }))} />
       </Card>
+      {connection ? (
+        <Card title="Test the connection">
+          <form action={startSsoTestAction} className="flex items-center gap-4">
+            <p className="text-sm text-slate-700">Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.</p>
+            <Button type="submit" variant="secondary">
+              Test connection
+            </Button>
+          </form>
+        </Card>
+      ) : null}
       {connection ? (
         <Card title="Remove single sign-on">
           <ActionForm action={deleteSsoConnectionAction} submitLabel="Remove connection" variant="danger" confirm="Remove the SSO connection? People who sign in with it will need a password or a new connection.">
