@@ -41,7 +41,7 @@ test('Google sign-in: a verified account of an allowed domain gets in; others ar
   await page.getByLabel('Offer “Sign in with Google”').check();
   await page.getByLabel('Allowed Google Workspace domains').fill('corp.test');
   await page.getByLabel(/Google just-in-time provisioning/).check();
-  await page.getByRole('button', { name: 'Save Google sign-in' }).click();
+  await page.getByRole('button', { name: 'Update Google sign-in' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
 
   const grace = googleAccount({ hd: 'corp.test' });

@@ -38,7 +38,7 @@ test('enforced SSO refuses password sign-in, except a break-glass admin with the
   // Enforcing before anyone signed in with SSO is refused.
   await page.goto('/settings/authentication');
   await page.getByLabel(/Enforce SSO/).check();
-  await page.getByRole('button', { name: 'Save' }).nth(1).click();
+  await page.getByRole('button', { name: 'Update enforcement' }).click();
   await expect(page.getByTestId('action-error')).toContainText('SSO connection');
 
   // Connect the provider (with JIT) and sign someone in through it.
@@ -66,7 +66,7 @@ test('enforced SSO refuses password sign-in, except a break-glass admin with the
   await me.getByRole('button', { name: 'Make break-glass' }).click();
   await expect(me).toContainText('break-glass');
   await page.getByLabel(/Enforce SSO/).check();
-  await page.getByRole('button', { name: 'Save' }).nth(1).click();
+  await page.getByRole('button', { name: 'Update enforcement' }).click();
   await expect(page.getByText('SSO enforced')).toBeVisible();
   await signOut(page);
 

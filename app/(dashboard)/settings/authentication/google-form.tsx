@@ -8,7 +8,7 @@ import { saveGoogleSettingsAction } from './actions';
 export function GoogleSettingsForm({ settings, groups }: { settings: GoogleSignInSettings; groups: { id: string; name: string }[] }) {
   const label = 'block text-sm font-medium text-slate-700';
   return (
-    <ActionForm action={saveGoogleSettingsAction} submitLabel="Save Google sign-in" className="space-y-3 text-sm" success={() => <span className="ml-3 text-green-700">Saved.</span>}>
+    <ActionForm action={saveGoogleSettingsAction} submitLabel="Update Google sign-in" className="space-y-3 text-sm" success={() => <span className="ml-3 text-green-700">Saved.</span>}>
       <label className="flex items-center gap-2">
         <input type="checkbox" name="enabled" defaultChecked={settings.enabled} /> Offer “Sign in with Google”
       </label>

@@ -5,7 +5,7 @@ import { setBreakGlassAdminAction, setSsoEnforcementAction } from './actions';
 
 export function SsoEnforcementForm({ enforced }: { enforced: boolean }) {
   return (
-    <ActionForm action={setSsoEnforcementAction} submitLabel="Save" className="flex flex-wrap items-center gap-4 text-sm" success={() => <span className="text-green-700">Saved.</span>}>
+    <ActionForm action={setSsoEnforcementAction} submitLabel="Update enforcement" className="flex flex-wrap items-center gap-4 text-sm" success={() => <span className="text-green-700">Saved.</span>}>
       <label className="flex items-center gap-2">
         <input type="checkbox" name="enforced" defaultChecked={enforced} /> Enforce SSO (password sign-in only for break-glass admins)
       </label>
