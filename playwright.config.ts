@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
+import { googlePeer } from './e2e/google-peer';
 
 // The system Chromium (installed by .ci/run); Playwright never downloads a browser.
 const executablePath = process.env.CHROMIUM_PATH || execSync('command -v chromium', { encoding: 'utf8' }).trim();
@@ -32,7 +33,12 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    env: { E2E_PORT: String(port) },
+    env: {
+      E2E_PORT: String(port),
+      GOOGLE_CLIENT_ID: googlePeer.clientId,
+      GOOGLE_CLIENT_SECRET: googlePeer.clientSecret,
+      GOOGLE_ISSUER: `http://localhost:${googlePeer.port}`,
+    },
     stdout: 'pipe',
   },
 });

@@ -39,6 +39,21 @@ export type OrganizationSettings = {
   requireTwoFactor?: boolean;
   /** Refuse (403) and audit query runs whose request claims `current_user` values other than the session's (default true). */
   preventQueryVariableSpoofing?: boolean;
+  /** Password sign-in is refused except for the break-glass admins below (lib/auth/sso-enforcement.ts). */
+  enforceSso?: boolean;
+  /** Admins who may still sign in with a password (and their TOTP) while SSO is enforced. */
+  breakGlassUserIds?: string[];
+  /** Sign in with Google (when the instance has GOOGLE_CLIENT_ID); see lib/auth/google.ts. */
+  google?: GoogleSignInSettings;
+};
+
+export type GoogleSignInSettings = {
+  enabled: boolean;
+  /** Google Workspace domains (the `hd` claim) allowed in; empty → any verified Google account. */
+  allowedDomains: string[];
+  /** Just-in-time provisioning of unknown Google accounts (off → refused). */
+  jitEnabled: boolean;
+  defaultGroupId: string | null;
 };
 
 export const organizations = pgTable('organizations', {
@@ -328,7 +343,7 @@ export const sessions = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    authMethod: text('auth_method', { enum: ['password', 'sso'] }).notNull(),
+    authMethod: text('auth_method', { enum: ['password', 'sso', 'google'] }).notNull(),
     /** The second factor passed at sign-in, if any. */
     secondFactor: text('second_factor', { enum: SECOND_FACTORS }),
     ipAddress: text('ip_address'),
@@ -670,6 +685,22 @@ export const ssoIdentities = pgTable(
     uniqueIndex('sso_identities_org_connection_subject_key').on(t.organizationId, t.connectionId, t.subject),
     index('sso_identities_user_idx').on(t.userId),
   ],
+);
+
+/** Who a Google account is here: keyed by (organization, Google's `sub`), never by email (0016). */
+export const googleIdentities = pgTable(
+  'google_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('google_identities_org_subject_key').on(t.organizationId, t.subject), index('google_identities_user_idx').on(t.userId)],
 );
 
 /** IdP group value → permission group; applied (added and removed) at every SSO sign-in. */

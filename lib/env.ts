@@ -42,6 +42,9 @@ export const envCatalogue = [
     default: '<data dir>/audit-checkpoints.jsonl',
     description: 'Where signed audit checkpoints are appended (JSON lines). Keep a copy off the machine.',
   },
+  { name: 'GOOGLE_CLIENT_ID', default: '(unset)', description: 'OAuth client id from Google Cloud. Set with GOOGLE_CLIENT_SECRET → organizations can turn on "Sign in with Google" (redirect URI `<NEXTAUTH_URL>/api/auth/callback/google`).' },
+  { name: 'GOOGLE_CLIENT_SECRET', default: '(unset)', description: 'The OAuth client secret for GOOGLE_CLIENT_ID.' },
+  { name: 'GOOGLE_ISSUER', default: 'https://accounts.google.com', description: 'The OpenID issuer used for Google sign-in (its discovery document is read from `<issuer>/.well-known/openid-configuration`); tests point it at a local provider.' },
   {
     name: 'NEXTAUTH_URL',
     default: '(unset)',
@@ -178,4 +181,12 @@ export function secretStoreSettings() {
       prefix: process.env.GATEHOUSE_AWS_SECRET_PREFIX ?? '',
     },
   };
+}
+
+/** Google sign-in's client, when the instance is configured for it. */
+export function googleClient(): { clientId: string; clientSecret: string; issuer: string } | null {
+  const clientId = process.env.GOOGLE_CLIENT_ID?.trim();
+  const clientSecret = process.env.GOOGLE_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret) return null;
+  return { clientId, clientSecret, issuer: (process.env.GOOGLE_ISSUER?.trim() || 'https://accounts.google.com').replace(/\/+$/, '') };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const id = z.uuid();
-const method = z.enum(['password', 'sso']);
+const method = z.enum(['password', 'sso', 'google']);
 const secondFactor = z.enum(['totp', 'recovery_code']);
 /** Where two-factor was set up: the account page, or the sign-in of an organization that requires it. */
 const enrolledVia = z.enum(['account', 'sign_in']);
@@ -50,6 +50,18 @@ export const SSO_FAILURE_REASONS = [
   'saml_idp_initiated_off',
   'saml_rejected',
 ] as const;
+/** Why a Google sign-in was refused (LOGIN_FAILED with method `google`). */
+export const GOOGLE_FAILURE_REASONS = [
+  'missing_state',
+  'not_enabled',
+  'sso_enforced',
+  'email_not_verified',
+  'domain_not_allowed',
+  'unknown_user',
+  'email_taken',
+  'user_disabled',
+] as const;
+const googleSettings = z.strictObject({ enabled: z.boolean(), allowedDomains: z.array(z.string()), jitEnabled: z.boolean(), defaultGroupId: id.nullable() });
 const ssoConnectionSettings = z.strictObject({
   /** Absent on rows written before SAML existed: those were OIDC. */
   type: z.enum(['oidc', 'saml']).optional(),
@@ -117,6 +129,11 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
           'wrong_two_factor_code',
           'two_factor_code_reused',
           'two_factor_attempts_exhausted',
+          /** The organization enforces SSO and this is not a break-glass admin. */
+          'sso_enforced',
+          /** A designated break-glass admin whose two-factor was reset (or who is no longer an admin). */
+          'break_glass_without_two_factor',
+          'break_glass_not_admin',
         ]),
         retryAfterSeconds: z.number().int().optional(),
         /** The pending sign-in, for failures at the second step. */
@@ -129,6 +146,14 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
         reason: z.enum(SSO_FAILURE_REASONS),
         subject: z.string().optional(),
         email: z.string().optional(),
+      }),
+      z.strictObject({
+        method: z.literal('google'),
+        /** A reason code, and Google's subject, email and hosted domain when known; never a token. */
+        reason: z.enum(GOOGLE_FAILURE_REASONS),
+        subject: z.string().optional(),
+        email: z.string().optional(),
+        hd: z.string().optional(),
       }),
     ]),
   }),
@@ -161,6 +186,16 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('TWO_FACTOR_REQUIREMENT_UPDATED'),
     metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
+  }),
+  z.strictObject({ actionType: z.literal('GOOGLE_SIGN_IN_UPDATED'), metadata: z.strictObject({ before: googleSettings, after: googleSettings }) }),
+  z.strictObject({
+    actionType: z.literal('GOOGLE_JIT_USER_CREATED'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
+  }),
+  z.strictObject({ actionType: z.literal('SSO_ENFORCED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('BREAK_GLASS_ADMIN_UPDATED'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), designated: z.boolean() }),
   }),
   z.strictObject({
     actionType: z.literal('LOGOUT'),
@@ -304,6 +339,16 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_CREATED'), metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }) }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_UPDATED'), metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }) }),
+  z.strictObject({
+    actionType: z.literal('SSO_CONNECTION_TESTED'),
+    metadata: z.strictObject({
+      connectionId: id,
+      subject: z.string(),
+      email: z.string().nullable(),
+      /** What a real sign-in would have done; the test itself changed nothing. */
+      outcome: z.enum(['existing_user', 'jit_create', 'email_taken', 'unknown_user', 'user_disabled']),
+    }),
+  }),
   z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, type: z.enum(['oidc', 'saml']).optional(), discoveryUrl: z.string().optional(), clientId: z.string().optional(), samlIdpEntityId: z.string().optional() }) }),
   z.strictObject({
     actionType: z.literal('SSO_JIT_USER_CREATED'),

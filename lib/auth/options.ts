@@ -3,9 +3,12 @@
 import { cookies } from 'next/headers';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import GoogleProvider from 'next-auth/providers/google';
+import { googleClient } from '@/lib/env';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
 import { completeSecondFactor } from './challenge';
 import { CHALLENGE_COOKIE, ORG_COOKIE, challengeCookie, rememberOrgCookie } from './cookies';
+import { completeGoogleSignIn, GOOGLE_BINDING_COOKIE, googleBindingCookie, openGoogleBinding, type GoogleClaims } from './google';
 import { authSecret } from './secret';
 import { passwordSignInInput, signInWithPassword } from './sign-in';
 
@@ -13,6 +16,8 @@ import { passwordSignInInput, signInWithPassword } from './sign-in';
 export const RATE_LIMITED_ERROR_PREFIX = 'rate_limited:';
 /** The password was right; the browser continues at /sign-in/two-factor (the challenge cookie is set). */
 export const SECOND_FACTOR_REQUIRED_ERROR = 'second_factor_required';
+/** The organization enforces SSO and this is not a break-glass admin's right password (lib/auth/sso-enforcement.ts). */
+export const SSO_ENFORCED_ERROR = 'sso_enforced';
 /** The pending sign-in is gone (expired, used, too many wrong codes): start over. */
 export const START_OVER_ERROR = 'start_over';
 /** A wrong code; the suffix is how many attempts are left. */
@@ -20,6 +25,40 @@ export const WRONG_CODE_ERROR_PREFIX = 'wrong_code:';
 
 /** How long the session cookie lives; the sessions row's idle and absolute limits decide sooner. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * Google (0016), when the instance has a client: next-auth checks state, PKCE and the ID token;
+ * the signIn callback below decides and creates the session. GOOGLE_ISSUER points it elsewhere.
+ */
+function googleProviders() {
+  const client = googleClient();
+  if (!client) return [];
+  return [
+    GoogleProvider({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      wellKnown: `${client.issuer}/.well-known/openid-configuration`,
+      issuer: client.issuer,
+      authorization: { params: { scope: 'openid email profile' } },
+    }),
+  ];
+}
+
+/**
+ * After next-auth verified Google's answer: the organization this browser chose (sealed cookie),
+ * our decision, and our session. Without an adapter next-auth hands the same `user` object on to
+ * the jwt callback, so its id becomes our session id, as the credentials providers' does.
+ */
+async function googleSignIn(user: { id: string }, claims: GoogleClaims, headers: Headers): Promise<string | true> {
+  const jar = await cookies();
+  const bindingValue = await openGoogleBinding(jar.get(GOOGLE_BINDING_COOKIE)?.value);
+  jar.set(GOOGLE_BINDING_COOKIE, '', { ...googleBindingCookie, maxAge: 0 });
+  const result = await completeGoogleSignIn(claims, bindingValue, requestMetaFrom(headers));
+  if (!result.ok) return result.orgSlug ? `/sign-in/${result.orgSlug}?google_error=${result.reason}` : `/sign-in?google_error=${result.reason}`;
+  jar.set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
+  user.id = result.sessionId;
+  return true;
+}
 
 export function authOptionsFor(headers: Headers): AuthOptions {
   return {
@@ -48,6 +87,7 @@ export function authOptionsFor(headers: Headers): AuthOptions {
             jar.set(CHALLENGE_COOKIE, result.challengeToken, challengeCookie(isHttpsRequest(headers)));
             throw new Error(SECOND_FACTOR_REQUIRED_ERROR);
           }
+          if (result.reason === 'sso_enforced') throw new Error(SSO_ENFORCED_ERROR);
           return null;
         },
       }),
@@ -70,8 +110,10 @@ export function authOptionsFor(headers: Headers): AuthOptions {
           throw new Error(START_OVER_ERROR);
         },
       }),
+      ...googleProviders(),
     ],
     callbacks: {
+      signIn: ({ user, account, profile }) => (account?.provider === 'google' ? googleSignIn(user, (profile ?? {}) as GoogleClaims, headers) : true),
       jwt: ({ token, user }) => ({ sid: user ? user.id : token.sid }),
       session: ({ session }) => ({ expires: session.expires }),
     },

@@ -1,17 +1,19 @@
 // Password sign-in: throttle → verify → session, or a pending second-factor challenge when the
 // user has 2FA or the organization requires it. Every outcome is audited; the caller learns only
 // "signed in", "wrong credentials" (the same for unknown, wrong and disabled), "wait N seconds" or
-// "continue with the second factor".
+// "continue with the second factor". While the organization enforces SSO every refusal is "this
+// organization signs in with SSO", whether or not the email exists; only break-glass admins get in.
 import { and, count, eq, gte, lt, max, min, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db';
-import { signInFailures, users } from '@/db/schema';
+import { organizations, signInFailures, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { runMutation } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { startSignedInSession } from '@/lib/sessions/writes';
 import { openChallenge, secondFactorStep } from './challenge';
+import { enforcesSso, passwordRefusal } from './sso-enforcement';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from './password';
 import { ACCOUNT_POLICY, IP_POLICY, WINDOW_MS, retryAfterSeconds, type FailureStats } from './throttle';
 
@@ -25,6 +27,8 @@ export type PasswordSignInInput = z.infer<typeof passwordSignInInput>;
 export type SignInResult =
   | { ok: true; sessionId: string; userId: string; orgId: string; orgSlug: string }
   | { ok: false; reason: 'invalid_credentials' }
+  /** The organization enforces SSO: any refusal other than rate limiting, for any email. */
+  | { ok: false; reason: 'sso_enforced' }
   | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
   /** The password was right; the browser must now pass the second step (lib/auth/challenge.ts). */
   | { ok: false; reason: 'second_factor_required'; challengeToken: string; orgSlug: string };
@@ -66,6 +70,8 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
       : { count: 0, oldestAt: null, latestAt: null };
     const wait = Math.max(retryAfterSeconds(account, ACCOUNT_POLICY, now), retryAfterSeconds(byIp, IP_POLICY, now));
     const failed = { method: 'password' as const, email: input.email };
+    const [{ settings } = { settings: {} }] = await tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, org.id));
+    const refused = enforcesSso(settings) ? ({ ok: false, reason: 'sso_enforced' } as const) : ({ ok: false, reason: 'invalid_credentials' } as const);
 
     if (wait > 0) {
       await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } }, { userId: user?.id ?? null });
@@ -73,7 +79,12 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
     }
 
     const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
-    const reason = !user ? 'unknown_user' : !user.passwordHash ? 'no_password' : !passwordOk ? 'wrong_password' : user.disabledAt ? 'user_disabled' : null;
+    const reason =
+      !user ? 'unknown_user'
+      : !user.passwordHash ? 'no_password'
+      : !passwordOk ? 'wrong_password'
+      : user.disabledAt ? 'user_disabled'
+      : await passwordRefusal(tx, org.id, settings, user.id);
     if (reason || !user) {
       await tx.insert(signInFailures).values({ organizationId: org.id, accountKey, ipAddress: request.ipAddress, createdAt: now });
       await tx
@@ -88,7 +99,7 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
           ),
         );
       await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: reason ?? 'unknown_user' } }, { userId: user?.id ?? null });
-      return { ok: false, reason: 'invalid_credentials' };
+      return refused;
     }
 
     await tx.delete(signInFailures).where(and(eq(signInFailures.organizationId, org.id), eq(signInFailures.accountKey, accountKey)));

@@ -13,7 +13,7 @@ export type ActiveSession = {
   sessionId: string;
   orgId: string;
   userId: string;
-  authMethod: 'password' | 'sso';
+  authMethod: 'password' | 'sso' | 'google';
   secondFactor: 'totp' | 'recovery_code' | null;
   org: { id: string; name: string; slug: string };
   user: { id: string; email: string; firstName: string; lastName: string };

@@ -11,7 +11,7 @@ type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>
 
 export async function createSession(
   ctx: MutationCtx,
-  values: { orgId: string; userId: string; authMethod: 'password' | 'sso'; secondFactor?: SecondFactor | null },
+  values: { orgId: string; userId: string; authMethod: 'password' | 'sso' | 'google'; secondFactor?: SecondFactor | null },
 ): Promise<string> {
   const [row] = await ctx.tx
     .insert(sessions)

@@ -19,7 +19,15 @@ export const samlBindingCookie = { ...ssoBindingCookie, sameSite: 'none', secure
 
 const SALT = 'gatehouse-sso-binding';
 
-const binding = z.object({ state: z.string().min(32), codeVerifier: z.string().min(43), orgId: z.uuid(), connectionId: z.uuid(), samlRequestId: z.string().min(1).max(256).optional() });
+const binding = z.object({
+  state: z.string().min(32),
+  codeVerifier: z.string().min(43),
+  orgId: z.uuid(),
+  connectionId: z.uuid(),
+  samlRequestId: z.string().min(1).max(256).optional(),
+  /** A "test connection" started by this admin: shows the claims, signs no one in. */
+  testBy: z.uuid().optional(),
+});
 export type SsoBinding = z.infer<typeof binding>;
 
 export function sealBinding(value: SsoBinding): Promise<string> {

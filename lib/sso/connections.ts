@@ -3,7 +3,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
-import { permissionGroups, ssoConnections, ssoGroupMappings, type SsoConnection } from '@/db/schema';
+import { organizations, permissionGroups, ssoConnections, ssoGroupMappings, type SsoConnection } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
@@ -232,6 +232,8 @@ export async function deleteSsoConnection(ctx: MutationCtx): Promise<void> {
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const existing = await findSsoConnection(orgId, ctx.tx);
   if (!existing) throw new AppError('not_found', 'This organization has no SSO connection.');
+  const [org] = await ctx.tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).for('update');
+  if (org?.settings.enforceSso) throw new AppError('conflict', 'SSO is enforced: turn enforcement off under Settings → Authentication before deleting the connection.');
   await withJacksonTx(ctx.tx, () => deleteJacksonConnection(existing.jacksonClientId));
   await ctx.tx.delete(ssoConnections).where(eq(ssoConnections.id, existing.id));
   await record(ctx, {

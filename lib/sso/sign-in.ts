@@ -110,6 +110,19 @@ export type Profile = { subject: string; email: string | null; firstName: string
  * cookie (null when absent). Never throws for a refused sign-in; returns the reason.
  */
 export async function completeSsoSignIn(params: Record<string, string>, binding: SsoBinding | null, request: RequestMeta): Promise<SsoResult> {
+  // A test started from the settings page never signs anyone in (lib/sso/test-connection.ts).
+  if (binding?.testBy) return { ok: false, reason: 'state_mismatch' };
+  const answer = await exchangeSsoResponse(params, binding, request);
+  return 'connection' in answer ? signInIdentity(answer.connection, answer.profile, request) : answer;
+}
+
+export type SsoAnswer = { connection: Connection; profile: Profile; claims: Record<string, unknown> };
+
+/**
+ * The IdP's answer for this browser's binding, checked: Jackson exchanges the code, the state and
+ * the organization must match. Refusals are audited (LOGIN_FAILED) and returned.
+ */
+export async function exchangeSsoResponse(params: Record<string, string>, binding: SsoBinding | null, request: RequestMeta): Promise<SsoAnswer | SsoResult> {
   if (!binding) return { ok: false, reason: 'missing_state' };
   const { orgId } = binding;
   const [connection] = await getDb()
@@ -167,7 +180,7 @@ export async function completeSsoSignIn(params: Record<string, string>, binding:
     groups: groupValues(claimAt(claims, connection.groupsClaim)),
   };
   if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
-  return signInIdentity(connection, profile, request);
+  return { connection, profile, claims };
 }
 
 export async function organizationSlug(orgId: string): Promise<string | null> {
@@ -175,7 +188,7 @@ export async function organizationSlug(orgId: string): Promise<string | null> {
   return org?.slug ?? null;
 }
 
-type Connection = typeof ssoConnections.$inferSelect;
+export type Connection = typeof ssoConnections.$inferSelect;
 
 export async function signInIdentity(connection: Connection, profile: Profile, request: RequestMeta): Promise<SsoResult> {
   const orgId = connection.organizationId;

@@ -6,7 +6,9 @@ import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type PeerAccount = { sub: string; email?: string; name?: string; groups?: string[] };
+export type PeerAccount = { sub: string; email?: string; name?: string; groups?: string[]; email_verified?: boolean; hd?: string };
+/** A fixed port and client (a server started before the peer must know them, as for Google). */
+export type PeerOptions = { port?: number; clientId?: string; clientSecret?: string };
 export type TokenTamper = 'none' | 'wrong_issuer' | 'wrong_audience' | 'bad_signature';
 
 export type OidcPeer = {
@@ -35,21 +37,21 @@ const form = (uid: string) =>
   `<!doctype html><title>Test IdP</title><form method="post" action="/interaction/${uid}/login"><label>IdP username <input name="login" autofocus></label><button>Sign in at IdP</button></form>`;
 
 /** Starts a provider with one confidential client whose redirect URI is `redirectUri`. */
-export async function startOidcPeer(redirectUri: string): Promise<OidcPeer> {
+export async function startOidcPeer(redirectUri: string, options: PeerOptions = {}): Promise<OidcPeer> {
   const { default: Provider } = await import('oidc-provider');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
 
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
   const accounts = new Map<string, PeerAccount>();
   const peer: OidcPeer = {
     issuer,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-    clientId: `client-${randomBytes(4).toString('hex')}`,
-    clientSecret: randomBytes(24).toString('hex'),
+    clientId: options.clientId ?? `client-${randomBytes(4).toString('hex')}`,
+    clientSecret: options.clientSecret ?? randomBytes(24).toString('hex'),
     accounts,
     tamper: 'none',
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -59,14 +61,14 @@ export async function startOidcPeer(redirectUri: string): Promise<OidcPeer> {
     clients: [{ client_id: peer.clientId, client_secret: peer.clientSecret, redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] }],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups', 'hd'] },
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, id) {
       const account = accounts.get(id);
       if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ ...account, email_verified: true }) };
+      return { accountId: id, claims: async () => ({ email_verified: true, ...account }) };
     },
   });
   provider.proxy = false;

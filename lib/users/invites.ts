@@ -7,6 +7,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
+import { enforcesSso } from '@/lib/auth/sso-enforcement';
 import { mailConfigured, sendMail } from '@/lib/mail';
 import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
 import type { InviteUserInput, RedeemInviteInput } from './inputs';
@@ -20,6 +21,7 @@ export async function inviteUser(ctx: MutationCtx, input: InviteUserInput): Prom
   const orgId = ctx.orgId;
   if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  await refuseWhenSsoEnforced(ctx, orgId);
   const [existing] = await ctx.tx
     .select({ id: users.id })
     .from(users)
@@ -95,12 +97,21 @@ export async function findOpenInvite(token: string, db: DbOrTx = getDb(), now = 
   return row ?? null;
 }
 
+/** Invitations create password accounts, which an organization that enforces SSO does not have. */
+export const SSO_ENFORCED_INVITE = 'This organization signs in with SSO, so invitations (which set a password) are off. New people join by signing in with SSO; turn on just-in-time provisioning in Settings → Single sign-on.';
+
+async function refuseWhenSsoEnforced(ctx: MutationCtx, orgId: string): Promise<void> {
+  const [org] = await ctx.tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
+  if (org && enforcesSso(org.settings)) throw new AppError('invalid_input', SSO_ENFORCED_INVITE);
+}
+
 const INVALID_LINK = 'This invitation link is invalid, used or expired. Ask your admin for a new one.';
 
 /** Accepts an invitation: creates the user with their name and password, in the invited groups. */
 export async function redeemInvite(ctx: MutationCtx, input: RedeemInviteInput): Promise<{ orgSlug: string; email: string; userId: string }> {
   const invite = await findOpenInvite(input.token, ctx.tx);
   if (!invite) throw new AppError('not_found', INVALID_LINK);
+  await refuseWhenSsoEnforced(ctx, invite.orgId);
   // Claim it first: of two concurrent redemptions, one wins.
   const claimed = await ctx.tx
     .update(invites)

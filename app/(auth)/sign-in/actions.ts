@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { confirmChallengeEnrollment } from '@/lib/auth/challenge';
 import { CHALLENGE_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
 import { confirmEnrollmentInput } from '@/lib/auth/two-factor';
+import { GOOGLE_BINDING_COOKIE, googleBindingCookie, offersGoogle, sealGoogleBinding } from '@/lib/auth/google';
 import { AppError } from '@/lib/errors';
-import { findOrganizationBySlug } from '@/lib/orgs/reads';
+import { findOrganizationBySlug, getOrganizationSettings } from '@/lib/orgs/reads';
 import { samlBindingCookie, sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { startSsoSignIn } from '@/lib/sso/sign-in';
 import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
@@ -72,4 +73,16 @@ export async function startSsoAction(form: FormData): Promise<void> {
   if (!start) redirect(`${back}?sso_error=no_connection`);
   (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie);
   redirect(start.redirectUrl);
+}
+
+/**
+ * "Sign in with Google", first half: binds the organization chosen on this page to this browser
+ * (a sealed cookie that next-auth's Google callback reads); the browser then goes to Google
+ * through next-auth. The organization never comes from Google's answer.
+ */
+export async function startGoogleAction(orgSlug: string): Promise<{ ok: boolean }> {
+  const org = typeof orgSlug === 'string' ? await findOrganizationBySlug(orgSlug) : null;
+  if (!org || !offersGoogle(await getOrganizationSettings(org.id))) return { ok: false };
+  (await cookies()).set(GOOGLE_BINDING_COOKIE, await sealGoogleBinding(org.id), googleBindingCookie);
+  return { ok: true };
 }

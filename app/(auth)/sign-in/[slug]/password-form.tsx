@@ -16,6 +16,7 @@ function messageFor(error: string): string {
     return `Too many failed attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
   }
   if (error === 'CredentialsSignin') return 'Incorrect email or password.';
+  if (error === 'sso_enforced') return 'This organization signs in with SSO. Break-glass admins: check your email and password.';
   return 'Sign-in failed. Try again.';
 }
 

@@ -6,8 +6,9 @@ import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listGroups } from '@/lib/groups/reads';
 import Link from 'next/link';
 import { getSsoConnection, oidcRedirectUrl } from '@/lib/sso/connections';
+import { Button } from '@/components/ui/button';
 import { samlServiceProvider } from '@/lib/sso/saml';
-import { deleteSsoConnectionAction } from './actions';
+import { deleteSsoConnectionAction, startSsoTestAction } from './actions';
 import { SamlConnectionForm, SsoConnectionForm } from './forms';
 
 export const metadata = { title: 'Single sign-on' };
@@ -71,6 +72,16 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
           </Card>
         </>
       )}
+      {connection?.type === 'oidc' ? (
+        <Card title="Test the connection">
+          <form action={startSsoTestAction} className="flex items-center gap-4">
+            <p className="text-sm text-slate-700">Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.</p>
+            <Button type="submit" variant="secondary">
+              Test connection
+            </Button>
+          </form>
+        </Card>
+      ) : null}
       {connection ? (
         <Card title="Remove single sign-on">
           <ActionForm action={deleteSsoConnectionAction} submitLabel="Remove connection" variant="danger" confirm="Remove the SSO connection? People who sign in with it will need a password or a new connection.">
