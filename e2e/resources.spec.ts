@@ -1,12 +1,17 @@
 // Environments, config variables and resources end to end: an admin adds an environment, a secret
 // config variable (write-only), and a REST resource configured per environment whose connection
 // test reaches a local API with the secret resolved on the server. Planted secrets never appear
-// in pages, server action responses or the audit log.
+// in pages, server action responses, the audit log or anything the server printed (its audit
+// event stream included).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
+import { e2eServerLogPath } from '../scripts/test-db.mjs';
 import { newOrgAccount, signUp } from './fixtures';
+
+const serverLog = () => readFileSync(e2eServerLogPath(process.env.E2E_PORT ?? 3100), 'utf8');
 
 test('environments, a write-only secret variable, and a REST and a sample resource tested per environment', async ({ page }) => {
   const planted = { production: `prod-${randomBytes(6).toString('hex')}`, staging: `stage-${randomBytes(6).toString('hex')}`, direct: `direct-${randomBytes(6).toString('hex')}` };
@@ -100,6 +105,11 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     noLeak(auditText);
     expect(actionBodies.length).toBeGreaterThan(5);
     for (const body of actionBodies) noLeak(body);
+
+    // The server printed this test's events (the stream is on for browser tests), and no secret.
+    const orgId = JSON.parse(auditText.split('\n')[0]!).organizationId as string;
+    await expect.poll(() => serverLog().includes(`"organizationId":"${orgId}"`) && serverLog().includes('TEST_RESOURCE_CONNECTION')).toBe(true);
+    noLeak(serverLog());
   } finally {
     api.closeAllConnections();
     api.close();

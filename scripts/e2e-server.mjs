@@ -5,12 +5,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, dropTestDatabase, testSecrets } from './test-db.mjs';
+import readline from 'node:readline';
+import { createTestDatabase, dropTestDatabase, e2eServerLogPath, testSecrets } from './test-db.mjs';
 import { KEEP_ALIVE_MS, nextBin } from './build.mjs';
 
 const port = process.env.E2E_PORT ?? '3100';
 const serverUrl = process.env.TEST_DATABASE_URL;
-const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', GATEHOUSE_API_RATE_LIMIT: '100', NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', GATEHOUSE_API_RATE_LIMIT: '100', NEXTAUTH_URL: `http://127.0.0.1:${port}`, GATEHOUSE_LOG_AUDIT_EVENTS: 'true' };
 delete env.DATABASE_URL;
 delete env.GATEHOUSE_DATA_DIR;
 
@@ -28,7 +29,15 @@ if (serverUrl) {
 }
 
 // A longer keep-alive than the clients' idle gaps: Playwright reuses sockets between steps.
-const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', KEEP_ALIVE_MS], { stdio: 'inherit', env });
+const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', KEEP_ALIVE_MS], { stdio: ['inherit', 'pipe', 'pipe'], env });
+// Everything the server prints goes to a file the leak tests read. Playwright shows the rest,
+// but not the stream of audit events (GATEHOUSE_LOG_AUDIT_EVENTS), which would drown it.
+const log = fs.createWriteStream(e2eServerLogPath(port));
+readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+  log.write(`${line}\n`);
+  if (!line.startsWith('{"type":"gatehouse.audit"')) process.stdout.write(`${line}\n`);
+});
+child.stderr.on('data', (chunk) => (process.stderr.write(chunk), log.write(chunk)));
 
 let stopping = false;
 async function stop(code) {
@@ -39,6 +48,7 @@ async function stop(code) {
     await new Promise((resolve) => child.once('exit', resolve));
   }
   await cleanup().catch((e) => console.error('[e2e] cleanup failed:', e));
+  fs.rmSync(e2eServerLogPath(port), { force: true });
   process.exit(code);
 }
 process.on('SIGTERM', () => void stop(0));

@@ -1,6 +1,8 @@
 // Fresh Postgres databases for test runs: created on the server named by TEST_DATABASE_URL, and
 // dropped afterwards. Refuses any server that is not on this machine.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
@@ -44,4 +46,9 @@ export function testSecrets() {
     GATEHOUSE_SSO_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     GATEHOUSE_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
   };
+}
+
+/** Where the browser tests' server copies its output, so a test can check what it logged. */
+export function e2eServerLogPath(port) {
+  return path.join(os.tmpdir(), `gatehouse-e2e-server-${port}.log`);
 }
