@@ -658,6 +658,13 @@ export const ssoConnections = pgTable('sso_connections', {
   emailClaim: text('email_claim').notNull().default('email'),
   nameClaim: text('name_claim').notNull().default('name'),
   groupsClaim: text('groups_claim').notNull().default('groups'),
+  /**
+   * OIDC only: where the email and groups claims are read. `id_token`: the ID token's claims merged
+   * with userinfo; `access_token`: the IdP's access token, which must be a JWT that verifies
+   * against the IdP's JWKS (lib/sso/access-token.ts).
+   */
+  emailClaimSource: text('email_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
+  groupsClaimSource: text('groups_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
   /** Just-in-time provisioning: an unknown subject becomes a new user (off → refused). */
   jitEnabled: boolean('jit_enabled').notNull().default(false),
   defaultGroupId: uuid('default_group_id').references((): AnyPgColumn => permissionGroups.id, { onDelete: 'set null' }),

@@ -2,7 +2,7 @@
 
 import { ActionForm } from '@/components/form/action-form';
 import { Input, Select } from '@/components/ui/fields';
-import type { SsoConnectionView } from '@/lib/sso/connections';
+import type { ClaimSource, SsoConnectionView } from '@/lib/sso/connections';
 import { saveSamlConnectionAction, saveSsoConnectionAction } from './actions';
 
 const label = 'text-sm font-medium text-slate-700';
@@ -67,11 +67,11 @@ function SharedFields({ prefix, connection, groups, kind }: { prefix: string; co
   return (
     <>
       <label htmlFor={id('email-claim')} className={label}>Email {kind}</label>
-      <Input id={id('email-claim')} name="emailClaim" defaultValue={connection?.emailClaim ?? 'email'} />
+      <ClaimField id={id('email-claim')} name="emailClaim" value={connection?.emailClaim ?? 'email'} source={kind === 'claim' ? (connection?.emailClaimSource ?? 'id_token') : null} />
       <label htmlFor={id('name-claim')} className={label}>Name {kind}</label>
       <Input id={id('name-claim')} name="nameClaim" defaultValue={connection?.nameClaim ?? 'name'} />
       <label htmlFor={id('groups-claim')} className={label}>Groups {kind}</label>
-      <Input id={id('groups-claim')} name="groupsClaim" defaultValue={connection?.groupsClaim ?? 'groups'} />
+      <ClaimField id={id('groups-claim')} name="groupsClaim" value={connection?.groupsClaim ?? 'groups'} source={kind === 'claim' ? (connection?.groupsClaimSource ?? 'id_token') : null} />
       <label htmlFor={id('jit')} className={label}>Just-in-time provisioning</label>
       <span>
         <input id={id('jit')} type="checkbox" name="jitEnabled" defaultChecked={connection?.jitEnabled ?? false} /> Create an account for people your provider signs in who have none yet.
@@ -101,5 +101,19 @@ function SharedFields({ prefix, connection, groups, kind }: { prefix: string; co
         </span>
       </span>
     </>
+  );
+}
+
+/** A claim path (a name, or dotted: realm_access.roles) and, for OIDC, which token it is read from. */
+function ClaimField({ id, name, value, source }: { id: string; name: 'emailClaim' | 'groupsClaim'; value: string; source: ClaimSource | null }) {
+  if (!source) return <Input id={id} name={name} defaultValue={value} />;
+  return (
+    <span className="flex gap-2">
+      <Input id={id} name={name} defaultValue={value} />
+      <Select aria-label={`${name === 'emailClaim' ? 'Email' : 'Groups'} claim read from`} name={`${name}Source`} defaultValue={source} className="w-auto">
+        <option value="id_token">from the ID token</option>
+        <option value="access_token">from the access token (JWT, verified)</option>
+      </Select>
+    </span>
   );
 }
