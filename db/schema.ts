@@ -710,6 +710,35 @@ export const googleIdentities = pgTable(
   (t) => [uniqueIndex('google_identities_org_subject_key').on(t.organizationId, t.subject), index('google_identities_user_idx').on(t.userId)],
 );
 
+/**
+ * An SSO or Google identity waiting to be linked to the existing account with its email: created
+ * when such a sign-in finds the email taken, bound to that browser by an httpOnly cookie holding a
+ * random token (hashed here), used once, 10 minutes. Only the account's password (and its second
+ * factor when enrolled) completes it (lib/auth/identity-link.ts).
+ */
+export const identityLinkRequests = pgTable(
+  'identity_link_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['sso', 'google'] }).notNull(),
+    /** SSO only. */
+    connectionId: uuid('connection_id').references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    /** The email the IdP asserted (for the audit row). */
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('identity_link_requests_user_idx').on(t.userId, t.createdAt)],
+);
+
 /** IdP group value → permission group; applied (added and removed) at every SSO sign-in. */
 export const ssoGroupMappings = pgTable(
   'sso_group_mappings',

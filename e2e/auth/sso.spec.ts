@@ -78,13 +78,15 @@ test('SSO refusals are explained on the sign-in page', async ({ page, browser })
   await other.goto('/');
   await expect(other).toHaveURL(/\/sign-in/);
 
-  // Same email as the admin's password account: never linked silently. (A new browser: the
-  // IdP remembers who signed in at it in the other one.)
+  // Same email as the admin's password account: never linked silently, only offered a link that
+  // needs the password (the next test). (A new browser: the IdP remembers who signed in at it.)
   const lookalike = idpAccount('Admin Lookalike');
   peer.accounts.set(lookalike.sub, { sub: lookalike.sub, email: account.email });
   const third = await (await browser.newContext()).newPage();
   await signInAtIdp(third, account.slug, lookalike.sub);
-  await expect(third.getByTestId('sso-error')).toContainText('already exists');
+  await expect(third).toHaveURL(new RegExp(`/sign-in/${account.slug}/link$`));
+  await third.goto('/');
+  await expect(third).toHaveURL(/\/sign-in/);
 
   // A callback this browser did not start (no binding cookie, forged state).
   const fresh = await (await browser.newContext()).newPage();
@@ -99,4 +101,44 @@ test('SSO refusals are explained on the sign-in page', async ({ page, browser })
   await fresh.goto(`/sign-in/${account.slug}`);
   await fresh.getByRole('button', { name: 'Sign in with SSO' }).click();
   await expect(fresh.getByTestId('sso-error')).toContainText('Your identity provider did not sign you in');
+});
+
+test('an existing password account links SSO by proving its password; then SSO signs it straight in', async ({ page, browser }) => {
+  const account = newOrgAccount('SsoLink');
+  await signUp(page, account);
+  await connectSso(page, { jit: true });
+  await signOut(page);
+
+  const sub = idpAccount('Link Me').sub;
+  peer.accounts.set(sub, { sub, email: account.email.toUpperCase(), name: 'Link Me' });
+  const other = await (await browser.newContext()).newPage();
+  await signInAtIdp(other, account.slug, sub);
+  await expect(other).toHaveURL(new RegExp(`/sign-in/${account.slug}/link$`));
+  await expect(other.getByText('An account with this email already exists')).toBeVisible();
+  await expect(other.getByText(`${account.email} already has an account`)).toBeVisible();
+
+  // The pending link is bound to that browser: another one has nothing to complete.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto(`/sign-in/${account.slug}/link`);
+  await expect(stranger.getByText('This link request has expired')).toBeVisible();
+
+  await other.getByLabel('Password').fill('not-the-password');
+  await other.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(other.getByTestId('form-error')).toContainText('That password or code is not right. 4 attempts left.');
+  await other.goto('/');
+  await expect(other).toHaveURL(/\/sign-in/);
+
+  await other.goto(`/sign-in/${account.slug}/link`);
+  await other.getByLabel('Password').fill(account.password);
+  await other.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(other.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+  await other.goto('/audit');
+  await expect(other.getByText('LINK_SSO_IDENTITY').first()).toBeVisible();
+
+  // Used once: the link page is gone; the next SSO sign-in (a new browser) goes straight in.
+  await other.goto(`/sign-in/${account.slug}/link`);
+  await expect(other.getByText('This link request has expired')).toBeVisible();
+  const next = await (await browser.newContext()).newPage();
+  await signInAtIdp(next, account.slug, sub);
+  await expect(next.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
 });

@@ -200,6 +200,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('GOOGLE_JIT_USER_CREATED'),
     metadata: z.strictObject({ targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
   }),
+  z.strictObject({
+    actionType: z.literal('LINK_SSO_IDENTITY'),
+    /** An SSO or Google identity linked to the existing account with its email, proven by that account's password (and second factor when enrolled). */
+    metadata: z.strictObject({
+      method: z.enum(['sso', 'google']),
+      connectionId: id.nullable(),
+      subject: z.string(),
+      email: z.string(),
+      targetUserId: id,
+      secondFactor: secondFactor.optional(),
+    }),
+  }),
   z.strictObject({ actionType: z.literal('SSO_ENFORCED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
   z.strictObject({
     actionType: z.literal('BREAK_GLASS_ADMIN_UPDATED'),

@@ -9,6 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { groupMembers, organizations, permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { openIdentityLink } from '@/lib/auth/identity-link';
 import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
 import { randomToken, safeEqual } from '@/lib/crypto/tokens';
 import { activeAdminIds } from '@/lib/groups/writes';
@@ -54,7 +55,8 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
 };
 
 export type SsoStart = { redirectUrl: string; binding: SsoBinding };
-export type SsoResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: SsoFailureReason };
+/** `linkToken`: the email belongs to an account that may prove itself to link this identity (lib/auth/identity-link.ts). */
+export type SsoResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: SsoFailureReason; linkToken?: string };
 
 const completeUrl = () => externalUrl() + SSO_COMPLETE_PATH;
 
@@ -234,8 +236,12 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
         .select({ id: users.id })
         .from(users)
         .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
-      // No silent linking by email: proving the existing account is future work.
-      if (taken) return refuse('email_taken', taken.id);
+      // No silent linking by email: the existing account must prove itself first.
+      if (taken) {
+        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'sso', connectionId: connection.id, subject: profile.subject, email: profile.email });
+        const refused = await refuse('email_taken', taken.id);
+        return linkToken ? { ok: false, reason: 'email_taken', linkToken } : refused;
+      }
       if (!connection.jitEnabled) return refuse('unknown_user');
       userId = await provisionUser(ctx, connection, profile, profile.email);
     }

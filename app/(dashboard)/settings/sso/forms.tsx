@@ -110,7 +110,7 @@ function ClaimField({ id, name, value, source }: { id: string; name: 'emailClaim
   return (
     <span className="flex gap-2">
       <Input id={id} name={name} defaultValue={value} />
-      <Select aria-label={`${name === 'emailClaim' ? 'Email' : 'Groups'} claim read from`} name={`${name}Source`} defaultValue={source} className="w-auto">
+      <Select aria-label={`Read ${name === 'emailClaim' ? 'email' : 'groups'} from`} name={`${name}Source`} defaultValue={source} className="w-auto">
         <option value="id_token">from the ID token</option>
         <option value="access_token">from the access token (JWT, verified)</option>
       </Select>
