@@ -1,6 +1,7 @@
 'use client';
 
 import { ActionForm } from '@/components/form/action-form';
+import { ProvisioningFields } from '@/components/settings/provisioning-fields';
 import { Input, Select } from '@/components/ui/fields';
 import type { ClaimSource, SsoConnectionView } from '@/lib/sso/connections';
 import { saveSamlConnectionAction, saveSsoConnectionAction } from './actions';
@@ -72,20 +73,7 @@ function SharedFields({ prefix, connection, groups, kind }: { prefix: string; co
       <Input id={id('name-claim')} name="nameClaim" defaultValue={connection?.nameClaim ?? 'name'} />
       <label htmlFor={id('groups-claim')} className={label}>Groups {kind}</label>
       <ClaimField id={id('groups-claim')} name="groupsClaim" value={connection?.groupsClaim ?? 'groups'} source={kind === 'claim' ? (connection?.groupsClaimSource ?? 'id_token') : null} />
-      <label htmlFor={id('jit')} className={label}>Just-in-time provisioning</label>
-      <span>
-        <input id={id('jit')} type="checkbox" name="jitEnabled" defaultChecked={connection?.jitEnabled ?? false} /> Create an account for people your provider signs in who have none yet.
-        Off: they are refused until invited.
-      </span>
-      <label htmlFor={id('default-group')} className={label}>Default group for new users</label>
-      <Select id={id('default-group')} name="defaultGroupId" defaultValue={connection?.defaultGroupId ?? ''}>
-        <option value="">None (All Users only)</option>
-        {groups.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </Select>
+      <ProvisioningFields idPrefix={prefix} jitLabel="Just-in-time provisioning" jitEnabled={connection?.jitEnabled ?? false} defaultGroupId={connection?.defaultGroupId ?? null} groups={groups} labelClassName={label} />
       <label htmlFor={id('mappings')} className={label}>Group mapping</label>
       <span>
         <textarea
