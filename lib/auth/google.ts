@@ -31,7 +31,7 @@ export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {
   email_not_verified: 'Google has not verified your email address, so it cannot be used to sign in.',
   domain_not_allowed: 'This organization accepts Google accounts of its own domains only. Use your work account.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
-  email_taken: 'An account with your email address already exists in this organization and is not linked to Google. Sign in the way you usually do, or ask your admin.',
+  email_taken: 'An account with your email address already exists in this organization and is not linked to Google, and it has no password to prove it is yours. Sign in the way you usually do, or ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
 };
 

@@ -36,7 +36,7 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   missing_claims: 'Your identity provider did not send an email address for you. Ask your admin to check the SSO connection.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
   email_taken:
-    'An account with your email address already exists in this organization and is not yet linked to single sign-on. Sign in with your password, or ask your admin.',
+    'An account with your email address already exists in this organization and is not linked to single sign-on, and it has no password to prove it is yours. Ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
   access_token_not_jwt:
     'Your identity provider sent an access token that cannot be read (it is not a JWT), but this organization reads your email or groups from it. Ask your admin to check the SSO connection.',
