@@ -142,3 +142,44 @@ test('an existing password account links SSO by proving its password; then SSO s
   await signInAtIdp(next, account.slug, sub);
   await expect(next.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
 });
+
+test('email and groups read from a verified JWT access token, set in the connection form', async ({ page, browser }) => {
+  const account = newOrgAccount('SsoAt');
+  await signUp(page, account);
+  await page.goto('/settings/sso');
+  await page.getByLabel('Discovery URL').fill(peer.discoveryUrl);
+  await page.getByLabel('Client ID').fill(peer.clientId);
+  await page.getByLabel('Client secret').fill(peer.clientSecret);
+  await page.getByLabel('Email claim').fill('ext.mail');
+  await page.getByLabel('Read email from').selectOption('access_token');
+  await page.getByLabel('Groups claim').fill('realm_access.roles');
+  await page.getByLabel('Read groups from').selectOption('access_token');
+  await page.getByLabel('Just-in-time provisioning').check();
+  await page.getByLabel('Group mapping').fill('realm-admin => Admin');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Read email from')).toHaveValue('access_token');
+  await signOut(page);
+
+  const sub = `at-${randomBytes(3).toString('hex')}`;
+  peer.accounts.set(sub, { sub, email: `${sub}@id.test`, name: 'Tok En', accessTokenClaims: { ext: { mail: `${sub}@access.test` }, realm_access: { roles: ['realm-admin'] } } });
+  // An opaque access token cannot be read: refused with its own reason.
+  const first = await (await browser.newContext()).newPage();
+  await signInAtIdp(first, account.slug, sub);
+  await expect(first).toHaveURL(/sso_error=access_token_not_jwt/);
+  await expect(first.getByTestId('sso-error')).toContainText('not a JWT');
+
+  peer.accessTokenFormat = 'jwt';
+  try {
+    const second = await (await browser.newContext()).newPage();
+    await signInAtIdp(second, account.slug, sub);
+    await expect(second.getByRole('heading', { name: 'Welcome, Tok' })).toBeVisible();
+    // Mapped into Admin from the access token's realm roles; the account has the access token's email.
+    await second.goto('/users');
+    await expect(second.getByText('Disabling a user ends all their sessions at once.')).toBeVisible();
+    await expect(second.getByText(`${sub}@access.test`).first()).toBeVisible();
+  } finally {
+    peer.accessTokenFormat = 'opaque';
+  }
+});
