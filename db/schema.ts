@@ -658,6 +658,13 @@ export const ssoConnections = pgTable('sso_connections', {
   emailClaim: text('email_claim').notNull().default('email'),
   nameClaim: text('name_claim').notNull().default('name'),
   groupsClaim: text('groups_claim').notNull().default('groups'),
+  /**
+   * OIDC only: where the email and groups claims are read. `id_token`: the ID token's claims merged
+   * with userinfo; `access_token`: the IdP's access token, which must be a JWT that verifies
+   * against the IdP's JWKS (lib/sso/access-token.ts).
+   */
+  emailClaimSource: text('email_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
+  groupsClaimSource: text('groups_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
   /** Just-in-time provisioning: an unknown subject becomes a new user (off → refused). */
   jitEnabled: boolean('jit_enabled').notNull().default(false),
   defaultGroupId: uuid('default_group_id').references((): AnyPgColumn => permissionGroups.id, { onDelete: 'set null' }),
@@ -701,6 +708,35 @@ export const googleIdentities = pgTable(
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('google_identities_org_subject_key').on(t.organizationId, t.subject), index('google_identities_user_idx').on(t.userId)],
+);
+
+/**
+ * An SSO or Google identity waiting to be linked to the existing account with its email: created
+ * when such a sign-in finds the email taken, bound to that browser by an httpOnly cookie holding a
+ * random token (hashed here), used once, 10 minutes. Only the account's password (and its second
+ * factor when enrolled) completes it (lib/auth/identity-link.ts).
+ */
+export const identityLinkRequests = pgTable(
+  'identity_link_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['sso', 'google'] }).notNull(),
+    /** SSO only. */
+    connectionId: uuid('connection_id').references(() => ssoConnections.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    /** The email the IdP asserted (for the audit row). */
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('identity_link_requests_user_idx').on(t.userId, t.createdAt)],
 );
 
 /** IdP group value → permission group; applied (added and removed) at every SSO sign-in. */

@@ -62,3 +62,29 @@ test('Google sign-in: a verified account of an allowed domain gets in; others ar
   await page.goto('/audit');
   await expect(page.getByText('GOOGLE_JIT_USER_CREATED').first()).toBeVisible();
 });
+
+test('a Google account with an existing account’s email links only with that account’s password', async ({ page, browser }) => {
+  const account = newOrgAccount('GLink');
+  await signUp(page, account);
+  await page.goto('/settings/authentication');
+  await page.getByLabel('Offer “Sign in with Google”').check();
+  await page.getByRole('button', { name: 'Update Google sign-in' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  const sub = `1${randomBytes(6).readUIntBE(0, 6)}`;
+  peer.accounts.set(sub, { sub, email: account.email, name: 'Admin Google' });
+  const linking = await signInWithGoogle(browser, account.slug, sub);
+  await expect(linking).toHaveURL(new RegExp(`/sign-in/${account.slug}/link$`));
+  await expect(linking.getByText('An account with this email already exists')).toBeVisible();
+  await linking.getByLabel('Password').fill('wrong password');
+  await linking.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(linking.getByTestId('form-error')).toContainText('not right');
+  await linking.getByLabel('Password').fill(account.password);
+  await linking.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(linking.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+
+  const again = await signInWithGoogle(browser, account.slug, sub);
+  await expect(again.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+  await page.goto('/audit');
+  await expect(page.getByText('LINK_SSO_IDENTITY').first()).toBeVisible();
+});

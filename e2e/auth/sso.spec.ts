@@ -78,13 +78,15 @@ test('SSO refusals are explained on the sign-in page', async ({ page, browser })
   await other.goto('/');
   await expect(other).toHaveURL(/\/sign-in/);
 
-  // Same email as the admin's password account: never linked silently. (A new browser: the
-  // IdP remembers who signed in at it in the other one.)
+  // Same email as the admin's password account: never linked silently, only offered a link that
+  // needs the password (the next test). (A new browser: the IdP remembers who signed in at it.)
   const lookalike = idpAccount('Admin Lookalike');
   peer.accounts.set(lookalike.sub, { sub: lookalike.sub, email: account.email });
   const third = await (await browser.newContext()).newPage();
   await signInAtIdp(third, account.slug, lookalike.sub);
-  await expect(third.getByTestId('sso-error')).toContainText('already exists');
+  await expect(third).toHaveURL(new RegExp(`/sign-in/${account.slug}/link$`));
+  await third.goto('/');
+  await expect(third).toHaveURL(/\/sign-in/);
 
   // A callback this browser did not start (no binding cookie, forged state).
   const fresh = await (await browser.newContext()).newPage();
@@ -99,4 +101,85 @@ test('SSO refusals are explained on the sign-in page', async ({ page, browser })
   await fresh.goto(`/sign-in/${account.slug}`);
   await fresh.getByRole('button', { name: 'Sign in with SSO' }).click();
   await expect(fresh.getByTestId('sso-error')).toContainText('Your identity provider did not sign you in');
+});
+
+test('an existing password account links SSO by proving its password; then SSO signs it straight in', async ({ page, browser }) => {
+  const account = newOrgAccount('SsoLink');
+  await signUp(page, account);
+  await connectSso(page, { jit: true });
+  await signOut(page);
+
+  const sub = idpAccount('Link Me').sub;
+  peer.accounts.set(sub, { sub, email: account.email.toUpperCase(), name: 'Link Me' });
+  const other = await (await browser.newContext()).newPage();
+  await signInAtIdp(other, account.slug, sub);
+  await expect(other).toHaveURL(new RegExp(`/sign-in/${account.slug}/link$`));
+  await expect(other.getByText('An account with this email already exists')).toBeVisible();
+  await expect(other.getByText(`${account.email} already has an account`)).toBeVisible();
+
+  // The pending link is bound to that browser: another one has nothing to complete.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto(`/sign-in/${account.slug}/link`);
+  await expect(stranger.getByText('This link request has expired')).toBeVisible();
+
+  await other.getByLabel('Password').fill('not-the-password');
+  await other.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(other.getByTestId('form-error')).toContainText('That password or code is not right. 4 attempts left.');
+  await other.goto('/');
+  await expect(other).toHaveURL(/\/sign-in/);
+
+  await other.goto(`/sign-in/${account.slug}/link`);
+  await other.getByLabel('Password').fill(account.password);
+  await other.getByRole('button', { name: 'Link and sign in' }).click();
+  await expect(other.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+  await other.goto('/audit');
+  await expect(other.getByText('LINK_SSO_IDENTITY').first()).toBeVisible();
+
+  // Used once: the link page is gone; the next SSO sign-in (a new browser) goes straight in.
+  await other.goto(`/sign-in/${account.slug}/link`);
+  await expect(other.getByText('This link request has expired')).toBeVisible();
+  const next = await (await browser.newContext()).newPage();
+  await signInAtIdp(next, account.slug, sub);
+  await expect(next.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+});
+
+test('email and groups read from a verified JWT access token, set in the connection form', async ({ page, browser }) => {
+  const account = newOrgAccount('SsoAt');
+  await signUp(page, account);
+  await page.goto('/settings/sso');
+  await page.getByLabel('Discovery URL').fill(peer.discoveryUrl);
+  await page.getByLabel('Client ID').fill(peer.clientId);
+  await page.getByLabel('Client secret').fill(peer.clientSecret);
+  await page.getByLabel('Email claim').fill('ext.mail');
+  await page.getByLabel('Read email from').selectOption('access_token');
+  await page.getByLabel('Groups claim').fill('realm_access.roles');
+  await page.getByLabel('Read groups from').selectOption('access_token');
+  await page.getByLabel('Just-in-time provisioning').check();
+  await page.getByLabel('Group mapping').fill('realm-admin => Admin');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Read email from')).toHaveValue('access_token');
+  await signOut(page);
+
+  const sub = `at-${randomBytes(3).toString('hex')}`;
+  peer.accounts.set(sub, { sub, email: `${sub}@id.test`, name: 'Tok En', accessTokenClaims: { ext: { mail: `${sub}@access.test` }, realm_access: { roles: ['realm-admin'] } } });
+  // An opaque access token cannot be read: refused with its own reason.
+  const first = await (await browser.newContext()).newPage();
+  await signInAtIdp(first, account.slug, sub);
+  await expect(first).toHaveURL(/sso_error=access_token_not_jwt/);
+  await expect(first.getByTestId('sso-error')).toContainText('not a JWT');
+
+  peer.accessTokenFormat = 'jwt';
+  try {
+    const second = await (await browser.newContext()).newPage();
+    await signInAtIdp(second, account.slug, sub);
+    await expect(second.getByRole('heading', { name: 'Welcome, Tok' })).toBeVisible();
+    // Mapped into Admin from the access token's realm roles; the account has the access token's email.
+    await second.goto('/users');
+    await expect(second.getByText('Disabling a user ends all their sessions at once.')).toBeVisible();
+    await expect(second.getByText(`${sub}@access.test`).first()).toBeVisible();
+  } finally {
+    peer.accessTokenFormat = 'opaque';
+  }
 });

@@ -37,6 +37,10 @@ export const SSO_FAILURE_REASONS = [
   'unknown_user',
   'email_taken',
   'user_disabled',
+  // OIDC, claims read from the access token: it is opaque, or it failed verification (signature
+  // against the IdP's JWKS, issuer, expiry).
+  'access_token_not_jwt',
+  'access_token_rejected',
   // SAML: refused by our own checks on the raw response (lib/sso/saml-checks.ts).
   'saml_too_large',
   'saml_malformed',
@@ -62,6 +66,7 @@ export const GOOGLE_FAILURE_REASONS = [
   'user_disabled',
 ] as const;
 const googleSettings = z.strictObject({ enabled: z.boolean(), allowedDomains: z.array(z.string()), jitEnabled: z.boolean(), defaultGroupId: id.nullable() });
+const claimSource = z.enum(['id_token', 'access_token']);
 const ssoConnectionSettings = z.strictObject({
   /** Absent on rows written before SAML existed: those were OIDC. */
   type: z.enum(['oidc', 'saml']).optional(),
@@ -74,6 +79,9 @@ const ssoConnectionSettings = z.strictObject({
   emailClaim: z.string(),
   nameClaim: z.string(),
   groupsClaim: z.string(),
+  /** OIDC only; absent on rows written before claims could come from the access token. */
+  emailClaimSource: claimSource.optional(),
+  groupsClaimSource: claimSource.optional(),
   jitEnabled: z.boolean(),
   defaultGroupId: id.nullable(),
   groupMappings: z.array(z.strictObject({ idpGroup: z.string(), groupId: id })),
@@ -191,6 +199,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('GOOGLE_JIT_USER_CREATED'),
     metadata: z.strictObject({ targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('LINK_SSO_IDENTITY'),
+    /** An SSO or Google identity linked to the existing account with its email, proven by that account's password (and second factor when enrolled). */
+    metadata: z.strictObject({
+      method: z.enum(['sso', 'google']),
+      connectionId: id.nullable(),
+      subject: z.string(),
+      email: z.string(),
+      targetUserId: id,
+      secondFactor: secondFactor.optional(),
+    }),
   }),
   z.strictObject({ actionType: z.literal('SSO_ENFORCED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
   z.strictObject({

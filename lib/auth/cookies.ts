@@ -8,3 +8,6 @@ export const rememberOrgCookie = { httpOnly: true, sameSite: 'lax', path: '/', m
 /** Binds a pending second-factor sign-in (lib/auth/challenge.ts) to this browser: a random token, hashed in the row. */
 export const CHALLENGE_COOKIE = 'gatehouse-2fa';
 export const challengeCookie = (secure: boolean) => ({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 5 * 60, secure }) as const;
+/** Binds a pending identity link (lib/auth/identity-link.ts) to this browser: a random token, hashed in the row. */
+export const LINK_COOKIE = 'gatehouse-link';
+export const linkCookie = (secure: boolean) => ({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 10 * 60, secure }) as const;

@@ -17,6 +17,7 @@ import { checkbox, optionalId } from '@/lib/forms';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
+import { openIdentityLink } from './identity-link';
 import { authSecret } from './secret';
 import { enforcesSso } from './sso-enforcement';
 
@@ -30,7 +31,7 @@ export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {
   email_not_verified: 'Google has not verified your email address, so it cannot be used to sign in.',
   domain_not_allowed: 'This organization accepts Google accounts of its own domains only. Use your work account.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
-  email_taken: 'An account with your email address already exists in this organization and is not linked to Google. Sign in the way you usually do, or ask your admin.',
+  email_taken: 'An account with your email address already exists in this organization and is not linked to Google, and it has no password to prove it is yours. Sign in the way you usually do, or ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
 };
 
@@ -115,7 +116,8 @@ export async function getGoogleSettings(orgId: string, db: DbOrTx = getDb()): Pr
 
 /** The claims of Google's verified ID token that matter here. */
 export type GoogleClaims = { sub: string; email?: unknown; email_verified?: unknown; hd?: unknown; given_name?: unknown; family_name?: unknown; name?: unknown };
-export type GoogleResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: GoogleFailureReason; orgSlug: string | null };
+/** `linkToken`: the email belongs to an account that may prove itself to link this identity (identity-link.ts). */
+export type GoogleResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: GoogleFailureReason; orgSlug: string | null; linkToken?: string };
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -160,8 +162,12 @@ export async function completeGoogleSignIn(claims: GoogleClaims, bindingValue: {
         .select({ id: users.id })
         .from(users)
         .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${email.toLowerCase()}`));
-      // No silent linking by email (the same rule as SSO).
-      if (taken) return refuse('email_taken', taken.id);
+      // No silent linking by email (the same rule as SSO): the existing account must prove itself.
+      if (taken) {
+        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'google', connectionId: null, subject, email });
+        const refused = await refuse('email_taken', taken.id);
+        return linkToken ? { ok: false, reason: 'email_taken', orgSlug: org.slug, linkToken } : refused;
+      }
       if (!settings.jitEnabled) return refuse('unknown_user');
       const name = str(claims.name).split(/\s+/);
       const [user] = await tx

@@ -7,7 +7,7 @@ import GoogleProvider from 'next-auth/providers/google';
 import { googleClient } from '@/lib/env';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
 import { completeSecondFactor } from './challenge';
-import { CHALLENGE_COOKIE, ORG_COOKIE, challengeCookie, rememberOrgCookie } from './cookies';
+import { CHALLENGE_COOKIE, LINK_COOKIE, ORG_COOKIE, challengeCookie, linkCookie, rememberOrgCookie } from './cookies';
 import { completeGoogleSignIn, GOOGLE_BINDING_COOKIE, googleBindingCookie, openGoogleBinding, type GoogleClaims } from './google';
 import { authSecret } from './secret';
 import { passwordSignInInput, signInWithPassword } from './sign-in';
@@ -54,6 +54,10 @@ async function googleSignIn(user: { id: string }, claims: GoogleClaims, headers:
   const bindingValue = await openGoogleBinding(jar.get(GOOGLE_BINDING_COOKIE)?.value);
   jar.set(GOOGLE_BINDING_COOKIE, '', { ...googleBindingCookie, maxAge: 0 });
   const result = await completeGoogleSignIn(claims, bindingValue, requestMetaFrom(headers));
+  if (!result.ok && result.linkToken && result.orgSlug) {
+    jar.set(LINK_COOKIE, result.linkToken, linkCookie(isHttpsRequest(headers)));
+    return `/sign-in/${result.orgSlug}/link`;
+  }
   if (!result.ok) return result.orgSlug ? `/sign-in/${result.orgSlug}?google_error=${result.reason}` : `/sign-in?google_error=${result.reason}`;
   jar.set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
   user.id = result.sessionId;

@@ -35,7 +35,7 @@ export type SignInResult =
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect email or password.';
 
-async function failureStats(tx: Tx, where: ReturnType<typeof and>): Promise<FailureStats> {
+export async function failureStats(tx: Tx, where: ReturnType<typeof and>): Promise<FailureStats> {
   const [row] = await tx
     .select({ count: count(), oldestAt: min(signInFailures.createdAt), latestAt: max(signInFailures.createdAt) })
     .from(signInFailures)

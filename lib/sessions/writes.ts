@@ -33,7 +33,7 @@ export async function createSession(
  */
 export async function startSignedInSession(
   ctx: MutationCtx,
-  values: { orgId: string; userId: string; authMethod: 'password'; secondFactor?: SecondFactor | null },
+  values: { orgId: string; userId: string; authMethod: 'password' | 'sso' | 'google'; secondFactor?: SecondFactor | null },
   now = new Date(),
 ): Promise<string> {
   const sessionId = await createSession(ctx, values);

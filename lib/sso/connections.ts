@@ -12,6 +12,8 @@ import { externalUrl, startedJackson, OIDC_CALLBACK_PATH, SSO_COMPLETE_PATH, SSO
 import { withJacksonTx } from './jackson-store';
 import type { saveSsoConnectionInput } from './inputs';
 
+export type ClaimSource = SsoConnection['emailClaimSource'];
+
 export type SsoConnectionView = {
   id: string;
   type: 'oidc' | 'saml';
@@ -20,6 +22,8 @@ export type SsoConnectionView = {
   emailClaim: string;
   nameClaim: string;
   groupsClaim: string;
+  emailClaimSource: ClaimSource;
+  groupsClaimSource: ClaimSource;
   jitEnabled: boolean;
   defaultGroupId: string | null;
   groupMappings: { idpGroup: string; groupId: string; groupName: string }[];
@@ -62,6 +66,8 @@ export async function getSsoConnection(orgId: string, db: DbOrTx = getDb()): Pro
     emailClaim: row.emailClaim,
     nameClaim: row.nameClaim,
     groupsClaim: row.groupsClaim,
+    emailClaimSource: row.emailClaimSource,
+    groupsClaimSource: row.groupsClaimSource,
     jitEnabled: row.jitEnabled,
     defaultGroupId: row.defaultGroupId,
     groupMappings: mappings,
@@ -86,6 +92,8 @@ export type Settings = {
   emailClaim: string;
   nameClaim: string;
   groupsClaim: string;
+  emailClaimSource?: ClaimSource;
+  groupsClaimSource?: ClaimSource;
   jitEnabled: boolean;
   defaultGroupId: string | null;
   groupMappings: { idpGroup: string; groupId: string }[];
@@ -169,20 +177,12 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
     emailClaim: input.emailClaim,
     nameClaim: input.nameClaim,
     groupsClaim: input.groupsClaim,
+    emailClaimSource: input.emailClaimSource,
+    groupsClaimSource: input.groupsClaimSource,
     jitEnabled: input.jitEnabled,
     defaultGroupId: input.defaultGroupId,
   };
-  const after: Settings = {
-    type: 'oidc',
-    discoveryUrl: input.discoveryUrl,
-    clientId: input.clientId,
-    emailClaim: input.emailClaim,
-    nameClaim: input.nameClaim,
-    groupsClaim: input.groupsClaim,
-    jitEnabled: input.jitEnabled,
-    defaultGroupId: input.defaultGroupId,
-    groupMappings: mappings,
-  };
+  const after = settingsOf(values, mappings);
   let id: string;
   if (existing) {
     id = existing.id;
@@ -204,16 +204,18 @@ export async function insertMappings(ctx: MutationCtx, orgId: string, connection
   if (mappings.length) await ctx.tx.insert(ssoGroupMappings).values(mappings.map((m) => ({ ...m, organizationId: orgId, connectionId })));
 }
 
-export async function currentSettings(ctx: MutationCtx, row: SsoConnection): Promise<Settings> {
-  const mappings = await ctx.tx
-    .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId })
-    .from(ssoGroupMappings)
-    .where(eq(ssoGroupMappings.connectionId, row.id))
-    .orderBy(ssoGroupMappings.idpGroup, sql`${ssoGroupMappings.groupId}`);
-  const protocol =
+type SettingsRow = Pick<
+  SsoConnection,
+  'type' | 'discoveryUrl' | 'clientId' | 'samlIdpEntityId' | 'samlMetadataUrl' | 'samlIdpInitiated' | 'emailClaim' | 'nameClaim' | 'groupsClaim' | 'jitEnabled' | 'defaultGroupId'
+> &
+  Partial<Pick<SsoConnection, 'emailClaimSource' | 'groupsClaimSource'>>;
+
+/** The audit snapshot of a connection row (before, or the values about to be written as after). */
+export function settingsOf(row: SettingsRow, groupMappings: { idpGroup: string; groupId: string }[]): Settings {
+  const protocol: Partial<Settings> =
     row.type === 'saml'
       ? { samlIdpEntityId: row.samlIdpEntityId ?? '', samlMetadataUrl: row.samlMetadataUrl, samlIdpInitiated: row.samlIdpInitiated }
-      : { discoveryUrl: row.discoveryUrl ?? '', clientId: row.clientId ?? '' };
+      : { discoveryUrl: row.discoveryUrl ?? '', clientId: row.clientId ?? '', emailClaimSource: row.emailClaimSource ?? 'id_token', groupsClaimSource: row.groupsClaimSource ?? 'id_token' };
   return {
     type: row.type,
     ...protocol,
@@ -222,8 +224,17 @@ export async function currentSettings(ctx: MutationCtx, row: SsoConnection): Pro
     groupsClaim: row.groupsClaim,
     jitEnabled: row.jitEnabled,
     defaultGroupId: row.defaultGroupId,
-    groupMappings: mappings,
+    groupMappings,
   };
+}
+
+export async function currentSettings(ctx: MutationCtx, row: SsoConnection): Promise<Settings> {
+  const mappings = await ctx.tx
+    .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId })
+    .from(ssoGroupMappings)
+    .where(eq(ssoGroupMappings.connectionId, row.id))
+    .orderBy(ssoGroupMappings.idpGroup, sql`${ssoGroupMappings.groupId}`);
+  return settingsOf(row, mappings);
 }
 
 /** Removes the connection (admins; SSO_CONNECTION_DELETED). Its identities go with it. */

@@ -11,6 +11,12 @@ const claimPath = (label: string, fallback: string) =>
     .regex(/^$|^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, `The ${label} claim is a claim name, or a dotted path such as realm_access.roles.`))
     .transform((s) => s || fallback);
 
+/** Where an OIDC claim is read: the ID token (with userinfo), or the IdP's access token (a JWT). */
+const claimSource = z
+  .enum(['id_token', 'access_token', ''], { error: 'Choose the ID token or the access token.' })
+  .optional()
+  .transform((v) => v || 'id_token');
+
 /** https, or http to localhost only (Jackson's OIDC client allows plain http for localhost alone). */
 const discoveryUrl = z
   .string()
@@ -55,6 +61,8 @@ export const saveSsoConnectionInput = z.object({
   emailClaim: claimPath('email', 'email'),
   nameClaim: claimPath('name', 'name'),
   groupsClaim: claimPath('groups', 'groups'),
+  emailClaimSource: claimSource,
+  groupsClaimSource: claimSource,
   jitEnabled: z
     .union([z.literal('on'), z.literal('true'), z.literal('false'), z.literal(''), z.boolean()])
     .optional()

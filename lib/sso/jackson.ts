@@ -1,6 +1,7 @@
 // The embedded Jackson (SSO only): one instance per process, its init promise cached on
 // globalThis so Next's module reloading never starts a second one. It stores everything through
 // JacksonStoreDriver on our database, encrypted with GATEHOUSE_SSO_ENCRYPTION_KEY (decision 0014).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { SAMLJackson } from '@boxyhq/saml-jackson';
 import { secretFromEnvOrDataDir } from '@/lib/crypto/generated-secrets';
@@ -66,8 +67,51 @@ async function requireIdTokenSignatures(): Promise<void> {
   mod.__gatehouseSigned = true;
 }
 
+/** What the IdP's token endpoint answered, kept in memory for the sign-in that asked (never stored). */
+export type IdpTokens = { accessToken?: string; issuer?: string; jwksUri?: string };
+
+// On globalThis: the wrapper is installed once per process, but Next bundles this module several times.
+const tokenSlots = ((globalThis as unknown as { __gatehouseIdpTokens?: AsyncLocalStorage<IdpTokens> }).__gatehouseIdpTokens ??= new AsyncLocalStorage<IdpTokens>());
+
+/**
+ * Runs `fn` (Jackson's oidcAuthzResponse) and fills `slot` with the IdP's access token and the
+ * issuer and JWKS URI of the discovery document Jackson used. Jackson keeps the access token to
+ * itself (it reaches the profile only for identity federation, and would then be written into its
+ * code and token stores); capturing it here keeps it out of every store.
+ */
+export function captureIdpTokens<R>(slot: IdpTokens, fn: () => Promise<R>): Promise<R> {
+  return tokenSlots.run(slot, fn);
+}
+
+type UtilsModule = { extractOIDCUserProfile: (tokens: { access_token?: string }, config: { serverMetadata(): { issuer: string; jwks_uri?: string } }, ...rest: unknown[]) => Promise<unknown> };
+
+/**
+ * Jackson 26.2.0 reads the IdP's profile in utils.extractOIDCUserProfile(tokens, oidcConfig), called
+ * through the module's exports right after the code exchange (controller/oauth.js). We wrap that
+ * export to copy the access token and the IdP's issuer and JWKS URI into the slot of the sign-in
+ * in progress (captureIdpTokens). Without a slot nothing is copied. lib/sso/access-token.db.test.ts
+ * fails when a Jackson upgrade stops calling it this way (the slot stays empty and a sign-in that
+ * reads the access token is refused).
+ */
+async function captureAccessTokens(): Promise<void> {
+  const { default: mod } = (await import('@boxyhq/saml-jackson/dist/controller/utils.js')) as unknown as { default: UtilsModule & { __gatehouseCapture?: true } };
+  if (mod.__gatehouseCapture) return;
+  const original = mod.extractOIDCUserProfile;
+  mod.extractOIDCUserProfile = async (tokens, config, ...rest) => {
+    const profile = await original(tokens, config, ...rest);
+    const slot = tokenSlots.getStore();
+    if (slot) {
+      const metadata = config.serverMetadata();
+      Object.assign(slot, { accessToken: tokens.access_token, issuer: metadata.issuer, jwksUri: metadata.jwks_uri });
+    }
+    return profile;
+  };
+  mod.__gatehouseCapture = true;
+}
+
 async function start(): Promise<SAMLJackson> {
   await requireIdTokenSignatures();
+  await captureAccessTokens();
   const { default: controllers } = await import('@boxyhq/saml-jackson');
   const encryptionKey = ssoEncryptionKey();
   return controllers({

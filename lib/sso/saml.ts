@@ -15,7 +15,7 @@ import type { MutationCtx } from '@/lib/server/mutation';
 import { safeEqual } from '@/lib/crypto/tokens';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { SsoBinding } from './binding';
-import { currentSettings, deleteJacksonConnection, findSsoConnection, insertMappings, orgOf, resolveGroupSettings, type Settings } from './connections';
+import { currentSettings, deleteJacksonConnection, findSsoConnection, insertMappings, orgOf, resolveGroupSettings, settingsOf } from './connections';
 import type { saveSamlConnectionInput } from './inputs';
 import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_PATH, SP_ENTITY_ID, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 import { withJacksonTx } from './jackson-store';
@@ -107,18 +107,7 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
     jitEnabled: input.jitEnabled,
     defaultGroupId: input.defaultGroupId,
   };
-  const after: Settings = {
-    type: 'saml',
-    samlIdpEntityId: entityId,
-    samlMetadataUrl: values.samlMetadataUrl,
-    samlIdpInitiated: input.idpInitiated,
-    emailClaim: input.emailClaim,
-    nameClaim: input.nameClaim,
-    groupsClaim: input.groupsClaim,
-    jitEnabled: input.jitEnabled,
-    defaultGroupId: input.defaultGroupId,
-    groupMappings: mappings,
-  };
+  const after = settingsOf(values, mappings);
   if (existing) {
     const before = await currentSettings(ctx, existing);
     await ctx.tx.update(ssoConnections).set({ ...values, updatedAt: new Date() }).where(eq(ssoConnections.id, existing.id));

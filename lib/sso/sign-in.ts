@@ -9,6 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { groupMembers, organizations, permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { openIdentityLink } from '@/lib/auth/identity-link';
 import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
 import { randomToken, safeEqual } from '@/lib/crypto/tokens';
 import { activeAdminIds } from '@/lib/groups/writes';
@@ -17,9 +18,10 @@ import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
 import type { SsoBinding } from './binding';
-import { findSsoConnection } from './connections';
+import { findSsoConnection, type ClaimSource } from './connections';
 import { samlRequestIdOf } from './saml-request';
-import { externalUrl, getJackson, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
+import { verifiedAccessTokenClaims } from './access-token';
+import { captureIdpTokens, externalUrl, getJackson, SSO_COMPLETE_PATH, SSO_PRODUCT, type IdpTokens } from './jackson';
 
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
@@ -34,8 +36,11 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   missing_claims: 'Your identity provider did not send an email address for you. Ask your admin to check the SSO connection.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
   email_taken:
-    'An account with your email address already exists in this organization and is not yet linked to single sign-on. Sign in with your password, or ask your admin.',
+    'An account with your email address already exists in this organization and is not linked to single sign-on, and it has no password to prove it is yours. Ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
+  access_token_not_jwt:
+    'Your identity provider sent an access token that cannot be read (it is not a JWT), but this organization reads your email or groups from it. Ask your admin to check the SSO connection.',
+  access_token_rejected: 'Your identity provider’s access token could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
   saml_too_large: 'Your identity provider’s answer was too large to accept, so you were not signed in. Ask your admin to check the SSO connection.',
   saml_malformed: 'Your identity provider’s answer could not be read, so you were not signed in. Ask your admin to check the SSO connection.',
   saml_assertion_count: 'Your identity provider’s answer must carry exactly one assertion, so you were not signed in. Ask your admin to check the SSO connection.',
@@ -50,7 +55,8 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
 };
 
 export type SsoStart = { redirectUrl: string; binding: SsoBinding };
-export type SsoResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: SsoFailureReason };
+/** `linkToken`: the email belongs to an account that may prove itself to link this identity (lib/auth/identity-link.ts). */
+export type SsoResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: SsoFailureReason; linkToken?: string };
 
 const completeUrl = () => externalUrl() + SSO_COMPLETE_PATH;
 
@@ -116,7 +122,8 @@ export async function completeSsoSignIn(params: Record<string, string>, binding:
   return 'connection' in answer ? signInIdentity(answer.connection, answer.profile, request) : answer;
 }
 
-export type SsoAnswer = { connection: Connection; profile: Profile; claims: Record<string, unknown> };
+/** `claims`: the ID token's and userinfo's; `accessTokenClaims`: the verified access token's, when the connection reads it. */
+export type SsoAnswer = { connection: Connection; profile: Profile; claims: Record<string, unknown>; accessTokenClaims: Record<string, unknown> };
 
 /**
  * The IdP's answer for this browser's binding, checked: Jackson exchanges the code, the state and
@@ -133,9 +140,10 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
   if (!params.state) return fail(orgId, request, connection.id, 'missing_state');
 
   const jackson = await getJackson();
+  const idpTokens: IdpTokens = {};
   let redirect: URL;
   try {
-    const res = await jackson.oauthController.oidcAuthzResponse(params as Parameters<typeof jackson.oauthController.oidcAuthzResponse>[0]);
+    const res = await captureIdpTokens(idpTokens, () => jackson.oauthController.oidcAuthzResponse(params as Parameters<typeof jackson.oauthController.oidcAuthzResponse>[0]));
     if (!res.redirect_url) return fail(orgId, request, connection.id, 'token_rejected');
     redirect = new URL(res.redirect_url);
   } catch {
@@ -169,18 +177,27 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
     return fail(orgId, request, connection.id, 'wrong_organization');
   }
 
+  // Email and groups from the access token when the connection says so: only a JWT that verifies.
+  let accessClaims: Record<string, unknown> = {};
+  if (connection.emailClaimSource === 'access_token' || connection.groupsClaimSource === 'access_token') {
+    const verified = await verifiedAccessTokenClaims(idpTokens);
+    if (!verified.ok) return fail(orgId, request, connection.id, verified.reason, { subject: String(claims.sub) });
+    accessClaims = verified.claims;
+  }
+  const from = (source: ClaimSource) => (source === 'access_token' ? accessClaims : claims);
+
   const name = claimAt(claims, connection.nameClaim);
   const [given, ...family] = typeof name === 'string' ? name.trim().split(/\s+/) : [];
-  const email = claimAt(claims, connection.emailClaim);
+  const email = claimAt(from(connection.emailClaimSource), connection.emailClaim);
   const profile: Profile = {
     subject: String(claims.sub),
     email: typeof email === 'string' && email.includes('@') ? email.trim() : null,
     firstName: typeof claims.given_name === 'string' ? claims.given_name : (given ?? ''),
     lastName: typeof claims.family_name === 'string' ? claims.family_name : family.join(' '),
-    groups: groupValues(claimAt(claims, connection.groupsClaim)),
+    groups: groupValues(claimAt(from(connection.groupsClaimSource), connection.groupsClaim)),
   };
   if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
-  return { connection, profile, claims };
+  return { connection, profile, claims, accessTokenClaims: accessClaims };
 }
 
 export async function organizationSlug(orgId: string): Promise<string | null> {
@@ -219,8 +236,12 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
         .select({ id: users.id })
         .from(users)
         .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
-      // No silent linking by email: proving the existing account is future work.
-      if (taken) return refuse('email_taken', taken.id);
+      // No silent linking by email: the existing account must prove itself first.
+      if (taken) {
+        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'sso', connectionId: connection.id, subject: profile.subject, email: profile.email });
+        const refused = await refuse('email_taken', taken.id);
+        return linkToken ? { ok: false, reason: 'email_taken', linkToken } : refused;
+      }
       if (!connection.jitEnabled) return refuse('unknown_user');
       userId = await provisionUser(ctx, connection, profile, profile.email);
     }

@@ -133,7 +133,7 @@ describe('SSO sign-in', () => {
     const sub = `pw-${Math.random()}`;
     peer.accounts.set(sub, { sub, email: existing.email.toUpperCase() });
     flow = await viaIdp(org, sub);
-    expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toEqual({ ok: false, reason: 'email_taken' });
+    expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toMatchObject({ ok: false, reason: 'email_taken', linkToken: expect.any(String) });
     expect(await getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, existing.id))).toHaveLength(0);
   });
 

@@ -58,4 +58,20 @@ describe('SSO test connection', () => {
     expect(await completeSsoTest(again.params, again.binding, { orgId: other.orgId, userId: org.adminId, sessionId: session.sessionId }, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
     expect(await completeSsoTest(again.params, again.binding, null, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
   });
+
+  it('shows the access token’s claim names when email or groups are read from it', async () => {
+    const org = await makeOrg('ssotestat');
+    const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, groupsClaim: 'realm_access.roles', groupsClaimSource: 'access_token' });
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, input));
+    const sub = `t-${Math.random().toString(36).slice(2)}`;
+    peer.accounts.set(sub, { sub, email: `${sub}@idp.test`, name: 'Test Person', accessTokenClaims: { realm_access: { roles: ['eng'] } } });
+    const { binding, params } = await testAs(org, org.adminId, sub);
+    peer.accessTokenFormat = 'jwt';
+    try {
+      const result = await completeSsoTest(params, binding, { orgId: org.orgId, userId: org.adminId, sessionId: '00000000-0000-4000-8000-000000000001' }, testRequest());
+      expect(result).toMatchObject({ ok: true, report: { groups: ['eng'], accessTokenClaimNames: expect.arrayContaining(['iss', 'exp', 'realm_access']) } });
+    } finally {
+      peer.accessTokenFormat = 'opaque';
+    }
+  });
 });

@@ -23,6 +23,8 @@ export type SsoTestReport = {
   name: string;
   groups: string[];
   claimNames: string[];
+  /** The verified access token's claim names, when the connection reads email or groups there (absent in older reports). */
+  accessTokenClaimNames?: string[];
   outcome: SsoTestOutcome;
   /** The Gatehouse user the identity maps to (or the existing account whose email it carries). */
   user: { id: string; email: string } | null;
@@ -41,7 +43,7 @@ export async function startSsoTest(orgSlug: string, adminUserId: string): Promis
 }
 
 async function preview(answer: SsoAnswer): Promise<SsoTestReport> {
-  const { connection, profile, claims } = answer;
+  const { connection, profile, claims, accessTokenClaims } = answer;
   const db = getDb();
   const orgId = connection.organizationId;
   const [identity] = await db
@@ -74,6 +76,7 @@ async function preview(answer: SsoAnswer): Promise<SsoTestReport> {
     name: `${profile.firstName} ${profile.lastName}`.trim(),
     groups: profile.groups.slice(0, 50),
     claimNames: Object.keys(claims).sort().slice(0, 50),
+    accessTokenClaimNames: Object.keys(accessTokenClaims).sort().slice(0, 50),
     outcome,
     user: identity ? { id: identity.id, email: identity.email } : taken ? { id: taken.id, email: taken.email } : null,
     mappedGroups: [...new Set([...mapped.map((m) => m.name), ...(defaultGroup ? [defaultGroup.name] : [])])].sort(),

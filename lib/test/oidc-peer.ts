@@ -1,12 +1,27 @@
 // A real OpenID provider (the oidc-provider package) on localhost, for SSO tests: accounts are
 // set by the test, the login page is a one-field form, consent is granted automatically. The
 // token endpoint can be told to misbehave (wrong issuer or audience, bad signature), re-signing
-// the ID token with the provider's own key so only the tampered property is wrong.
+// the ID token with the provider's own key so only the tampered property is wrong. It can also
+// answer with a JWT access token (RFC 9068 shape, signed with the provider's key, carrying the
+// account's `accessTokenClaims`), well-formed or tampered. oidc-provider's own JWT access tokens
+// are bound to a resource server, and its userinfo endpoint refuses those, while Jackson always
+// calls userinfo: so the peer mints the JWT itself and maps it back to the opaque token at userinfo,
+// as an IdP whose userinfo accepts its JWT access tokens (Keycloak) does.
 import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type PeerAccount = { sub: string; email?: string; name?: string; groups?: string[]; email_verified?: boolean; hd?: string };
+export type PeerAccount = {
+  sub: string;
+  email?: string;
+  name?: string;
+  groups?: string[];
+  email_verified?: boolean;
+  hd?: string;
+  /** Extra claims of the JWT access token (accessTokenFormat other than `opaque`). */
+  accessTokenClaims?: Record<string, unknown>;
+};
+export type AccessTokenFormat = 'opaque' | 'jwt' | 'jwt_bad_signature' | 'jwt_expired' | 'jwt_wrong_issuer';
 /** A fixed port and client (a server started before the peer must know them, as for Google). */
 export type PeerOptions = { port?: number; clientId?: string; clientSecret?: string };
 export type TokenTamper = 'none' | 'wrong_issuer' | 'wrong_audience' | 'bad_signature';
@@ -18,6 +33,7 @@ export type OidcPeer = {
   clientSecret: string;
   accounts: Map<string, PeerAccount>;
   tamper: TokenTamper;
+  accessTokenFormat: AccessTokenFormat;
   close: () => Promise<void>;
 };
 
@@ -54,6 +70,7 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
     clientSecret: options.clientSecret ?? randomBytes(24).toString('hex'),
     accounts,
     tamper: 'none',
+    accessTokenFormat: 'opaque',
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -72,6 +89,27 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
     },
   });
   provider.proxy = false;
+
+  const minted = new Map<string, string>();
+  const accessTokenJwt = (idToken: string): string => {
+    const idClaims = JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()) as { sub: string };
+    const now = Math.floor(Date.now() / 1000);
+    const format = peer.accessTokenFormat;
+    const claims = {
+      iss: format === 'jwt_wrong_issuer' ? 'http://localhost:1/not-the-issuer' : issuer,
+      sub: idClaims.sub,
+      aud: 'urn:test:api',
+      client_id: peer.clientId,
+      iat: now - (format === 'jwt_expired' ? 3600 : 0),
+      exp: now + (format === 'jwt_expired' ? -1800 : 300),
+      jti: randomBytes(8).toString('hex'),
+      ...accounts.get(idClaims.sub)?.accessTokenClaims,
+    };
+    const body = `${b64({ alg: 'RS256', kid: 'test-key', typ: 'at+jwt' })}.${b64(claims)}`;
+    const signature = createSign('RSA-SHA256').update(body).sign(pem);
+    if (format === 'jwt_bad_signature') signature[0] = signature[0]! ^ 0xff;
+    return `${body}.${signature.toString('base64url')}`;
+  };
   const callback = provider.callback();
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -94,11 +132,18 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
         res.writeHead(200, { 'content-type': 'text/html' }).end(form(details.uid));
         return;
       }
-      if (req.method === 'POST' && url.pathname === '/token' && peer.tamper !== 'none') {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer && minted.has(bearer)) req.headers.authorization = `Bearer ${minted.get(bearer)}`;
+      if (req.method === 'POST' && url.pathname === '/token' && (peer.tamper !== 'none' || peer.accessTokenFormat !== 'opaque')) {
         const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
         res.end = ((chunk?: unknown) => {
-          const body = JSON.parse(String(chunk)) as { id_token?: string };
-          if (body.id_token) {
+          const body = JSON.parse(String(chunk)) as { id_token?: string; access_token?: string };
+          if (body.access_token && body.id_token && peer.accessTokenFormat !== 'opaque') {
+            const jwt = accessTokenJwt(body.id_token);
+            minted.set(jwt, body.access_token);
+            body.access_token = jwt;
+          }
+          if (body.id_token && peer.tamper !== 'none') {
             body.id_token = resign(
               body.id_token,
               pem,

@@ -1,10 +1,14 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmChallengeEnrollment } from '@/lib/auth/challenge';
-import { CHALLENGE_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
+import { CHALLENGE_COOKIE, LINK_COOKIE, ORG_COOKIE, rememberOrgCookie } from '@/lib/auth/cookies';
+import { completeIdentityLink } from '@/lib/auth/identity-link';
+import { PASSWORD_MAX_LENGTH } from '@/lib/auth/password';
+import { sessionCookieFor } from '@/lib/auth/session-cookie';
+import { isHttpsRequest } from '@/lib/server/request-meta';
 import { confirmEnrollmentInput } from '@/lib/auth/two-factor';
 import { GOOGLE_BINDING_COOKIE, googleBindingCookie, offersGoogle, sealGoogleBinding } from '@/lib/auth/google';
 import { AppError } from '@/lib/errors';
@@ -85,4 +89,37 @@ export async function startGoogleAction(orgSlug: string): Promise<{ ok: boolean 
   if (!org || !offersGoogle(await getOrganizationSettings(org.id))) return { ok: false };
   (await cookies()).set(GOOGLE_BINDING_COOKIE, await sealGoogleBinding(org.id), googleBindingCookie);
   return { ok: true };
+}
+
+const linkIdentityInput = z.object({
+  password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX_LENGTH),
+  code: z.string().trim().max(32).optional(),
+});
+
+/**
+ * "Link and sign in": the existing account's password (and second factor) completes the link
+ * request this browser's cookie names (lib/auth/identity-link.ts); the session is the identity's.
+ */
+export async function linkIdentityAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const jar = await cookies();
+  let result: Awaited<ReturnType<typeof completeIdentityLink>>;
+  try {
+    const input = parseForm(linkIdentityInput, form);
+    result = await completeIdentityLink(jar.get(LINK_COOKIE)?.value, input, await currentRequestMeta());
+  } catch (e) {
+    return toFailure(e);
+  }
+  if (!result.ok) {
+    if (result.reason === 'start_over') jar.delete(LINK_COOKIE);
+    const message =
+      result.reason === 'rate_limited' ? `Too many failed attempts. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? '' : 's'}.`
+      : result.reason === 'wrong_credentials' ? `That password or code is not right. ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? '' : 's'} left.`
+      : 'This link request has expired, was already used, or took too many wrong answers. Sign in again.';
+    return { ok: false, code: result.reason === 'start_over' ? 'unauthenticated' : 'invalid_input', message };
+  }
+  jar.delete(LINK_COOKIE);
+  const session = await sessionCookieFor(result.sessionId, isHttpsRequest(await headers()));
+  jar.set(session.name, session.value, session.options);
+  jar.set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
+  redirect('/');
 }

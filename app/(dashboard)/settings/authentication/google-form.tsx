@@ -1,7 +1,7 @@
 'use client';
 
 import { ActionForm } from '@/components/form/action-form';
-import { Select } from '@/components/ui/fields';
+import { ProvisioningFields } from '@/components/settings/provisioning-fields';
 import type { GoogleSignInSettings } from '@/lib/auth/google';
 import { saveGoogleSettingsAction } from './actions';
 
@@ -24,20 +24,7 @@ export function GoogleSettingsForm({ settings, groups }: { settings: GoogleSignI
         placeholder="example.com"
       />
       <p className="text-xs text-slate-500">One per line, checked against the account’s hosted domain. Empty: any Google account whose email Google has verified.</p>
-      <label className="flex items-center gap-2">
-        <input type="checkbox" name="jitEnabled" defaultChecked={settings.jitEnabled} /> Google just-in-time provisioning (create unknown people at their first sign-in)
-      </label>
-      <label htmlFor="google-default-group" className={label}>
-        Default group for new people
-      </label>
-      <Select id="google-default-group" name="defaultGroupId" defaultValue={settings.defaultGroupId ?? ''}>
-        <option value="">None (All Users only)</option>
-        {groups.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </Select>
+      <ProvisioningFields idPrefix="google" jitLabel="Google just-in-time provisioning" jitEnabled={settings.jitEnabled} defaultGroupId={settings.defaultGroupId} groups={groups} labelClassName={label} />
     </ActionForm>
   );
 }

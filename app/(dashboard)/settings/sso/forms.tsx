@@ -1,8 +1,9 @@
 'use client';
 
 import { ActionForm } from '@/components/form/action-form';
+import { ProvisioningFields } from '@/components/settings/provisioning-fields';
 import { Input, Select } from '@/components/ui/fields';
-import type { SsoConnectionView } from '@/lib/sso/connections';
+import type { ClaimSource, SsoConnectionView } from '@/lib/sso/connections';
 import { saveSamlConnectionAction, saveSsoConnectionAction } from './actions';
 
 const label = 'text-sm font-medium text-slate-700';
@@ -67,25 +68,12 @@ function SharedFields({ prefix, connection, groups, kind }: { prefix: string; co
   return (
     <>
       <label htmlFor={id('email-claim')} className={label}>Email {kind}</label>
-      <Input id={id('email-claim')} name="emailClaim" defaultValue={connection?.emailClaim ?? 'email'} />
+      <ClaimField id={id('email-claim')} name="emailClaim" value={connection?.emailClaim ?? 'email'} source={kind === 'claim' ? (connection?.emailClaimSource ?? 'id_token') : null} />
       <label htmlFor={id('name-claim')} className={label}>Name {kind}</label>
       <Input id={id('name-claim')} name="nameClaim" defaultValue={connection?.nameClaim ?? 'name'} />
       <label htmlFor={id('groups-claim')} className={label}>Groups {kind}</label>
-      <Input id={id('groups-claim')} name="groupsClaim" defaultValue={connection?.groupsClaim ?? 'groups'} />
-      <label htmlFor={id('jit')} className={label}>Just-in-time provisioning</label>
-      <span>
-        <input id={id('jit')} type="checkbox" name="jitEnabled" defaultChecked={connection?.jitEnabled ?? false} /> Create an account for people your provider signs in who have none yet.
-        Off: they are refused until invited.
-      </span>
-      <label htmlFor={id('default-group')} className={label}>Default group for new users</label>
-      <Select id={id('default-group')} name="defaultGroupId" defaultValue={connection?.defaultGroupId ?? ''}>
-        <option value="">None (All Users only)</option>
-        {groups.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </Select>
+      <ClaimField id={id('groups-claim')} name="groupsClaim" value={connection?.groupsClaim ?? 'groups'} source={kind === 'claim' ? (connection?.groupsClaimSource ?? 'id_token') : null} />
+      <ProvisioningFields idPrefix={prefix} jitLabel="Just-in-time provisioning" jitEnabled={connection?.jitEnabled ?? false} defaultGroupId={connection?.defaultGroupId ?? null} groups={groups} labelClassName={label} />
       <label htmlFor={id('mappings')} className={label}>Group mapping</label>
       <span>
         <textarea
@@ -101,5 +89,19 @@ function SharedFields({ prefix, connection, groups, kind }: { prefix: string; co
         </span>
       </span>
     </>
+  );
+}
+
+/** A claim path (a name, or dotted: realm_access.roles) and, for OIDC, which token it is read from. */
+function ClaimField({ id, name, value, source }: { id: string; name: 'emailClaim' | 'groupsClaim'; value: string; source: ClaimSource | null }) {
+  if (!source) return <Input id={id} name={name} defaultValue={value} />;
+  return (
+    <span className="flex gap-2">
+      <Input id={id} name={name} defaultValue={value} />
+      <Select aria-label={`Read ${name === 'emailClaim' ? 'email' : 'groups'} from`} name={`${name}Source`} defaultValue={source} className="w-auto">
+        <option value="id_token">from the ID token</option>
+        <option value="access_token">from the access token (JWT, verified)</option>
+      </Select>
+    </span>
   );
 }

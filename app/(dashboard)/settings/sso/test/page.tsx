@@ -12,7 +12,7 @@ export const metadata = { title: 'SSO test' };
 const OUTCOMES: Record<SsoTestOutcome, string> = {
   existing_user: 'Signs in as the linked user',
   jit_create: 'Creates a new user (just-in-time provisioning)',
-  email_taken: 'Refused: an account with this email exists and is not linked to SSO',
+  email_taken: 'Not signed in yet: an account with this email exists and is not linked to SSO; it can be linked with its password',
   unknown_user: 'Refused: unknown person and just-in-time provisioning is off',
   user_disabled: 'Refused: the linked user is disabled',
 };
@@ -41,6 +41,12 @@ export default async function SsoTestPage({ searchParams }: { searchParams: Prom
             <dd>{result.report.groups.length ? result.report.groups.join(', ') : '(none)'}</dd>
             <dt className="text-slate-500">All claim names</dt>
             <dd className="font-mono text-xs">{result.report.claimNames.join(' ')}</dd>
+            {result.report.accessTokenClaimNames?.length ? (
+              <>
+                <dt className="text-slate-500">Access token claim names</dt>
+                <dd className="font-mono text-xs">{result.report.accessTokenClaimNames.join(' ')}</dd>
+              </>
+            ) : null}
             <dt className="text-slate-500">Outcome</dt>
             <dd data-testid="sso-test-outcome">{OUTCOMES[result.report.outcome]}</dd>
             <dt className="text-slate-500">Gatehouse user</dt>

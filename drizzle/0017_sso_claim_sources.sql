@@ -1,0 +1,2 @@
+ALTER TABLE "sso_connections" ADD COLUMN "email_claim_source" text DEFAULT 'id_token' NOT NULL;--> statement-breakpoint
+ALTER TABLE "sso_connections" ADD COLUMN "groups_claim_source" text DEFAULT 'id_token' NOT NULL;
