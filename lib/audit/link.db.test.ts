@@ -66,6 +66,18 @@ describe('linking queued audit events at commit', () => {
     expect(await verifyChain(org.orgId)).toMatchObject({ ok: true });
   });
 
+  it('links more events than one INSERT carries, in order, with the head advanced once at the end', async () => {
+    const org = await makeOrg('many');
+    const before = (await auditRows(org.orgId)).length;
+    const marks = ids(2100);
+    await runMutation(asUser(org.orgId, org.adminId), async (ctx) => {
+      for (const sessionId of marks) await record(ctx, { actionType: 'LOGOUT', metadata: { sessionId } });
+    });
+    const rows = (await auditRows(org.orgId)).slice(before);
+    expect(rows.map((r) => r.metadata.sessionId)).toEqual(marks);
+    expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, headSeq: before + 2100 });
+  });
+
   it('links the events of one transaction in two organizations into each chain, and logs each committed row with its id', async () => {
     vi.stubEnv('GATEHOUSE_LOG_AUDIT_EVENTS', 'true');
     const printed: string[] = [];
