@@ -2,70 +2,15 @@
 // SHA-256 over the previous hash and the event's canonical JSON, so changing, removing or
 // inserting any event breaks every link after it.
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { createHash } from 'node:crypto';
 import { getDb, type DbOrTx } from '@/db';
 import { auditChainHeads, auditEvents } from '@/db/schema';
 import { can } from '@/lib/authz/can';
 import { loadSnapshot } from '@/lib/authz/snapshot';
 import { AppError } from '@/lib/errors';
-import { canonicalJson } from './canonical-json';
 import { checkpointSignatureValid, signingKey } from './checkpoints';
+import { GENESIS_HASH, linkHash } from './link';
 
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** The fields a link covers: everything stored about the event except its row id and its own hash. */
-export type ChainedFields = {
-  organizationId: string;
-  seq: number;
-  prevHash: string;
-  userId: string | null;
-  actionType: string;
-  ipAddress: string | null;
-  geoLocation: unknown;
-  responseTimeMs: number | null;
-  pageName: string | null;
-  queryName: string | null;
-  resourceName: string | null;
-  metadata: Record<string, unknown>;
-  user: Record<string, unknown> | null;
-  requestId: string | null;
-  createdAt: Date;
-};
-
-export function linkHash(e: ChainedFields): string {
-  const body = canonicalJson({
-    organizationId: e.organizationId,
-    seq: e.seq,
-    userId: e.userId,
-    actionType: e.actionType,
-    ipAddress: e.ipAddress,
-    geoLocation: e.geoLocation ?? null,
-    responseTimeMs: e.responseTimeMs,
-    pageName: e.pageName,
-    queryName: e.queryName,
-    resourceName: e.resourceName,
-    metadata: e.metadata,
-    user: e.user ?? null,
-    requestId: e.requestId,
-    createdAt: e.createdAt,
-  });
-  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
-}
-
-/** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
-export async function nextLink(tx: DbOrTx, orgId: string): Promise<{ seq: number; prevHash: string }> {
-  // One round trip: creates the head on first use, and the no-op update locks it until commit.
-  const [head] = await tx
-    .insert(auditChainHeads)
-    .values({ organizationId: orgId, seq: 0, hash: GENESIS_HASH })
-    .onConflictDoUpdate({ target: auditChainHeads.organizationId, set: { seq: sql`${auditChainHeads.seq}` } })
-    .returning({ seq: auditChainHeads.seq, hash: auditChainHeads.hash });
-  return { seq: head!.seq + 1, prevHash: head!.hash };
-}
-
-export async function advanceHead(tx: DbOrTx, orgId: string, seq: number, hash: string): Promise<void> {
-  await tx.update(auditChainHeads).set({ seq, hash }).where(eq(auditChainHeads.organizationId, orgId));
-}
+export { advanceHead, GENESIS_HASH, linkHash, nextLink, type ChainedFields } from './link';
 
 export type ChainReport =
   | { ok: true; organizationId: string; events: number; headSeq: number; unchainedBefore: number; /** Events up to here were removed by retention. */ baseSeq: number }

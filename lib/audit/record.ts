@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { auditEvents, users } from '@/db/schema';
+import { users, type User } from '@/db/schema';
 import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
-import { advanceHead, linkHash, nextLink, type ChainedFields } from './chain';
 import { logAuditEvents } from '@/lib/env';
 import { auditEventInput, type AuditEventInput } from './events';
 import { geoLocate } from './geo';
+import type { PendingAuditEvent } from './link';
 import { streamedEvent } from './sink-formats';
 
 type Subject = {
@@ -12,57 +12,60 @@ type Subject = {
   organizationId?: string;
   /** The user the event is about; defaults to the acting user. */
   userId?: string | null;
+  /** That user's row as it is now in this transaction, when the caller has it (saves reading it again). */
+  userRow?: User;
   /** The seed's columns for query runs (QUERY_RUN, QUERY_SPOOF_BLOCKED). */
   columns?: { pageName?: string | null; queryName?: string | null; resourceName?: string | null; responseTimeMs?: number | null };
 };
 
 /**
- * Writes one audit event in the caller's transaction, so the event commits or rolls back with
- * the change it describes. Stores a snapshot of the user as they were at that moment, and links
- * the event into the organization's hash chain (the chain head stays locked until commit).
+ * Records one audit event in the caller's transaction, so the event commits or rolls back with
+ * the change it describes. Stores a snapshot of the user as they were at that moment. The event is
+ * validated here and queued on the mutation; runMutation links it into the organization's hash
+ * chain, in record() order, as the transaction's last step (lib/audit/link.ts, decision 0018).
  */
 export async function record(ctx: MutationCtx, event: AuditEventInput, subject: Subject = {}): Promise<void> {
   const parsed = auditEventInput.parse(event);
   const organizationId = subject.organizationId ?? ctx.orgId;
   if (!organizationId) throw new Error(`Audit event ${event.actionType} has no organization.`);
-  const userId = subject.userId !== undefined ? subject.userId : actorUserId(ctx.actor);
+  const userId = subject.userId !== undefined ? subject.userId : subject.userRow ? subject.userRow.id : actorUserId(ctx.actor);
+  if (subject.userRow && subject.userRow.id !== userId) throw new Error(`Audit event ${event.actionType}: userRow is not the subject's row.`);
   const metadata: Record<string, unknown> = { ...parsed.metadata };
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
   if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;
   if (ctx.actor.kind === 'scim') metadata.directoryId = ctx.actor.directoryId;
   if (ctx.actor.kind === 'system') metadata.job = ctx.actor.job;
 
-  const user = userId ? await userSnapshot(ctx, userId) : null;
-  const { seq, prevHash } = await nextLink(ctx.tx, organizationId);
-  const row: ChainedFields = {
-    organizationId,
-    seq,
-    prevHash,
-    userId,
-    actionType: parsed.actionType,
-    ipAddress: ctx.request.ipAddress,
-    geoLocation: await geoLocate(ctx.request.ipAddress),
-    responseTimeMs: subject.columns?.responseTimeMs ?? null,
-    pageName: subject.columns?.pageName ?? null,
-    queryName: subject.columns?.queryName ?? null,
-    resourceName: subject.columns?.resourceName ?? null,
-    // Stored as JSON: hash exactly what a reader will get back.
-    metadata: JSON.parse(JSON.stringify(metadata)),
-    user: user ? JSON.parse(JSON.stringify(user)) : null,
-    requestId: ctx.request.requestId,
-    createdAt: new Date(),
+  const user = subject.userRow ? userSnapshot(subject.userRow) : userId ? await loadUserSnapshot(ctx, userId) : null;
+  const pending: PendingAuditEvent = {
+    fields: {
+      organizationId,
+      userId,
+      actionType: parsed.actionType,
+      ipAddress: ctx.request.ipAddress,
+      geoLocation: await geoLocate(ctx.request.ipAddress),
+      responseTimeMs: subject.columns?.responseTimeMs ?? null,
+      pageName: subject.columns?.pageName ?? null,
+      queryName: subject.columns?.queryName ?? null,
+      resourceName: subject.columns?.resourceName ?? null,
+      // Stored as JSON: hash exactly what a reader will get back.
+      metadata: JSON.parse(JSON.stringify(metadata)),
+      user: user ? JSON.parse(JSON.stringify(user)) : null,
+      requestId: ctx.request.requestId,
+    },
   };
-  const hash = linkHash(row);
-  const [inserted] = await ctx.tx.insert(auditEvents).values({ ...row, hash }).returning({ id: auditEvents.id });
-  await advanceHead(ctx.tx, organizationId, seq, hash);
+  ctx.pendingAuditEvents.push(pending);
   ctx.auditCount++;
   // The instance's stdout stream (GATEHOUSE_LOG_AUDIT_EVENTS=true) prints only what committed.
-  if (logAuditEvents()) ctx.afterCommit.push(() => console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent({ ...row, hash, id: inserted!.id }) })));
+  if (logAuditEvents()) ctx.afterCommit.push(() => console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent(pending.linked!) })));
 }
 
-async function userSnapshot(ctx: MutationCtx, userId: string): Promise<Record<string, unknown> | null> {
+async function loadUserSnapshot(ctx: MutationCtx, userId: string): Promise<Record<string, unknown> | null> {
   const [u] = await ctx.tx.select().from(users).where(eq(users.id, userId));
-  if (!u) return null;
+  return u ? userSnapshot(u) : null;
+}
+
+function userSnapshot(u: User): Record<string, unknown> {
   return {
     id: u.id,
     email: u.email,

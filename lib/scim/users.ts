@@ -229,7 +229,7 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
       .onConflictDoNothing()
       .returning();
     if (row) {
-      await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } }, { userId: row.id });
+      await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } }, { userRow: row });
       return row;
     }
     const [existing] = await m.tx

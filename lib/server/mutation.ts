@@ -1,6 +1,8 @@
 // runMutation: the one way to change data. One transaction; the mutation must record at least
-// one audit event in it, or everything it did is rolled back ("no audit row, no change").
+// one audit event in it, or everything it did is rolled back ("no audit row, no change"). The
+// events are linked into their hash chains as the transaction's last step (decision 0018).
 import { getDb, type Tx } from '@/db';
+import { appendToChains, type PendingAuditEvent } from '@/lib/audit/link';
 import { AppError } from '@/lib/errors';
 import type { Snapshot } from '@/lib/authz/can';
 import type { RequestMeta } from './request-meta';
@@ -29,22 +31,26 @@ export type MutationCtx = {
   request: RequestMeta;
   /** Incremented by audit.record(); checked before commit. */
   auditCount: number;
+  /** Events record() validated, in order; appended to the audit chain just before commit. */
+  pendingAuditEvents: PendingAuditEvent[];
   /** The acting user's groups and grants, loaded in this transaction by authorize(). */
   snapshot?: Snapshot;
   /** Run once the transaction has committed (never after a rollback); for side effects outside the database. */
   afterCommit: (() => void)[];
 };
 
-export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'snapshot' | 'afterCommit'>;
+export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'pendingAuditEvents' | 'snapshot' | 'afterCommit'>;
 
 export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) => Promise<R>): Promise<R> {
   const afterCommit: (() => void)[] = [];
   const result = await getDb().transaction(async (tx) => {
-    const ctx: MutationCtx = { ...init, tx, auditCount: 0, afterCommit };
+    const ctx: MutationCtx = { ...init, tx, auditCount: 0, pendingAuditEvents: [], afterCommit };
     const out = await fn(ctx);
     if (ctx.auditCount === 0) {
       throw new AppError('internal', 'A change was attempted without an audit event, so it was not saved.');
     }
+    // Last, so the chain head stays locked only for these statements and the commit.
+    await appendToChains(tx, ctx.pendingAuditEvents);
     return out;
   });
   for (const hook of afterCommit) {
