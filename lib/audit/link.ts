@@ -1,6 +1,6 @@
 // Linking audit events into their organization's hash chain. record() only queues events on the
 // mutation; runMutation appends them here at the very end of the transaction, so the chain head's
-// row lock is held for two statements and the commit, not for the whole mutation (decision 0018).
+// row lock is held for two statements and the commit, not for the whole mutation (decision 0020).
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { queryRows, type DbOrTx } from '@/db';

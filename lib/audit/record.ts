@@ -22,7 +22,7 @@ type Subject = {
  * Records one audit event in the caller's transaction, so the event commits or rolls back with
  * the change it describes. Stores a snapshot of the user as they were at that moment. The event is
  * validated here and queued on the mutation; runMutation links it into the organization's hash
- * chain, in record() order, as the transaction's last step (lib/audit/link.ts, decision 0018).
+ * chain, in record() order, as the transaction's last step (lib/audit/link.ts, decision 0020).
  */
 export async function record(ctx: MutationCtx, event: AuditEventInput, subject: Subject = {}): Promise<void> {
   const parsed = auditEventInput.parse(event);
