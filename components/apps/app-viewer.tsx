@@ -4,7 +4,7 @@
 // queries run on the server through the run endpoint, which decides everything. Each query's last
 // run lives in react-query's cache, so a button that reruns a query refreshes the tables bound to it.
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Markdown } from '@/components/apps/markdown';
 import { Button } from '@/components/ui/button';
 import { Input, Select, Table, Td, Th } from '@/components/ui/fields';
@@ -65,7 +65,9 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
   const [values, setValues] = useState<Record<string, unknown>>({});
   // Queries read the values as they are when they run, not when the page rendered.
   const valuesRef = useRef(values);
-  valuesRef.current = values;
+  useEffect(() => {
+    valuesRef.current = values;
+  }, [values]);
   const queryClient = useQueryClient();
   const envKey = target.environmentId ?? 'default';
   const source = `${target.pageVersion}:${target.revision}`;
