@@ -61,12 +61,18 @@ function Panel({ title, actions, children, labelledBy }: { title: string; action
 
 function Field({ label, children, error, hint }: { label: string; children: ReactNode; error?: string; hint?: string }) {
   return (
-    <label className="block text-sm">
-      <span className="mb-1 block font-medium text-slate-700">{label}</span>
-      {children}
-      {hint ? <span className="mt-1 block text-xs text-slate-500">{hint}</span> : null}
-      {error ? <span className="mt-1 block text-xs text-red-700">{error}</span> : null}
-    </label>
+    <div className="text-sm">
+      <label className="block">
+        <span className="mb-1 block font-medium text-slate-700">{label}</span>
+        {children}
+      </label>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+      {error ? (
+        <p className="mt-1 text-xs text-red-700" data-testid="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
@@ -233,7 +239,7 @@ export function AppEditor({
                     const name = String(c.name ?? `#${i + 1}`);
                     return (
                       <li key={i} className={`flex items-center gap-2 px-3 py-1.5 text-sm ${selected === i ? 'bg-brand-50' : ''}`}>
-                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selected === i} onClick={() => setSelected(selected === i ? null : i)}>
+                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selected === i} onClick={() => setSelected(i)}>
                           {name}
                         </button>
                         <Badge>{COMPONENT_LABELS[c.type as ComponentType] ?? String(c.type)}</Badge>
@@ -300,7 +306,7 @@ export function AppEditor({
                     const name = String(q.name ?? `#${i + 1}`);
                     return (
                       <li key={i} className={`flex items-center gap-2 px-3 py-1.5 text-sm ${selectedQuery === i ? 'bg-brand-50' : ''}`}>
-                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selectedQuery === i} onClick={() => setSelectedQuery(selectedQuery === i ? null : i)}>
+                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selectedQuery === i} onClick={() => setSelectedQuery(i)}>
                           {name}
                         </button>
                         <Badge>{q.type === 'rest' ? 'REST' : 'SQL'}</Badge>
