@@ -97,7 +97,8 @@ export function AppEditor({
   const [text, setText] = useState(initialText);
   const [savedText, setSavedText] = useState(hasDraft ? initialText : null);
   const [revision, setRevision] = useState(0);
-  const [serverProblems, setServerProblems] = useState<Problem[]>([]);
+  // The server's problems with one text: shown while that is still the text being edited.
+  const [serverCheck, setServerCheck] = useState<{ text: string; problems: Problem[] } | null>(null);
   const [releases, setReleases] = useState(initialReleases);
   const [pageIndex, setPageIndex] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
@@ -114,6 +115,7 @@ export function AppEditor({
   const page = draft?.pages[Math.min(pageIndex, draft.pages.length - 1)];
   const component = page && selected !== null ? page.components[selected] : undefined;
   const query = draft && selectedQuery !== null ? draft.queries[selectedQuery] : undefined;
+  const serverProblems = serverCheck?.text === text ? serverCheck.problems : [];
   const problemAt = (path: string) => problems.find((p) => p.path === path)?.message ?? serverProblems.find((p) => p.path === path)?.message;
   const environment = environments.find((e) => e.id === environmentId);
 
@@ -140,13 +142,13 @@ export function AppEditor({
 
   const save = useMutation({
     mutationFn: (body: string) => sendJson(`/api/apps/${appId}/draft`, 'PUT', JSON.parse(body)),
-    onMutate: () => setServerProblems([]),
+    onMutate: () => setServerCheck(null),
     onSuccess: (_data, body) => {
       setSavedText(body);
       setRevision((r) => r + 1);
     },
-    onError: (e: Error & { fieldErrors?: Record<string, string[]> }) =>
-      setServerProblems(Object.entries(e.fieldErrors ?? {}).flatMap(([path, messages]) => messages.map((message) => ({ path, message })))),
+    onError: (e: Error & { fieldErrors?: Record<string, string[]> }, body) =>
+      setServerCheck({ text: body, problems: Object.entries(e.fieldErrors ?? {}).flatMap(([path, messages]) => messages.map((message) => ({ path, message }))) }),
   });
   const release = useMutation({
     mutationFn: () => sendJson(`/api/apps/${appId}/releases`, 'POST') as Promise<{ version: number }>,
@@ -162,11 +164,7 @@ export function AppEditor({
   });
 
   const saveDraft = () => {
-    if (json === undefined) {
-      setServerProblems([]);
-      return;
-    }
-    save.mutate(text);
+    if (json !== undefined) save.mutate(text);
   };
 
   const queryNames = draft?.queries.map((q) => String(q.name ?? '')) ?? [];
@@ -176,7 +174,7 @@ export function AppEditor({
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
         <span role="status" className="text-sm text-slate-600" data-testid="draft-status">
-          {save.isPending ? 'Saving…' : save.isError ? `Not saved: ${save.error.message}` : dirty ? 'Unsaved changes' : savedText === null ? 'No draft saved yet' : 'Draft saved'}
+          {save.isPending ? 'Saving…' : save.isError && save.variables === text ? `Not saved: ${save.error.message}` : dirty ? 'Unsaved changes' : savedText === null ? 'No draft saved yet' : 'Draft saved'}
         </span>
         <div className="ml-auto flex flex-wrap items-center gap-2">
           <Button variant="secondary" onClick={saveDraft} disabled={save.isPending || json === undefined}>
