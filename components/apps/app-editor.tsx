@@ -174,7 +174,7 @@ export function AppEditor({
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
         <span role="status" className="text-sm text-slate-600" data-testid="draft-status">
-          {save.isPending ? 'Saving…' : save.isError && save.variables === text ? `Not saved: ${save.error.message}` : dirty ? 'Unsaved changes' : savedText === null ? 'No draft saved yet' : 'Draft saved'}
+          {save.isPending ? 'Saving…' : save.isError && save.variables === text ? `Not saved: ${save.error.message}` : dirty ? (savedText === null && text === initialText ? 'No draft saved yet' : 'Unsaved changes') : 'Draft saved'}
         </span>
         <div className="ml-auto flex flex-wrap items-center gap-2">
           <Button variant="secondary" onClick={saveDraft} disabled={save.isPending || json === undefined}>
