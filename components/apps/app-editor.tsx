@@ -4,7 +4,7 @@
 // renderer, save draft and release. The server checks everything again: Edit on the app to save
 // or release, Use on each resource a query names, Edit in the environment a query runs in.
 import { useMutation } from '@tanstack/react-query';
-import { useMemo, useState, type ReactNode } from 'react';
+import { cloneElement, useId, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { AppViewer, runAppQuery, type QueryOutcome } from '@/components/apps/app-viewer';
 import { Button } from '@/components/ui/button';
 import { Badge, Input, Select, Table, Td, Th } from '@/components/ui/fields';
@@ -59,16 +59,23 @@ function Panel({ title, actions, children, labelledBy }: { title: string; action
   );
 }
 
-function Field({ label, children, error, hint }: { label: string; children: ReactNode; error?: string; hint?: string }) {
+/** A labelled control with its hint and its problem, tied to it by id (the control is the one child). */
+function Field({ label, children, error, hint }: { label: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }>; error?: string; hint?: string }) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className="text-sm">
-      <label className="block">
-        <span className="mb-1 block font-medium text-slate-700">{label}</span>
-        {children}
+      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">
+        {label}
       </label>
-      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+      {cloneElement(children, { id, 'aria-describedby': described, 'aria-invalid': error ? true : undefined })}
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
       {error ? (
-        <p className="mt-1 text-xs text-red-700" data-testid="field-error">
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700" data-testid="field-error">
           {error}
         </p>
       ) : null}
