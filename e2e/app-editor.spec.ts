@@ -83,6 +83,13 @@ test('an editor builds and releases an app; a viewer uses only the release and s
   await expect(result.getByTestId('run-result').locator('tbody tr')).toHaveCount(5);
   await expect(result.getByTestId('run-result')).not.toContainText(VIEWER);
   await expect(editor.getByTestId('draft-status')).toHaveText('Draft saved');
+  // Another environment (the sample database is configured in each): the server checks Edit there.
+  const stagingId = (await editor.getByLabel('Environment').locator('option', { hasText: 'staging' }).getAttribute('value'))!;
+  await editor.getByLabel('Environment').selectOption(stagingId);
+  await editor.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(result.getByTestId('run-summary')).toContainText('myOrders in staging');
+  await expect(result.getByTestId('run-summary')).toContainText('5 rows');
+  await editor.getByLabel('Environment').selectOption({ label: 'production (default)' });
 
   // The live preview renders the draft with the viewer's renderer.
   const preview = editor.getByTestId('preview');
@@ -119,6 +126,10 @@ test('an editor builds and releases an app; a viewer uses only the release and s
   expect(await viewer.content()).not.toContain('sales_rep_email');
   expect((await viewer.request.put(`/api/apps/${appId}/draft`, { data: JSON.parse(good) })).status()).toBe(403);
   expect((await viewer.request.post(`/api/apps/${appId}/releases`)).status()).toBe(403);
+  // Nor may a viewer run the draft, or the release in another environment.
+  expect((await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { pageVersion: 'latest' } })).status()).toBe(403);
+  expect((await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { environmentId: stagingId } })).status()).toBe(403);
+  expect((await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: {} })).status()).toBe(200);
 
   // A draft change stays the editor's until it is released.
   await editor.getByRole('button', { name: 'text1', exact: true }).click();

@@ -4,7 +4,7 @@
 // renderer, save draft and release. The server checks everything again: Edit on the app to save
 // or release, Use on each resource a query names, Edit in the environment a query runs in.
 import { useMutation } from '@tanstack/react-query';
-import { cloneElement, useId, useMemo, useState, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, useId, useMemo, useState, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
 import { AppViewer, runAppQuery, type QueryOutcome } from '@/components/apps/app-viewer';
 import { Button } from '@/components/ui/button';
 import { Badge, Input, Select, Table, Td, Th } from '@/components/ui/fields';
@@ -41,6 +41,12 @@ async function sendJson(url: string, method: 'PUT' | 'POST', body?: unknown): Pr
   const json = (await res.json().catch(() => ({}))) as { error?: ApiError };
   if (!res.ok) throw Object.assign(new Error(json.error?.message ?? `The server answered HTTP ${res.status}.`), { fieldErrors: json.error?.fieldErrors });
   return json;
+}
+
+const noSubscription = () => () => {};
+/** False while the server's HTML is on screen without its handlers: buttons wait for hydration so a click is never lost. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
 }
 
 const textarea = 'w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 font-mono text-xs shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-100';
@@ -100,6 +106,7 @@ export function AppEditor({
   currentUser: CurrentUser;
   hasDraft: boolean;
 }) {
+  const hydrated = useHydrated();
   const initialText = JSON.stringify(initialDefinition, null, 2);
   const [text, setText] = useState(initialText);
   const [savedText, setSavedText] = useState(hasDraft ? initialText : null);
@@ -178,16 +185,16 @@ export function AppEditor({
   const allProblems = [...problems, ...serverProblems.filter((s) => !problems.some((p) => p.path === s.path && p.message === s.message))];
 
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-hydrated={hydrated}>
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
         <span role="status" className="text-sm text-slate-600" data-testid="draft-status">
           {save.isPending ? 'Saving…' : save.isError && save.variables === text ? `Not saved: ${save.error.message}` : dirty ? (savedText === null && text === initialText ? 'No draft saved yet' : 'Unsaved changes') : 'Draft saved'}
         </span>
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          <Button variant="secondary" onClick={saveDraft} disabled={save.isPending || json === undefined}>
+          <Button variant="secondary" onClick={saveDraft} disabled={!hydrated || save.isPending || json === undefined}>
             Save draft
           </Button>
-          <Button onClick={() => release.mutate()} disabled={release.isPending || dirty || savedText === null} title={dirty ? 'Save the draft first: a release copies the saved draft.' : undefined}>
+          <Button onClick={() => release.mutate()} disabled={!hydrated || release.isPending || dirty || savedText === null} title={dirty ? 'Save the draft first: a release copies the saved draft.' : undefined}>
             Release
           </Button>
         </div>
@@ -222,6 +229,7 @@ export function AppEditor({
                   <Button
                     variant="secondary"
                     className="px-2 py-1 text-xs"
+                    disabled={!hydrated}
                     onClick={() => {
                       update((d) => d.pages.push({ name: uniqueName('page', new Set(d.pages.map((p) => p.name))), components: [] }));
                       setPageIndex(draft.pages.length);
@@ -277,6 +285,7 @@ export function AppEditor({
                   </Select>
                   <Button
                     variant="secondary"
+                    disabled={!hydrated}
                     onClick={() => {
                       update((d) => d.pages[pageIndex]!.components.push(newComponent(addType, uniqueName(addType, usedNames(d)), queryNames[0] ?? '') as unknown as Record<string, unknown>));
                       setSelected(page.components.length);
@@ -330,7 +339,7 @@ export function AppEditor({
                   </Select>
                   <Button
                     variant="secondary"
-                    disabled={resources.length === 0}
+                    disabled={!hydrated || resources.length === 0}
                     onClick={() => {
                       update((d) => d.queries.push(newQuery(queryType, uniqueName('query', usedNames(d)), resources[0]?.id ?? '') as unknown as Record<string, unknown>));
                       setSelectedQuery(draft.queries.length);
