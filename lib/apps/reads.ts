@@ -1,4 +1,4 @@
-// Reads of app definitions for pages: the newest release for anyone with Use on the app.
+// Reads of app definitions for pages: the newest release for anyone with Use on the app; the draft and the list of releases for editors.
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { appDrafts, appReleases, users } from '@/db/schema';
