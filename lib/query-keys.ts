@@ -3,3 +3,9 @@ export const auditKeys = {
   all: ['audit'] as const,
   verify: () => [...auditKeys.all, 'verify'] as const,
 };
+
+export const appKeys = {
+  all: ['apps'] as const,
+  /** One query's latest run, per app, definition (release, or draft revision) and environment. */
+  run: (appId: string, source: string, environmentId: string, queryName: string) => [...appKeys.all, appId, 'run', source, environmentId, queryName] as const,
+};

@@ -16,6 +16,7 @@ import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection } from '@/lib/test/helpers';
 import { matchesHiddenParameter } from './hidden';
+import { findAppDraft, listAppReleases } from './reads';
 import { runAppQuery, type QueryRunResult } from './run-query';
 import { setQuerySpoofingPrevention } from './settings';
 import { releaseApp, saveAppDraft } from './writes';
@@ -109,6 +110,10 @@ describe('app definitions', () => {
 
     expect(await released(s, ordersDefinition(s.sample.id))).toMatchObject({ version: 1 });
     expect(await runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id }))).toMatchObject({ version: 2 });
+    expect((await findAppDraft(s.org.orgId, s.app.id))?.definition).toMatchObject({ queries: [{ name: 'myOrders' }, { name: 'checkPassword' }] });
+    expect(await findAppDraft(other.orgId, s.app.id)).toBeNull();
+    expect((await listAppReleases(s.org.orgId, s.app.id)).map((r) => r.version)).toEqual([2, 1]);
+    expect(await listAppReleases(other.orgId, s.app.id)).toEqual([]);
     const types = (await auditRows(s.org.orgId)).map((r) => r.actionType);
     expect(types.filter((t) => t === 'APP_DRAFT_SAVED')).toHaveLength(1);
     expect(types.filter((t) => t === 'APP_RELEASED')).toHaveLength(2);

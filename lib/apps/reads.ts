@@ -1,7 +1,7 @@
-// Reads of app definitions for pages: the newest release for anyone with Use on the app.
+// Reads of app definitions for pages: the newest release for anyone with Use on the app; the draft and the list of releases for editors.
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { appReleases } from '@/db/schema';
+import { appDrafts, appReleases, users } from '@/db/schema';
 import type { Snapshot } from '@/lib/authz/can';
 import { parseAppDefinition, type AppDefinition } from './definition';
 
@@ -14,6 +14,31 @@ export async function findReleasedApp(orgId: string, appId: string, db: DbOrTx =
     .orderBy(desc(appReleases.version))
     .limit(1);
   return release ? { version: release.version, definition: parseAppDefinition(release.definition) } : null;
+}
+
+/**
+ * The app's draft as stored (the caller has checked Edit on it), or null before the first save.
+ * Not re-parsed: the editor shows it as it is, even if a newer schema would now reject it.
+ */
+export async function findAppDraft(orgId: string, appId: string, db: DbOrTx = getDb()): Promise<{ definition: Record<string, unknown>; updatedAt: Date } | null> {
+  const [draft] = await db
+    .select({ definition: appDrafts.definition, updatedAt: appDrafts.updatedAt })
+    .from(appDrafts)
+    .where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
+  return draft ?? null;
+}
+
+export type AppReleaseSummary = { version: number; releasedAt: Date; releasedBy: string | null };
+
+/** An app's releases, newest first (numbers and who released them; definitions stay on the server). */
+export async function listAppReleases(orgId: string, appId: string, db: DbOrTx = getDb()): Promise<AppReleaseSummary[]> {
+  return db
+    .select({ version: appReleases.version, releasedAt: appReleases.createdAt, releasedBy: users.email })
+    .from(appReleases)
+    .leftJoin(users, eq(users.id, appReleases.releasedBy))
+    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
+    .orderBy(desc(appReleases.version))
+    .limit(50);
 }
 
 export type CurrentUser = { id: string; email: string; firstName: string; lastName: string; fullName: string; groups: string[]; metadata: Record<string, unknown> };

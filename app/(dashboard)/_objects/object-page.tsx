@@ -38,7 +38,15 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
             <a className="font-medium text-brand-700 hover:underline" href={`/apps/${object.id}/view`}>
               Open the app
             </a>{' '}
-            (its newest release; the app builder arrives in a later release).
+            (its newest release)
+            {allowed(viewer, 'edit', { kind: 'app', id: object.id, folderId: object.folderId }) ? (
+              <>
+                {' · '}
+                <a className="font-medium text-brand-700 hover:underline" href={`/apps/${object.id}/edit`}>
+                  Edit the app
+                </a>
+              </>
+            ) : null}
           </p>
         ) : null}
       </Card>
