@@ -220,6 +220,25 @@ describe('running queries', () => {
     expect(matchesHiddenParameter(other.orgId, hmac, planted)).toBe(false);
   });
 
+  it('keeps a 1–2 character hidden value out of database errors too, leaving the message readable', async () => {
+    const s = await setup('hiddenshort');
+    await released(
+      s,
+      ordersDefinition(s.sample.id, [
+        { type: 'sql', name: 'concat', resourceId: s.sample.id, sql: "select ('x' || {{ password.value }})::int as n", disableLoggingFor: ['password'] },
+        { type: 'sql', name: 'month', resourceId: s.sample.id, sql: 'select make_date(2024, {{ password.value }}::int, 1) as d', disableLoggingFor: ['password'] },
+      ]),
+    );
+    const quoted = await runAppQuery(s.viewer, s.app.id, 'concat', { values: { password: { value: 'ab' } } });
+    expect(quoted).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid input syntax for type integer: "\[redacted\]"/) });
+    const bare = await runAppQuery(s.viewer, s.app.id, 'month', { values: { password: { value: '13' } } });
+    expect(bare.ok).toBe(false);
+    if (bare.ok) return;
+    expect(bare.error).toMatch(/^date field value out of range: 2024-\[redacted\]-01/);
+    const rows = (await auditRows(s.org.orgId)).filter((x) => x.actionType === 'QUERY_RUN').slice(-2);
+    expect(rows.map((r) => (r.metadata as { error: string }).error)).toEqual([quoted.ok ? null : quoted.error, bare.error]);
+  });
+
   it('calls a REST resource with URL-encoded path and query values and a JSON-encoded body', async () => {
     const s = await setup('rest');
     const seen: { method: string; url: string; body: string; auth: string | undefined }[] = [];

@@ -321,7 +321,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   }
   const responseTimeMs = Math.round(performance.now() - started);
   result.responseTimeMs = responseTimeMs;
-  if (!result.ok) result.error = redact(result.error, [...secretValues, ...hiddenTexts]);
+  if (!result.ok) result.error = redact(result.error, secretValues, hiddenTexts);
 
   await record(
     ctx,

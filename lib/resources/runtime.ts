@@ -30,12 +30,7 @@ export type ResolvedResource = {
   secretValues: string[];
 };
 
-/** Replaces every occurrence of the given secret values in `message` with [redacted]. */
-export function redact(message: string, secretValues: readonly string[]): string {
-  let out = message;
-  for (const s of [...secretValues].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length)) out = out.split(s).join('[redacted]');
-  return out;
-}
+export { redact } from './redact';
 
 const SSL: Record<PostgresOptions['sslMode'], PgConnection['ssl']> = { disable: false, prefer: 'prefer', require: 'require', 'verify-full': 'verify-full' };
 
