@@ -27,6 +27,8 @@ import { parseSqlTemplate, toParameter } from './sql';
 
 /** Rows a SQL query returns to the browser at most; the rest are dropped and `truncated` says so. */
 export const ROW_CAP = 10_000;
+/** The sample's server-side cursor; it lives in a savepoint that is always rolled back. */
+const SAMPLE_CURSOR = 'gatehouse_rows';
 const REST_TIMEOUT_MS = 30_000;
 const REST_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -155,29 +157,46 @@ function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown;
 }
 
+/**
+ * Runs the compiled statement and keeps at most ROW_CAP + 1 rows in memory, whatever the query
+ * returns: a postgres.js cursor on a Postgres resource (closed after the first batch), a
+ * server-side cursor (DECLARE … FETCH) in the sample's read-only transaction. `rowCount` is the
+ * number of rows returned or affected; null when truncated (the total was never counted).
+ */
 async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extract<AppQuery, { type: 'sql' }>, values: unknown[]) {
   const { strings } = parseSqlTemplate(query.sql);
   const config = resolved.config;
-  let rows: unknown[];
-  let rowCount: number | null;
+  let rows: unknown[] = [];
+  let affected: number | null = null;
   if (config.type === 'postgres') {
     const text = strings.map((s, n) => (n < values.length ? `${s}$${n + 1}` : s)).join('');
     const pool = pgPool(resolved.resourceId, resolved.environment.id, config.connection);
-    const result = await pool.unsafe(text, values as never[]);
-    rows = [...result];
-    rowCount = result.count ?? rows.length;
+    // One batch of ROW_CAP + 1 rows: more means truncated, and leaving the loop closes the portal.
+    // A write (INSERT/UPDATE … without RETURNING) yields one empty batch carrying its count.
+    for await (const batch of pool.unsafe(text, values as never[]).cursor(ROW_CAP + 1)) {
+      rows = [...batch];
+      affected = (batch as unknown as { count: number | null }).count ?? null;
+      break;
+    }
   } else if (config.type === 'sample') {
-    const chunks: SQL[] = [];
+    const chunks: SQL[] = [sql.raw(`declare ${SAMPLE_CURSOR} no scroll cursor for `)];
     strings.forEach((s, n) => {
       chunks.push(sql.raw(s));
       if (n < values.length) chunks.push(sql`${values[n]}`);
     });
-    rows = await withSampleDatabase((tx) => queryRows<unknown>(tx, sql.join(chunks, sql.raw(''))), ctx.tx, POOL_SETTINGS.statementTimeoutMs);
-    rowCount = rows.length;
+    rows = await withSampleDatabase(
+      async (tx) => {
+        await tx.execute(sql.join(chunks, sql.raw('')));
+        return queryRows<unknown>(tx, sql.raw(`fetch forward ${ROW_CAP + 1} from ${SAMPLE_CURSOR}`));
+      },
+      ctx.tx,
+      POOL_SETTINGS.statementTimeoutMs,
+    );
   } else {
     throw new AppError('invalid_input', 'This query is SQL but its resource is a REST API.');
   }
   const truncated = rows.length > ROW_CAP;
+  const rowCount = truncated ? null : rows.length > 0 ? rows.length : (affected ?? 0);
   return { data: plain(truncated ? rows.slice(0, ROW_CAP) : rows), rowCount, truncated, status: 200, statusText: 'OK' };
 }
 

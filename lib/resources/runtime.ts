@@ -15,6 +15,7 @@ import type { MutationCtx } from '@/lib/server/mutation';
 import { assertTypeAllowed, configTarget, readSecrets } from './configs';
 import type { PostgresOptions, RestOptions } from './inputs';
 import { pgPool, type PgConnection } from './pools';
+import { redact } from './redact';
 import { withSampleDatabase } from './sample';
 
 export type ResolvedResourceConfig =
@@ -30,7 +31,7 @@ export type ResolvedResource = {
   secretValues: string[];
 };
 
-export { redact } from './redact';
+export { redact };
 
 const SSL: Record<PostgresOptions['sslMode'], PgConnection['ssl']> = { disable: false, prefer: 'prefer', require: 'require', 'verify-full': 'verify-full' };
 
