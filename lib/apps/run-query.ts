@@ -18,7 +18,8 @@ import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
-import { parseAppDefinition, type AppDefinition, type AppQuery } from './definition';
+import { findLibraryQueryVersion } from '@/lib/query-library/reads';
+import { parseAppDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
 import { currentUserFor, type CurrentUser } from './reads';
 import { preventsQuerySpoofing } from './settings';
@@ -121,6 +122,14 @@ async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pa
   return { definition: parseAppDefinition(release.definition), releaseVersion: release.version };
 }
 
+/** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */
+async function runnableQuery(ctx: MutationCtx, orgId: string, query: AppQuery): Promise<RunnableQuery> {
+  if (query.type !== 'library') return query;
+  const found = await findLibraryQueryVersion(orgId, query.libraryQueryId, query.version, ctx.tx);
+  if (!found) throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
+  return { ...found.body, name: query.name, resourceId: found.resourceId } as RunnableQuery;
+}
+
 /** The current_user fields a request claims differently from the session's. */
 export function spoofedFields(claimed: Record<string, unknown> | undefined, actual: CurrentUser): string[] {
   if (!claimed) return [];
@@ -130,7 +139,7 @@ export function spoofedFields(claimed: Record<string, unknown> | undefined, actu
     .sort();
 }
 
-function parametersOf(query: AppQuery): Parameter[] {
+function parametersOf(query: RunnableQuery): Parameter[] {
   const nodes: { source: string; node: Node }[] = [];
   if (query.type === 'sql') nodes.push(...parseSqlTemplate(query.sql).expressions);
   else {
@@ -163,7 +172,7 @@ function plain(value: unknown): unknown {
  * server-side cursor (DECLARE … FETCH) in the sample's read-only transaction. `rowCount` is the
  * number of rows returned or affected; null when truncated (the total was never counted).
  */
-async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extract<AppQuery, { type: 'sql' }>, values: unknown[]) {
+async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extract<RunnableQuery, { type: 'sql' }>, values: unknown[]) {
   const { strings } = parseSqlTemplate(query.sql);
   const config = resolved.config;
   let rows: unknown[] = [];
@@ -205,7 +214,7 @@ function pathValue(v: unknown): string {
   return encodeURIComponent(toText(v)).replace(/\./g, '%2E');
 }
 
-async function runRest(resolved: ResolvedResource, query: Extract<AppQuery, { type: 'rest' }>, scope: Scope) {
+async function runRest(resolved: ResolvedResource, query: Extract<RunnableQuery, { type: 'rest' }>, scope: Scope) {
   const config = resolved.config;
   if (config.type !== 'rest') throw new AppError('invalid_input', 'This query is REST but its resource is a database.');
   const path = parseTemplate(query.path)
@@ -274,8 +283,9 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   if (input.pageVersion === 'latest' || !env.isDefault) await authorize(ctx, 'edit', target);
 
   const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion);
-  const query = definition.queries.find((q) => q.name === queryName);
-  if (!query) throw new AppError('not_found', `This app has no query named "${queryName}".`);
+  const defined = definition.queries.find((q) => q.name === queryName);
+  if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
+  const query = await runnableQuery(ctx, orgId, defined);
   if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName)) throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
@@ -286,6 +296,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
     resourceId: resource.id,
     ...(query.type === 'sql' ? { sql: query.sql } : { method: query.method, path: query.path }),
     disableLoggingFor: query.disableLoggingFor,
+    ...(defined.type === 'library' ? { libraryQueryId: defined.libraryQueryId, libraryVersion: defined.version } : {}),
   };
   const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
 
