@@ -48,7 +48,7 @@ export function ordersDefinition(resourceId: string) {
       {
         name: 'orders',
         components: [
-          { type: 'text', name: 'intro', value: 'Orders handled by **{{ current_user.fullName }}** ({{ current_user.email }})' },
+          { type: 'text', name: 'intro', value: 'Orders handled by {{ current_user.fullName }} ({{ current_user.email }})' },
           { type: 'table', name: 'ordersTable', query: ORDERS_QUERY, pageSize: 20 },
         ],
       },
