@@ -4,16 +4,15 @@
 // parameterized statement, REST values are URL/JSON encoded. Every run — failed ones too — is
 // recorded as QUERY_RUN in the seed's shape; a request claiming another current_user is refused
 // and recorded as QUERY_SPOOF_BLOCKED.
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db';
-import { appDrafts, appReleases, environments, objects, organizations, users, type OrganizationSettings } from '@/db/schema';
+import { appDrafts, appReleases, environments, objects, organizations, resourceConfigs, users, type OrganizationSettings } from '@/db/schema';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import type { EnvironmentSummary } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
-import { findObject } from '@/lib/objects/lookup';
 import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
@@ -75,6 +74,8 @@ export async function runAppQuery(init: MutationInit, appId: string, queryName: 
 
 type RunContext = {
   app: { id: string; name: string; folderId: string | null };
+  /** The newest release's version, null before the first release. */
+  releaseVersion: number | null;
   env: EnvironmentSummary;
   settings: OrganizationSettings;
   user: { id: string; email: string; firstName: string; lastName: string };
@@ -94,6 +95,7 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
       env: { id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault },
       user: { id: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName },
       app: { id: objects.id, name: objects.name, folderId: objects.folderId },
+      releaseVersion: sql<number | null>`(select max(${appReleases.version}) from ${appReleases} where ${appReleases.appId} = ${objects.id} and ${appReleases.organizationId} = ${orgId})`,
     })
     .from(organizations)
     .leftJoin(environments, and(eq(environments.organizationId, organizations.id), envMatch))
@@ -103,23 +105,37 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
   if (!row?.user) throw new AppError('unauthenticated', 'Sign in first.');
   if (!row.app) throw new AppError('not_found', 'No such app.');
   if (!row.env) throw new AppError('not_found', environmentId ? 'No such environment.' : 'This organization has no default environment.');
-  return { app: row.app, env: row.env, settings: row.settings, user: row.user };
+  return { app: row.app, env: row.env, settings: row.settings, user: row.user, releaseVersion: row.releaseVersion === null ? null : Number(row.releaseVersion) };
 }
 
-async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released') {
+/**
+ * Parsed definitions of releases by (organization, app, version). A release never changes (a
+ * trigger refuses updates, and its app's id is never reused), so this cache cannot go stale; it
+ * only saves the read and the parse of a run.
+ */
+const releaseCache = new Map<string, AppDefinition>();
+const RELEASE_CACHE_SIZE = 500;
+
+async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released', releaseVersion: number | null) {
   if (pageVersion === 'latest') {
     const [draft] = await ctx.tx.select({ definition: appDrafts.definition }).from(appDrafts).where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
     if (!draft) throw new AppError('not_found', 'This app has no draft.');
     return { definition: parseAppDefinition(draft.definition), releaseVersion: null };
   }
-  const [release] = await ctx.tx
-    .select({ definition: appReleases.definition, version: appReleases.version })
-    .from(appReleases)
-    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
-    .orderBy(desc(appReleases.version))
-    .limit(1);
-  if (!release) throw new AppError('not_found', 'This app has not been released yet.');
-  return { definition: parseAppDefinition(release.definition), releaseVersion: release.version };
+  if (releaseVersion === null) throw new AppError('not_found', 'This app has not been released yet.');
+  const key = `${orgId}:${appId}:${releaseVersion}`;
+  let definition = releaseCache.get(key);
+  if (!definition) {
+    const [release] = await ctx.tx
+      .select({ definition: appReleases.definition })
+      .from(appReleases)
+      .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId), eq(appReleases.version, releaseVersion)));
+    if (!release) throw new AppError('not_found', 'This app has not been released yet.');
+    definition = parseAppDefinition(release.definition);
+    if (releaseCache.size >= RELEASE_CACHE_SIZE) releaseCache.delete(releaseCache.keys().next().value!);
+    releaseCache.set(key, definition);
+  }
+  return { definition, releaseVersion };
 }
 
 /** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */
@@ -276,20 +292,27 @@ function describeFailure(e: unknown): string {
 export async function runQuery(ctx: MutationCtx, appId: string, queryName: string, input: z.output<typeof runQueryInput>): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
-  const { app, env, settings, user } = await loadRunContext(ctx, orgId, appId, input.environmentId);
+  const { app, env, settings, user, releaseVersion: newest } = await loadRunContext(ctx, orgId, appId, input.environmentId);
   const target = { kind: 'app' as const, id: app.id, folderId: app.folderId, environmentId: env.id };
   await authorize(ctx, 'run', target);
   // Viewers run the release in the default environment; the draft and a switched environment are the editor's.
   if (input.pageVersion === 'latest' || !env.isDefault) await authorize(ctx, 'edit', target);
 
-  const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion);
+  const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion, newest);
   const defined = definition.queries.find((q) => q.name === queryName);
   if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
   const query = await runnableQuery(ctx, orgId, defined);
   if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName)) throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
-  const resource = await findObject(ctx.tx, orgId, 'resource', query.resourceId);
+  // The resource and its configuration in this environment, in one read.
+  const [found] = await ctx.tx
+    .select({ resource: { id: objects.id, name: objects.name }, config: resourceConfigs })
+    .from(objects)
+    .leftJoin(resourceConfigs, and(eq(resourceConfigs.resourceId, objects.id), eq(resourceConfigs.environmentId, env.id), eq(resourceConfigs.organizationId, orgId)))
+    .where(and(eq(objects.id, query.resourceId), eq(objects.organizationId, orgId), eq(objects.kind, 'resource')));
+  if (!found) throw new AppError('not_found', 'No such resource.');
+  const resource = found.resource;
   const columns = { pageName, queryName: query.name, resourceName: resource.name };
   const queryMeta = {
     type: query.type,
@@ -330,7 +353,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
         parameters[p.source] = hideParameter(orgId, value);
       } else parameters[p.source] = value === undefined ? null : value;
     }
-    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx);
+    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx, found.config);
     secretValues = resolved.secretValues;
     if (query.type === 'sql') {
       const out = await runSql(ctx, resolved, query, values);

@@ -76,13 +76,20 @@ export async function resolveResourceConfig(
   resourceId: string,
   environment: { id: string } | { name: string } | EnvironmentSummary,
   db: DbOrTx = getDb(),
+  /** The configuration row when the caller already read it for this organization, resource and environment (null: none). */
+  preloaded?: typeof resourceConfigs.$inferSelect | null,
 ): Promise<ResolvedResource> {
   // A caller that already loaded the environment (of this organization) passes it whole.
   const env = 'isDefault' in environment ? environment : await findEnvironment(orgId, environment, db);
-  const [row] = await db
-    .select()
-    .from(resourceConfigs)
-    .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId), eq(resourceConfigs.environmentId, env.id)));
+  const [row] =
+    preloaded !== undefined
+      ? preloaded
+        ? [preloaded]
+        : []
+      : await db
+          .select()
+          .from(resourceConfigs)
+          .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId), eq(resourceConfigs.environmentId, env.id)));
   if (!row) throw new AppError('not_found', `This resource is not configured for the ${env.name} environment.`);
   assertTypeAllowed(row.type);
   const secrets = readSecrets(row);
