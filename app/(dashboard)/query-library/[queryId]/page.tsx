@@ -45,7 +45,7 @@ export default async function LibraryQueryPage({ params }: { params: Promise<{ q
       <PageHeader title={query.name} description={`Version ${query.latestVersion}. Use it in an app as { "type": "library", "name": "…", "libraryQueryId": "${query.id}", "version": ${query.latestVersion} }.`} />
       {canEdit ? (
         <Card title="Edit">
-          <LibraryQueryForm key={query.latestVersion} libraryQueryId={query.id} resources={resources} initial={initial} />
+          <LibraryQueryForm libraryQueryId={query.id} resources={resources} initial={initial} />
         </Card>
       ) : (
         <Card title="Query">
