@@ -23,8 +23,21 @@ export default async function LibraryQueryPage({ params }: { params: Promise<{ q
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   });
-  const latest = query.versions[0]!;
+  const latest = query.versions.find((v) => v.version === query.latestVersion);
   const canEdit = allowed(viewer, 'edit', { kind: 'org', area: 'query_library' });
+  if (!latest) {
+    // Deleting a resource deletes the versions that ran on it.
+    return (
+      <div className="space-y-6">
+        <PageHeader title={query.name} description="The resource of this query's latest version was deleted, and that version with it." />
+        {canEdit ? (
+          <ActionForm action={deleteLibraryQueryAction} submitLabel="Delete query" variant="danger" confirm={`Delete ${query.name}?`}>
+            <input type="hidden" name="libraryQueryId" value={query.id} />
+          </ActionForm>
+        ) : null}
+      </div>
+    );
+  }
   const resources = canEdit ? (await listVisibleObjects(viewer.snapshot, 'resource', { limit: 200 })).items.map((r) => ({ id: r.id, name: r.name })) : [];
   if (canEdit && !resources.some((r) => r.id === latest.resourceId)) resources.unshift({ id: latest.resourceId, name: latest.resourceName });
   const b = latest.body;
