@@ -18,10 +18,15 @@ const scripts = async () => ({ ...(await import('../scripts/test-db.mjs')), ...(
 let server: ChildProcess | undefined;
 let cleanup: (() => Promise<void>) | undefined;
 test.afterAll(async () => {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    process.kill(-server.pid!, 'SIGTERM');
+  test.setTimeout(60_000);
+  const s = server;
+  if (s && s.exitCode === null && s.signalCode === null) {
+    const exited = new Promise((r) => s.once('exit', r));
+    process.kill(-s.pid!, 'SIGTERM');
+    // A loaded machine can take a while to stop; the database is thrown away anyway.
+    const force = setTimeout(() => process.kill(-s.pid!, 'SIGKILL'), 15_000);
     await exited;
+    clearTimeout(force);
   }
   await cleanup?.();
 });
