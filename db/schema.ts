@@ -634,6 +634,47 @@ export const appReleases = pgTable(
 );
 
 /**
+ * The query library: saved queries shared across apps. Each edit adds an immutable version; an
+ * app names a library query by id and version (pinned), so a release keeps running what it was
+ * released with. Reading needs the group setting "query library: view", writing "edit".
+ */
+export const libraryQueries = pgTable(
+  'library_queries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    latestVersion: integer('latest_version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('library_queries_org_name_key').on(t.organizationId, sql`lower(${t.name})`)],
+);
+
+/** One version of a library query: its resource and body (SQL or REST, "disable logging for"). Never updated. */
+export const libraryQueryVersions = pgTable(
+  'library_query_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: organizationId(),
+    libraryQueryId: uuid('library_query_id')
+      .notNull()
+      .references(() => libraryQueries.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+    /** The query without name and resource: `{ type: 'sql', sql, disableLoggingFor }` or the REST fields. */
+    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('library_query_versions_key').on(t.libraryQueryId, t.version), index('library_query_versions_org_idx').on(t.organizationId)],
+);
+
+/**
  * An organization's OIDC single sign-on connection (one per organization), run by the embedded
  * Jackson: `jackson_client_id` names Jackson's copy, which holds the client secret (encrypted
  * with GATEHOUSE_SSO_ENCRYPTION_KEY). This row holds what Gatehouse decides with.

@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     allowed(viewer, 'manage', { kind: 'org', area: 'users' }) ? null : '/users',
     allowed(viewer, 'manage', { kind: 'org', area: 'groups' }) || groupAdmin ? null : '/groups',
     allowed(viewer, 'view', { kind: 'org', area: 'audit_log' }) ? null : '/audit',
+    allowed(viewer, 'view', { kind: 'org', area: 'query_library' }) ? null : '/query-library',
     allowed(viewer, 'manage', { kind: 'org', area: 'settings' }) ? null : '/settings',
   ].filter((h): h is string => h !== null);
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;

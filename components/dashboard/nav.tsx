@@ -7,6 +7,7 @@ const items = [
   { href: '/', label: 'Home' },
   { href: '/apps', label: 'Apps' },
   { href: '/resources', label: 'Resources' },
+  { href: '/query-library', label: 'Query library' },
   { href: '/workflows', label: 'Workflows' },
   { href: '/users', label: 'Users' },
   { href: '/groups', label: 'Groups' },

@@ -17,7 +17,7 @@ import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, rejection } from '@/lib/test/helpers';
 import { matchesHiddenParameter } from './hidden';
 import { findAppDraft, listAppReleases } from './reads';
-import { runAppQuery, type QueryRunResult } from './run-query';
+import { ROW_CAP, runAppQuery, type QueryRunResult } from './run-query';
 import { setQuerySpoofingPrevention } from './settings';
 import { releaseApp, saveAppDraft } from './writes';
 
@@ -225,6 +225,41 @@ describe('running queries', () => {
     expect(matchesHiddenParameter(other.orgId, hmac, planted)).toBe(false);
   });
 
+  it('keeps a 1–2 character hidden value out of database errors too, leaving the message readable', async () => {
+    const s = await setup('hiddenshort');
+    await released(
+      s,
+      ordersDefinition(s.sample.id, [
+        { type: 'sql', name: 'concat', resourceId: s.sample.id, sql: "select ('x' || {{ password.value }})::int as n", disableLoggingFor: ['password'] },
+        { type: 'sql', name: 'month', resourceId: s.sample.id, sql: 'select make_date(2024, {{ password.value }}::int, 1) as d', disableLoggingFor: ['password'] },
+      ]),
+    );
+    const quoted = await runAppQuery(s.viewer, s.app.id, 'concat', { values: { password: { value: 'ab' } } });
+    expect(quoted).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid input syntax for type integer: "\[redacted\]"/) });
+    const bare = await runAppQuery(s.viewer, s.app.id, 'month', { values: { password: { value: '13' } } });
+    expect(bare.ok).toBe(false);
+    if (bare.ok) return;
+    expect(bare.error).toMatch(/^date field value out of range: 2024-\[redacted\]-01/);
+    const rows = (await auditRows(s.org.orgId)).filter((x) => x.actionType === 'QUERY_RUN').slice(-2);
+    expect(rows.map((r) => (r.metadata as { error: string }).error)).toEqual([quoted.ok ? null : quoted.error, bare.error]);
+  });
+
+  it('caps rows at ROW_CAP on the sample without computing the rows beyond it', async () => {
+    const s = await setup('cap');
+    // Row ROW_CAP + 2 divides by zero: the run only succeeds if it is never produced.
+    const many = `select i, 1 / (i - ${ROW_CAP + 2}) as x from generate_series(1, ${ROW_CAP * 3}) as i`;
+    await released(s, ordersDefinition(s.sample.id, [{ type: 'sql', name: 'many', resourceId: s.sample.id, sql: many }]));
+    const r = await runAppQuery(s.viewer, s.app.id, 'many', {});
+    expect(r).toMatchObject({ ok: true, truncated: true, rowCount: null });
+    const rows = okData(r) as { i: number }[];
+    expect(rows).toHaveLength(ROW_CAP);
+    expect(rows.at(-1)!.i).toBe(ROW_CAP);
+    const row = (await auditRows(s.org.orgId)).filter((x) => x.actionType === 'QUERY_RUN').at(-1)!;
+    expect(row.metadata).toMatchObject({ isError: false, request: { truncated: true } });
+    const few = await runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } } });
+    expect(few).toMatchObject({ ok: true, truncated: false, rowCount: 1 });
+  });
+
   it('calls a REST resource with URL-encoded path and query values and a JSON-encoded body', async () => {
     const s = await setup('rest');
     const seen: { method: string; url: string; body: string; auth: string | undefined }[] = [];
@@ -292,6 +327,8 @@ describe('running queries', () => {
         queries: [
           { type: 'sql', name: 'find', resourceId: pg.id, sql: 'select id, email from people where email = {{ q.value }} or id = {{ Number(q.id) }} order by id' },
           { type: 'sql', name: 'broken', resourceId: pg.id, sql: 'select * from nowhere where x = {{ q.value }}' },
+          { type: 'sql', name: 'many', resourceId: pg.id, sql: `select i, 1 / (i - ${ROW_CAP + 2}) as x from generate_series(1, ${ROW_CAP * 3}) as i` },
+          { type: 'sql', name: 'touch', resourceId: pg.id, sql: 'update people set email = email where id <= {{ Number(q.id) }}' },
         ],
       });
       const r = await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: "b@example.test' or 1=1 --", id: 1 } } });
@@ -299,6 +336,14 @@ describe('running queries', () => {
       const failed = await runAppQuery(s.viewer, s.app.id, 'broken', { values: { q: { value: 'x' } } });
       expect(failed).toMatchObject({ ok: false });
       if (!failed.ok) expect(failed.error).toMatch(/nowhere/);
+      // Row ROW_CAP + 2 divides by zero: it must never be produced (a cursor, not a full fetch).
+      const many = await runAppQuery(s.viewer, s.app.id, 'many', {});
+      expect(many).toMatchObject({ ok: true, truncated: true, rowCount: null });
+      expect(okData(many)).toHaveLength(ROW_CAP);
+      expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 2 } } })).toMatchObject({ ok: true, rowCount: 2, truncated: false, data: [] });
+      expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 0 } } })).toMatchObject({ ok: true, rowCount: 0 });
+      // The pool is still usable after a closed cursor.
+      expect(okData(await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: 'b@example.test', id: 0 } } }))).toEqual([{ id: 2, email: 'b@example.test' }]);
       expect(JSON.stringify(await auditRows(s.org.orgId))).not.toContain(password);
     } finally {
       await closeAllPools();

@@ -43,17 +43,23 @@ const queryBase = {
   disableLoggingFor: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'Name a parameter such as password.value.')).max(50).default([]),
 };
 
-export const querySchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sql'), ...queryBase, sql: z.string().min(1).max(100_000) }),
-  z.strictObject({
-    type: z.literal('rest'),
-    ...queryBase,
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-    path: template.regex(/^\//, 'Start the path with /.'),
-    params: z.array(z.strictObject({ name: z.string().min(1).max(200), value: template })).max(50).default([]),
-    body: template.optional(),
-  }),
-]);
+const sqlQuery = z.strictObject({ type: z.literal('sql'), ...queryBase, sql: z.string().min(1).max(100_000) });
+const restQuery = z.strictObject({
+  type: z.literal('rest'),
+  ...queryBase,
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  path: template.regex(/^\//, 'Start the path with /.'),
+  params: z.array(z.strictObject({ name: z.string().min(1).max(200), value: template })).max(50).default([]),
+  body: template.optional(),
+});
+
+/** A query of the query library, pinned to one of its versions; it runs as if written here. */
+const libraryQueryRef = z.strictObject({ type: z.literal('library'), name, libraryQueryId: z.uuid(), version: z.number().int().min(1) });
+
+export const querySchema = z.discriminatedUnion('type', [sqlQuery, restQuery, libraryQueryRef]);
+
+/** A query body as the query library stores it: a SQL or REST query without its name and resource. */
+export const queryBodySchema = z.discriminatedUnion('type', [sqlQuery.omit({ name: true, resourceId: true }), restQuery.omit({ name: true, resourceId: true })]);
 
 export const appDefinitionSchema = z
   .strictObject({
@@ -95,25 +101,36 @@ export const appDefinitionSchema = z
       });
     });
     def.queries.forEach((q, i) => {
-      const at = ['queries', i];
-      if (q.type === 'sql') {
-        try {
-          parseSqlTemplate(q.sql);
-        } catch (e) {
-          if (e instanceof ExpressionError) issue([...at, 'sql'], e.message);
-          else throw e;
-        }
-      } else {
-        checkTemplate(q.path, [...at, 'path']);
-        q.params.forEach((pr, j) => checkTemplate(pr.value, [...at, 'params', j, 'value']));
-        checkTemplate(q.body, [...at, 'body']);
-      }
+      if (q.type !== 'library') for (const p of queryBodyProblems(q)) issue(['queries', i, ...p.path], p.message);
     });
   });
+
+/** Template problems of a SQL or REST query (a `{{ }}` that does not parse or would splice text), by path. */
+export function queryBodyProblems(q: z.infer<typeof queryBodySchema>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const check = (path: (string | number)[], parse: () => unknown) => {
+    try {
+      parse();
+    } catch (e) {
+      if (e instanceof ExpressionError) out.push({ path, message: e.message });
+      else throw e;
+    }
+  };
+  if (q.type === 'sql') check(['sql'], () => parseSqlTemplate(q.sql));
+  else {
+    check(['path'], () => parseTemplate(q.path));
+    q.params.forEach((pr, j) => check(['params', j, 'value'], () => parseTemplate(pr.value)));
+    if (q.body !== undefined) check(['body'], () => parseTemplate(q.body!));
+  }
+  return out;
+}
 
 export type AppDefinition = z.infer<typeof appDefinitionSchema>;
 export type AppComponent = z.infer<typeof componentSchema>;
 export type AppQuery = z.infer<typeof querySchema>;
+/** A query that runs as it is: SQL or REST (a library reference resolved to its version). */
+export type RunnableQuery = Exclude<AppQuery, { type: 'library' }>;
+export type QueryBody = z.infer<typeof queryBodySchema>;
 
 /** `['pages', 0, 'components', 2, 'query']` → `pages[0].components[2].query`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -4,21 +4,21 @@
 // parameterized statement, REST values are URL/JSON encoded. Every run — failed ones too — is
 // recorded as QUERY_RUN in the seed's shape; a request claiming another current_user is refused
 // and recorded as QUERY_SPOOF_BLOCKED.
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db';
-import { appDrafts, appReleases, environments, objects, organizations, users, type OrganizationSettings } from '@/db/schema';
+import { appDrafts, appReleases, environments, objects, organizations, resourceConfigs, users, type OrganizationSettings } from '@/db/schema';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import type { EnvironmentSummary } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
-import { findObject } from '@/lib/objects/lookup';
 import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
-import { parseAppDefinition, type AppDefinition, type AppQuery } from './definition';
+import { findLibraryQueryVersion } from '@/lib/query-library/reads';
+import { parseAppDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
 import { currentUserFor, type CurrentUser } from './reads';
 import { preventsQuerySpoofing } from './settings';
@@ -27,6 +27,8 @@ import { parseSqlTemplate, toParameter } from './sql';
 
 /** Rows a SQL query returns to the browser at most; the rest are dropped and `truncated` says so. */
 export const ROW_CAP = 10_000;
+/** The sample's server-side cursor; it lives in a savepoint that is always rolled back. */
+const SAMPLE_CURSOR = 'gatehouse_rows';
 const REST_TIMEOUT_MS = 30_000;
 const REST_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -72,6 +74,8 @@ export async function runAppQuery(init: MutationInit, appId: string, queryName: 
 
 type RunContext = {
   app: { id: string; name: string; folderId: string | null };
+  /** The newest release's version, null before the first release. */
+  releaseVersion: number | null;
   env: EnvironmentSummary;
   settings: OrganizationSettings;
   user: { id: string; email: string; firstName: string; lastName: string };
@@ -91,6 +95,7 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
       env: { id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault },
       user: { id: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName },
       app: { id: objects.id, name: objects.name, folderId: objects.folderId },
+      releaseVersion: sql<number | null>`(select max(${appReleases.version}) from ${appReleases} where ${appReleases.appId} = ${objects.id} and ${appReleases.organizationId} = ${orgId})`,
     })
     .from(organizations)
     .leftJoin(environments, and(eq(environments.organizationId, organizations.id), envMatch))
@@ -100,23 +105,45 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
   if (!row?.user) throw new AppError('unauthenticated', 'Sign in first.');
   if (!row.app) throw new AppError('not_found', 'No such app.');
   if (!row.env) throw new AppError('not_found', environmentId ? 'No such environment.' : 'This organization has no default environment.');
-  return { app: row.app, env: row.env, settings: row.settings, user: row.user };
+  return { app: row.app, env: row.env, settings: row.settings, user: row.user, releaseVersion: row.releaseVersion === null ? null : Number(row.releaseVersion) };
 }
 
-async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released') {
+/**
+ * Parsed definitions of releases by (organization, app, version). A release never changes (a
+ * trigger refuses updates, and its app's id is never reused), so this cache cannot go stale; it
+ * only saves the read and the parse of a run.
+ */
+const releaseCache = new Map<string, AppDefinition>();
+const RELEASE_CACHE_SIZE = 500;
+
+async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released', releaseVersion: number | null) {
   if (pageVersion === 'latest') {
     const [draft] = await ctx.tx.select({ definition: appDrafts.definition }).from(appDrafts).where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
     if (!draft) throw new AppError('not_found', 'This app has no draft.');
     return { definition: parseAppDefinition(draft.definition), releaseVersion: null };
   }
-  const [release] = await ctx.tx
-    .select({ definition: appReleases.definition, version: appReleases.version })
-    .from(appReleases)
-    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
-    .orderBy(desc(appReleases.version))
-    .limit(1);
-  if (!release) throw new AppError('not_found', 'This app has not been released yet.');
-  return { definition: parseAppDefinition(release.definition), releaseVersion: release.version };
+  if (releaseVersion === null) throw new AppError('not_found', 'This app has not been released yet.');
+  const key = `${orgId}:${appId}:${releaseVersion}`;
+  let definition = releaseCache.get(key);
+  if (!definition) {
+    const [release] = await ctx.tx
+      .select({ definition: appReleases.definition })
+      .from(appReleases)
+      .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId), eq(appReleases.version, releaseVersion)));
+    if (!release) throw new AppError('not_found', 'This app has not been released yet.');
+    definition = parseAppDefinition(release.definition);
+    if (releaseCache.size >= RELEASE_CACHE_SIZE) releaseCache.delete(releaseCache.keys().next().value!);
+    releaseCache.set(key, definition);
+  }
+  return { definition, releaseVersion };
+}
+
+/** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */
+async function runnableQuery(ctx: MutationCtx, orgId: string, query: AppQuery): Promise<RunnableQuery> {
+  if (query.type !== 'library') return query;
+  const found = await findLibraryQueryVersion(orgId, query.libraryQueryId, query.version, ctx.tx);
+  if (!found) throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
+  return { ...found.body, name: query.name, resourceId: found.resourceId } as RunnableQuery;
 }
 
 /** The current_user fields a request claims differently from the session's. */
@@ -128,7 +155,7 @@ export function spoofedFields(claimed: Record<string, unknown> | undefined, actu
     .sort();
 }
 
-function parametersOf(query: AppQuery): Parameter[] {
+function parametersOf(query: RunnableQuery): Parameter[] {
   const nodes: { source: string; node: Node }[] = [];
   if (query.type === 'sql') nodes.push(...parseSqlTemplate(query.sql).expressions);
   else {
@@ -155,29 +182,46 @@ function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown;
 }
 
-async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extract<AppQuery, { type: 'sql' }>, values: unknown[]) {
+/**
+ * Runs the compiled statement and keeps at most ROW_CAP + 1 rows in memory, whatever the query
+ * returns: a postgres.js cursor on a Postgres resource (closed after the first batch), a
+ * server-side cursor (DECLARE … FETCH) in the sample's read-only transaction. `rowCount` is the
+ * number of rows returned or affected; null when truncated (the total was never counted).
+ */
+async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extract<RunnableQuery, { type: 'sql' }>, values: unknown[]) {
   const { strings } = parseSqlTemplate(query.sql);
   const config = resolved.config;
-  let rows: unknown[];
-  let rowCount: number | null;
+  let rows: unknown[] = [];
+  let affected: number | null = null;
   if (config.type === 'postgres') {
     const text = strings.map((s, n) => (n < values.length ? `${s}$${n + 1}` : s)).join('');
     const pool = pgPool(resolved.resourceId, resolved.environment.id, config.connection);
-    const result = await pool.unsafe(text, values as never[]);
-    rows = [...result];
-    rowCount = result.count ?? rows.length;
+    // One batch of ROW_CAP + 1 rows: more means truncated, and leaving the loop closes the portal.
+    // A write (INSERT/UPDATE … without RETURNING) yields one empty batch carrying its count.
+    for await (const batch of pool.unsafe(text, values as never[]).cursor(ROW_CAP + 1)) {
+      rows = [...batch];
+      affected = (batch as unknown as { count: number | null }).count ?? null;
+      break;
+    }
   } else if (config.type === 'sample') {
-    const chunks: SQL[] = [];
+    const chunks: SQL[] = [sql.raw(`declare ${SAMPLE_CURSOR} no scroll cursor for `)];
     strings.forEach((s, n) => {
       chunks.push(sql.raw(s));
       if (n < values.length) chunks.push(sql`${values[n]}`);
     });
-    rows = await withSampleDatabase((tx) => queryRows<unknown>(tx, sql.join(chunks, sql.raw(''))), ctx.tx, POOL_SETTINGS.statementTimeoutMs);
-    rowCount = rows.length;
+    rows = await withSampleDatabase(
+      async (tx) => {
+        await tx.execute(sql.join(chunks, sql.raw('')));
+        return queryRows<unknown>(tx, sql.raw(`fetch forward ${ROW_CAP + 1} from ${SAMPLE_CURSOR}`));
+      },
+      ctx.tx,
+      POOL_SETTINGS.statementTimeoutMs,
+    );
   } else {
     throw new AppError('invalid_input', 'This query is SQL but its resource is a REST API.');
   }
   const truncated = rows.length > ROW_CAP;
+  const rowCount = truncated ? null : rows.length > 0 ? rows.length : (affected ?? 0);
   return { data: plain(truncated ? rows.slice(0, ROW_CAP) : rows), rowCount, truncated, status: 200, statusText: 'OK' };
 }
 
@@ -186,7 +230,7 @@ function pathValue(v: unknown): string {
   return encodeURIComponent(toText(v)).replace(/\./g, '%2E');
 }
 
-async function runRest(resolved: ResolvedResource, query: Extract<AppQuery, { type: 'rest' }>, scope: Scope) {
+async function runRest(resolved: ResolvedResource, query: Extract<RunnableQuery, { type: 'rest' }>, scope: Scope) {
   const config = resolved.config;
   if (config.type !== 'rest') throw new AppError('invalid_input', 'This query is REST but its resource is a database.');
   const path = parseTemplate(query.path)
@@ -248,25 +292,34 @@ function describeFailure(e: unknown): string {
 export async function runQuery(ctx: MutationCtx, appId: string, queryName: string, input: z.output<typeof runQueryInput>): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
-  const { app, env, settings, user } = await loadRunContext(ctx, orgId, appId, input.environmentId);
+  const { app, env, settings, user, releaseVersion: newest } = await loadRunContext(ctx, orgId, appId, input.environmentId);
   const target = { kind: 'app' as const, id: app.id, folderId: app.folderId, environmentId: env.id };
   await authorize(ctx, 'run', target);
   // Viewers run the release in the default environment; the draft and a switched environment are the editor's.
   if (input.pageVersion === 'latest' || !env.isDefault) await authorize(ctx, 'edit', target);
 
-  const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion);
-  const query = definition.queries.find((q) => q.name === queryName);
-  if (!query) throw new AppError('not_found', `This app has no query named "${queryName}".`);
+  const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion, newest);
+  const defined = definition.queries.find((q) => q.name === queryName);
+  if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
+  const query = await runnableQuery(ctx, orgId, defined);
   if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName)) throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
-  const resource = await findObject(ctx.tx, orgId, 'resource', query.resourceId);
+  // The resource and its configuration in this environment, in one read.
+  const [found] = await ctx.tx
+    .select({ resource: { id: objects.id, name: objects.name }, config: resourceConfigs })
+    .from(objects)
+    .leftJoin(resourceConfigs, and(eq(resourceConfigs.resourceId, objects.id), eq(resourceConfigs.environmentId, env.id), eq(resourceConfigs.organizationId, orgId)))
+    .where(and(eq(objects.id, query.resourceId), eq(objects.organizationId, orgId), eq(objects.kind, 'resource')));
+  if (!found) throw new AppError('not_found', 'No such resource.');
+  const resource = found.resource;
   const columns = { pageName, queryName: query.name, resourceName: resource.name };
   const queryMeta = {
     type: query.type,
     resourceId: resource.id,
     ...(query.type === 'sql' ? { sql: query.sql } : { method: query.method, path: query.path }),
     disableLoggingFor: query.disableLoggingFor,
+    ...(defined.type === 'library' ? { libraryQueryId: defined.libraryQueryId, libraryVersion: defined.version } : {}),
   };
   const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
 
@@ -300,7 +353,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
         parameters[p.source] = hideParameter(orgId, value);
       } else parameters[p.source] = value === undefined ? null : value;
     }
-    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx);
+    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx, found.config);
     secretValues = resolved.secretValues;
     if (query.type === 'sql') {
       const out = await runSql(ctx, resolved, query, values);
@@ -321,7 +374,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   }
   const responseTimeMs = Math.round(performance.now() - started);
   result.responseTimeMs = responseTimeMs;
-  if (!result.ok) result.error = redact(result.error, [...secretValues, ...hiddenTexts]);
+  if (!result.ok) result.error = redact(result.error, secretValues, hiddenTexts);
 
   await record(
     ctx,

@@ -8,6 +8,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
 import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { findLibraryQueryVersion } from '@/lib/query-library/reads';
 import { parseAppDefinition } from './definition';
 
 function orgOf(ctx: MutationCtx): string {
@@ -29,7 +30,20 @@ export async function saveAppDraft(ctx: MutationCtx, input: { appId: string; def
   const app = await findApp(ctx, orgId, input.appId);
   await authorize(ctx, 'edit', { kind: 'app', id: app.id, folderId: app.folderId });
   const definition = parseAppDefinition(input.definition);
-  const resourceIds = [...new Set(definition.queries.map((q) => q.resourceId))];
+  // A query library reference runs its pinned version's resource: the editor may read the
+  // library and use that resource, as if the query were written here.
+  const queryResources = new Map<number, string>();
+  for (const [i, q] of definition.queries.entries()) {
+    if (q.type !== 'library') {
+      queryResources.set(i, q.resourceId);
+      continue;
+    }
+    await authorize(ctx, 'view', { kind: 'org', area: 'query_library' });
+    const found = await findLibraryQueryVersion(orgId, q.libraryQueryId, q.version, ctx.tx);
+    if (!found) throw AppError.field(`queries[${i}].version`, `Query "${q.name}" names a library query version that does not exist.`);
+    queryResources.set(i, found.resourceId);
+  }
+  const resourceIds = [...new Set(queryResources.values())];
   const found = resourceIds.length
     ? await ctx.tx
         .select({ id: objects.id, folderId: objects.folderId })
@@ -37,7 +51,7 @@ export async function saveAppDraft(ctx: MutationCtx, input: { appId: string; def
         .where(and(eq(objects.organizationId, orgId), eq(objects.kind, 'resource'), inArray(objects.id, resourceIds)))
     : [];
   for (const [i, q] of definition.queries.entries()) {
-    const resource = found.find((r) => r.id === q.resourceId);
+    const resource = found.find((r) => r.id === queryResources.get(i));
     if (!resource) throw AppError.field(`queries[${i}].resourceId`, `Query "${q.name}" names a resource that does not exist.`);
   }
   for (const r of found) await authorize(ctx, 'use', { kind: 'resource', id: r.id, folderId: r.folderId });

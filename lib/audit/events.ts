@@ -94,6 +94,9 @@ const queryTemplate = z.strictObject({
   method: z.string().optional(),
   path: z.string().optional(),
   disableLoggingFor: z.array(z.string()),
+  /** Set when the app's query is a query library reference: which one, at which version. */
+  libraryQueryId: id.optional(),
+  libraryVersion: z.number().int().optional(),
 });
 const queryRequest = z.strictObject({ appId: id, releaseVersion: z.number().int().nullable(), environmentId: id, environmentSwitched: z.boolean(), rowCount: z.number().int().optional(), truncated: z.boolean().optional() });
 const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
@@ -395,6 +398,16 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       environment: z.string(),
     }),
   }),
+  z.strictObject({
+    actionType: z.literal('CREATE_LIBRARY_QUERY'),
+    metadata: z.strictObject({ libraryQueryId: id, name: z.string(), version: z.number().int(), resourceId: id, type: z.enum(['sql', 'rest']) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_LIBRARY_QUERY'),
+    /** `changed`: name, description, resourceId, query (the last two make a new version). */
+    metadata: z.strictObject({ libraryQueryId: id, name: z.string(), before: z.string(), version: z.number().int(), changed: z.array(z.string()) }),
+  }),
+  z.strictObject({ actionType: z.literal('DELETE_LIBRARY_QUERY'), metadata: z.strictObject({ libraryQueryId: id, name: z.string(), versions: z.number().int() }) }),
   z.strictObject({ actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
   z.strictObject({
     actionType: z.literal('QUERY_SPOOF_BLOCKED'),

@@ -35,6 +35,28 @@ describe('gatehouse CLI', () => {
     expect(user.stdout).toBe(`Created user dev@${slug}.test in CLI Org (${slug}) as an admin.`);
   });
 
+  it('seeds a demo organization once, printing every user and password', () => {
+    const demo = `demo-${randomBytes(3).toString('hex')}`;
+    const seeded = gatehouse('seed', 'demo', '--slug', demo, '--json');
+    expect(seeded.code).toBe(0);
+    const out = JSON.parse(seeded.stdout);
+    expect(out).toMatchObject({ organization: { slug: demo, name: 'Demo Shop' }, app: { name: 'Orders', version: 1 } });
+    expect(out.users.map((u: { role: string; email: string; password: string }) => [u.role, u.email, u.password.length >= 12])).toEqual([
+      ['admin', 'admin@example.com', true],
+      ['editor', 'editor@example.com', true],
+      ['viewer', 'alice@example.com', true],
+      ['viewer', 'bob@example.com', true],
+    ]);
+    const again = gatehouse('seed', 'demo', '--slug', demo, '--password', 'one password for all');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`error: --slug: An organization "${demo}" already exists; sign in to it, or seed another with --slug.`);
+    const text = gatehouse('seed', 'demo', '--slug', `${demo}x`, '--password', 'one password for all');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Sign in at /sign-in/${demo}x`);
+    expect(text.stdout).toMatch(/viewer +alice@example\.com +one password for all/);
+    expect(gatehouse('seed', 'demo', '--slug', 'x', '--password', 'short')).toMatchObject({ code: 1, stderr: expect.stringContaining('error: --password: Use at least 12 characters.') });
+  });
+
   it('names the flag at fault and exits 1 on bad input', () => {
     const r = gatehouse('org', 'create', '--name', 'Bad', '--slug', 'api', '--admin-email', 'nope', '--admin-password', 'short');
     expect(r.code).toBe(1);

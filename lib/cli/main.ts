@@ -22,6 +22,7 @@ import { createUserInput } from '@/lib/users/inputs';
 import { createUser } from '@/lib/users/writes';
 import { findUserIdByEmail } from '@/lib/users/reads';
 import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
+import { seedDemo, seedDemoInput } from './seed-demo';
 
 export const HELP = `gatehouse — operate a Gatehouse installation
 
@@ -79,6 +80,15 @@ Commands:
   audit checkpoint                 Sign and record each organization's chain head now (the server does it every 10 minutes).
       --org <slug>
   audit signing-key                Print a new Ed25519 key for GATEHOUSE_AUDIT_SIGNING_KEY.
+  seed demo                        Create a demo organization to try Gatehouse: an admin, an editor and two
+                                   viewers (Alice and Bob, the sample database's sales reps), groups and grants,
+                                   the Sample database, a released "Orders" app whose query filters on
+                                   current_user.email (each viewer sees their own orders), and the viewers'
+                                   workspace homepage. Prints every user's email and password. Refuses if the
+                                   organization exists.
+      --slug <slug>                  Default: demo
+      --name <name>                  Default: Demo Shop
+      --password <password>          One password for every demo user (default: a generated one each)
   help                             Show this help.
 
 Options for every command:
@@ -219,6 +229,24 @@ const commands: Record<string, Command> = {
     };
   },
 
+  async 'seed demo'(args) {
+    const o = options(args, { slug: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } });
+    const input = parseWith(seedDemoInput, { slug: o.slug, name: o.name, password: o.password });
+    await migrate();
+    const seed = await runMutation(cliInit(null), (ctx) => seedDemo(ctx, input));
+    const width = Math.max(...seed.users.map((u) => u.email.length));
+    return {
+      json: seed,
+      text: [
+        `Created the demo organization ${seed.organization.name} (${seed.organization.slug}). Sign in at /sign-in/${seed.organization.slug}`,
+        '',
+        ...seed.users.map((u) => `  ${u.role.padEnd(7)} ${u.email.padEnd(width)}  ${u.password}`),
+        '',
+        `The viewers land on the "${seed.app.name}" app (version ${seed.app.version}); each sees only the orders they handle.`,
+      ].join('\n'),
+    };
+  },
+
   async 'audit purge'(args) {
     const o = options(args, { org: { type: 'string' } });
     const org = o.org ? await orgBySlug(o.org) : (await migrate(), null);
@@ -356,6 +384,7 @@ const commandFlags: Record<string, Record<string, string>> = {
   'audit checkpoint': { org: '--org' },
   'audit purge': { org: '--org' },
   'org create': flagNames,
+  'seed demo': { slug: '--slug', name: '--name', password: '--password' },
   'user create': userFlagNames,
   'user reset-2fa': { org: '--org', email: '--email', reason: '--reason' },
   'token create': tokenFlagNames,

@@ -15,6 +15,7 @@ import type { MutationCtx } from '@/lib/server/mutation';
 import { assertTypeAllowed, configTarget, readSecrets } from './configs';
 import type { PostgresOptions, RestOptions } from './inputs';
 import { pgPool, type PgConnection } from './pools';
+import { redact } from './redact';
 import { withSampleDatabase } from './sample';
 
 export type ResolvedResourceConfig =
@@ -30,12 +31,7 @@ export type ResolvedResource = {
   secretValues: string[];
 };
 
-/** Replaces every occurrence of the given secret values in `message` with [redacted]. */
-export function redact(message: string, secretValues: readonly string[]): string {
-  let out = message;
-  for (const s of [...secretValues].filter((v) => v.length >= 3).sort((a, b) => b.length - a.length)) out = out.split(s).join('[redacted]');
-  return out;
-}
+export { redact };
 
 const SSL: Record<PostgresOptions['sslMode'], PgConnection['ssl']> = { disable: false, prefer: 'prefer', require: 'require', 'verify-full': 'verify-full' };
 
@@ -80,13 +76,20 @@ export async function resolveResourceConfig(
   resourceId: string,
   environment: { id: string } | { name: string } | EnvironmentSummary,
   db: DbOrTx = getDb(),
+  /** The configuration row when the caller already read it for this organization, resource and environment (null: none). */
+  preloaded?: typeof resourceConfigs.$inferSelect | null,
 ): Promise<ResolvedResource> {
   // A caller that already loaded the environment (of this organization) passes it whole.
   const env = 'isDefault' in environment ? environment : await findEnvironment(orgId, environment, db);
-  const [row] = await db
-    .select()
-    .from(resourceConfigs)
-    .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId), eq(resourceConfigs.environmentId, env.id)));
+  const [row] =
+    preloaded !== undefined
+      ? preloaded
+        ? [preloaded]
+        : []
+      : await db
+          .select()
+          .from(resourceConfigs)
+          .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId), eq(resourceConfigs.environmentId, env.id)));
   if (!row) throw new AppError('not_found', `This resource is not configured for the ${env.name} environment.`);
   assertTypeAllowed(row.type);
   const secrets = readSecrets(row);

@@ -1,0 +1,144 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useFormAction } from '@/components/form/use-form-action';
+import { TextField } from '@/components/form/text-field';
+import { Button } from '@/components/ui/button';
+import { createLibraryQueryAction, updateLibraryQueryAction } from './actions';
+
+export type LibraryQueryFormValues = {
+  name: string;
+  description: string;
+  resourceId: string;
+  type: 'sql' | 'rest';
+  sql: string;
+  method: string;
+  path: string;
+  params: string;
+  body: string;
+  disableLoggingFor: string;
+};
+
+const area = 'mt-1 block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm outline-none focus:ring-2';
+
+function Field({ label, name, errors, hint, children }: { label: string; name: string; errors?: string[]; hint?: string; children: ReactNode }) {
+  const error = errors?.[0];
+  return (
+    <div>
+      <label htmlFor={`field-${name}`} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p id={`field-${name}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="mt-1 text-xs text-slate-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+function TextArea({ name, defaultValue, errors, rows = 4 }: { name: string; defaultValue: string; errors?: string[]; rows?: number }) {
+  return (
+    <textarea
+      id={`field-${name}`}
+      name={name}
+      rows={rows}
+      defaultValue={defaultValue}
+      aria-invalid={errors?.length ? true : undefined}
+      aria-describedby={errors?.length ? `field-${name}-error` : undefined}
+      className={`${area} ${errors?.length ? 'border-red-400 focus:ring-red-200' : 'border-slate-300 focus:ring-brand-100'}`}
+    />
+  );
+}
+
+/** Create (no `libraryQueryId`) or edit a library query; field errors show under their fields. */
+export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libraryQueryId?: string; resources: { id: string; name: string }[]; initial: LibraryQueryFormValues }) {
+  const router = useRouter();
+  const { state, onSubmit, pending, fieldErrors } = useFormAction<{ id: string; version: number }>(
+    libraryQueryId ? updateLibraryQueryAction : createLibraryQueryAction,
+  );
+  const [type, setType] = useState(initial.type);
+  useEffect(() => {
+    if (state?.ok && !libraryQueryId) router.push(`/query-library/${state.data.id}`);
+  }, [state, libraryQueryId, router]);
+  const message = state && !state.ok ? state.message : null;
+  return (
+    <form onSubmit={onSubmit} className="max-w-3xl space-y-4" data-testid="library-query-form">
+      {libraryQueryId ? <input type="hidden" name="libraryQueryId" value={libraryQueryId} /> : null}
+      <TextField label="Name" name="name" defaultValue={initial.name} errors={fieldErrors.name} />
+      <Field label="Description" name="description" errors={fieldErrors.description}>
+        <TextArea name="description" defaultValue={initial.description} errors={fieldErrors.description} rows={2} />
+      </Field>
+      <div className="flex flex-wrap gap-4">
+        <Field label="Resource" name="resourceId" errors={fieldErrors.resourceId}>
+          <select id="field-resourceId" name="resourceId" defaultValue={initial.resourceId} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+            <option value="">Choose a resource…</option>
+            {resources.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Type" name="type" errors={fieldErrors.type}>
+          <select id="field-type" name="type" value={type} onChange={(e) => setType(e.target.value as 'sql' | 'rest')} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+            <option value="sql">SQL</option>
+            <option value="rest">REST</option>
+          </select>
+        </Field>
+      </div>
+      {type === 'sql' ? (
+        <Field label="SQL" name="sql" errors={fieldErrors.sql} hint="{{ }} values (current_user.email, component values) become bind parameters.">
+          <TextArea name="sql" defaultValue={initial.sql} errors={fieldErrors.sql} rows={6} />
+        </Field>
+      ) : (
+        <>
+          <div className="flex flex-wrap gap-4">
+            <Field label="Method" name="method" errors={fieldErrors.method}>
+              <select id="field-method" name="method" defaultValue={initial.method} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+                {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </Field>
+            <div className="flex-1">
+              <TextField label="Path" name="path" defaultValue={initial.path} errors={fieldErrors.path} placeholder="/orders/{{ orderId.value }}" />
+            </div>
+          </div>
+          <Field label="Query parameters" name="params" errors={fieldErrors.params} hint="One name=value per line.">
+            <TextArea name="params" defaultValue={initial.params} errors={fieldErrors.params} rows={3} />
+          </Field>
+          <Field label="JSON body" name="body" errors={fieldErrors.body}>
+            <TextArea name="body" defaultValue={initial.body} errors={fieldErrors.body} rows={4} />
+          </Field>
+        </>
+      )}
+      <TextField
+        label="Disable logging for"
+        name="disableLoggingFor"
+        defaultValue={initial.disableLoggingFor}
+        errors={fieldErrors.disableLoggingFor}
+        hint="Parameters whose values never reach audit rows, logs or error messages, e.g. password.value"
+      />
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Saving…' : libraryQueryId ? 'Save query' : 'Create query'}
+        </Button>
+        {message ? (
+          <span role="alert" data-testid="action-error" className="text-sm text-red-700">
+            {message}
+          </span>
+        ) : null}
+        {state?.ok && libraryQueryId ? (
+          <span className="text-sm text-green-700" data-testid="saved">
+            Saved as version {state.data.version}.
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
