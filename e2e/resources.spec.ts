@@ -4,14 +4,16 @@
 // in pages, server action responses, the audit log or anything the server printed (its audit
 // event stream included).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { e2eServerLogPath } from '../scripts/test-db.mjs';
+import { envCatalogue } from '@/lib/env';
 import { newOrgAccount, signUp } from './fixtures';
 
-const serverLog = () => readFileSync(e2eServerLogPath(process.env.E2E_PORT ?? 3100), 'utf8');
+// Loaded at run time: Playwright's transform turns a static import of an .mjs file into CommonJS.
+const serverLog = async () => readFileSync((await import('../scripts/test-db.mjs')).e2eServerLogPath(process.env.E2E_PORT ?? 3100), 'utf8');
 
 test('environments, a write-only secret variable, and a REST and a sample resource tested per environment', async ({ page }) => {
   const planted = { production: `prod-${randomBytes(6).toString('hex')}`, staging: `stage-${randomBytes(6).toString('hex')}`, direct: `direct-${randomBytes(6).toString('hex')}` };
@@ -108,10 +110,21 @@ test('environments, a write-only secret variable, and a REST and a sample resour
 
     // The server printed this test's events (the stream is on for browser tests), and no secret.
     const orgId = JSON.parse(auditText.split('\n')[0]!).organizationId as string;
-    await expect.poll(() => serverLog().includes(`"organizationId":"${orgId}"`) && serverLog().includes('TEST_RESOURCE_CONNECTION')).toBe(true);
-    noLeak(serverLog());
+    await expect.poll(async () => (await serverLog()).includes(`"organizationId":"${orgId}"`) && (await serverLog()).includes('TEST_RESOURCE_CONNECTION')).toBe(true);
+    noLeak(await serverLog());
   } finally {
     api.closeAllConnections();
     api.close();
   }
+});
+
+test('the browser bundle holds no server configuration: no environment variable Gatehouse reads is named in it', () => {
+  const dir = path.join(process.cwd(), '.next', 'static');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(js|css|json)$/.test(f.name));
+  expect(files.length).toBeGreaterThan(10);
+  const bundle = files.map((f) => readFileSync(path.join(f.parentPath, f.name), 'utf8')).join('\n');
+  expect(bundle).toContain('Run saves the draft first'); // our own client code is in what was read
+  // NEXTAUTH_URL is the site's public address, which next-auth's client code reads by design.
+  const named = envCatalogue.map((v) => v.name).filter((name) => name !== 'NEXTAUTH_URL' && new RegExp(`\\b${name}\\b`).test(bundle));
+  expect(named).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // `gatehouse seed demo` end to end: the CLI seeds a fresh database, a server of this test's own
 // (port E2E_PORT + 60) serves it, and each viewer signs in, lands on the Orders workspace and sees
 // only their own orders. The seeded editor then uses the query library page (field errors, create,
-// a new version, delete), which the viewers cannot open.
+// a new version, pinned in the app editor, delete), which the viewers cannot open.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -102,6 +102,22 @@ test('each demo viewer sees their own orders; the demo editor keeps the query li
   await editor.getByRole('button', { name: 'Save query' }).click();
   await expect(editor.getByTestId('saved')).toHaveText('Saved as version 2.');
   await expect(editor.getByTestId('library-query-versions').locator('tbody tr')).toHaveCount(2);
+
+  // The app editor pins the library query at its newest version and runs it like its own.
+  await editor.goto(`/apps/${seed.app.id}/edit`);
+  await editor.getByLabel('Query type').selectOption('library');
+  await editor.getByRole('button', { name: 'Add query' }).click();
+  const queries = editor.getByRole('list', { name: 'Queries of this app' });
+  await expect(queries).toContainText('Library');
+  await expect(queries).toContainText('Orders by status v2');
+  await expect(editor.getByLabel('Library query')).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(editor.getByLabel('Version')).toHaveValue('2');
+  await editor.getByLabel('Version').fill('1');
+  await expect(editor.getByTestId('definition-valid')).toBeVisible();
+  await editor.getByRole('region', { name: 'Queries' }).getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(editor.getByTestId('run-summary')).toContainText(/in production/);
+  await editor.goto(`/query-library`);
+  await editor.getByRole('link', { name: 'Orders by status' }).click();
   editor.once('dialog', (d) => void d.accept());
   await editor.getByRole('button', { name: 'Delete query' }).click();
   await editor.goto('/query-library');

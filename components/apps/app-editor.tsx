@@ -17,6 +17,7 @@ import {
   fieldsToText,
   moveItem,
   newComponent,
+  newLibraryQuery,
   newQuery,
   optionsToText,
   textToFields,
@@ -31,6 +32,8 @@ import { toText } from '@/lib/apps/expressions';
 import type { CurrentUser } from '@/lib/apps/reads';
 
 export type EditorResource = { id: string; name: string };
+/** A query of the query library the editor may pin (empty without query-library access). */
+export type EditorLibraryQuery = { id: string; name: string; latestVersion: number };
 export type EditorEnvironment = { id: string; name: string; color: string; isDefault: boolean };
 export type EditorRelease = { version: number; releasedAt: string; releasedBy: string | null };
 
@@ -93,6 +96,7 @@ export function AppEditor({
   appId,
   initialDefinition,
   resources,
+  libraryQueries,
   environments,
   releases: initialReleases,
   currentUser,
@@ -101,6 +105,7 @@ export function AppEditor({
   appId: string;
   initialDefinition: unknown;
   resources: EditorResource[];
+  libraryQueries: EditorLibraryQuery[];
   environments: EditorEnvironment[];
   releases: EditorRelease[];
   currentUser: CurrentUser;
@@ -119,7 +124,7 @@ export function AppEditor({
   const [selectedQuery, setSelectedQuery] = useState<number | null>(null);
   const [environmentId, setEnvironmentId] = useState(environments.find((e) => e.isDefault)?.id ?? environments[0]?.id ?? '');
   const [addType, setAddType] = useState<ComponentType>('text');
-  const [queryType, setQueryType] = useState<'sql' | 'rest'>('sql');
+  const [queryType, setQueryType] = useState<'sql' | 'rest' | 'library'>('sql');
   const [runResult, setRunResult] = useState<{ query: string; environment: string; outcome: QueryOutcome } | null>(null);
 
   const { json, problems } = useMemo(() => checkDefinitionText(text), [text]);
@@ -146,12 +151,16 @@ export function AppEditor({
       if (value === undefined) delete c[key];
       else c[key] = value;
     });
-  const setQueryProp = (key: string, value: unknown) =>
+  /** Sets several properties of the selected query in one change (undefined removes one). */
+  const setQueryProps = (patch: Record<string, unknown>) =>
     update((d) => {
       const q = d.queries[selectedQuery!]!;
-      if (value === undefined) delete q[key];
-      else q[key] = value;
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === undefined) delete q[key];
+        else q[key] = value;
+      }
     });
+  const setQueryProp = (key: string, value: unknown) => setQueryProps({ [key]: value });
   const optional = (v: string) => (v === '' ? undefined : v);
 
   const save = useMutation({
@@ -323,8 +332,12 @@ export function AppEditor({
                         <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selectedQuery === i} onClick={() => setSelectedQuery(i)}>
                           {name}
                         </button>
-                        <Badge>{q.type === 'rest' ? 'REST' : 'SQL'}</Badge>
-                        <span className="text-xs text-slate-500">{resources.find((r) => r.id === q.resourceId)?.name ?? 'no resource'}</span>
+                        <Badge>{q.type === 'rest' ? 'REST' : q.type === 'library' ? 'Library' : 'SQL'}</Badge>
+                        <span className="text-xs text-slate-500">
+                          {q.type === 'library'
+                            ? `${libraryQueries.find((l) => l.id === q.libraryQueryId)?.name ?? 'library query'} v${String(q.version)}`
+                            : (resources.find((r) => r.id === q.resourceId)?.name ?? 'no resource')}
+                        </span>
                         <Button variant="danger" className="px-2 py-0.5 text-xs" aria-label={`Remove query ${name}`} onClick={() => (update((d) => d.queries.splice(i, 1)), setSelectedQuery(null))}>
                           Remove
                         </Button>
@@ -333,15 +346,20 @@ export function AppEditor({
                   })}
                 </ul>
                 <div className="mt-3 flex items-center gap-2">
-                  <Select aria-label="Query type" value={queryType} onChange={(e) => setQueryType(e.target.value as 'sql' | 'rest')}>
+                  <Select aria-label="Query type" value={queryType} onChange={(e) => setQueryType(e.target.value as 'sql' | 'rest' | 'library')}>
                     <option value="sql">SQL</option>
                     <option value="rest">REST</option>
+                    {libraryQueries.length > 0 ? <option value="library">From the query library</option> : null}
                   </Select>
                   <Button
                     variant="secondary"
-                    disabled={!hydrated || resources.length === 0}
+                    disabled={!hydrated || (queryType === 'library' ? libraryQueries.length === 0 : resources.length === 0)}
                     onClick={() => {
-                      update((d) => d.queries.push(newQuery(queryType, uniqueName('query', usedNames(d)), resources[0]?.id ?? '') as unknown as Record<string, unknown>));
+                      update((d) => {
+                        const name = uniqueName('query', usedNames(d));
+                        const added = queryType === 'library' ? newLibraryQuery(name, libraryQueries[0]!) : newQuery(queryType, name, resources[0]?.id ?? '');
+                        d.queries.push(added as unknown as Record<string, unknown>);
+                      });
                       setSelectedQuery(draft.queries.length);
                     }}
                   >
@@ -351,7 +369,11 @@ export function AppEditor({
                 </div>
                 {query ? (
                   <div className="mt-4 space-y-3 border-t border-slate-100 pt-4">
-                    <QueryProperties key={selectedQuery} query={query} at={`queries[${selectedQuery}]`} resources={resources} problemAt={problemAt} set={setQueryProp} />
+                    {query.type === 'library' ? (
+                      <LibraryQueryProperties key={selectedQuery} query={query} at={`queries[${selectedQuery}]`} libraryQueries={libraryQueries} problemAt={problemAt} set={setQueryProps} />
+                    ) : (
+                      <QueryProperties key={selectedQuery} query={query} at={`queries[${selectedQuery}]`} resources={resources} problemAt={problemAt} set={setQueryProp} />
+                    )}
                     <div className="flex flex-wrap items-end gap-2">
                       <Field label="Environment" hint="Only environments where you may edit this app.">
                         <Select value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)}>
@@ -557,6 +579,63 @@ function ComponentProperties({
       <Field label="Disabled when" error={err('disabled')} hint="An expression. Empty: always enabled.">
         <Input value={str('disabled')} onChange={(e) => set('disabled', optional(e.target.value))} className="w-full font-mono" />
       </Field>
+    </fieldset>
+  );
+}
+
+/** A library query reference: which query and which of its versions the app runs. */
+function LibraryQueryProperties({
+  query: q,
+  at,
+  libraryQueries,
+  problemAt,
+  set,
+}: {
+  query: Record<string, unknown>;
+  at: string;
+  libraryQueries: EditorLibraryQuery[];
+  problemAt: (path: string) => string | undefined;
+  set: (patch: Record<string, unknown>) => void;
+}) {
+  const chosen = libraryQueries.find((l) => l.id === q.libraryQueryId);
+  const err = (k: string) => problemAt(`${at}.${k}`);
+  return (
+    <fieldset className="space-y-3">
+      <legend className="text-sm font-semibold text-slate-900">Query {typeof q.name === 'string' ? q.name : ''}</legend>
+      <div className="grid gap-3 sm:grid-cols-[1fr_1fr_8rem]">
+        <Field label="Query name" error={err('name')}>
+          <Input value={typeof q.name === 'string' ? q.name : ''} onChange={(e) => set({ name: e.target.value })} className="w-full" />
+        </Field>
+        <Field label="Library query" error={err('libraryQueryId')}>
+          <Select
+            value={typeof q.libraryQueryId === 'string' ? q.libraryQueryId : ''}
+            onChange={(e) => {
+              const next = libraryQueries.find((l) => l.id === e.target.value);
+              set({ libraryQueryId: e.target.value, ...(next ? { version: next.latestVersion } : {}) });
+            }}
+            className="w-full"
+          >
+            {!chosen ? <option value={String(q.libraryQueryId ?? '')}>Choose a library query…</option> : null}
+            {libraryQueries.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Version" error={err('version')}>
+          <Input type="number" min={1} max={chosen?.latestVersion} value={typeof q.version === 'number' ? q.version : ''} onChange={(e) => set({ version: e.target.value === '' ? undefined : Number(e.target.value) })} className="w-full" />
+        </Field>
+      </div>
+      <p className="text-xs text-slate-500">
+        The app runs this version until you pick another: editing the library does not change a released app.
+        {chosen ? ` The newest is version ${chosen.latestVersion}. ` : ' '}
+        {chosen ? (
+          <a href={`/query-library/${chosen.id}`} className="text-brand-700 hover:underline">
+            Open {chosen.name} in the query library
+          </a>
+        ) : null}
+      </p>
     </fieldset>
   );
 }

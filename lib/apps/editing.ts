@@ -91,6 +91,11 @@ export function newQuery(type: 'sql' | 'rest', name: string, resourceId: string)
     : { type, name, resourceId, method: 'GET', path: '/', params: [], disableLoggingFor: [] };
 }
 
+/** A reference to a library query, pinned to the version it has now. */
+export function newLibraryQuery(name: string, library: { id: string; latestVersion: number }): AppQuery {
+  return { type: 'library', name, libraryQueryId: library.id, version: library.latestVersion };
+}
+
 /** `items` with the element at `from` moved to `to` (a copy; out-of-range moves change nothing). */
 export function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
   const copy = [...items];

@@ -9,6 +9,7 @@ import { requireViewer } from '@/lib/auth/viewer';
 import { can } from '@/lib/authz/can';
 import { explain } from '@/lib/authz/explain';
 import { listEnvironments } from '@/lib/environments/reads';
+import { listLibraryQueries } from '@/lib/query-library/reads';
 import { getObject, listVisibleObjects } from '@/lib/objects/reads';
 
 export const dynamic = 'force-dynamic';
@@ -25,11 +26,13 @@ export default async function AppEditPage({ params }: { params: Promise<{ object
   const decision = can(viewer.snapshot, 'edit', target);
   if (!decision.allowed) return <NoAccess title={`Edit ${app.name}`} reason={`Editing this app needs Edit on it. ${explain(decision.because)}`} />;
 
-  const [draft, releases, resources, environments] = await Promise.all([
+  const libraryAccess = can(viewer.snapshot, 'view', { kind: 'org', area: 'query_library' }).allowed;
+  const [draft, releases, resources, environments, libraryQueries] = await Promise.all([
     findAppDraft(viewer.orgId, app.id),
     listAppReleases(viewer.orgId, app.id),
     listVisibleObjects(viewer.snapshot, 'resource', { limit: 200 }),
     listEnvironments(viewer.orgId),
+    libraryAccess ? listLibraryQueries(viewer.snapshot) : [],
   ]);
   // Before the first save the editor starts from the newest release, or from an empty page.
   const initial = draft?.definition ?? (await findReleasedApp(viewer.orgId, app.id))?.definition ?? STARTER_DEFINITION;
@@ -53,6 +56,7 @@ export default async function AppEditPage({ params }: { params: Promise<{ object
         initialDefinition={initial}
         hasDraft={draft !== null}
         resources={resources.items.map((r) => ({ id: r.id, name: r.name }))}
+        libraryQueries={libraryQueries.map((l) => ({ id: l.id, name: l.name, latestVersion: l.latestVersion }))}
         environments={usable}
         releases={releases.map((r) => ({ ...r, releasedAt: r.releasedAt.toISOString() }))}
         currentUser={currentUserFor(viewer.user, viewer.snapshot)}
