@@ -70,8 +70,7 @@ test('each demo viewer sees their own orders; the demo editor keeps the query li
     const other = email.startsWith('alice') ? orders['bob@example.com'] : orders['alice@example.com'];
     const page = await signedIn(browser, seed.organization.slug, email, user(email).password);
     // Their workspace homepage: the Orders app.
-    await expect(page).toHaveURL(new RegExp(`/apps/${seed.app.id}`));
-    await page.getByRole('link', { name: 'Open the app' }).click();
+    await expect(page).toHaveURL(new RegExp(`/apps/${seed.app.id}/view$`));
     await expect(page.getByText(`Orders handled by ${user(email).name} (${email})`)).toBeVisible();
     const table = page.getByTestId('table-ordersTable');
     await expect(table.locator('tbody tr')).toHaveCount(5);

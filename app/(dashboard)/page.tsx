@@ -7,7 +7,8 @@ import { landingApp } from '@/lib/users/workspace';
 export default async function HomePage() {
   const { org, user, snapshot } = await requireViewer();
   const workspace = await landingApp(snapshot);
-  if (workspace) redirect(`/apps/${workspace}`);
+  // Users who only use apps land in their workspace app itself, as its users see it.
+  if (workspace) redirect(`/apps/${workspace}/view`);
   return (
     <div className="space-y-6">
       <div>

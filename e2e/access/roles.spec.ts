@@ -120,7 +120,8 @@ test('a user without Edit on any app lands on their group’s workspace app', as
 
   const receptionist = await acceptInvite(browser, await invite(admin, `desk@${account.slug}.test`, 'Reception'), 'Dana', 'reception password');
   await expect(receptionist.getByRole('heading', { level: 1, name: 'Front desk' })).toBeVisible();
-  await expect(receptionist).toHaveURL(/\/apps\/[0-9a-f-]{36}$/);
+  await expect(receptionist).toHaveURL(/\/apps\/[0-9a-f-]{36}\/view$/);
+  await expect(receptionist.getByText('This app has not been released yet.')).toBeVisible();
 
   // Admins (who may edit apps) land on the dashboard.
   await admin.goto('/');
