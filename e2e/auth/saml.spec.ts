@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { makeSamlIdp, mintSamlResponse, postForm, readAuthnRequest, type SamlIdp } from '../../lib/test/saml-idp';
+import { makeSamlIdp, mintSamlResponse, postForm, readAuthnRequest, type MintOptions, type SamlIdp } from '../../lib/test/saml-idp';
 import { newOrgAccount, signOut, signUp } from '../fixtures';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
@@ -17,6 +17,8 @@ let server: http.Server;
 let idp: SamlIdp;
 /** Who the IdP signs in next (the test sets it; a real IdP would ask). */
 let nextUser: { sub: string; email: string; name: string; groups: string[] } | null = null;
+/** How the IdP spoils its next answer, to see a refusal (none by default). */
+let nextOptions: Partial<MintOptions> = {};
 
 test.beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -31,7 +33,7 @@ test.beforeAll(async () => {
         res.writeHead(400).end('unexpected request');
         return;
       }
-      const response = mintSamlResponse(idp, { acsUrl, requestId, nameId: nextUser.sub, attributes: { email: nextUser.email, name: nextUser.name, groups: nextUser.groups } });
+      const response = mintSamlResponse(idp, { acsUrl, requestId, nameId: nextUser.sub, attributes: { email: nextUser.email, name: nextUser.name, groups: nextUser.groups }, ...nextOptions });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(postForm(acsUrl, response, relayState));
     })();
   });
@@ -64,6 +66,30 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
   await page.reload();
   await expect(page.getByText('SAML connected')).toBeVisible();
   await expect(page.getByTestId('saml-idp-entity-id')).toHaveText(idp.entityId);
+
+  // Test connection: SP-initiated through the IdP, back to the report; nobody signed in or created.
+  const tester = `tess-${randomBytes(3).toString('hex')}`;
+  nextUser = { sub: tester, email: `${tester}@idp.test`, name: 'Tess Ted', groups: ['gatehouse-admins'] };
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page).toHaveURL(/\/settings\/sso\/test$/);
+  const report = page.getByTestId('sso-test-report');
+  await expect(report).toContainText(tester);
+  await expect(report).toContainText(`${tester}@idp.test`);
+  await expect(report).toContainText('Tess Ted');
+  await expect(report).toContainText('gatehouse-admins');
+  await expect(page.getByTestId('sso-test-outcome')).toContainText('Creates a new user');
+  await expect(report).toContainText('Admin');
+  // A failing check is reported with its reason code.
+  nextOptions = { destination: 'https://elsewhere.test/acs' };
+  await page.goto('/settings/sso');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page).toHaveURL(/\/settings\/sso\/test$/);
+  await expect(page.getByTestId('sso-test-reason')).toHaveText('saml_destination');
+  nextOptions = {};
+  // Still the admin's session; the tested person has no account.
+  await page.goto('/users');
+  await expect(page.getByText(account.email).first()).toBeVisible();
+  await expect(page.getByText(`${tester}@idp.test`)).toHaveCount(0);
   await signOut(page);
 
   const sub = `ada-${randomBytes(3).toString('hex')}`;

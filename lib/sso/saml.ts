@@ -20,7 +20,7 @@ import type { saveSamlConnectionInput } from './inputs';
 import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_PATH, SP_ENTITY_ID, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 import { withJacksonTx } from './jackson-store';
 import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
-import { claimAt, fail, signInIdentity, type Profile, type SsoResult } from './sign-in';
+import { claimAt, fail, signInIdentity, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
 
 /** Our ACS URL: where the IdP POSTs its SAMLResponse. Register it at the IdP. */
 export function samlAcsUrl(): string {
@@ -172,7 +172,21 @@ export async function rememberAssertion(connectionId: string, assertionId: strin
  * sign-in) the response must answer its AuthnRequest; without one it is IdP-initiated, accepted
  * only when its issuer's connection allows that. Never throws for a refused sign-in.
  */
-export async function completeSamlSignIn(body: { SAMLResponse?: string; RelayState?: string }, binding: SsoBinding | null, request: RequestMeta): Promise<SsoResult> {
+export async function completeSamlSignIn(body: SamlPost, binding: SsoBinding | null, request: RequestMeta): Promise<SsoResult> {
+  // A test started from the settings page never signs anyone in (lib/sso/test-connection.ts).
+  if (binding?.testBy) return { ok: false, reason: 'state_mismatch' };
+  const answer = await verifySamlResponse(body, binding, request);
+  return 'connection' in answer ? signInIdentity(answer.connection, answer.profile, request) : answer;
+}
+
+export type SamlPost = { SAMLResponse?: string; RelayState?: string };
+
+/**
+ * The ACS POST's response, checked: our checks, Jackson's signature verification, the replay
+ * cache, InResponseTo and state bound to this browser, the organization. Refusals are audited
+ * (LOGIN_FAILED) and returned. Shared by sign-in and "test connection".
+ */
+export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | null, request: RequestMeta): Promise<SsoAnswer | SsoResult> {
   const samlResponse = body.SAMLResponse ?? '';
   let connection: SsoConnection | undefined;
   if (binding?.samlRequestId) {
@@ -247,5 +261,5 @@ export async function completeSamlSignIn(body: { SAMLResponse?: string; RelaySta
     groups: typeof groups === 'string' ? [groups] : Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
   };
   if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
-  return signInIdentity(connection, profile, request);
+  return { connection, profile, claims: { ...attributes, nameID: profile.subject }, accessTokenClaims: {} };
 }

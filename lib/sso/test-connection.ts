@@ -2,18 +2,26 @@
 // the claims received and what a real sign-in would do (which user, JIT, groups), without a
 // session or any change but the SSO_CONNECTION_TESTED audit event. The flow is bound to the
 // admin's browser (the sealed binding names them) and to their signed-in session and organization.
+// OIDC: the callback (a top-level GET, with the session cookie) makes the report. SAML: the IdP's
+// cross-site POST to the ACS carries the SameSite=None binding but not the Lax session cookie, so
+// the ACS runs every check (verifySamlResponse) and seals the answer for this browser; the GET it
+// redirects to (/api/sso/saml/test, with the session) checks the admin and makes the same report.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { decode, encode } from 'next-auth/jwt';
 import { getDb } from '@/db';
-import { permissionGroups, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
+import { permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authSecret } from '@/lib/auth/secret';
 import { authorize } from '@/lib/authz/authorize';
+import { can } from '@/lib/authz/can';
+import { loadSnapshot } from '@/lib/authz/snapshot';
 import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import type { SsoBinding } from './binding';
-import { exchangeSsoResponse, startSsoSignIn, type SsoAnswer, type SsoFailureReason, type SsoStart } from './sign-in';
+import { samlBindingCookie, type SsoBinding } from './binding';
+import { verifySamlResponse, type SamlPost } from './saml';
+import { exchangeSsoResponse, startSsoSignIn, type Connection, type Profile, type SsoFailureReason, type SsoStart } from './sign-in';
+import { findOrganizationBySlug } from '@/lib/orgs/reads';
 
 export type SsoTestOutcome = 'existing_user' | 'jit_create' | 'email_taken' | 'unknown_user' | 'user_disabled';
 
@@ -34,16 +42,24 @@ export type SsoTestReport = {
 
 export type SsoTestResult = { ok: true; report: SsoTestReport } | { ok: false; reason: SsoFailureReason };
 
-/** Starts a test for the admin's organization; null when it has no connection. */
+/**
+ * Starts a test for the admin's organization (OIDC or SAML); null when it has no connection.
+ * Only someone who may manage the organization's settings may start one.
+ */
 export async function startSsoTest(orgSlug: string, adminUserId: string): Promise<SsoStart | null> {
+  const org = await findOrganizationBySlug(orgSlug);
+  if (!org || !can(await loadSnapshot(getDb(), org.id, adminUserId), 'manage', { kind: 'org', area: 'settings' }).allowed) {
+    throw new AppError('forbidden', 'Only admins who manage single sign-on can test it.');
+  }
   const start = await startSsoSignIn(orgSlug);
-  // The report is made by the OIDC callback; a SAML response would arrive at the ACS, which signs in.
-  if (start?.binding.samlRequestId) throw new AppError('invalid_input', 'Testing is available for OIDC connections. To test SAML, sign in with SSO from a private window.');
   return start ? { ...start, binding: { ...start.binding, testBy: adminUserId } } : null;
 }
 
-async function preview(answer: SsoAnswer): Promise<SsoTestReport> {
-  const { connection, profile, claims, accessTokenClaims } = answer;
+/** What the identity provider's answer said, for the report. */
+type TestAnswer = { connection: Connection; profile: Profile; claimNames: string[]; accessTokenClaimNames: string[] };
+
+async function preview(answer: TestAnswer): Promise<SsoTestReport> {
+  const { connection, profile } = answer;
   const db = getDb();
   const orgId = connection.organizationId;
   const [identity] = await db
@@ -75,8 +91,8 @@ async function preview(answer: SsoAnswer): Promise<SsoTestReport> {
     email: profile.email,
     name: `${profile.firstName} ${profile.lastName}`.trim(),
     groups: profile.groups.slice(0, 50),
-    claimNames: Object.keys(claims).sort().slice(0, 50),
-    accessTokenClaimNames: Object.keys(accessTokenClaims).sort().slice(0, 50),
+    claimNames: answer.claimNames.slice(0, 50),
+    accessTokenClaimNames: answer.accessTokenClaimNames.slice(0, 50),
     outcome,
     user: identity ? { id: identity.id, email: identity.email } : taken ? { id: taken.id, email: taken.email } : null,
     mappedGroups: [...new Set([...mapped.map((m) => m.name), ...(defaultGroup ? [defaultGroup.name] : [])])].sort(),
@@ -93,18 +109,72 @@ export async function completeSsoTest(
   session: { orgId: string; userId: string; sessionId: string } | null,
   request: RequestMeta,
 ): Promise<SsoTestResult> {
-  if (!binding?.testBy || !session || binding.testBy !== session.userId || binding.orgId !== session.orgId) return { ok: false, reason: 'state_mismatch' };
+  if (!isTester(binding, session)) return { ok: false, reason: 'state_mismatch' };
   const answer = await exchangeSsoResponse(params, binding, request);
   if (!('connection' in answer)) return answer.ok ? { ok: false, reason: 'token_rejected' } : answer;
-  const report = await preview(answer);
+  const { connection, profile, claims, accessTokenClaims } = answer;
+  return report({ connection, profile, claimNames: Object.keys(claims).sort(), accessTokenClaimNames: Object.keys(accessTokenClaims).sort() }, session!, request);
+}
+
+type TestSession = { orgId: string; userId: string; sessionId: string };
+
+function isTester(binding: { testBy?: string; orgId: string } | null, session: TestSession | null): boolean {
+  return Boolean(binding?.testBy && session && binding.testBy === session.userId && binding.orgId === session.orgId);
+}
+
+/** The report, audited as SSO_CONNECTION_TESTED by the admin (who must still manage settings). */
+async function report(answer: TestAnswer, session: TestSession, request: RequestMeta): Promise<SsoTestResult> {
+  const result = await preview(answer);
   await runMutation({ orgId: session.orgId, actor: { kind: 'user', userId: session.userId, sessionId: session.sessionId }, request }, async (ctx) => {
     await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
     await record(ctx, {
       actionType: 'SSO_CONNECTION_TESTED',
-      metadata: { connectionId: answer.connection.id, subject: report.subject, email: report.email, outcome: report.outcome },
+      metadata: { connectionId: answer.connection.id, subject: result.subject, email: result.email, outcome: result.outcome },
     });
   });
-  return { ok: true, report };
+  return { ok: true, report: result };
+}
+
+/**
+ * The SAML half, at the ACS: every check of a real sign-in (verifySamlResponse), then the answer
+ * (or the refusal's reason) sealed for this browser; no session is read, nothing is changed.
+ */
+export type SamlTestAnswer = { testBy: string; orgId: string } & ({ connectionId: string; profile: Profile; claimNames: string[] } | { reason: SsoFailureReason });
+
+export async function checkSamlTest(body: SamlPost | null, binding: SsoBinding, request: RequestMeta): Promise<SamlTestAnswer> {
+  const who = { testBy: binding.testBy!, orgId: binding.orgId };
+  if (!body) return { ...who, reason: 'saml_too_large' };
+  const answer = await verifySamlResponse(body, binding, request);
+  if (!('connection' in answer)) return { ...who, reason: answer.ok ? 'saml_rejected' : answer.reason };
+  const profile = { ...answer.profile, groups: answer.profile.groups.slice(0, 50) };
+  return { ...who, connectionId: answer.connection.id, profile, claimNames: Object.keys(answer.claims).sort().slice(0, 50) };
+}
+
+/** The SAML half, back in the admin's signed-in browser: the same report as OIDC's. */
+export async function finishSamlTest(answer: SamlTestAnswer | null, session: TestSession | null, request: RequestMeta): Promise<SsoTestResult> {
+  if (!answer || !isTester(answer, session)) return { ok: false, reason: 'state_mismatch' };
+  if ('reason' in answer) return { ok: false, reason: answer.reason };
+  const [connection] = await getDb()
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.id, answer.connectionId), eq(ssoConnections.organizationId, answer.orgId)));
+  if (!connection) return { ok: false, reason: 'no_connection' };
+  return report({ connection, profile: answer.profile, claimNames: answer.claimNames, accessTokenClaimNames: [] }, session!, request);
+}
+
+/** The sealed SAML answer travels from the ACS POST to /api/sso/saml/test like the binding (SameSite=None). */
+export const SAML_TEST_COOKIE = 'gatehouse-saml-test';
+export const samlTestCookie = { ...samlBindingCookie, maxAge: 5 * 60 } as const;
+const SAML_SALT = 'gatehouse-saml-test-answer';
+
+export function sealSamlTestAnswer(answer: SamlTestAnswer): Promise<string> {
+  return encode({ token: { answer }, secret: authSecret(), maxAge: samlTestCookie.maxAge, salt: SAML_SALT } as Parameters<typeof encode>[0]);
+}
+
+export async function openSamlTestAnswer(cookie: string | undefined): Promise<SamlTestAnswer | null> {
+  if (!cookie) return null;
+  const decoded = (await decode({ token: cookie, secret: authSecret(), salt: SAML_SALT } as Parameters<typeof decode>[0]).catch(() => null)) as { answer?: SamlTestAnswer } | null;
+  return decoded?.answer ?? null;
 }
 
 // The report travels to the settings page in a sealed, short-lived cookie of the admin's browser.

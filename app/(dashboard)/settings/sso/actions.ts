@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
-import { sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
+import { samlBindingCookie, sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { startSsoTest } from '@/lib/sso/test-connection';
 import { z } from 'zod';
 import { defineAction } from '@/lib/server/action';
@@ -39,6 +39,6 @@ export async function startSsoTestAction(): Promise<void> {
     redirect('/settings/sso/test?error=idp_error');
   }
   if (!start) redirect('/settings/sso');
-  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), ssoBindingCookie);
+  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie);
   redirect(start.redirectUrl);
 }

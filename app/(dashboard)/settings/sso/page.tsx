@@ -72,7 +72,7 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
           </Card>
         </>
       )}
-      {connection?.type === 'oidc' ? (
+      {connection ? (
         <Card title="Test the connection">
           <form action={startSsoTestAction} className="flex items-center gap-4">
             <p className="text-sm text-slate-700">Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.</p>

@@ -60,6 +60,11 @@ export default async function SsoTestPage({ searchParams }: { searchParams: Prom
           <p className="text-sm text-slate-700" data-testid="sso-test-error">
             {failure ? SSO_FAILURE_MESSAGES[failure] : 'Start a test from the Single sign-on settings; results are kept for five minutes in this browser.'}
           </p>
+          {failure ? (
+            <p className="mt-2 text-sm text-slate-700">
+              Reason code: <code className="font-mono" data-testid="sso-test-reason">{failure}</code>
+            </p>
+          ) : null}
         </Card>
       )}
       <Link href="/settings/sso" className="text-sm font-medium text-brand-600 hover:underline">

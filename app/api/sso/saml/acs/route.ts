@@ -1,12 +1,16 @@
 // POST /api/sso/saml/acs — our SAML Assertion Consumer Service: the IdP's HTTP-POST binding
 // brings the browser here with a SAMLResponse. A body over the size cap is refused before it is
-// read; everything else is lib/sso/saml.ts (our checks, Jackson, the shared sign-in path).
+// read; everything else is lib/sso/saml.ts (our checks, Jackson, the shared sign-in path). A
+// "test connection" binding runs the same checks and goes on to /api/sso/saml/test for its report.
 import { currentRequestMeta } from '@/lib/server/request';
 import { defineRoute } from '@/lib/server/route';
-import { openBinding, SSO_BINDING_COOKIE } from '@/lib/sso/binding';
+import { NextResponse } from 'next/server';
+import { originFrom } from '@/lib/server/request-meta';
+import { openBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { ssoFinishResponse } from '@/lib/sso/finish';
 import { completeSamlSignIn, samlIssuerOrgId } from '@/lib/sso/saml';
 import { SAML_RESPONSE_MAX_BYTES } from '@/lib/sso/saml-checks';
+import { checkSamlTest, SAML_TEST_COOKIE, samlTestCookie, sealSamlTestAnswer } from '@/lib/sso/test-connection';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,15 +38,21 @@ async function cappedBody(req: Request): Promise<string | null> {
 }
 
 export const POST = defineRoute({ auth: 'none' }, async ({ req }) => {
-  const opened = await openBinding(req.cookies.get(SSO_BINDING_COOKIE)?.value);
-  // A "test connection" binding never completes a sign-in (tests run through the OIDC callback).
-  const binding = opened?.testBy ? null : opened;
+  const binding = await openBinding(req.cookies.get(SSO_BINDING_COOKIE)?.value);
   const text = await cappedBody(req);
-  if (text === null) {
-    return ssoFinishResponse(req, { ok: false, reason: 'saml_too_large' }, binding);
+  const form = text === null ? null : new URLSearchParams(text);
+  const body = form ? { SAMLResponse: form.get('SAMLResponse') ?? undefined, RelayState: form.get('RelayState') ?? undefined } : null;
+  if (binding?.testBy) {
+    // "Test connection": every check runs here; the report is made in the admin's signed-in
+    // browser by the GET this redirects to (the session cookie does not come on this POST).
+    const answer = await checkSamlTest(body, binding, await currentRequestMeta());
+    const res = NextResponse.redirect(new URL('/api/sso/saml/test', originFrom(req.headers)), 303);
+    res.cookies.set(SSO_BINDING_COOKIE, '', { ...ssoBindingCookie, maxAge: 0 });
+    res.cookies.set(SAML_TEST_COOKIE, await sealSamlTestAnswer(answer), samlTestCookie);
+    return res;
   }
-  const form = new URLSearchParams(text);
-  const result = await completeSamlSignIn({ SAMLResponse: form.get('SAMLResponse') ?? undefined, RelayState: form.get('RelayState') ?? undefined }, binding, await currentRequestMeta());
-  const orgHint = !result.ok && !binding ? await samlIssuerOrgId(form.get('SAMLResponse') ?? '') : null;
+  if (!body) return ssoFinishResponse(req, { ok: false, reason: 'saml_too_large' }, binding);
+  const result = await completeSamlSignIn(body, binding, await currentRequestMeta());
+  const orgHint = !result.ok && !binding ? await samlIssuerOrgId(body.SAMLResponse ?? '') : null;
   return ssoFinishResponse(req, result, binding, orgHint);
 });
