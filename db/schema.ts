@@ -771,6 +771,8 @@ export const identityLinkRequests = pgTable(
     subject: text('subject').notNull(),
     /** The email the IdP asserted (for the audit row). */
     email: text('email').notNull(),
+    /** SSO only: the groups the IdP asserted, mapped when the link completes (a sign-in like any other). */
+    idpGroups: jsonb('idp_groups').$type<string[]>().notNull().default([]),
     tokenHash: text('token_hash').notNull().unique(),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     consumedAt: timestamp('consumed_at', { withTimezone: true }),

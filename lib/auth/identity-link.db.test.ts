@@ -4,7 +4,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
-import { googleIdentities, identityLinkRequests, sessions, ssoIdentities } from '@/db/schema';
+import { googleIdentities, groupMembers, identityLinkRequests, sessions, ssoIdentities } from '@/db/schema';
+import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, makeUser, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { PeerBrowser, startOidcPeer, type OidcPeer } from '@/lib/test/oidc-peer';
@@ -33,15 +34,15 @@ afterAll(async () => {
   }
 });
 
-async function connect(org: TestOrg) {
-  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, jitEnabled: 'on' });
+async function connect(org: TestOrg, extra: Record<string, string> = {}) {
+  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, jitEnabled: 'on', ...extra });
   return runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, input));
 }
 
 /** An IdP account asserting `email` (the existing account's, in another case). */
-function idpAccount(email: string) {
+function idpAccount(email: string, groups?: string[]) {
   const sub = `link-${Math.random().toString(36).slice(2)}`;
-  peer.accounts.set(sub, { sub, email: email.toUpperCase(), name: 'Linda Link' });
+  peer.accounts.set(sub, { sub, email: email.toUpperCase(), name: 'Linda Link', ...(groups ? { groups } : {}) });
   return sub;
 }
 
@@ -57,6 +58,7 @@ async function linkToken(result: Awaited<ReturnType<typeof ssoSignIn>>): Promise
 }
 
 const identitiesOf = (userId: string) => getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+const groupsOf = async (userId: string) => (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))).map((r) => r.g);
 
 describe('linking an SSO identity with proof', () => {
   it('refuses on the email alone, then links with the password and signs in with SSO', async () => {
@@ -122,6 +124,21 @@ describe('linking an SSO identity with proof', () => {
     const token2 = await linkToken(await ssoSignIn(org, other));
     for (let i = 1; i < MAX_LINK_ATTEMPTS; i++) expect(await completeIdentityLink(token2, { password: `wrong-${i}` }, testRequest())).toMatchObject({ reason: 'wrong_credentials' });
     expect(await completeIdentityLink(token2, { password: 'wrong-last' }, testRequest())).toEqual({ ok: false, reason: 'start_over' });
+  });
+
+  it('applies the connection’s group mappings when the link completes, as at every SSO sign-in', async () => {
+    const org = await makeOrg('lnkmap');
+    const engineers = await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Engineers' }));
+    await connect(org, { groupMappings: 'eng => Engineers' });
+    const existing = await makeUser(org.orgId, { label: 'lnkmap' });
+    const sub = idpAccount(existing.email, ['eng']);
+    const token = await linkToken(await ssoSignIn(org, sub));
+    // Nothing is applied before the proof.
+    expect(await groupsOf(existing.id)).not.toContain(engineers.id);
+    expect(await completeIdentityLink(token, { password: existing.password }, testRequest())).toMatchObject({ ok: true });
+    expect(await groupsOf(existing.id)).toContain(engineers.id);
+    const events = await auditRows(org.orgId);
+    expect(events.find((e) => e.actionType === 'SSO_GROUP_MAPPING_APPLIED')?.metadata).toMatchObject({ targetUserId: existing.id, idpGroups: ['eng'], added: [{ groupId: engineers.id, groupName: 'Engineers' }] });
   });
 
   it('offers no link for an account without a password (nothing to prove it with)', async () => {

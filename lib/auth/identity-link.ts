@@ -3,14 +3,16 @@
 // it opens a link request (a row, bound to the browser by an httpOnly cookie holding a random
 // token, 10 minutes, used once). Only the existing account's password — and its second factor
 // when enrolled — completes it: the identity is linked (LINK_SSO_IDENTITY), and the session is the
-// identity's (method sso or google). Wrong answers count on the request (dead after 5) and on the
-// account's password throttle, and are audited like password failures.
+// identity's (method sso or google), with the SSO connection's group mappings applied. Wrong
+// answers count on the request (dead after 5) and on the account's password throttle, and are
+// audited like password failures.
 import { and, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { googleIdentities, identityLinkRequests, organizations, signInFailures, ssoIdentities, twoFactorCredentials, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import { applyGroupMappings } from '@/lib/sso/group-mappings';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { startSignedInSession } from '@/lib/sessions/writes';
 import { verifyPassword } from './password';
@@ -23,7 +25,7 @@ export const LINK_TTL_MS = 10 * 60_000;
 export const MAX_LINK_ATTEMPTS = 5;
 
 export type LinkProvider = 'sso' | 'google';
-export type LinkIdentity = { orgId: string; userId: string; provider: LinkProvider; connectionId: string | null; subject: string; email: string };
+export type LinkIdentity = { orgId: string; userId: string; provider: LinkProvider; connectionId: string | null; subject: string; email: string; /** SSO: the IdP's groups, mapped when the link completes. */ groups?: string[] };
 
 /**
  * In the refused sign-in's transaction: opens a link request for the account `userId` and
@@ -52,6 +54,7 @@ export async function openIdentityLink(ctx: MutationCtx, who: LinkIdentity, now 
     connectionId: who.connectionId,
     subject: who.subject,
     email: who.email,
+    idpGroups: (who.groups ?? []).slice(0, 200),
     tokenHash: sha256Hex(token),
     expiresAt: new Date(now.getTime() + LINK_TTL_MS),
     createdAt: now,
@@ -173,6 +176,8 @@ export async function completeIdentityLink(token: string | undefined, input: { p
       },
       { userId: user.id },
     );
+    // Like every SSO sign-in, this one applies the connection's group mappings.
+    if (link.provider === 'sso') await applyGroupMappings(ctx, link.connectionId!, user.id, link.idpGroups);
     const [org] = await tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, link.organizationId));
     const sessionId = await startSignedInSession(ctx, { orgId: link.organizationId, userId: user.id, authMethod: link.provider, secondFactor: secondFactor ?? null }, now);
     return { ok: true, sessionId, orgSlug: org!.slug };

@@ -5,20 +5,20 @@
 // connection, subject), provision or refuse, apply group mappings and create the session the
 // same way password sign-in does. Every outcome is audited; no token ever reaches the audit log.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { groupMembers, organizations, permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
+import { groupMembers, organizations, ssoConnections, ssoIdentities, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { openIdentityLink } from '@/lib/auth/identity-link';
 import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
 import { randomToken, safeEqual } from '@/lib/crypto/tokens';
-import { activeAdminIds } from '@/lib/groups/writes';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
 import type { SsoBinding } from './binding';
 import { findSsoConnection, type ClaimSource } from './connections';
+import { applyGroupMappings } from './group-mappings';
 import { samlRequestIdOf } from './saml-request';
 import { verifiedAccessTokenClaims } from './access-token';
 import { captureIdpTokens, externalUrl, getJackson, SSO_COMPLETE_PATH, SSO_PRODUCT, type IdpTokens } from './jackson';
@@ -238,7 +238,7 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
         .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
       // No silent linking by email: the existing account must prove itself first.
       if (taken) {
-        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'sso', connectionId: connection.id, subject: profile.subject, email: profile.email });
+        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'sso', connectionId: connection.id, subject: profile.subject, email: profile.email, groups: profile.groups });
         const refused = await refuse('email_taken', taken.id);
         return linkToken ? { ok: false, reason: 'email_taken', linkToken } : refused;
       }
@@ -271,43 +271,3 @@ async function provisionUser(ctx: MutationCtx, connection: Connection, profile: 
   return user!.id;
 }
 
-/**
- * Makes the user's membership of every mapped group match the IdP's groups claim: added where a
- * value maps to the group, removed where none does. Unmapped groups are left alone, and the
- * last active admin is never removed from Admin. Audited when something changed.
- */
-async function applyGroupMappings(ctx: MutationCtx, connectionId: string, userId: string, idpGroups: string[]): Promise<void> {
-  const { tx } = ctx;
-  const mappings = await tx
-    .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId, groupName: permissionGroups.name, builtin: permissionGroups.builtin, organizationId: ssoGroupMappings.organizationId })
-    .from(ssoGroupMappings)
-    .innerJoin(permissionGroups, eq(permissionGroups.id, ssoGroupMappings.groupId))
-    .where(eq(ssoGroupMappings.connectionId, connectionId));
-  if (mappings.length === 0) return;
-  const orgId = mappings[0]!.organizationId;
-  const wanted = new Set(mappings.filter((m) => idpGroups.includes(m.idpGroup)).map((m) => m.groupId));
-  const managed = new Map(mappings.map((m) => [m.groupId, m]));
-  const current = new Set(
-    (
-      await tx
-        .select({ groupId: groupMembers.groupId })
-        .from(groupMembers)
-        .where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, [...managed.keys()])))
-    ).map((r) => r.groupId),
-  );
-  const add = [...wanted].filter((g) => !current.has(g));
-  let remove = [...current].filter((g) => !wanted.has(g));
-  if (remove.some((g) => managed.get(g)!.builtin === 'admin')) {
-    const admins = await activeAdminIds(tx, orgId);
-    if (admins.length === 1 && admins[0] === userId) remove = remove.filter((g) => managed.get(g)!.builtin !== 'admin');
-  }
-  if (add.length === 0 && remove.length === 0) return;
-  if (add.length) await tx.insert(groupMembers).values(add.map((groupId) => ({ organizationId: orgId, groupId, userId })));
-  if (remove.length) await tx.delete(groupMembers).where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, remove)));
-  const ref = (g: string) => ({ groupId: g, groupName: managed.get(g)!.groupName });
-  await record(
-    ctx,
-    { actionType: 'SSO_GROUP_MAPPING_APPLIED', metadata: { connectionId, targetUserId: userId, idpGroups: idpGroups.slice(0, 100), added: add.map(ref), removed: remove.map(ref) } },
-    { userId },
-  );
-}

@@ -1,0 +1,1 @@
+ALTER TABLE "identity_link_requests" ADD COLUMN "idp_groups" jsonb DEFAULT '[]'::jsonb NOT NULL;
