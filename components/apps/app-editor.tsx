@@ -5,9 +5,9 @@
 // or release, Use on each resource a query names, Edit in the environment a query runs in.
 import { useMutation } from '@tanstack/react-query';
 import { cloneElement, useId, useMemo, useState, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
-import { AppViewer, runAppQuery, type QueryOutcome } from '@/components/apps/app-viewer';
+import { AppViewer, RowsTable, runAppQuery, type QueryOutcome } from '@/components/apps/app-viewer';
 import { Button } from '@/components/ui/button';
-import { Badge, Input, Select, Table, Td, Th } from '@/components/ui/fields';
+import { Badge, Input, Select } from '@/components/ui/fields';
 import { appDefinitionSchema } from '@/lib/apps/definition';
 import {
   asDraft,
@@ -732,24 +732,7 @@ function RunResult({ query, environment, outcome }: { query: string; environment
           {outcome.error}
         </p>
       ) : rows ? (
-        <Table testId="run-result">
-          <thead>
-            <tr>
-              {columns.map((k) => (
-                <Th key={k}>{k}</Th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row, i) => (
-              <tr key={i}>
-                {columns.map((k) => (
-                  <Td key={k}>{toText(row[k])}</Td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <RowsTable testId="run-result" columns={columns} rows={rows} />
       ) : (
         <pre className="overflow-x-auto rounded bg-slate-50 p-2 font-mono text-xs">{toText(outcome.data)}</pre>
       )}

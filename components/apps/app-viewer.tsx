@@ -217,6 +217,30 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
 }
 
 /** A table bound to a query's rows, shown `pageSize` at a time. */
+/** Query rows as a table: one column per key of `columns`, values shown as text. */
+export function RowsTable({ testId, columns, rows, firstKey = 0 }: { testId: string; columns: string[]; rows: Record<string, unknown>[]; firstKey?: number }) {
+  return (
+    <Table testId={testId}>
+      <thead>
+        <tr>
+          {columns.map((k) => (
+            <Th key={k}>{k}</Th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((row, i) => (
+          <tr key={firstKey + i}>
+            {columns.map((k) => (
+              <Td key={k}>{toText(row[k])}</Td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
 function PagedTable({ name, pageSize, state, disabled }: { name: string; pageSize: number; state?: { outcome?: QueryOutcome; running: boolean }; disabled: boolean }) {
   const [pageNo, setPageNo] = useState(0);
   const rows = Array.isArray(state?.outcome?.data) ? (state.outcome.data as Record<string, unknown>[]) : [];
@@ -232,24 +256,7 @@ function PagedTable({ name, pageSize, state, disabled }: { name: string; pageSiz
           {state.outcome.error}
         </p>
       ) : null}
-      <Table testId={`table-${name}`}>
-        <thead>
-          <tr>
-            {columns.map((k) => (
-              <Th key={k}>{k}</Th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {shown.map((row, i) => (
-            <tr key={current * pageSize + i}>
-              {columns.map((k) => (
-                <Td key={k}>{toText(row[k])}</Td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <RowsTable testId={`table-${name}`} columns={columns} rows={shown} firstKey={current * pageSize} />
       <div className="mt-2 flex items-center justify-between gap-3 text-xs text-slate-500" data-testid={`table-${name}-footer`}>
         <span role="status">
           {state?.running
