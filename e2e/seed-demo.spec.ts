@@ -119,6 +119,6 @@ test('each demo viewer sees their own orders; the demo editor keeps the query li
   await editor.getByRole('link', { name: 'Orders by status' }).click();
   editor.once('dialog', (d) => void d.accept());
   await editor.getByRole('button', { name: 'Delete query' }).click();
-  await editor.goto('/query-library');
+  await editor.waitForURL(/\/query-library$/);
   await expect(editor.getByTestId('library-queries')).toContainText('No saved queries yet.');
 });

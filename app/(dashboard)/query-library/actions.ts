@@ -1,9 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { createLibraryQueryInput, deleteLibraryQueryInput, updateLibraryQueryInput } from '@/lib/query-library/inputs';
 import { createLibraryQuery, deleteLibraryQuery, updateLibraryQuery } from '@/lib/query-library/writes';
-import { defineAction } from '@/lib/server/action';
+import { defineAction, type ActionResult } from '@/lib/server/action';
 
 const refresh = () => revalidatePath('/query-library', 'layout');
 
@@ -19,7 +20,12 @@ export const updateLibraryQueryAction = defineAction(updateLibraryQueryInput, as
   return { id: input.libraryQueryId, version };
 });
 
-export const deleteLibraryQueryAction = defineAction(deleteLibraryQueryInput, async (ctx, input) => {
-  await deleteLibraryQuery(ctx, input);
+const deleteLibraryQueryRun = defineAction(deleteLibraryQueryInput, (ctx, input) => deleteLibraryQuery(ctx, input));
+
+/** Deletes, then leaves the deleted query's page for the library (the redirect happens after the commit). */
+export async function deleteLibraryQueryAction(prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const result = await deleteLibraryQueryRun(prev, form);
+  if (!result.ok) return result;
   refresh();
-});
+  redirect('/query-library');
+}
