@@ -86,16 +86,57 @@ function lockDataDir(dir: string): () => void {
   throw new Error(`Could not lock the embedded data directory ${dir}.`);
 }
 
+/** Statements drizzle builds: DML and queries, of bounded size (so of a bounded number of shapes). */
+const PREPARABLE = /^\s*\(?\s*(select|insert|update|delete|with)\b/i;
+const PREPARE_MAX_CHARS = 16_384;
+const PREPARE_MAX_PARAMETERS = 100;
+
+export function isPreparable(text: string, parameters: readonly unknown[] = []): boolean {
+  return text.length <= PREPARE_MAX_CHARS && parameters.length <= PREPARE_MAX_PARAMETERS && PREPARABLE.test(text);
+}
+
+/**
+ * drizzle asks postgres.js for an unnamed statement unless a query is `.prepare()`d by name, and
+ * an unnamed statement with parameters costs two round trips (Parse and Describe, then Bind and
+ * Execute) and a fresh plan every time. A named one, cached per connection by postgres.js, costs
+ * one round trip once it is known. This client lets postgres.js name the statements drizzle
+ * builds (isPreparable: bounded text, so the per-connection cache stays small; connections are
+ * recycled after 30–60 minutes anyway) and leaves every other statement as drizzle asked, inside
+ * transactions and savepoints too. GATEHOUSE_DB_PREPARE=false turns naming off, for PgBouncer in
+ * transaction mode, which cannot keep a statement on a connection.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'unsafe') {
+        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(text, parameters, isPreparable(text, parameters) ? { ...options, prepare: true } : options);
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          const open = Reflect.get(target, prop, target) as (...a: unknown[]) => unknown;
+          return open.apply(target, [...args, (tx: postgres.Sql) => fn(preparing(tx))]);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 function open(): Handle {
   const url = process.env.DATABASE_URL;
   if (url) {
+    const prepare = process.env.GATEHOUSE_DB_PREPARE !== 'false';
     const client = postgres(url, {
       max: Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10,
       // Fail fast when the server is gone: requests answer 503 instead of hanging.
       connect_timeout: 5,
+      prepare,
       onnotice: () => {},
     });
-    return { kind: 'postgres', db: drizzlePostgres(client, { schema }) as unknown as Db, client };
+    return { kind: 'postgres', db: drizzlePostgres(prepare ? preparing(client) : client, { schema }) as unknown as Db, client };
   }
   const dir = dataDir();
   if (dir === 'memory://') {

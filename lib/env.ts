@@ -16,6 +16,11 @@ export const envCatalogue = [
   },
   { name: 'GATEHOUSE_DB_POOL_MAX', default: '10', description: 'Connections per process with DATABASE_URL.' },
   {
+    name: 'GATEHOUSE_DB_PREPARE',
+    default: 'true',
+    description: 'With DATABASE_URL, keep the statements Gatehouse builds prepared on each connection (one round trip each). `false` for PgBouncer in transaction mode.',
+  },
+  {
     name: 'NEXTAUTH_SECRET',
     default: 'generated in embedded mode',
     description: 'Signs and encrypts session cookies (AUTH_SECRET is accepted too). Required with DATABASE_URL.',

@@ -1,0 +1,42 @@
+// The Postgres client keeps the statements drizzle builds prepared on their connection (one
+// round trip each once known), inside transactions too, and leaves large or unusual ones unnamed.
+import { randomUUID } from 'node:crypto';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { describe, expect, inject, it } from 'vitest';
+import { databaseKind, getDb, isPreparable, queryRows } from '@/db';
+import { users } from '@/db/schema';
+
+describe('isPreparable', () => {
+  it('names queries and DML of bounded size, nothing else', () => {
+    expect(isPreparable('select 1')).toBe(true);
+    expect(isPreparable(' (select 1) union (select 2)')).toBe(true);
+    expect(isPreparable('with x as (select 1) insert into t select * from x', [1])).toBe(true);
+    expect(isPreparable('UPDATE t set a = $1', [1])).toBe(true);
+    expect(isPreparable('declare c no scroll cursor for select $1', [1])).toBe(false);
+    expect(isPreparable('set local role gatehouse_sample')).toBe(false);
+    expect(isPreparable('select $1', new Array(101).fill(1))).toBe(false);
+    expect(isPreparable(`select '${'x'.repeat(20_000)}'`)).toBe(false);
+    expect(isPreparable('selection')).toBe(false);
+  });
+});
+
+describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
+  it('prepares what drizzle builds, in and out of transactions, and not a statement over the bounds', async () => {
+    expect(databaseKind()).toBe('postgres');
+    const orgId = randomUUID();
+    const prepared = await getDb().transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.organizationId, orgId));
+      const many = Array.from({ length: 150 }, () => randomUUID());
+      await tx.select({ id: users.id }).from(users).where(inArray(users.id, many));
+      return queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`);
+    });
+    const statements = prepared.map((r) => r.statement);
+    expect(statements.some((s) => s.startsWith('select "id" from "users" where "users"."organization_id" = $1'))).toBe(true);
+    expect(statements.some((s) => s.includes('$150'))).toBe(false);
+    // Outside a transaction the pool's connections prepare too; the same statement answers the same.
+    for (let i = 0; i < 3; i++) {
+      const rows = await getDb().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.organizationId, orgId));
+      expect(rows).toEqual([{ n: 0 }]);
+    }
+  });
+});
