@@ -7,7 +7,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db';
-import { appDrafts, appReleases, environments, objects, organizations, resourceConfigs, users, type OrganizationSettings } from '@/db/schema';
+import { appDrafts, appReleases, environments, objects, organizations, resourceConfigs, users, type OrganizationSettings, type User } from '@/db/schema';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -78,7 +78,8 @@ type RunContext = {
   releaseVersion: number | null;
   env: EnvironmentSummary;
   settings: OrganizationSettings;
-  user: { id: string; email: string; firstName: string; lastName: string };
+  /** The acting user's row, read in this transaction (also the audit events' user snapshot). */
+  user: User;
 };
 
 /**
@@ -93,7 +94,7 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
     .select({
       settings: organizations.settings,
       env: { id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault },
-      user: { id: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName },
+      user: users,
       app: { id: objects.id, name: objects.name, folderId: objects.folderId },
       releaseVersion: sql<number | null>`(select max(${appReleases.version}) from ${appReleases} where ${appReleases.appId} = ${objects.id} and ${appReleases.organizationId} = ${orgId})`,
     })
@@ -327,7 +328,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   const mismatched = spoofedFields(input.current_user, currentUser);
   const preventSpoofing = preventsQuerySpoofing(settings);
   if (mismatched.length > 0 && preventSpoofing) {
-    await record(ctx, { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } }, { columns });
+    await record(ctx, { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } }, { columns, userRow: user });
     return { blocked: true, mismatched };
   }
 
@@ -392,7 +393,7 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
         environment: env.name,
       },
     },
-    { columns: { ...columns, responseTimeMs } },
+    { columns: { ...columns, responseTimeMs }, userRow: user },
   );
   return { blocked: false, result };
 }

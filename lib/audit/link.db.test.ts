@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg } from '@/lib/test/helpers';
-import { verifyChain } from './chain';
+import { linkHash, verifyChain } from './chain';
 import { writeCheckpoints } from './checkpoints';
 import { record } from './record';
 
@@ -48,6 +48,21 @@ describe('linking queued audit events at commit', () => {
     }
     // Time never runs backwards along the chain.
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.createdAt.getTime());
+  });
+
+  it('links a lone event in one statement to exactly the hash JavaScript computes, whatever its text holds', async () => {
+    const org = await makeOrg('one-statement');
+    const admin = asUser(org.orgId, org.adminId);
+    const tricky = `é 漢字 🚀 "quoted" \\ back\\slash \n newline \u2028 \t tab \u0001`;
+    for (let i = 0; i < 3; i++) {
+      await runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'password', email: `${tricky} ${i}`, reason: 'unknown_user' } }));
+    }
+    const rows = await auditRows(org.orgId);
+    const mine = rows.slice(-3);
+    expect(mine.map((r) => r.metadata.email)).toEqual([0, 1, 2].map((i) => `${tricky} ${i}`));
+    for (const r of mine) expect(linkHash({ ...r, seq: r.seq!, prevHash: r.prevHash! })).toBe(r.hash);
+    expect(mine.map((r) => r.seq)).toEqual([1, 2, 3].map((k) => rows.length - 3 + k));
+    expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: rows.length });
   });
 
   it('signs exactly the event before each checkpoint while other mutations append', async () => {

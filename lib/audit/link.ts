@@ -2,7 +2,7 @@
 // mutation; runMutation appends them here at the very end of the transaction, so the chain head's
 // row lock is held for two statements and the commit, not for the whole mutation (decision 0020).
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { queryRows, type DbOrTx } from '@/db';
 import { auditChainHeads, auditEvents } from '@/db/schema';
 import { canonicalJson } from './canonical-json';
@@ -28,8 +28,9 @@ export type ChainedFields = {
   createdAt: Date;
 };
 
-export function linkHash(e: ChainedFields): string {
-  const body = canonicalJson({
+/** The canonical text a link hashes after the previous hash: every chained field but prevHash. */
+function chainBody(e: Omit<ChainedFields, 'prevHash' | 'seq' | 'createdAt'> & { seq: unknown; createdAt: unknown }): string {
+  return canonicalJson({
     organizationId: e.organizationId,
     seq: e.seq,
     userId: e.userId,
@@ -45,7 +46,10 @@ export function linkHash(e: ChainedFields): string {
     requestId: e.requestId,
     createdAt: e.createdAt,
   });
-  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+}
+
+export function linkHash(e: ChainedFields): string {
+  return createHash('sha256').update(`${e.prevHash}\n${chainBody(e)}`).digest('hex');
 }
 
 /** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
@@ -58,17 +62,21 @@ export async function advanceHead(tx: DbOrTx, orgId: string, seq: number, hash: 
   await tx.update(auditChainHeads).set({ seq, hash }).where(eq(auditChainHeads.organizationId, orgId));
 }
 
+/** The database's clock, to the millisecond (what a JavaScript Date holds), read under the lock. */
+const LINK_TIME = sql`date_trunc('milliseconds', clock_timestamp())`;
+
 /**
  * Locks the chain heads of `orgIds` (in sorted order, so two transactions never wait on each other
- * crosswise) until the transaction ends, creating them on first use. One round trip.
+ * crosswise) until the transaction ends, creating them on first use, and reads the time once they
+ * are held. One round trip.
  */
-async function lockHeads(tx: DbOrTx, orgIds: string[]): Promise<{ organizationId: string; seq: number; hash: string }[]> {
+async function lockHeads(tx: DbOrTx, orgIds: string[]): Promise<{ organizationId: string; seq: number; hash: string; at: Date }[]> {
   return tx
     .insert(auditChainHeads)
     .values([...orgIds].sort().map((organizationId) => ({ organizationId, seq: 0, hash: GENESIS_HASH })))
     // The no-op update locks an existing head; a new one is locked by its insert.
     .onConflictDoUpdate({ target: auditChainHeads.organizationId, set: { seq: sql`${auditChainHeads.seq}` } })
-    .returning({ organizationId: auditChainHeads.organizationId, seq: auditChainHeads.seq, hash: auditChainHeads.hash });
+    .returning({ organizationId: auditChainHeads.organizationId, seq: auditChainHeads.seq, hash: auditChainHeads.hash, at: sql<Date>`${LINK_TIME}`.mapWith(auditEvents.createdAt) });
 }
 
 /** An event record() validated, waiting to be linked; `linked` is filled in when it is. */
@@ -88,8 +96,10 @@ const CHUNK = 1000;
  */
 export async function appendToChains(tx: DbOrTx, pending: PendingAuditEvent[]): Promise<void> {
   if (pending.length === 0) return;
-  const heads = new Map((await lockHeads(tx, [...new Set(pending.map((p) => p.fields.organizationId))])).map((h) => [h.organizationId, { seq: h.seq, hash: h.hash }]));
-  const createdAt = new Date();
+  if (pending.length === 1 && (pending[0]!.linked = (await linkOne(tx, pending[0]!)) ?? undefined)) return;
+  const locked = await lockHeads(tx, [...new Set(pending.map((p) => p.fields.organizationId))]);
+  const heads = new Map(locked.map((h) => [h.organizationId, { seq: h.seq, hash: h.hash }]));
+  const createdAt = locked[0]!.at;
   const rows = pending.map((p) => {
     const head = heads.get(p.fields.organizationId)!;
     const row: ChainedFields = { ...p.fields, seq: head.seq + 1, prevHash: head.hash, createdAt };
@@ -113,4 +123,54 @@ export async function appendToChains(tx: DbOrTx, pending: PendingAuditEvent[]): 
     for (const r of inserted) ids.set(key(r.organization_id, r.seq), BigInt(r.id));
   }
   pending.forEach((p, i) => (p.linked = { ...rows[i]!, id: ids.get(key(rows[i]!.organizationId, rows[i]!.seq))! }));
+}
+
+/** Stand-ins for seq and createdAt in an event's canonical text, filled in by Postgres under the lock. */
+const SEQ_MARK = `\u0000seq ${randomUUID()}`;
+const AT_MARK = `\u0000createdAt ${randomUUID()}`;
+const MARKS = new RegExp(`(${[SEQ_MARK, AT_MARK].map((m) => JSON.stringify(m).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})`);
+
+/**
+ * A transaction's only event, linked in one statement: lock the head, read the time, hash, insert
+ * and advance the head, all inside Postgres. The hash is SHA-256 over exactly the text linkHash()
+ * hashes: the canonical JSON is built here with stand-ins for seq and createdAt, which the
+ * statement replaces with the values it takes under the lock; verifyChain checks such a link like
+ * any other (tests hash stored rows again in JavaScript). Null when the organization has no head
+ * yet: the caller then takes the general path, which creates it.
+ */
+async function linkOne(tx: DbOrTx, p: PendingAuditEvent): Promise<PendingAuditEvent['linked'] | null> {
+  const f = p.fields;
+  const pieces = chainBody({ ...f, seq: SEQ_MARK, createdAt: AT_MARK }).split(MARKS);
+  if (pieces.length !== 5) throw new Error('An audit event\'s canonical text holds a link stand-in.');
+  const text = sql.join(
+    pieces.map((piece) =>
+      piece === JSON.stringify(SEQ_MARK)
+        ? sql`(head.seq + 1)::text`
+        : piece === JSON.stringify(AT_MARK)
+          ? sql`'"' || to_char(clock.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`
+          : sql`${piece}::text`,
+    ),
+    sql` || `,
+  );
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const [row] = await queryRows<{ id: bigint | string; seq: bigint | string | number; prev_hash: string; hash: string; created_at: Date | string }>(
+    tx,
+    sql`with head as (
+          select seq, hash from ${auditChainHeads} where ${auditChainHeads.organizationId} = ${f.organizationId} for update
+        ), link as (
+          update ${auditChainHeads} h
+             set seq = head.seq + 1,
+                 hash = encode(sha256(convert_to(head.hash || chr(10) || ${text}, 'UTF8')), 'hex')
+            from head, (select ${LINK_TIME} as at) clock
+           where h.organization_id = ${f.organizationId}
+          returning h.seq, h.hash, head.hash as prev_hash, clock.at
+        )
+        insert into ${auditEvents} (organization_id, user_id, action_type, ip_address, geo_location, response_time_ms, page_name, query_name, resource_name, metadata, "user", request_id, created_at, seq, prev_hash, hash)
+        select ${f.organizationId}, ${f.userId}, ${f.actionType}, ${f.ipAddress}, ${json(f.geoLocation)}::text::jsonb, ${f.responseTimeMs}::int, ${f.pageName}, ${f.queryName}, ${f.resourceName},
+               ${json(f.metadata)}::text::jsonb, ${json(f.user)}::text::jsonb, ${f.requestId}, link.at, link.seq, link.prev_hash, link.hash
+          from link
+        returning id, seq, prev_hash, hash, created_at`,
+  );
+  if (!row) return null;
+  return { ...f, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, createdAt: auditEvents.createdAt.mapFromDriverValue(row.created_at) as Date, id: BigInt(row.id) };
 }
