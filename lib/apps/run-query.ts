@@ -11,6 +11,7 @@ import { appDrafts, appReleases, environments, objects, organizations, resourceC
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
+import { loadSnapshot } from '@/lib/authz/snapshot';
 import type { EnvironmentSummary } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
@@ -293,7 +294,15 @@ function describeFailure(e: unknown): string {
 export async function runQuery(ctx: MutationCtx, appId: string, queryName: string, input: z.output<typeof runQueryInput>): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
-  const { app, env, settings, user, releaseVersion: newest } = await loadRunContext(ctx, orgId, appId, input.environmentId);
+  // The run's context and the user's groups and grants (what authorize() reads), sent together.
+  const [context, snapshot] = await Promise.allSettled([
+    loadRunContext(ctx, orgId, appId, input.environmentId),
+    ctx.snapshot ?? (actorUserId(ctx.actor) ? loadSnapshot(ctx.tx, orgId, actorUserId(ctx.actor)!) : undefined),
+  ]);
+  if (context.status === 'rejected') throw context.reason;
+  if (snapshot.status === 'rejected') throw snapshot.reason;
+  ctx.snapshot = snapshot.value;
+  const { app, env, settings, user, releaseVersion: newest } = context.value;
   const target = { kind: 'app' as const, id: app.id, folderId: app.folderId, environmentId: env.id };
   await authorize(ctx, 'run', target);
   // Viewers run the release in the default environment; the draft and a switched environment are the editor's.
