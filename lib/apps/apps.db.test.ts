@@ -164,6 +164,25 @@ describe('running queries', () => {
     expect(typeof rows[0]!.responseTimeMs).toBe('number');
   });
 
+  it('runs each release on the resource it names, also right after a new release moves the query elsewhere', async () => {
+    const s = await setup('moved');
+    const run = () => runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } } });
+    await released(s, ordersDefinition(s.sample.id));
+    okData(await run());
+    okData(await run());
+    const second = await runMutation(s.admin, (ctx) => createSampleResource(ctx, { name: 'Second sample' }));
+    await released(s, ordersDefinition(second.id));
+    okData(await run());
+    okData(await run());
+    const runs = (await auditRows(s.org.orgId)).filter((x) => x.actionType === 'QUERY_RUN');
+    expect(runs.map((r) => [r.resourceName, r.metadata.pageVersion])).toEqual([
+      ['Sample database', '1'],
+      ['Sample database', '1'],
+      ['Second sample', '2'],
+      ['Second sample', '2'],
+    ]);
+  });
+
   it('keeps the draft and other environments to editors; a switch is recorded', async () => {
     const s = await setup('env');
     await runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(s.sample.id) }));
