@@ -63,6 +63,13 @@ describe('linking queued audit events at commit', () => {
     for (const r of mine) expect(linkHash({ ...r, seq: r.seq!, prevHash: r.prevHash! })).toBe(r.hash);
     expect(mine.map((r) => r.seq)).toEqual([1, 2, 3].map((k) => rows.length - 3 + k));
     expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: rows.length });
+
+    // Concurrent lone events: seq and createdAt both taken under the head's lock, so time never runs backwards.
+    await Promise.all(Array.from({ length: 30 }, () => runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGOUT', metadata: session() }))));
+    const after = await auditRows(org.orgId);
+    expect(after.map((r) => r.seq)).toEqual(after.map((_, i) => i + 1));
+    for (let i = 1; i < after.length; i++) expect(after[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(after[i - 1]!.createdAt.getTime());
+    expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: rows.length + 30 });
   });
 
   it('signs exactly the event before each checkpoint while other mutations append', async () => {

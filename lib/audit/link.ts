@@ -1,6 +1,7 @@
 // Linking audit events into their organization's hash chain. record() only queues events on the
 // mutation; runMutation appends them here at the very end of the transaction, so the chain head's
-// row lock is held for two statements and the commit, not for the whole mutation (decision 0020).
+// row lock is held for one statement (a lone event) or two, and the commit, not for the whole
+// mutation (decision 0020).
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import { queryRows, type DbOrTx } from '@/db';
@@ -161,7 +162,8 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent): Promise<PendingAuditEv
           update ${auditChainHeads} h
              set seq = head.seq + 1,
                  hash = encode(sha256(convert_to(head.hash || chr(10) || ${text}, 'UTF8')), 'hex')
-            from head, (select ${LINK_TIME} as at) clock
+            -- lateral on head: the clock is read once the head's row lock is held, never before the wait
+            from head, lateral (select ${LINK_TIME} as at, head.seq) clock
            where h.organization_id = ${f.organizationId}
           returning h.seq, h.hash, head.hash as prev_hash, clock.at
         )
