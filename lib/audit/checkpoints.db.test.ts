@@ -37,9 +37,9 @@ async function rewriteChain(orgId: string) {
 }
 
 describe('signed audit checkpoints', () => {
-  it('signs the head when the chain moved, appends to the file, and records the checkpoint', async () => {
+  it('signs the head when the chain moved, appends to the file (creating its directory), and records the checkpoint', async () => {
     const org = await orgWithGroups(3);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-')), 'checkpoints.jsonl');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-')), 'not-yet', 'checkpoints.jsonl');
     const [first] = await writeCheckpoints({ organizationId: org.orgId, file });
     expect(first).toMatchObject({ v: 1, organizationId: org.orgId, seq: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
     expect(await writeCheckpoints({ organizationId: org.orgId, file })).toEqual([]); // nothing new since

@@ -98,7 +98,13 @@ export async function writeCheckpoints(opts: { organizationId?: string; now?: Da
         const [current] = await ctx.tx.select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, head.organizationId)).for('update');
         const c = signCheckpoint({ organizationId: head.organizationId, seq: current!.seq, hash: current!.hash, at: (opts.now ?? new Date()).toISOString() });
         await record(ctx, { actionType: 'AUDIT_CHECKPOINT', metadata: { seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, signature: c.signature } });
-        if (file) ctx.afterCommit.push(() => fs.appendFileSync(file, `${JSON.stringify(c)}\n`, { mode: 0o600 }));
+        if (file) {
+          ctx.afterCommit.push(() => {
+            // With DATABASE_URL nothing else creates the data dir; the file's copy must not be lost for it.
+            fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+            fs.appendFileSync(file, `${JSON.stringify(c)}\n`, { mode: 0o600 });
+          });
+        }
         return c;
       },
     );
