@@ -16,7 +16,7 @@ async function definitionText(page: Page): Promise<string> {
 }
 
 test('an editor builds and releases an app; a viewer uses only the release and sees only their rows', async ({ page: admin, browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const account = newOrgAccount('Builder');
   await signUp(admin, account);
 

@@ -18,7 +18,6 @@ const scripts = async () => ({ ...(await import('../scripts/test-db.mjs')), ...(
 let server: ChildProcess | undefined;
 let cleanup: (() => Promise<void>) | undefined;
 test.afterAll(async () => {
-  test.setTimeout(60_000);
   const s = server;
   if (s && s.exitCode === null && s.signalCode === null) {
     const exited = new Promise((r) => s.once('exit', r));
@@ -42,7 +41,7 @@ async function signedIn(browser: Browser, slug: string, email: string, password:
 }
 
 test('each demo viewer sees their own orders; the demo editor keeps the query library', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { KEEP_ALIVE_MS, nextBin, root, createTestDatabase, dropTestDatabase, testSecrets } = await scripts();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
   const serverUrl = process.env.TEST_DATABASE_URL;

@@ -26,7 +26,7 @@ function client(request: APIRequestContext, token: string) {
 }
 
 test('every route answers as the OpenAPI document says, with scopes, tenancy, idempotency and errors enforced', async ({ page, browser, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const account = newOrgAccount('Api');
   await signUp(page, account);
   const contract = await Contract.load(request);

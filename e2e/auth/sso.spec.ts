@@ -9,7 +9,7 @@ import { newOrgAccount, signOut, signUp } from '../fixtures';
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
 // Each test drives several browsers through the IdP and back: more steps than the default budget.
-test.describe.configure({ timeout: 60_000 });
+test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   peer = await startOidcPeer(`${base}/api/sso/oidc/callback`);
