@@ -4,7 +4,6 @@
 // answer. Email is trusted only when `email_verified`; an organization may allow only some
 // Workspace domains (`hd`). Identities are (organization, Google subject); never linked by email.
 import { and, eq, sql } from 'drizzle-orm';
-import { decode, encode } from 'next-auth/jwt';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
 import { googleIdentities, groupMembers, organizations, permissionGroups, users, type GoogleSignInSettings, type OrganizationSettings } from '@/db/schema';
@@ -18,7 +17,7 @@ import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
 import { openIdentityLink } from './identity-link';
-import { authSecret } from './secret';
+import { seal, unseal } from './sealed';
 import { enforcesSso } from './sso-enforcement';
 
 export type { GoogleSignInSettings };
@@ -45,13 +44,11 @@ const SALT = 'gatehouse-google-binding';
 const binding = z.object({ orgId: z.uuid() });
 
 export function sealGoogleBinding(orgId: string): Promise<string> {
-  return encode({ token: { orgId }, secret: authSecret(), maxAge: BINDING_MAX_AGE, salt: SALT } as Parameters<typeof encode>[0]);
+  return seal({ orgId }, SALT, BINDING_MAX_AGE);
 }
 
 export async function openGoogleBinding(cookie: string | undefined): Promise<{ orgId: string } | null> {
-  if (!cookie) return null;
-  const decoded = await decode({ token: cookie, secret: authSecret(), salt: SALT } as Parameters<typeof decode>[0]).catch(() => null);
-  const parsed = binding.safeParse(decoded);
+  const parsed = binding.safeParse(await unseal(cookie, SALT));
   return parsed.success ? parsed.data : null;
 }
 

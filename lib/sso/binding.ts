@@ -1,9 +1,8 @@
 // The browser binding of an SSO sign-in: the state, the PKCE verifier and the organization that
 // started it, sealed (next-auth's JWE, with the auth secret) into a short-lived httpOnly cookie.
 // The callback refuses any response that does not carry this browser's state.
-import { decode, encode } from 'next-auth/jwt';
 import { z } from 'zod';
-import { authSecret } from '@/lib/auth/secret';
+import { seal, unseal } from '@/lib/auth/sealed';
 
 export const SSO_BINDING_COOKIE = 'gatehouse-sso';
 export const SSO_BINDING_MAX_AGE = 10 * 60;
@@ -31,13 +30,11 @@ const binding = z.object({
 export type SsoBinding = z.infer<typeof binding>;
 
 export function sealBinding(value: SsoBinding): Promise<string> {
-  return encode({ token: value, secret: authSecret(), maxAge: SSO_BINDING_MAX_AGE, salt: SALT } as Parameters<typeof encode>[0]);
+  return seal(value, SALT, SSO_BINDING_MAX_AGE);
 }
 
 /** The binding, or null when the cookie is missing, expired, forged or damaged. */
 export async function openBinding(cookie: string | undefined): Promise<SsoBinding | null> {
-  if (!cookie) return null;
-  const decoded = await decode({ token: cookie, secret: authSecret(), salt: SALT } as Parameters<typeof decode>[0]).catch(() => null);
-  const parsed = binding.safeParse(decoded);
+  const parsed = binding.safeParse(await unseal(cookie, SALT));
   return parsed.success ? parsed.data : null;
 }

@@ -7,11 +7,10 @@
 // the ACS runs every check (verifySamlResponse) and seals the answer for this browser; the GET it
 // redirects to (/api/sso/saml/test, with the session) checks the admin and makes the same report.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { decode, encode } from 'next-auth/jwt';
 import { getDb } from '@/db';
 import { permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
+import { seal, unseal } from '@/lib/auth/sealed';
 import { record } from '@/lib/audit/record';
-import { authSecret } from '@/lib/auth/secret';
 import { authorize } from '@/lib/authz/authorize';
 import { can } from '@/lib/authz/can';
 import { loadSnapshot } from '@/lib/authz/snapshot';
@@ -168,13 +167,11 @@ export const samlTestCookie = { ...samlBindingCookie, maxAge: 5 * 60 } as const;
 const SAML_SALT = 'gatehouse-saml-test-answer';
 
 export function sealSamlTestAnswer(answer: SamlTestAnswer): Promise<string> {
-  return encode({ token: { answer }, secret: authSecret(), maxAge: samlTestCookie.maxAge, salt: SAML_SALT } as Parameters<typeof encode>[0]);
+  return seal({ answer }, SAML_SALT, samlTestCookie.maxAge);
 }
 
 export async function openSamlTestAnswer(cookie: string | undefined): Promise<SamlTestAnswer | null> {
-  if (!cookie) return null;
-  const decoded = (await decode({ token: cookie, secret: authSecret(), salt: SAML_SALT } as Parameters<typeof decode>[0]).catch(() => null)) as { answer?: SamlTestAnswer } | null;
-  return decoded?.answer ?? null;
+  return ((await unseal(cookie, SAML_SALT))?.answer as SamlTestAnswer | undefined) ?? null;
 }
 
 // The report travels to the settings page in a sealed, short-lived cookie of the admin's browser.
@@ -183,11 +180,9 @@ export const ssoTestCookie = { httpOnly: true, sameSite: 'lax', path: '/settings
 const SALT = 'gatehouse-sso-test-report';
 
 export function sealTestResult(result: SsoTestResult): Promise<string> {
-  return encode({ token: { result }, secret: authSecret(), maxAge: ssoTestCookie.maxAge, salt: SALT } as Parameters<typeof encode>[0]);
+  return seal({ result }, SALT, ssoTestCookie.maxAge);
 }
 
 export async function openTestResult(cookie: string | undefined): Promise<SsoTestResult | null> {
-  if (!cookie) return null;
-  const decoded = (await decode({ token: cookie, secret: authSecret(), salt: SALT } as Parameters<typeof decode>[0]).catch(() => null)) as { result?: SsoTestResult } | null;
-  return decoded?.result ?? null;
+  return ((await unseal(cookie, SALT))?.result as SsoTestResult | undefined) ?? null;
 }
