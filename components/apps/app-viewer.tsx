@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Markdown } from '@/components/apps/markdown';
 import { Button } from '@/components/ui/button';
 import { Input, Select, Table, Td, Th } from '@/components/ui/fields';
+import { SubmitButton } from '@/components/form/submit-button';
 import type { AppComponent, AppDefinition } from '@/lib/apps/definition';
 import { evaluateTemplate, toText } from '@/lib/apps/expressions';
 import type { CurrentUser } from '@/lib/apps/reads';
@@ -152,7 +153,7 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
         );
       case 'form':
         return (
-          <form
+          <form method="post"
             className="space-y-2"
             aria-label={c.name}
             onSubmit={(e) => {
@@ -176,9 +177,9 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
               </label>
             ))}
             <div className="flex items-center gap-3">
-              <Button type="submit" disabled={disabled || queries[c.submitQuery]?.running}>
+              <SubmitButton disabled={disabled || queries[c.submitQuery]?.running}>
                 Submit
-              </Button>
+              </SubmitButton>
               {queries[c.submitQuery]?.outcome?.error ? (
                 <span role="alert" className="text-sm text-red-700">
                   {queries[c.submitQuery]!.outcome!.error}

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { TextField } from '@/components/form/text-field';
 import { FormError } from '@/components/form/form-message';
 import { useFormAction } from '@/components/form/use-form-action';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import type { ActionResult } from '@/lib/server/action';
 
 type Created = { organizationId: string; slug: string; userId: string };
@@ -63,7 +63,7 @@ export function CreateOrganizationForm({
 
   const busy = pending || Boolean(state?.ok);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={formError} />
       <TextField label="Organization name" name="name" required autoFocus errors={fieldErrors.name} onChange={(e) => suggestSlug(e.target.value)} />
       <TextField
@@ -90,9 +90,9 @@ export function CreateOrganizationForm({
         errors={fieldErrors.password}
         hint="At least 12 characters."
       />
-      <Button type="submit" disabled={busy} className="w-full">
+      <SubmitButton disabled={busy} className="w-full">
         {busy ? 'Creating…' : submitLabel}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

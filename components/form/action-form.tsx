@@ -1,9 +1,9 @@
 'use client';
 
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/server/action';
 import { useFormAction } from './use-form-action';
+import { SubmitButton } from './submit-button';
 
 type Action<R> = (prev: ActionResult<R> | null, form: FormData) => Promise<ActionResult<R>>;
 
@@ -39,7 +39,7 @@ export function ActionForm<R>({
   }, [state, resetOnSuccess]);
   const errors = state && !state.ok ? [state.message, ...Object.values(state.fieldErrors ?? {}).flat()].filter((m, i, all) => all.indexOf(m) === i) : [];
   return (
-    <form
+    <form method="post"
       ref={formRef}
       className={className}
       onSubmit={(e) => {
@@ -51,9 +51,9 @@ export function ActionForm<R>({
       }}
     >
       {children}
-      <Button type="submit" variant={variant} disabled={pending}>
+      <SubmitButton variant={variant} disabled={pending}>
         {pending ? (pendingLabel ?? `${submitLabel}…`) : submitLabel}
-      </Button>
+      </SubmitButton>
       {errors.length ? (
         <span role="alert" data-testid="action-error" className="text-sm text-red-700">
           {errors.join(' ')}

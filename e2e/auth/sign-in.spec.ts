@@ -63,3 +63,26 @@ test('sign-up explains what is wrong with the organization URL', async ({ page }
   await page.getByRole('button', { name: 'Create organization' }).click();
   await expect(page.getByText('That URL is reserved. Choose another.')).toBeVisible();
 });
+
+test('before its script runs, a sign-in form cannot be submitted, and never puts the password in a URL', async ({ page }) => {
+  const account = newOrgAccount('Nojs');
+  await signUp(page, account);
+  await signOut(page);
+
+  // The page as the server sent it, with none of its JavaScript: what a slow network shows first.
+  await page.route('**/_next/static/**/*.js', (route) => route.abort());
+  await page.goto(`/sign-in/${account.slug}`);
+  const form = page.locator('form', { has: page.getByLabel('Password') });
+  await expect(form).toHaveAttribute('method', 'post');
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeDisabled();
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/sign-in/${account.slug}$`));
+
+  // Once the script arrives, the same form works.
+  await page.unrouteAll();
+  await page.reload();
+  await new SignInPage(page).signIn(account.email, account.password);
+  await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
+});

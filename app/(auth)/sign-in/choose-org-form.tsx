@@ -3,13 +3,13 @@
 import { TextField } from '@/components/form/text-field';
 import { FormError } from '@/components/form/form-message';
 import { useFormAction } from '@/components/form/use-form-action';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import { chooseOrgAction } from './actions';
 
 export function ChooseOrgForm({ callbackUrl }: { callbackUrl?: string }) {
   const { onSubmit, pending, fieldErrors, formError } = useFormAction(chooseOrgAction);
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={formError} />
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <TextField
@@ -24,9 +24,9 @@ export function ChooseOrgForm({ callbackUrl }: { callbackUrl?: string }) {
         errors={fieldErrors.slug}
         hint="The short name in your organization’s sign-in link, e.g. acme in /sign-in/acme."
       />
-      <Button type="submit" disabled={pending} className="w-full">
+      <SubmitButton disabled={pending} className="w-full">
         {pending ? 'Finding…' : 'Continue'}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useFormAction } from '@/components/form/use-form-action';
 import { TextField } from '@/components/form/text-field';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import { createLibraryQueryAction, updateLibraryQueryAction } from './actions';
 
 export type LibraryQueryFormValues = {
@@ -67,7 +67,7 @@ export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libra
   }, [state, libraryQueryId, router]);
   const message = state && !state.ok ? state.message : null;
   return (
-    <form onSubmit={onSubmit} className="max-w-3xl space-y-4" data-testid="library-query-form">
+    <form method="post" onSubmit={onSubmit} className="max-w-3xl space-y-4" data-testid="library-query-form">
       {libraryQueryId ? <input type="hidden" name="libraryQueryId" value={libraryQueryId} /> : null}
       <TextField label="Name" name="name" defaultValue={initial.name} errors={fieldErrors.name} />
       <Field label="Description" name="description" errors={fieldErrors.description}>
@@ -125,9 +125,9 @@ export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libra
         hint="Parameters whose values never reach audit rows, logs or error messages, e.g. password.value"
       />
       <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
+        <SubmitButton disabled={pending}>
           {pending ? 'Saving…' : libraryQueryId ? 'Save query' : 'Create query'}
-        </Button>
+        </SubmitButton>
         {message ? (
           <span role="alert" data-testid="action-error" className="text-sm text-red-700">
             {message}

@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import { FormError } from '@/components/form/form-message';
 import { TextField } from '@/components/form/text-field';
 import { useFormAction } from '@/components/form/use-form-action';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import { redeemInviteAction } from './actions';
 
 export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
@@ -24,7 +24,7 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
   }, [state, router]);
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={formError} />
       <input type="hidden" name="token" value={token} />
       <TextField label="Email" name="email-display" value={email} readOnly disabled />
@@ -33,9 +33,9 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
         <TextField label="Last name" name="lastName" autoComplete="family-name" errors={fieldErrors.lastName} />
       </div>
       <TextField label="Password" name="password" type="password" autoComplete="new-password" required errors={fieldErrors.password} hint="At least 12 characters." />
-      <Button type="submit" disabled={pending || Boolean(state?.ok)} className="w-full">
+      <SubmitButton disabled={pending || Boolean(state?.ok)} className="w-full">
         {pending || state?.ok ? 'Joining…' : 'Join'}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { TextField } from '@/components/form/text-field';
 import { FormError } from '@/components/form/form-message';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 
 const RATE_LIMITED = 'rate_limited:';
 const SECOND_FACTOR_REQUIRED = 'second_factor_required';
@@ -54,13 +54,13 @@ export function PasswordForm({ orgSlug, callbackUrl }: { orgSlug: string; callba
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <FormError message={error} />
       <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-      <Button type="submit" disabled={pending} className="w-full">
+      <SubmitButton disabled={pending} className="w-full">
         {pending ? 'Signing in…' : 'Sign in'}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { RecoveryCodesList } from '@/components/auth/recovery-codes-list';
 import { FormError } from '@/components/form/form-message';
 import { TextField } from '@/components/form/text-field';
 import { useFormAction } from '@/components/form/use-form-action';
+import { SubmitButton } from '@/components/form/submit-button';
 import { Button } from '@/components/ui/button';
 import { safeCallback } from '../[slug]/password-form';
 import { confirmSignInEnrollmentAction } from '../actions';
@@ -68,12 +69,12 @@ export function TwoFactorCodeForm({ callbackUrl }: { callbackUrl?: string }) {
     void submit(input.value).then(() => input.select());
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <StartOverError error={error} />
       <TextField label="Authentication code" name="code" autoComplete="one-time-code" inputMode="text" required autoFocus maxLength={32} />
-      <Button type="submit" disabled={pending} className="w-full">
+      <SubmitButton disabled={pending} className="w-full">
         {pending ? 'Verifying…' : 'Verify'}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }
@@ -101,12 +102,12 @@ export function SignInEnrollmentForm({ callbackUrl }: { callbackUrl?: string }) 
     );
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <FormError message={formError} />
       <TextField label="Authentication code" name="code" autoComplete="one-time-code" required maxLength={32} errors={fieldErrors.code} />
-      <Button type="submit" disabled={pending} className="w-full">
+      <SubmitButton disabled={pending} className="w-full">
         {pending ? 'Confirming…' : 'Turn on two-factor authentication'}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

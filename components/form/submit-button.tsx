@@ -1,0 +1,27 @@
+'use client';
+
+import { useSyncExternalStore, type ComponentProps } from 'react';
+import { Button } from '@/components/ui/button';
+
+const subscribe = () => () => {};
+
+/** False in the server's HTML and during hydration, true once React runs the page. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The submit button of a form whose submission is JavaScript (an onSubmit that calls a server
+ * action or next-auth). Until the page is hydrated the button is disabled, so neither a click
+ * nor Enter in a field submits the form natively: that would be a GET of the page with every
+ * field, passwords included, in the URL, its history entry and every access log on the way.
+ * Those forms also say `method="post"`, so even a native submission keeps fields out of the URL.
+ */
+export function SubmitButton({ disabled, ...props }: Omit<ComponentProps<typeof Button>, 'type'>) {
+  const hydrated = useHydrated();
+  return <Button {...props} type="submit" disabled={!hydrated || disabled} />;
+}
