@@ -1,18 +1,8 @@
 'use client';
 
-import { useSyncExternalStore, type ComponentProps } from 'react';
+import type { ComponentProps } from 'react';
 import { Button } from '@/components/ui/button';
-
-const subscribe = () => () => {};
-
-/** False in the server's HTML and during hydration, true once React runs the page. */
-export function useHydrated(): boolean {
-  return useSyncExternalStore(
-    subscribe,
-    () => true,
-    () => false,
-  );
-}
+import { useHydrated } from '@/components/ui/use-hydrated';
 
 /**
  * The submit button of a form whose submission is JavaScript (an onSubmit that calls a server
