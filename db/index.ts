@@ -17,8 +17,8 @@ export type DbOrTx = Db | Tx;
 export type DatabaseKind = 'embedded' | 'postgres';
 
 type Handle =
-  | { kind: 'postgres'; db: Db; client: postgres.Sql }
-  | { kind: 'embedded'; db: Db; client: PGlite; dataDir: string | null; releaseLock: () => void };
+  | { kind: 'postgres'; db: Db; adhoc: Db; client: postgres.Sql }
+  | { kind: 'embedded'; db: Db; adhoc: Db; client: PGlite; dataDir: string | null; releaseLock: () => void };
 
 /** Thrown when a second process tries to open an embedded data directory that is in use. */
 export class DataDirLockedError extends Error {
@@ -136,17 +136,20 @@ function open(): Handle {
       prepare,
       onnotice: () => {},
     });
-    return { kind: 'postgres', db: drizzlePostgres(prepare ? preparing(client) : client, { schema }) as unknown as Db, client };
+    const plain = drizzlePostgres(client, { schema }) as unknown as Db;
+    return { kind: 'postgres', db: prepare ? (drizzlePostgres(preparing(client), { schema }) as unknown as Db) : plain, adhoc: plain, client };
   }
   const dir = dataDir();
   if (dir === 'memory://') {
     const client = new PGlite();
-    return { kind: 'embedded', db: drizzlePglite(client, { schema }) as unknown as Db, client, dataDir: null, releaseLock: () => {} };
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return { kind: 'embedded', db, adhoc: db, client, dataDir: null, releaseLock: () => {} };
   }
   const releaseLock = lockDataDir(dir);
   try {
     const client = new PGlite(path.join(dir, 'pglite'));
-    return { kind: 'embedded', db: drizzlePglite(client, { schema }) as unknown as Db, client, dataDir: dir, releaseLock };
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    return { kind: 'embedded', db, adhoc: db, client, dataDir: dir, releaseLock };
   } catch (e) {
     releaseLock();
     throw e;
@@ -163,6 +166,17 @@ export function dbHandle(): Handle {
 
 export function getDb(): Db {
   return dbHandle().db;
+}
+
+/**
+ * The same database, for statements whose shape the caller decides (SCIM filters): they are never
+ * prepared, so each is planned with its values and none stays in a connection's cache. A named
+ * statement may keep a generic plan made while its tables were small; for a filtered, ordered,
+ * limited list that plan can walk an organization's whole index where one row matches
+ * (decision 0023). Costs one round trip more than a prepared statement on Postgres.
+ */
+export function getAdhocDb(): Db {
+  return dbHandle().adhoc;
 }
 
 /** Closes the handle (CLI exit, tests). The next getDb() opens a new one. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { databaseKind, getDb, isPreparable, queryRows } from '@/db';
+import { databaseKind, getAdhocDb, getDb, isPreparable, queryRows } from '@/db';
 import { users } from '@/db/schema';
 
 describe('isPreparable', () => {
@@ -38,5 +38,20 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
       const rows = await getDb().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.organizationId, orgId));
       expect(rows).toEqual([{ n: 0 }]);
     }
+  });
+
+  it('prepares nothing through getAdhocDb, whose statements are shaped by the caller', async () => {
+    const marker = `adhoc-${randomUUID()}`;
+    const statements = await getAdhocDb().transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
+      return (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+    });
+    expect(statements.some((s) => s.includes('"users"."email" = $1'))).toBe(false);
+    // The same statement through getDb() is prepared: the check above can fail.
+    const named = await getDb().transaction(async (tx) => {
+      await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
+      return (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+    });
+    expect(named.some((s) => s.includes('"users"."email" = $1'))).toBe(true);
   });
 });

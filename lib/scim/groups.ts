@@ -3,7 +3,7 @@
 // (found by displayName, then changed by id) or created by it. The link is the group's id, so a
 // rename in the IdP renames the group and keeps its grants.
 import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { getDb, type DbOrTx } from '@/db';
+import { getAdhocDb, getDb, type DbOrTx } from '@/db';
 import { groupMembers, permissionGrants, permissionGroups, users, type PermissionGroup } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -74,10 +74,11 @@ async function render(ctx: ScimCtx, rows: PermissionGroup[], params: Projection,
 export async function listGroups(ctx: ScimCtx, params: ListParams) {
   const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
-  const db = getDb();
+  // The filter decides the statement's shape: planned with its values every time (getAdhocDb).
+  const db = getAdhocDb();
   const rows = params.count === 0 ? [] : await db.select().from(permissionGroups).where(where).orderBy(asc(permissionGroups.createdAt), asc(permissionGroups.id)).offset(params.startIndex - 1).limit(params.count);
   const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(permissionGroups).where(where))[0]?.n ?? 0);
-  return listResponse(await render(ctx, rows, params, db), total, params);
+  return listResponse(await render(ctx, rows, params, getDb()), total, params);
 }
 
 async function findGroup(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<PermissionGroup> {

@@ -3,7 +3,7 @@
 // the columns we sign in and authorize with are derived from it on every write.
 import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb, type DbOrTx } from '@/db';
+import { getAdhocDb, getDb, type DbOrTx } from '@/db';
 import { users, type User } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -117,7 +117,8 @@ function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | nu
 export async function listUsers(ctx: ScimCtx, params: ListParams) {
   const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
-  const db = getDb();
+  // The filter decides the statement's shape: planned with its values every time (getAdhocDb).
+  const db = getAdhocDb();
   const rows = params.count === 0 ? [] : await selectUsers(db, where, params, { offset: params.startIndex - 1, limit: params.count });
   const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(users).where(where))[0]?.n ?? 0);
   return listResponse(render(ctx, rows, params), total, params);
