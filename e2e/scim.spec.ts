@@ -61,4 +61,15 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   const rotated = await page.getByLabel('New SCIM token').inputValue();
   expect((await request.get(`${baseUrl}/Users`, { headers })).status()).toBe(401);
   expect((await request.get(`${baseUrl}/Users`, { headers: { ...headers, authorization: `Bearer ${rotated}` } })).status()).toBe(200);
+
+  // Small answers go out as they are; large ones are compressed for a client that accepts gzip.
+  const gzip = { authorization: `Bearer ${rotated}`, 'accept-encoding': 'gzip' };
+  const small = await request.get(`${baseUrl}/Users/${userId}`, { headers: gzip });
+  expect(small.headers()['content-encoding']).toBeUndefined();
+  expect(small.headers()['cache-control']).toBe('no-store, no-transform');
+  expect((await small.json()).id).toBe(userId);
+  const large = await request.get(`${baseUrl}/Schemas`, { headers: gzip });
+  expect(large.headers()['content-encoding']).toBe('gzip');
+  expect(large.headers()['cache-control']).toBe('no-store');
+  expect((await large.json()).totalResults).toBeGreaterThan(0);
 });
