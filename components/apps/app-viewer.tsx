@@ -153,7 +153,8 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
         );
       case 'form':
         return (
-          <form method="post"
+          <form
+            method="post"
             className="space-y-2"
             aria-label={c.name}
             onSubmit={(e) => {
