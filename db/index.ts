@@ -170,10 +170,10 @@ export function getDb(): Db {
 
 /**
  * The same database, for statements whose shape the caller decides (SCIM filters): they are never
- * prepared, so each is planned with its values and none stays in a connection's cache. A named
- * statement may keep a generic plan made while its tables were small; for a filtered, ordered,
- * limited list that plan can walk an organization's whole index where one row matches
- * (decision 0023). Costs one round trip more than a prepared statement on Postgres.
+ * prepared, so each is planned with its values and the table's current size, and none stays in
+ * a connection's cache. A named statement keeps a generic plan made with the table size of its
+ * sixth run; after a bulk import that plan can walk an organization's whole index where one row
+ * matches (decision 0023). Costs one round trip more than a prepared statement on Postgres.
  */
 export function getAdhocDb(): Db {
   return dbHandle().adhoc;

@@ -1,8 +1,9 @@
 // SCIM as Okta and Microsoft Entra ID drive it: real Request objects through the same handler the
 // route serves, against a real database. Request bodies follow the IdPs' documented sequences.
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { getDb } from '@/db';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, inject, it } from 'vitest';
+import { getAdhocDb, getDb, queryRows, type Tx } from '@/db';
 import { permissionGroups, users } from '@/db/schema';
 import { authenticateApiToken } from '@/lib/api-tokens/reads';
 import { createApiToken } from '@/lib/api-tokens/writes';
@@ -13,6 +14,7 @@ import { findActiveSession } from '@/lib/sessions/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { createDirectory, listScimRequests, logScimRequest, rotateDirectoryToken, setDirectoryPaused, SCIM_REQUEST_LOG_SIZE } from './directories';
 import { handleScimRequest } from './handler';
+import { usersNamed } from './users';
 
 type Dir = { id: string; token: string; org: TestOrg };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM bodies are read field by field in assertions
@@ -350,6 +352,30 @@ describe('SCIM lists', () => {
     expect(schemas.body.Resources.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([USER, GROUP, ENTERPRISE]));
     expect((await scim(dir, 'GET', `/Schemas/${USER}`)).body.attributes.map((a: { name: string }) => a.name)).toContain('userName');
     expect((await scim(dir, 'POST', '/Schemas', {})).status).toBe(405);
+  });
+});
+
+describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
+  // A directory's first import grows the users table from a handful of rows to thousands within
+  // a minute, faster than autovacuum analyzes it. A named statement's generic plan made at the
+  // start then walks the organization's whole index for every lookup (decision 0023); the
+  // lookup as SCIM runs it (getAdhocDb) is planned with its values and the table's current size.
+  it('find a user by userName through the unique index after the table has grown', async () => {
+    const org = await makeOrg('plans');
+    const everything = { attributes: [], excludedAttributes: [] };
+    const fetched = await getAdhocDb().transaction(async (tx: Tx) => {
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+      const lookUp = () => usersNamed(tx, org.orgId, `nobody-${randomUUID()}@plans.test`, everything);
+      for (let i = 0; i < 6; i++) await lookUp();
+      await tx.execute(sql`insert into users (organization_id, email, first_name, last_name)
+        select ${org.orgId}, 'bulk' || i || '@plans.test', 'Bulk', 'User' || i from generate_series(1, 3000) i`);
+      const tuples = async () => (await queryRows<{ n: number }>(tx, sql`select coalesce(idx_tup_fetch, 0)::int as n from pg_stat_xact_user_tables where relname = 'users'`))[0]!.n;
+      const before = await tuples();
+      expect(await usersNamed(tx, org.orgId, 'BULK2999@plans.test', everything)).toHaveLength(1);
+      await lookUp();
+      return (await tuples()) - before;
+    });
+    expect(fetched).toBeLessThan(10);
   });
 });
 

@@ -95,19 +95,36 @@ const groupsJson = sql<{ groupId: string; name: string }[]>`coalesce((
 
 type Projection = Pick<ListParams, 'attributes' | 'excludedAttributes'>;
 
-/** Users matching `where`, with their groups when the response includes them. */
+/**
+ * Users matching `where`, with their groups when the response includes them. With a page: that
+ * page in SCIM order (created, then id). Without one, `where` names at most one user (an id, a
+ * userName), so the statement needs no ORDER BY.
+ */
 async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projection, page?: { offset: number; limit: number }) {
   const withGroups = wants(params, 'groups');
-  const order = [asc(users.createdAt), asc(users.id)];
-  // The page is chosen by id first, so groups are gathered for its rows only, not for every row
-  // sorted past on the way to a deep offset.
-  const inPage = page ? inArray(users.id, db.select({ id: users.id }).from(users).where(where).orderBy(...order).offset(page.offset).limit(page.limit)) : where;
-  const rows = await db
-    .select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` })
-    .from(users)
-    .where(inPage)
-    .orderBy(...order);
+  const query = db.select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` }).from(users);
+  let rows;
+  if (page) {
+    const order = [asc(users.createdAt), asc(users.id)];
+    // The page is chosen by id first, so groups are gathered for its rows only, not for every row
+    // sorted past on the way to a deep offset.
+    const inPage = inArray(users.id, db.select({ id: users.id }).from(users).where(where).orderBy(...order).offset(page.offset).limit(page.limit));
+    rows = await query.where(inPage).orderBy(...order);
+  } else {
+    rows = await query.where(where);
+  }
   return rows.map((r) => ({ user: r.user, memberships: r.groups ? r.groups.map((g) => ({ userId: r.user.id, ...g })) : null }));
+}
+
+const userNameIs = (userName: string) => sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
+
+/**
+ * The user with this userName (case-insensitive), if visible: the lookup Okta and Entra send
+ * before every create. Run it through getAdhocDb(): a prepared statement's generic plan made
+ * while the organization was small walks all of its users once it is large (decision 0023).
+ */
+export function usersNamed(db: DbOrTx, orgId: string, userName: string, params: Projection) {
+  return selectUsers(db, and(visible(orgId), userNameIs(userName)), params);
 }
 
 function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | null }[], params: Projection) {
@@ -115,7 +132,13 @@ function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | nu
 }
 
 export async function listUsers(ctx: ScimCtx, params: ListParams) {
-  const filter = params.filter ? compileFilter(parseFilter(params.filter), FILTER_ATTRIBUTES) : undefined;
+  const node = params.filter ? parseFilter(params.filter) : undefined;
+  if (node?.op === 'eq' && node.attr === 'username' && typeof node.value === 'string' && params.startIndex === 1 && params.count > 0) {
+    // userName is unique in an organization: at most one user, so this first page holds them all.
+    const rows = await usersNamed(getAdhocDb(), ctx.orgId, node.value, params);
+    return listResponse(render(ctx, rows, params), rows.length, params);
+  }
+  const filter = node ? compileFilter(node, FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
   // The filter decides the statement's shape: planned with its values every time (getAdhocDb).
   const db = getAdhocDb();
@@ -236,7 +259,7 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
     const [existing] = await m.tx
       .select()
       .from(users)
-      .where(and(eq(users.organizationId, ctx.orgId), sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${cols.scimUserName})`))
+      .where(and(eq(users.organizationId, ctx.orgId), userNameIs(cols.scimUserName)))
       .for('update');
     if (existing && existing.scimDeletedAt && (existing.scimDirectoryId ?? ctx.directory.id) === ctx.directory.id) {
       // Deleted through SCIM earlier and provisioned again: the same person comes back, history intact.
