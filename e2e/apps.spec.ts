@@ -62,6 +62,10 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
   expect(JSON.stringify(await spoofed.json())).not.toContain('seen_as');
   const draft = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { pageVersion: 'latest' } });
   expect(draft.status()).toBe(403);
+  // A value no database can store is refused by name before anything runs.
+  const unstorable = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { values: { note: 'a\u0000b' } } });
+  expect(unstorable.status()).toBe(422);
+  expect((await unstorable.json()).error.message).toMatch(/^values\.note contains a NUL character/);
 
   await admin.goto('/audit');
   await expect(admin.locator('[data-action="QUERY_SPOOF_BLOCKED"]').first()).toBeVisible();

@@ -1,4 +1,9 @@
-/** `%q%` for ILIKE, with the pattern characters in `q` escaped so they match literally. */
+import { printable } from '@/lib/storable-text';
+
+/**
+ * `%q%` for ILIKE, with the pattern characters in `q` escaped so they match literally. Characters
+ * no stored text can hold (NUL, a lone surrogate) become U+FFFD, which Postgres accepts.
+ */
 export function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${printable(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

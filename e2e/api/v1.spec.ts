@@ -96,6 +96,9 @@ test('every route answers as the OpenAPI document says, with scopes, tenancy, id
   const notJson = await request.post('/api/v1/groups', { headers: { authorization: `Bearer ${full}`, 'content-type': 'text/plain' }, data: 'name=x' });
   await contract.check(notJson, 'POST', '/groups', 415);
   expect((await contract.check(await api.get('/users?cursor=garbage'), 'GET', '/users', 400)).errors).toHaveProperty('cursor');
+  // Text Postgres cannot store is refused by name, not a 500 from the insert.
+  const nul = await contract.check(await api.post('/groups', { name: 'Sup\u0000port' }), 'POST', '/groups', 400);
+  expect(nul.detail).toBe('name contains a NUL character or a broken (unpaired surrogate) character, which cannot be stored.');
 
   // Idempotent retries: the same key gives the first response; a different body is refused.
   const first = await api.post('/groups', { name: 'Once' }, { 'idempotency-key': 'create-once-1' });

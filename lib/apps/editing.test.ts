@@ -13,6 +13,9 @@ describe('app editor helpers', () => {
     expect(checkDefinitionText(text).problems).toEqual([{ path: 'pages[0].components[2].query', message: 'There is no query named "orders".' }]);
     expect(checkDefinitionText('{"pages": [').problems[0]).toMatchObject({ path: 'definition', message: expect.stringContaining('Not valid JSON') });
     expect(checkDefinitionText(JSON.stringify({ pages: [] })).problems).toEqual([{ path: 'pages', message: 'An app needs at least one page.' }]);
+    expect(checkDefinitionText('{"pages": [{"name": "main", "components": [{"type": "text", "name": "a", "value": "x\\u0000"}]}], "queries": []}').problems).toEqual([
+      { path: 'pages[0].components[0].value', message: 'This text contains a NUL character or a broken (unpaired surrogate) character, which cannot be stored.' },
+    ]);
   });
 
   it('starts every component type and both query types valid', () => {

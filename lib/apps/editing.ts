@@ -2,6 +2,7 @@
 // reports them), starting points for each component and query type, and list moves. The editor
 // edits the definition as plain JSON, so these work on loosely typed drafts too.
 import { appDefinitionSchema, formatPath, type AppComponent, type AppQuery } from './definition';
+import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
 
 export const COMPONENT_TYPES = ['text', 'table', 'textInput', 'numberInput', 'select', 'button', 'form', 'stat'] as const satisfies readonly AppComponent['type'][];
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
@@ -32,6 +33,8 @@ export function checkDefinitionText(text: string): { json: unknown; problems: Pr
   } catch (e) {
     return { json: undefined, problems: [{ path: 'definition', message: `Not valid JSON: ${e instanceof Error ? e.message : 'syntax error'}.` }] };
   }
+  const unstorable = findUnstorableText(json);
+  if (unstorable !== null) return { json, problems: [{ path: unstorable === '(the body)' ? 'definition' : unstorable, message: `This text ${UNSTORABLE_TEXT}.` }] };
   const result = appDefinitionSchema.safeParse(json);
   if (result.success) return { json, problems: [] };
   return { json, problems: result.error.issues.map((i) => ({ path: formatPath(i.path) || 'definition', message: i.message })) };

@@ -56,6 +56,12 @@ describe('parseAuditSearch', () => {
     ]);
   });
 
+  it('drops text Postgres cannot store, showing it printable', () => {
+    const { search, notes } = parse('app=Bill%00ing&q=50%00off&resource=Stripe');
+    expect(search).toEqual({ action: [], errors: false, resource: 'Stripe' });
+    expect(notes).toEqual(['Ignored app "Bill\ufffding": holds a NUL character.', 'Ignored text "50\ufffdoff": holds a NUL character.']);
+  });
+
   it('reads From and To with or without an offset, as UTC when there is none', () => {
     const { search } = parse('from=2024-05-01T10:00&to=2024-05-02T12:30:00%2B02:00');
     expect(search.from?.toISOString()).toBe('2024-05-01T10:00:00.000Z');

@@ -2,6 +2,7 @@
 // and one serializer turns a filter back into a query string, so the filter bar, the export
 // links, pagination and "filter by this value" all build the same URLs. Pure: no database.
 import { z } from 'zod';
+import { isStorableText, printable } from '@/lib/storable-text';
 import { auditActionTypes } from './events';
 
 export const AUDIT_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
@@ -49,7 +50,7 @@ export function decodeAuditCursor(s: string): AuditCursor | null {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const knownActions: ReadonlySet<string> = new Set(auditActionTypes);
-const bounded = (max: number) => z.string().max(max, `longer than ${max} characters`);
+const bounded = (max: number) => z.string().max(max, `longer than ${max} characters`).refine(isStorableText, 'holds a NUL character');
 
 // ISO 8601 date and time, seconds optional. datetime-local inputs send no offset; the viewer
 // shows UTC, so that is what they mean.
@@ -130,7 +131,7 @@ function rawInput(params: SearchParamsLike): Record<string, unknown> {
 function describeIssue(raw: Record<string, unknown>, issue: z.core.$ZodIssue): string {
   const [key, index] = issue.path;
   const value = typeof index === 'number' ? (raw[String(key)] as unknown[])[index] : raw[String(key)];
-  const shown = typeof value === 'string' ? ` "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` : '';
+  const shown = typeof value === 'string' ? ` "${printable(value.length > 40 ? `${value.slice(0, 40)}…` : value)}"` : '';
   return `Ignored ${FIELD_LABELS[String(key)] ?? String(key)}${shown}: ${issue.message}.`;
 }
 

@@ -3,6 +3,7 @@
 // (RFC 7644 §3.5.2) share the attribute-path and value-filter syntax, so they are parsed here too.
 // Pure: no database access; every filter value reaches SQL as a bound parameter.
 import { sql, type SQL } from 'drizzle-orm';
+import { isStorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
 import { ScimError, type ScimType } from './errors';
 import { GROUP_SCHEMA, USER_SCHEMA } from './schemas';
 
@@ -261,7 +262,9 @@ class Parser {
     if (this.peek() === '"') {
       const quoted = this.match(/"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y);
       if (!quoted) this.fail(`the string starting at position ${start + 1} is unterminated or has an invalid escape.`);
-      return JSON.parse(quoted) as string;
+      const text = JSON.parse(quoted) as string;
+      if (!isStorableText(text)) this.fail(`the string starting at position ${start + 1} ${UNSTORABLE_TEXT}.`);
+      return text;
     }
     const number = this.match(/-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])/y);
     if (number) return Number(number);

@@ -4,6 +4,7 @@
 // the route file is one line and tests drive it with real requests.
 import { isDatabaseUnavailable } from '@/db';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
+import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
 import { requestMetaFrom, originFrom } from '@/lib/server/request-meta';
 import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
 import { discovery } from './discovery';
@@ -27,11 +28,15 @@ async function readJson(req: Request): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw ScimError.badRequest('invalidSyntax', 'The body is not valid JSON.');
   }
+  const unstorable = findUnstorableText(body);
+  if (unstorable !== null) throw ScimError.badRequest('invalidValue', `${unstorable} ${UNSTORABLE_TEXT}.`);
+  return body;
 }
 
 async function route(ctx: ScimCtx, req: Request, path: string[]): Promise<Reply> {

@@ -256,7 +256,13 @@ describe('SCIM requests the server refuses', () => {
       [await scim(dir, 'GET', '/Users/not-a-uuid'), 404, undefined],
       [await scim(dir, 'GET', '/Nope'), 404, undefined],
       [await scim(dir, 'POST', '/Users', 'x'.repeat(1_000_001)), 413, undefined],
+      // Text Postgres cannot store is refused by name, not a 500 from the insert.
+      [await scim(dir, 'POST', '/Users', { ...oktaUser('nul@example.test'), name: { givenName: 'Ada\u0000', familyName: 'L' } }), 400, 'invalidValue'],
+      [await scim(dir, 'POST', '/Users', { ...oktaUser('surrogate@example.test'), title: 'Lead \ud800' }), 400, 'invalidValue'],
+      [await scim(dir, 'GET', `/Users${q('userName eq "a\\u0000b"')}`), 400, 'invalidFilter'],
     ];
+    expect(cases.at(-3)![0].body.detail).toBe('name.givenName contains a NUL character or a broken (unpaired surrogate) character, which cannot be stored.');
+    expect(cases.at(-2)![0].body.detail).toMatch(/^title contains/);
     for (const [reply, status, scimType] of cases) {
       expect(reply.status).toBe(status);
       expect(reply.body).toMatchObject({ schemas: [ERROR], status: String(status), detail: expect.any(String) });

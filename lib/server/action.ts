@@ -4,7 +4,8 @@ import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import { z } from 'zod';
 import { requireSession, type SessionCtx } from '@/lib/auth/session';
-import { AppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
+import type { ErrorCode, FieldErrors } from '@/lib/errors';
+import { parseForm } from '@/lib/forms';
 import { runMutation, type MutationCtx } from './mutation';
 import { knownError } from './failure';
 import { currentRequestMeta } from './request';
@@ -12,26 +13,6 @@ import { currentRequestMeta } from './request';
 export type ActionResult<R = void> =
   | { ok: true; data: R }
   | { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
-
-export function formToObject(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of form.entries()) {
-    if (!key.startsWith('$ACTION') && typeof value === 'string') out[key] = value;
-  }
-  return out;
-}
-
-/** Parses FormData with `schema`; failures become an invalid_input AppError with field errors. */
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData): z.infer<S> {
-  const parsed = schema.safeParse(formToObject(form));
-  if (!parsed.success) {
-    const { fieldErrors, formErrors } = z.flattenError(parsed.error);
-    throw new AppError('invalid_input', formErrors[0] ?? 'Check the highlighted fields.', {
-      fieldErrors: fieldErrors as FieldErrors,
-    });
-  }
-  return parsed.data;
-}
 
 export async function toFailure(e: unknown): Promise<ActionResult<never>> {
   unstable_rethrow(e);

@@ -15,7 +15,8 @@ import { AppError } from '@/lib/errors';
 import { findOrganizationBySlug, getOrganizationSettings } from '@/lib/orgs/reads';
 import { samlBindingCookie, sealBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { startSsoSignIn } from '@/lib/sso/sign-in';
-import { parseForm, toFailure, type ActionResult } from '@/lib/server/action';
+import { parseForm } from '@/lib/forms';
+import { toFailure, type ActionResult } from '@/lib/server/action';
 import { currentRequestMeta } from '@/lib/server/request';
 
 const chooseOrgInput = z.object({
