@@ -9,8 +9,8 @@ export const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 't
 /** An optional id from a <select>: "" → null. */
 export const optionalId = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.uuid('Choose one from the list.').nullable());
 
-export function formToObject(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function formToObject(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [key, value] of form.entries()) {
     if (!key.startsWith('$ACTION') && typeof value === 'string') out[key] = value;
   }
@@ -20,7 +20,7 @@ export function formToObject(form: FormData): Record<string, unknown> {
 /** Parses FormData with `schema`; failures become an invalid_input AppError with field errors. */
 export function parseForm<S extends z.ZodType>(schema: S, form: FormData): z.infer<S> {
   const values = formToObject(form);
-  const unstorable = Object.entries(values).filter(([, v]) => typeof v === 'string' && !isStorableText(v));
+  const unstorable = Object.entries(values).filter(([, v]) => !isStorableText(v));
   if (unstorable.length) {
     throw new AppError('invalid_input', 'Check the highlighted fields.', {
       fieldErrors: Object.fromEntries(unstorable.map(([k]) => [printable(k), [`This field ${UNSTORABLE_TEXT}.`]])) as FieldErrors,

@@ -41,3 +41,9 @@ export function findUnstorableText(value: unknown): string | null {
   }
   return null;
 }
+
+/** "`path` contains …, which cannot be stored." for the first such text in a parsed JSON body, or null. */
+export function unstorableTextProblem(body: unknown): string | null {
+  const path = findUnstorableText(body);
+  return path === null ? null : `${path} ${UNSTORABLE_TEXT}.`;
+}

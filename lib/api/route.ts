@@ -8,7 +8,7 @@ import { authenticateApiToken } from '@/lib/api-tokens/reads';
 import type { FieldErrors } from '@/lib/errors';
 import { knownError } from '@/lib/server/failure';
 import { currentRequestMeta } from '@/lib/server/request';
-import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
+import { unstorableTextProblem } from '@/lib/storable-text';
 import { findIdempotentResponse, requestFingerprint, storeIdempotentResponse } from './idempotency';
 import { apiCtx, type ApiOperation } from './operation';
 import { problem, problemResponse, type Problem } from './problem';
@@ -59,8 +59,8 @@ export function apiRoute(op: ApiOperation) {
         } catch {
           throw fail('invalid_request', 'The body is not valid JSON.');
         }
-        const unstorable = findUnstorableText(json);
-        if (unstorable !== null) throw fail('invalid_request', `${unstorable} ${UNSTORABLE_TEXT}.`);
+        const unstorable = unstorableTextProblem(json);
+        if (unstorable) throw fail('invalid_request', unstorable);
         body = op.body.safeParse(json);
         if (!body.success) throw fail('invalid_request', 'The body does not match the schema.', fieldErrors(body.error));
       }

@@ -4,7 +4,7 @@
 // the route file is one line and tests drive it with real requests.
 import { isDatabaseUnavailable } from '@/db';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
-import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
+import { unstorableTextProblem } from '@/lib/storable-text';
 import { requestMetaFrom, originFrom } from '@/lib/server/request-meta';
 import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
 import { discovery } from './discovery';
@@ -34,8 +34,8 @@ async function readJson(req: Request): Promise<unknown> {
   } catch {
     throw ScimError.badRequest('invalidSyntax', 'The body is not valid JSON.');
   }
-  const unstorable = findUnstorableText(body);
-  if (unstorable !== null) throw ScimError.badRequest('invalidValue', `${unstorable} ${UNSTORABLE_TEXT}.`);
+  const unstorable = unstorableTextProblem(body);
+  if (unstorable) throw ScimError.badRequest('invalidValue', unstorable);
   return body;
 }
 

@@ -5,7 +5,7 @@ import 'server-only';
 import type { NextRequest } from 'next/server';
 import { getSession, type SessionCtx } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
-import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
+import { unstorableTextProblem } from '@/lib/storable-text';
 import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
@@ -33,8 +33,8 @@ export async function readJsonBody(req: Request, what: string): Promise<unknown>
   } catch {
     throw new AppError('invalid_input', `Send ${what} as a JSON body.`);
   }
-  const unstorable = findUnstorableText(body);
-  if (unstorable !== null) throw new AppError('invalid_input', `${unstorable} ${UNSTORABLE_TEXT}.`);
+  const unstorable = unstorableTextProblem(body);
+  if (unstorable) throw new AppError('invalid_input', unstorable);
   return body;
 }
 

@@ -9,8 +9,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { permissionGroups, ssoConnections, ssoGroupMappings, ssoIdentities, users } from '@/db/schema';
-import { seal, unseal } from '@/lib/auth/sealed';
 import { record } from '@/lib/audit/record';
+import { seal, unseal } from '@/lib/auth/sealed';
 import { authorize } from '@/lib/authz/authorize';
 import { can } from '@/lib/authz/can';
 import { loadSnapshot } from '@/lib/authz/snapshot';
