@@ -4,13 +4,12 @@
 //   2. 100 groups; every user into 1–3 of them with PATCH add, at most 100 members per request
 //   3. all users in pages of 200, one request after another (an IdP import)
 //   4. 1,000 random userName eq filters
-// first against Gatehouse's production build (`next start`, building it when stale as
-// `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
+// first against Gatehouse's production build on its production server (scripts/server.mjs,
+// building it when stale as `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
 // (bench/scim-jackson.ts) on a second one, both over real HTTP from the same client code.
 // --mode handler runs the same workload without any HTTP in between: Gatehouse's
 // handleScimRequest (lib/scim/handler.ts) called with real Request objects, and Jackson's
-// directorySyncController.requests.handle, both in this process (Next.js route handling costs
-// milliseconds per request, which a bare node:http server does not). --mode both (the default)
+// directorySyncController.requests.handle, both in this process. --mode both (the default)
 // runs HTTP, then handler level.
 // Databases are created on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server,
 // and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
@@ -20,7 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { buildIfStale } from '../scripts/build.mjs';
+import { buildIfStale, serverScript } from '../scripts/build.mjs';
 import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
 import { args, countFlag } from './args';
 import { jacksonRequest, startJacksonDsync } from './jackson-dsync';
@@ -272,7 +271,7 @@ async function workload(t: Target, rec: Recorder) {
 type Result = Awaited<ReturnType<typeof workload>> & { system: string; level: Level; rec: Recorder; rssMb: number; rssNote: string };
 
 // ---------------------------------------------------------------------------------------------
-// Gatehouse: production build, `next start`, org and directory through the CLI
+// Gatehouse: production build on the production server (scripts/server.mjs), org and directory through the CLI
 
 function ensureBuild() {
   const status = buildIfStale({ log, quiet: json });
@@ -337,7 +336,7 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   const origin = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, ...testSecrets(), DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
   delete env.GATEHOUSE_DATA_DIR;
-  const server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => stopProcess(server));
   const serverLog: string[] = [];
   const keep = (chunk: Buffer) => serverLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -346,7 +345,7 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
 
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (server.exitCode !== null) throw new Error(`next start exited (${server.exitCode}):\n${serverLog.join('\n')}`);
+    if (server.exitCode !== null) throw new Error(`The server exited (${server.exitCode}):\n${serverLog.join('\n')}`);
     const ok = await fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`Gatehouse was not healthy within 120 s:\n${serverLog.join('\n')}`);
@@ -354,14 +353,14 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   }
   cli(env, 'org', 'create', '--name', 'Bench', '--slug', 'bench', '--admin-email', 'admin@bench.test', '--admin-password', 'correct horse battery staple bench');
   const dir = cli(env, 'scim', 'directory', 'create', '--org', 'bench', '--name', 'Okta bench');
-  log(`Gatehouse: next start on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
+  log(`Gatehouse: scripts/server.mjs on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
 
   const rec = new Recorder();
   const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
   const rss = rssOfTree(server.pid!);
   const serverErrors = serverLog.filter((l) => /error|failed/i.test(l));
   if (serverErrors.length) rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
-  return { ...result, system: 'Gatehouse', level: 'http', rec, rssMb: mb(rss), rssNote: 'VmRSS of the next start process at the end' };
+  return { ...result, system: 'Gatehouse', level: 'http', rec, rssMb: mb(rss), rssNote: 'VmRSS of the server process at the end' };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ async function database(): Promise<{ env: Record<string, string>; cleanup: () =>
 
 test('a server killed during 5,000 audited actions loses no acknowledged event, and the SIEM gets each event once', async ({ browser }) => {
   test.setTimeout(900_000); // the embedded database on 2 busy cores takes several minutes
-  const { KEEP_ALIVE_MS, nextBin, root } = await scripts();
+  const { serverScript, root } = await scripts();
   const { env: dbEnv, cleanup } = await database();
   const env: NodeJS.ProcessEnv = { ...process.env, ...dbEnv, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin, GATEHOUSE_API_RATE_LIMIT: '1000000' };
   if (!process.env.TEST_DATABASE_URL) delete env.DATABASE_URL;
@@ -88,7 +88,7 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
   let server: ChildProcess | undefined;
   const start = async () => {
     expect(await fetch(`${origin}/api/health`).then(() => 'taken', () => 'free'), `port ${port} must be free`).toBe('free');
-    server = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', KEEP_ALIVE_MS], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+    server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
     running.add(server);
     await expect.poll(() => fetch(`${origin}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
   };

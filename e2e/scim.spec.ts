@@ -1,9 +1,34 @@
 // SCIM end to end: an admin creates a directory in Settings, an IdP (here: Playwright's HTTP
 // client) provisions over real HTTP with the token shown once, and the admin sees the result.
+import http from 'node:http';
 import { expect, test } from '@playwright/test';
 import { newOrgAccount, signUp } from './fixtures';
+import { AuditPage } from './pages/audit-page';
 
 const SCIM = 'application/scim+json';
+
+/** POSTs `bytes` of body in chunks with no Content-Length, as a streaming client would. */
+function postChunked(url: string, token: string, bytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': SCIM } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
 
 test('a directory made in Settings provisions users and groups over HTTP, read-only in the UI', async ({ page, request }) => {
   const account = newOrgAccount('Scim');
@@ -72,4 +97,32 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   expect(large.headers()['content-encoding']).toBe('gzip');
   expect(large.headers()['cache-control']).toBe('no-store');
   expect((await large.json()).totalResults).toBeGreaterThan(0);
+
+  // The production server answers SCIM itself (decision 0024), with every page's security
+  // headers; a trailing slash is the same path; a body over 1 MB is refused while it streams in,
+  // Content-Length or not, and the connection stays usable.
+  const auth = { authorization: `Bearer ${rotated}` };
+  const slash = await request.get(`${baseUrl}/Users/`, { headers: auth });
+  expect(slash.status()).toBe(200);
+  expect(slash.headers()['x-content-type-options']).toBe('nosniff');
+  const huge = await postChunked(`${baseUrl}/Users`, rotated, 1_100_000);
+  expect(huge.status).toBe(413);
+  expect(JSON.parse(huge.body)).toMatchObject({ status: '413', detail: expect.stringContaining('larger than') });
+
+  // A client cannot choose the IP its actions are recorded with: the server appends the socket's
+  // peer to X-Forwarded-For, and with no trusted proxies that last entry is the client.
+  const requestId = `scim-xff-${account.slug}`;
+  const forgedEmail = `forged-${account.slug}@example.test`;
+  const forged = await request.post(`${baseUrl}/Users`, {
+    headers: { ...auth, 'content-type': SCIM, 'x-forwarded-for': '203.0.113.7', 'x-request-id': requestId },
+    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: forgedEmail, emails: [{ value: forgedEmail, primary: true }], active: true },
+  });
+  expect(forged.status()).toBe(201);
+  const audit = new AuditPage(page);
+  await audit.goto(`requestId=${requestId}`);
+  await expect(audit.rows('CREATE_USER')).toHaveCount(1);
+  await audit.goto(`requestId=${requestId}&ip=203.0.113.7`);
+  await expect(audit.rows('CREATE_USER')).toHaveCount(0);
+  await audit.goto(`requestId=${requestId}&ip=127.0.0.1`);
+  await expect(audit.rows('CREATE_USER')).toHaveCount(1);
 });

@@ -42,7 +42,7 @@ async function signedIn(browser: Browser, slug: string, email: string, password:
 
 test('each demo viewer sees their own orders; the demo editor keeps the query library', async ({ browser }) => {
   test.setTimeout(300_000);
-  const { KEEP_ALIVE_MS, nextBin, root, createTestDatabase, dropTestDatabase, testSecrets } = await scripts();
+  const { serverScript, root, createTestDatabase, dropTestDatabase, testSecrets } = await scripts();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
@@ -60,7 +60,7 @@ test('each demo viewer sees their own orders; the demo editor keeps the query li
   expect(r.status, r.stderr).toBe(0);
   const seed = JSON.parse(r.stdout) as Seed;
   const log = fs.openSync(test.info().outputPath('server.log'), 'a');
-  server = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', KEEP_ALIVE_MS], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+  server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
   await expect.poll(() => fetch(`${origin}/api/health`).then((x) => x.status, () => 0), { timeout: 90_000 }).toBe(200);
 
   const user = (email: string) => seed.users.find((u) => u.email === email)!;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 export const envCatalogue = [
-  { name: 'PORT', default: '3000', description: 'HTTP port for `npm start`.' },
+  { name: 'PORT', default: '3000', description: 'HTTP port for `npm start` (`npm start -- -p 4000 -H 127.0.0.1` sets port and interface).' },
   {
     name: 'DATABASE_URL',
     default: '(unset)',

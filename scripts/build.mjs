@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-/** `next start --keepAliveTimeout`: longer than clients' and load balancers' idle timeouts. */
-export const KEEP_ALIVE_MS = '65000';
+/** The production server (`npm start`, the browser tests, the benchmarks). */
+export const serverScript = path.join(root, 'scripts', 'server.mjs');
 const SOURCES = ['app', 'components', 'lib', 'db', 'drizzle', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'package-lock.json'];
 
 function newestMtime(p) {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createTestDatabase, dropTestDatabase, e2eServerLogPath, testSecrets } from './test-db.mjs';
-import { KEEP_ALIVE_MS, nextBin } from './build.mjs';
+import { serverScript } from './build.mjs';
 
 const port = process.env.E2E_PORT ?? '3100';
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -28,8 +28,8 @@ if (serverUrl) {
   console.log(`[e2e] embedded database in ${dir}`);
 }
 
-// A longer keep-alive than the clients' idle gaps: Playwright reuses sockets between steps.
-const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', KEEP_ALIVE_MS], { stdio: ['inherit', 'pipe', 'pipe'], env });
+// The production server, whose keep-alive outlives the clients' idle gaps (Playwright reuses sockets).
+const child = spawn(process.execPath, [serverScript, '-p', port], { stdio: ['inherit', 'pipe', 'pipe'], env });
 // Everything the server prints goes to a file the leak tests read. Playwright shows the rest,
 // but not the stream of audit events (GATEHOUSE_LOG_AUDIT_EVENTS), which would drown it.
 const log = fs.createWriteStream(e2eServerLogPath(port));

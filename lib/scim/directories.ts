@@ -133,9 +133,12 @@ export async function authenticateDirectory(directoryId: string, bearer: string,
 
 export type ScimRequestLogEntry = { method: string; path: string; status: number; error: string | null; durationMs: number; requestId: string | null };
 
-const pendingLog: (ScimRequestLogEntry & { directoryId: string; createdAt: Date })[] = [];
-let flushTimer: NodeJS.Timeout | null = null;
-let flushing: Promise<void> = Promise.resolve();
+type PendingLog = { entries: (ScimRequestLogEntry & { directoryId: string; createdAt: Date })[]; timer: NodeJS.Timeout | null; flushing: Promise<void> };
+// On globalThis: Next bundles this module more than once (the production server's SCIM handler is
+// published from instrumentation, the settings pages read the log from theirs), and a flush must
+// see every queued entry.
+const shared = globalThis as unknown as { __gatehouseScimLog?: PendingLog };
+const pending = (shared.__gatehouseScimLog ??= { entries: [], timer: null, flushing: Promise.resolve() });
 
 /**
  * Queues an entry for a directory's request log. Entries are written in one multi-row insert a
@@ -143,17 +146,17 @@ let flushing: Promise<void> = Promise.resolve();
  * its log line; a crash loses at most that quarter second of log, never provisioning data.
  */
 export function logScimRequest(directoryId: string, entry: ScimRequestLogEntry): void {
-  pendingLog.push({ directoryId, ...entry, path: entry.path.slice(0, 500), error: entry.error?.slice(0, 500) ?? null, createdAt: new Date() });
-  if (pendingLog.length >= 100) void flushScimRequestLog();
-  else flushTimer ??= setTimeout(() => void flushScimRequestLog(), 250).unref();
+  pending.entries.push({ directoryId, ...entry, path: entry.path.slice(0, 500), error: entry.error?.slice(0, 500) ?? null, createdAt: new Date() });
+  if (pending.entries.length >= 100) void flushScimRequestLog();
+  else pending.timer ??= setTimeout(() => void flushScimRequestLog(), 250).unref();
 }
 
 /** Writes queued log entries and trims each directory's log to the newest SCIM_REQUEST_LOG_SIZE. */
 export function flushScimRequestLog(): Promise<void> {
-  if (flushTimer) clearTimeout(flushTimer);
-  flushTimer = null;
-  const batch = pendingLog.splice(0);
-  flushing = flushing.then(async () => {
+  if (pending.timer) clearTimeout(pending.timer);
+  pending.timer = null;
+  const batch = pending.entries.splice(0);
+  pending.flushing = pending.flushing.then(async () => {
     if (batch.length === 0) return;
     try {
       const rows = await getDb().insert(scimRequests).values(batch).returning({ id: scimRequests.id, directoryId: scimRequests.directoryId });
@@ -167,7 +170,7 @@ export function flushScimRequestLog(): Promise<void> {
       console.error('[gatehouse] could not write the SCIM request log:', e);
     }
   });
-  return flushing;
+  return pending.flushing;
 }
 
 export async function listScimRequests(directoryId: string, limit = SCIM_REQUEST_LOG_SIZE, db: DbOrTx = getDb()) {

@@ -1,11 +1,14 @@
 // The SCIM 2.0 endpoint of one directory: bearer token → paused? → size and content-type checks
 // → route → application/scim+json, with errors per RFC 7644 §3.12. Every request that names an
-// existing directory lands in its request log. Framework-free (a Request in, a Response out), so
-// the route file is one line and tests drive it with real requests.
+// existing directory lands in its request log. Framework-free: `answerScimRequest` takes any
+// request with a method, URL, headers and a body reader and gives back status, headers and body
+// text. Two transports carry it: the production server hands it Node's request directly
+// (lib/scim/node.ts, decision 0024), and the Next.js route wraps it in a web Response (next dev,
+// a bare `next start`, tests).
 import { isDatabaseUnavailable } from '@/db';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
 import { unstorableTextProblem } from '@/lib/storable-text';
-import { requestMetaFrom, originFrom } from '@/lib/server/request-meta';
+import { headerOf, requestMetaFrom, originFrom, type HeaderSource } from '@/lib/server/request-meta';
 import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
 import { discovery } from './discovery';
 import { scimErrorBody, ScimError } from './errors';
@@ -15,16 +18,29 @@ import * as users from './users';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
+/** What the endpoint reads of a request: a web Request has it, and so does lib/scim/node.ts's adapter. */
+export type ScimHttpRequest = {
+  method: string;
+  /** Absolute URL; only its query string is read. */
+  url: string;
+  headers: HeaderSource;
+  /** The body as text; may reject with a ScimError (413 when the body is too large). */
+  text(): Promise<string>;
+};
+
+/** What the endpoint answers, for a transport to write out. */
+export type ScimAnswer = { status: number; headers: Record<string, string>; body: string | null };
+
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 
-async function readJson(req: Request): Promise<unknown> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+async function readJson(req: ScimHttpRequest): Promise<unknown> {
+  const type = (headerOf(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/scim+json' && type !== 'application/json') {
     throw new ScimError(415, null, 'Send the body as application/scim+json (or application/json).');
   }
-  const declared = Number(req.headers.get('content-length') ?? '0');
+  const declared = Number(headerOf(req.headers, 'content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
@@ -39,8 +55,7 @@ async function readJson(req: Request): Promise<unknown> {
   return body;
 }
 
-async function route(ctx: ScimCtx, req: Request, path: string[]): Promise<Reply> {
-  const url = new URL(req.url);
+async function route(ctx: ScimCtx, req: ScimHttpRequest, url: URL, path: string[]): Promise<Reply> {
   const method = req.method.toUpperCase();
   const [collection, id, ...rest] = path;
   if (rest.length) throw new ScimError(404, null, 'No such endpoint.');
@@ -98,12 +113,12 @@ async function route(ctx: ScimCtx, req: Request, path: string[]): Promise<Reply>
  */
 export const SCIM_COMPRESS_MIN_BYTES = 8 * 1024;
 
-function respond(reply: Reply, requestId: string): Response {
+function answer(reply: Reply, requestId: string): ScimAnswer {
   const headers: Record<string, string> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...reply.headers };
-  if (reply.body === undefined) return new Response(null, { status: reply.status, headers });
+  if (reply.body === undefined) return { status: reply.status, headers, body: null };
   const body = JSON.stringify(reply.body);
   if (body.length < SCIM_COMPRESS_MIN_BYTES) headers['cache-control'] = 'no-store, no-transform';
-  return new Response(body, { status: reply.status, headers: { ...headers, 'content-type': SCIM_CONTENT_TYPE } });
+  return { status: reply.status, headers: { ...headers, 'content-type': SCIM_CONTENT_TYPE }, body };
 }
 
 function errorReply(e: ScimError): Reply {
@@ -111,15 +126,15 @@ function errorReply(e: ScimError): Reply {
   return { status: e.status, body: scimErrorBody(e.status, e.scimType, e.message), headers };
 }
 
-/** Serves one request to `/api/scim/v2/{directoryId}/{...path}`. */
-export async function handleScimRequest(req: Request, directoryId: string, path: string[]): Promise<Response> {
+/** Answers one request to `/api/scim/v2/{directoryId}/{...path}`. */
+export async function answerScimRequest(req: ScimHttpRequest, directoryId: string, path: string[]): Promise<ScimAnswer> {
   const started = performance.now();
   const meta = requestMetaFrom(req.headers);
   const url = new URL(req.url);
   let directoryExists = false;
   let reply: Reply;
   try {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
+    const bearer = /^Bearer\s+(\S+)$/i.exec(headerOf(req.headers, 'authorization') ?? '')?.[1] ?? '';
     const { directory, exists } = await authenticateDirectory(directoryId, bearer);
     directoryExists = exists;
     if (!directory) {
@@ -127,7 +142,7 @@ export async function handleScimRequest(req: Request, directoryId: string, path:
     }
     if (directory.paused) throw new ScimError(503, null, 'This directory is paused by an administrator; retry later.');
     const ctx: ScimCtx = { directory, orgId: directory.organizationId, baseUrl: scimBaseUrl(originFrom(req.headers), directory.id), request: meta };
-    reply = await route(ctx, req, path);
+    reply = await route(ctx, req, url, path);
   } catch (e) {
     if (e instanceof ScimError) reply = errorReply(e);
     else if (isDatabaseUnavailable(e)) reply = errorReply(new ScimError(503, null, DATABASE_UNAVAILABLE));
@@ -140,6 +155,12 @@ export async function handleScimRequest(req: Request, directoryId: string, path:
     const error = reply.status >= 400 ? String((reply.body as { detail?: string } | undefined)?.detail ?? '') : null;
     logScimRequest(directoryId, { method: req.method, path: `/${path.join('/')}${url.search}`, status: reply.status, error, durationMs: Math.round(performance.now() - started), requestId: meta.requestId });
   }
-  return respond(reply, meta.requestId);
+  return answer(reply, meta.requestId);
+}
+
+/** The same, as a web Response (the Next.js route, tests). */
+export async function handleScimRequest(req: Request, directoryId: string, path: string[]): Promise<Response> {
+  const { status, headers, body } = await answerScimRequest(req, directoryId, path);
+  return new Response(body, { status, headers });
 }
 

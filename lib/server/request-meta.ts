@@ -3,9 +3,10 @@
 import { trustedProxyHops } from '@/lib/env';
 
 export type RequestMeta = { requestId: string; ipAddress: string | null; userAgent: string | null };
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-function header(source: HeaderSource, name: string): string | null {
+/** One header of a web Headers or of a plain object (Node's request headers, next-auth's). */
+export function headerOf(source: HeaderSource, name: string): string | null {
   if (source instanceof Headers) return source.get(name);
   const value = source[name] ?? source[name.toLowerCase()];
   return (Array.isArray(value) ? value[0] : value) ?? null;
@@ -23,7 +24,7 @@ export function requestIdFrom(value: string | null | undefined): string {
  * With no trusted proxies this is the entry Next.js itself records for the socket peer.
  */
 export function clientIpFrom(source: HeaderSource): string | null {
-  const chain = (header(source, 'x-forwarded-for') ?? '')
+  const chain = (headerOf(source, 'x-forwarded-for') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -34,22 +35,22 @@ export function clientIpFrom(source: HeaderSource): string | null {
 
 export function requestMetaFrom(source: HeaderSource): RequestMeta {
   return {
-    requestId: requestIdFrom(header(source, 'x-request-id')),
+    requestId: requestIdFrom(headerOf(source, 'x-request-id')),
     ipAddress: clientIpFrom(source),
-    userAgent: header(source, 'user-agent')?.slice(0, 512) ?? null,
+    userAgent: headerOf(source, 'user-agent')?.slice(0, 512) ?? null,
   };
 }
 
 /** https as seen by the browser: an https public URL, or a trusted proxy saying so. */
 export function isHttpsRequest(source: HeaderSource): boolean {
   if ((process.env.NEXTAUTH_URL ?? '').startsWith('https://')) return true;
-  return trustedProxyHops() > 0 && header(source, 'x-forwarded-proto') === 'https';
+  return trustedProxyHops() > 0 && headerOf(source, 'x-forwarded-proto') === 'https';
 }
 
 /** The origin the browser used (NEXTAUTH_URL when set), for links in emails, copy boxes and SCIM locations. */
 export function originFrom(source: HeaderSource): string {
   if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
-  const host = header(source, 'x-forwarded-host') ?? header(source, 'host') ?? 'localhost:3000';
-  const proto = header(source, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
+  const host = headerOf(source, 'x-forwarded-host') ?? headerOf(source, 'host') ?? 'localhost:3000';
+  const proto = headerOf(source, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
   return `${proto}://${host}`;
 }
