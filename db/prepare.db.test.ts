@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
-import { databaseKind, getAdhocDb, getDb, isPreparable, queryRows } from '@/db';
-import { users } from '@/db/schema';
+import { databaseKind, getAdhocDb, getDb, isPreparable, prepared, queryRows, type DbOrTx } from '@/db';
+import { organizations, users } from '@/db/schema';
 
 describe('isPreparable', () => {
   it('names queries and DML of bounded size, nothing else', () => {
@@ -17,6 +17,31 @@ describe('isPreparable', () => {
     expect(isPreparable('select $1', new Array(101).fill(1))).toBe(false);
     expect(isPreparable(`select '${'x'.repeat(20_000)}'`)).toBe(false);
     expect(isPreparable('selection')).toBe(false);
+  });
+});
+
+describe('prepared', () => {
+  const byEmail = (db: DbOrTx) => db.select({ id: users.id }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare('by_email');
+
+  it('builds a statement once per handle and transaction, and runs it with each call’s values', async () => {
+    let builds = 0;
+    const build = (db: DbOrTx) => (builds++, byEmail(db));
+    const first = prepared(getDb(), 'test.byEmail', build);
+    expect(prepared(getDb(), 'test.byEmail', build)).toBe(first);
+    expect(builds).toBe(1);
+    expect(await first.execute({ email: `nobody-${randomUUID()}@example.test` })).toEqual([]);
+    const tag = randomUUID().slice(0, 8);
+    const [org] = await getDb().insert(organizations).values({ name: 'Prepared', slug: `prepared-${tag}` }).returning();
+    const [user] = await getDb().insert(users).values({ organizationId: org!.id, email: `someone-${tag}@example.test`, firstName: 'Some', lastName: 'One' }).returning();
+    expect(await first.execute({ email: user!.email })).toEqual([{ id: user!.id }]);
+    // A transaction gets its own, run on the transaction's connection.
+    await getDb().transaction(async (tx) => {
+      const inTx = prepared(tx, 'test.byEmail', build);
+      expect(inTx).not.toBe(first);
+      expect(prepared(tx, 'test.byEmail', build)).toBe(inTx);
+      expect(await inTx.execute({ email: 'x@example.test' })).toEqual([]);
+    });
+    expect(builds).toBe(2);
   });
 });
 

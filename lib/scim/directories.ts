@@ -2,7 +2,7 @@
 // manage them in Settings → SCIM or with `gatehouse scim directory …`; the token is shown once.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb, type DbOrTx } from '@/db';
+import { getDb, prepared, type DbOrTx } from '@/db';
 import { scimDirectories, scimRequests, type ScimDirectory } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -123,9 +123,12 @@ export async function getDirectory(orgId: string, directoryId: string, db: DbOrT
  * (`directory` null otherwise, whatever the reason, so callers answer 401 without saying which).
  * `exists` says whether the id names a directory at all: failed attempts are logged there.
  */
+// Every SCIM request starts here: built once (db/index.ts `prepared`).
+const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq(scimDirectories.id, sql.placeholder('id'))).prepare('scim_directory_by_id');
+
 export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<{ directory: ScimDirectory | null; exists: boolean }> {
   if (!z.uuid().safeParse(directoryId).success) return { directory: null, exists: false };
-  const [row] = await db.select().from(scimDirectories).where(eq(scimDirectories.id, directoryId));
+  const [row] = await prepared(db, 'scimDirectoryById', directoryById).execute({ id: directoryId });
   if (!row) return { directory: null, exists: false };
   const valid = bearer.startsWith(SCIM_TOKEN_PREFIX) && bearer.length <= 100 && safeEqual(row.tokenHash, sha256Hex(bearer));
   return { directory: valid ? row : null, exists: true };

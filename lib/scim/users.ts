@@ -1,9 +1,9 @@
 // SCIM /Users over Gatehouse's own users table: no second copy of identities. userName is
 // coalesce(scim_user_name, email); the document the IdP sent is kept in scim_attributes and
 // the columns we sign in and authorize with are derived from it on every write.
-import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { getAdhocDb, getDb, type DbOrTx } from '@/db';
+import { getAdhocDb, getDb, prepared, type DbOrTx } from '@/db';
 import { users, type User } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -113,18 +113,34 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projectio
   } else {
     rows = await query.where(where);
   }
+  return withMemberships(rows);
+}
+
+function withMemberships(rows: { user: User; groups: { groupId: string; name: string }[] | null }[]) {
   return rows.map((r) => ({ user: r.user, memberships: r.groups ? r.groups.map((g) => ({ userId: r.user.id, ...g })) : null }));
 }
 
-const userNameIs = (userName: string) => sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
+const userNameIs = (userName: Placeholder | string) => sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
+
+// Built once per handle (db/index.ts `prepared`): run before every create, this lookup is the
+// hottest statement of a directory import.
+const named = (withGroups: boolean) => (db: DbOrTx) =>
+  db
+    .select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` })
+    .from(users)
+    .where(and(eq(users.organizationId, sql.placeholder('orgId')), isNull(users.scimDeletedAt), userNameIs(sql.placeholder('userName'))))
+    .prepare(withGroups ? 'scim_users_named_with_groups' : 'scim_users_named');
 
 /**
  * The user with this userName (case-insensitive), if visible: the lookup Okta and Entra send
- * before every create. Run it through getAdhocDb(): a prepared statement's generic plan made
- * while the organization was small walks all of its users once it is large (decision 0023).
+ * before every create. Run it through getAdhocDb(), where the statement drizzle built once is
+ * still sent unnamed: a named statement's generic plan made while the organization was small
+ * walks all of its users once it is large (decision 0023).
  */
-export function usersNamed(db: DbOrTx, orgId: string, userName: string, params: Projection) {
-  return selectUsers(db, and(visible(orgId), userNameIs(userName)), params);
+export async function usersNamed(db: DbOrTx, orgId: string, userName: string, params: Projection) {
+  const withGroups = wants(params, 'groups');
+  const query = prepared(db, withGroups ? 'scimUsersNamedWithGroups' : 'scimUsersNamed', named(withGroups));
+  return withMemberships(await query.execute({ orgId, userName }));
 }
 
 function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | null }[], params: Projection) {
