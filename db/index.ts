@@ -99,24 +99,24 @@ export function isPreparable(text: string, parameters: readonly unknown[] = []):
  * drizzle asks postgres.js for an unnamed statement unless a query is `.prepare()`d by name, and
  * an unnamed statement with parameters costs two round trips (Parse and Describe, then Bind and
  * Execute) and a fresh plan every time. A named one, cached per connection by postgres.js, costs
- * one round trip once it is known. This client lets postgres.js name the statements drizzle
- * builds (isPreparable: bounded text, so the per-connection cache stays small; connections are
- * recycled after 30–60 minutes anyway) and leaves every other statement as drizzle asked, inside
- * transactions and savepoints too. GATEHOUSE_DB_PREPARE=false turns naming off, for PgBouncer in
- * transaction mode, which cannot keep a statement on a connection.
+ * one round trip once it is known. This client lets postgres.js name the statements `name`
+ * picks (by default isPreparable: bounded text, so the per-connection cache stays small;
+ * connections are recycled after 30–60 minutes anyway) and no others, whatever drizzle asked,
+ * inside transactions and savepoints too. getAdhocDb's client names none. GATEHOUSE_DB_PREPARE=false
+ * turns naming off everywhere, for PgBouncer in transaction mode, which cannot keep a statement on
+ * a connection.
  */
-function preparing(client: postgres.Sql): postgres.Sql {
+function preparing(client: postgres.Sql, name: (text: string, parameters?: never[]) => boolean = isPreparable): postgres.Sql {
   return new Proxy(client, {
     get(target, prop) {
       if (prop === 'unsafe') {
-        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(text, parameters, isPreparable(text, parameters) ? { ...options, prepare: true } : options);
+        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(text, parameters, { ...options, prepare: name(text, parameters) });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: postgres.Sql) => unknown;
           const open = Reflect.get(target, prop, target) as (...a: unknown[]) => unknown;
-          return open.apply(target, [...args, (tx: postgres.Sql) => fn(preparing(tx))]);
+          return open.apply(target, [...args, (tx: postgres.Sql) => fn(preparing(tx, name))]);
         };
       }
       const value: unknown = Reflect.get(target, prop, target);
@@ -136,8 +136,9 @@ function open(): Handle {
       prepare,
       onnotice: () => {},
     });
-    const plain = drizzlePostgres(client, { schema }) as unknown as Db;
-    return { kind: 'postgres', db: prepare ? (drizzlePostgres(preparing(client), { schema }) as unknown as Db) : plain, adhoc: plain, client };
+    // Never named, even a statement drizzle was told to `.prepare()` (see getAdhocDb).
+    const adhoc = drizzlePostgres(preparing(client, () => false), { schema }) as unknown as Db;
+    return { kind: 'postgres', db: prepare ? (drizzlePostgres(preparing(client), { schema }) as unknown as Db) : adhoc, adhoc, client };
   }
   const dir = dataDir();
   if (dir === 'memory://') {

@@ -21,25 +21,25 @@ describe('isPreparable', () => {
 });
 
 describe('prepared', () => {
-  const byEmail = (db: DbOrTx) => db.select({ id: users.id }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare('by_email');
+  const byLastName = (db: DbOrTx) => db.select({ id: users.id, firstName: users.firstName }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('by_last_name');
 
   it('builds a statement once per handle and transaction, and runs it with each call’s values', async () => {
     let builds = 0;
-    const build = (db: DbOrTx) => (builds++, byEmail(db));
-    const first = prepared(getDb(), 'test.byEmail', build);
-    expect(prepared(getDb(), 'test.byEmail', build)).toBe(first);
+    const build = (db: DbOrTx) => (builds++, byLastName(db));
+    const first = prepared(getDb(), 'test.byLastName', build);
+    expect(prepared(getDb(), 'test.byLastName', build)).toBe(first);
     expect(builds).toBe(1);
-    expect(await first.execute({ email: `nobody-${randomUUID()}@example.test` })).toEqual([]);
+    expect(await first.execute({ lastName: `Nobody ${randomUUID()}` })).toEqual([]);
     const tag = randomUUID().slice(0, 8);
     const [org] = await getDb().insert(organizations).values({ name: 'Prepared', slug: `prepared-${tag}` }).returning();
-    const [user] = await getDb().insert(users).values({ organizationId: org!.id, email: `someone-${tag}@example.test`, firstName: 'Some', lastName: 'One' }).returning();
-    expect(await first.execute({ email: user!.email })).toEqual([{ id: user!.id }]);
+    const [user] = await getDb().insert(users).values({ organizationId: org!.id, email: `someone-${tag}@example.test`, firstName: 'Some', lastName: `One ${tag}` }).returning();
+    expect(await first.execute({ lastName: user!.lastName })).toEqual([{ id: user!.id, firstName: 'Some' }]);
     // A transaction gets its own, run on the transaction's connection.
     await getDb().transaction(async (tx) => {
-      const inTx = prepared(tx, 'test.byEmail', build);
+      const inTx = prepared(tx, 'test.byLastName', build);
       expect(inTx).not.toBe(first);
-      expect(prepared(tx, 'test.byEmail', build)).toBe(inTx);
-      expect(await inTx.execute({ email: 'x@example.test' })).toEqual([]);
+      expect(prepared(tx, 'test.byLastName', build)).toBe(inTx);
+      expect(await inTx.execute({ lastName: 'Nobody' })).toEqual([]);
     });
     expect(builds).toBe(2);
   });
@@ -69,6 +69,8 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
     const marker = `adhoc-${randomUUID()}`;
     const statements = await getAdhocDb().transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
+      // Not even a statement drizzle was told to prepare (db/index.ts `prepared` builds such ones).
+      await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare('adhoc_by_email').execute({ email: marker });
       return (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
     });
     expect(statements.some((s) => s.includes('"users"."email" = $1'))).toBe(false);
