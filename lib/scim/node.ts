@@ -91,12 +91,18 @@ export async function serveScim(req: IncomingMessage, res: ServerResponse): Prom
   await writeAnswer(req, res, answer);
 }
 
-/** Writes the answer with the security headers every page gets, gzipped when large and accepted. An unread body is dropped by Node. */
+const SECURITY = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
+
+/**
+ * Writes the answer with the security headers every page gets, gzipped when large and accepted.
+ * A small answer goes out as a string, which Node sends with the headers in one write. An unread
+ * request body is read and dropped by Node.
+ */
 async function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: ScimAnswer): Promise<void> {
-  const headers: Record<string, string> = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
-  Object.assign(headers, answer.headers);
-  let payload = answer.body === null ? null : Buffer.from(answer.body);
-  if (payload && payload.length >= SCIM_COMPRESS_MIN_BYTES) {
+  const headers: Record<string, string> = { ...SECURITY, ...answer.headers };
+  let payload: string | Buffer = answer.body ?? '';
+  const length = Buffer.byteLength(payload);
+  if (length >= SCIM_COMPRESS_MIN_BYTES) {
     headers.vary = 'Accept-Encoding';
     if (acceptsGzip(req.headers['accept-encoding'] as string | undefined)) {
       // zlib runs on libuv's thread pool: the event loop keeps serving other requests meanwhile.
@@ -104,10 +110,11 @@ async function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Sc
       headers['content-encoding'] = 'gzip';
     }
   }
-  headers['content-length'] = String(payload?.length ?? 0);
+  // No Content-Length on 204 (RFC 9110 §8.6); Node sends no body with it either.
+  if (answer.status !== 204) headers['content-length'] = String(typeof payload === 'string' ? length : payload.length);
   if (res.destroyed) return;
   res.writeHead(answer.status, headers);
-  res.end(req.method === 'HEAD' ? undefined : (payload ?? undefined));
+  res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
 /** Called from instrumentation.ts: offers serveScim to scripts/server.mjs. */
