@@ -45,7 +45,7 @@ const handle = app.getRequestHandler();
 // Published by instrumentation, which Next.js starts at once and every request of its own awaits;
 // until then (the first moments after start) SCIM goes through Next.js to the same handler.
 const SERVE_SCIM = Symbol.for('gatehouse.serveScim');
-const SCIM_PREFIX = '/api/scim/v2/';
+const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
 
 const server = http.createServer((req, res) => {
   const peer = req.socket.remoteAddress;

@@ -118,14 +118,14 @@ export async function getDirectory(orgId: string, directoryId: string, db: DbOrT
   return row ?? null;
 }
 
+// Every SCIM request starts here: built once (db/index.ts `prepared`).
+const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq(scimDirectories.id, sql.placeholder('id'))).prepare('scim_directory_by_id');
+
 /**
  * The directory a request is for, when the bearer token is that directory's current token
  * (`directory` null otherwise, whatever the reason, so callers answer 401 without saying which).
  * `exists` says whether the id names a directory at all: failed attempts are logged there.
  */
-// Every SCIM request starts here: built once (db/index.ts `prepared`).
-const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq(scimDirectories.id, sql.placeholder('id'))).prepare('scim_directory_by_id');
-
 export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<{ directory: ScimDirectory | null; exists: boolean }> {
   if (!z.uuid().safeParse(directoryId).success) return { directory: null, exists: false };
   const [row] = await prepared(db, 'scimDirectoryById', directoryById).execute({ id: directoryId });

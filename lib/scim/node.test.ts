@@ -19,7 +19,7 @@ describe('scimRoute', () => {
     expect(scimRoute(`/api/scim/v2/${dir}/Users/a%2Fb%20c`)).toEqual({ directoryId: dir, path: ['Users', 'a/b c'] });
   });
 
-  it('leaves anything else to Next.js', () => {
+  it('finds no route without a directory id, outside the prefix, or with malformed escapes', () => {
     expect(scimRoute('/api/scim/v2/')).toBeNull();
     expect(scimRoute('/api/scim/v2?x=1')).toBeNull();
     expect(scimRoute('/api/v1/users')).toBeNull();

@@ -17,7 +17,7 @@ const SERVE_SCIM = Symbol.for('gatehouse.serveScim');
 const gzip = promisify(zlib.gzip);
 const BODY_TOO_LARGE = `The body is larger than ${MAX_BODY_BYTES} bytes.`;
 
-/** `/api/scim/v2/{directoryId}/{...path}?…` → its decoded segments; null for anything else (Next.js answers it). */
+/** `/api/scim/v2/{directoryId}/{...path}?…` → its decoded segments; null for anything else (serveScim answers 404). */
 export function scimRoute(url: string): { directoryId: string; path: string[] } | null {
   if (!url.startsWith(SCIM_PATH_PREFIX)) return null;
   const end = url.search(/[?#]/);
