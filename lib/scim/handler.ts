@@ -13,7 +13,7 @@ import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directorie
 import { discovery } from './discovery';
 import { scimErrorBody, ScimError } from './errors';
 import * as groups from './groups';
-import { listParams, MAX_BODY_BYTES, searchParams, type ScimCtx } from './resource';
+import { bodyTooLarge, listParams, MAX_BODY_BYTES, searchParams, type ScimCtx } from './resource';
 import * as users from './users';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -41,9 +41,9 @@ async function readJson(req: ScimHttpRequest): Promise<unknown> {
     throw new ScimError(415, null, 'Send the body as application/scim+json (or application/json).');
   }
   const declared = Number(headerOf(req.headers, 'content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (declared > MAX_BODY_BYTES) throw bodyTooLarge();
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyTooLarge();
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -119,6 +119,11 @@ function answer(reply: Reply, requestId: string): ScimAnswer {
   const body = JSON.stringify(reply.body);
   if (body.length < SCIM_COMPRESS_MIN_BYTES) headers['cache-control'] = 'no-store, no-transform';
   return { status: reply.status, headers: { ...headers, 'content-type': SCIM_CONTENT_TYPE }, body };
+}
+
+/** An error answer outside a directory's request (the production server's transport). */
+export function scimErrorAnswer(e: ScimError, requestId: string): ScimAnswer {
+  return answer(errorReply(e), requestId);
 }
 
 function errorReply(e: ScimError): Reply {

@@ -8,14 +8,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { SECURITY_HEADERS } from '@/lib/server/security-headers';
-import { ScimError, scimErrorBody } from './errors';
-import { answerScimRequest, SCIM_COMPRESS_MIN_BYTES, SCIM_CONTENT_TYPE, type ScimAnswer, type ScimHttpRequest } from './handler';
-import { MAX_BODY_BYTES } from './resource';
+import { headerOf, requestIdFrom } from '@/lib/server/request-meta';
+import { ScimError } from './errors';
+import { answerScimRequest, SCIM_COMPRESS_MIN_BYTES, scimErrorAnswer, type ScimAnswer, type ScimHttpRequest } from './handler';
+import { bodyTooLarge, MAX_BODY_BYTES } from './resource';
 
 export const SCIM_PATH_PREFIX = '/api/scim/v2/';
 const SERVE_SCIM = Symbol.for('gatehouse.serveScim');
 const gzip = promisify(zlib.gzip);
-const BODY_TOO_LARGE = `The body is larger than ${MAX_BODY_BYTES} bytes.`;
 
 /** `/api/scim/v2/{directoryId}/{...path}?…` → its decoded segments; null for anything else (serveScim answers 404). */
 export function scimRoute(url: string): { directoryId: string; path: string[] } | null {
@@ -57,7 +57,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
       req.off('data', onData);
       req.resume();
-      reject(new ScimError(413, null, BODY_TOO_LARGE));
+      reject(bodyTooLarge());
     };
     req.on('data', onData);
     req.once('end', () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
@@ -71,7 +71,7 @@ export async function serveScim(req: IncomingMessage, res: ServerResponse): Prom
   const route = scimRoute(req.url ?? '');
   let answer: ScimAnswer;
   if (!route) {
-    answer = { status: 404, headers: { 'content-type': SCIM_CONTENT_TYPE }, body: JSON.stringify(scimErrorBody(404, null, 'No such endpoint.')) };
+    answer = scimErrorAnswer(new ScimError(404, null, 'No such endpoint.'), requestIdFrom(headerOf(req.headers, 'x-request-id')));
   } else {
     let body: Promise<string> | undefined;
     const request: ScimHttpRequest = {
@@ -85,7 +85,7 @@ export async function serveScim(req: IncomingMessage, res: ServerResponse): Prom
     } catch (e) {
       // answerScimRequest turns every failure into an answer; this is the last line of defence.
       console.error('[gatehouse] SCIM request failed outside the handler:', e);
-      answer = { status: 500, headers: { 'content-type': SCIM_CONTENT_TYPE }, body: JSON.stringify(scimErrorBody(500, null, 'Something went wrong.')) };
+      answer = scimErrorAnswer(new ScimError(500, null, 'Something went wrong.'), requestIdFrom(headerOf(req.headers, 'x-request-id')));
     }
   }
   await writeAnswer(req, res, answer);

@@ -16,6 +16,9 @@ export type ScimCtx = {
 
 export const MAX_PAGE_SIZE = 200;
 export const MAX_BODY_BYTES = 1_000_000;
+
+/** 413 for a body over MAX_BODY_BYTES, whether declared, read in full or still streaming. */
+export const bodyTooLarge = () => new ScimError(413, null, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 export const DEFAULT_PAGE_SIZE = 100;
 
 export type ListParams = {

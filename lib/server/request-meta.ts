@@ -21,7 +21,7 @@ export function requestIdFrom(value: string | null | undefined): string {
 
 /**
  * The client's address: the X-Forwarded-For entry added by the outermost trusted proxy.
- * With no trusted proxies this is the entry Next.js itself records for the socket peer.
+ * With no trusted proxies this is the socket's peer, which scripts/server.mjs appends (decision 0024).
  */
 export function clientIpFrom(source: HeaderSource): string | null {
   const chain = (headerOf(source, 'x-forwarded-for') ?? '')
