@@ -17,7 +17,7 @@ export type DbOrTx = Db | Tx;
 export type DatabaseKind = 'embedded' | 'postgres';
 
 type Handle =
-  | { kind: 'postgres'; db: Db; adhoc: Db; client: postgres.Sql }
+  | { kind: 'postgres'; db: Db; adhoc: Db; client: postgres.Sql; adhocClient: postgres.Sql | null }
   | { kind: 'embedded'; db: Db; adhoc: Db; client: PGlite; dataDir: string | null; releaseLock: () => void };
 
 /** Thrown when a second process tries to open an embedded data directory that is in use. */
@@ -102,15 +102,16 @@ export function isPreparable(text: string, parameters: readonly unknown[] = []):
  * one round trip once it is known. This client lets postgres.js name the statements `name`
  * picks (by default isPreparable: bounded text, so the per-connection cache stays small;
  * connections are recycled after 30–60 minutes anyway) and no others, whatever drizzle asked,
- * inside transactions and savepoints too. getAdhocDb's client names none. GATEHOUSE_DB_PREPARE=false
- * turns naming off everywhere, for PgBouncer in transaction mode, which cannot keep a statement on
- * a connection.
+ * inside transactions and savepoints too. GATEHOUSE_DB_PREPARE=false turns naming off everywhere,
+ * for PgBouncer in transaction mode, which cannot keep a statement on a connection.
  */
-function preparing(client: postgres.Sql, name: (text: string, parameters?: never[]) => boolean = isPreparable): postgres.Sql {
+type Naming = (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => boolean;
+
+function preparing(client: postgres.Sql, name: Naming = isPreparable): postgres.Sql {
   return new Proxy(client, {
     get(target, prop) {
       if (prop === 'unsafe') {
-        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(text, parameters, { ...options, prepare: name(text, parameters) });
+        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(text, parameters, { ...options, prepare: name(text, parameters, options) });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
@@ -129,16 +130,20 @@ function open(): Handle {
   const url = process.env.DATABASE_URL;
   if (url) {
     const prepare = process.env.GATEHOUSE_DB_PREPARE !== 'false';
-    const client = postgres(url, {
-      max: Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10,
-      // Fail fast when the server is gone: requests answer 503 instead of hanging.
-      connect_timeout: 5,
-      prepare,
-      onnotice: () => {},
-    });
-    // Never named, even a statement drizzle was told to `.prepare()` (see getAdhocDb).
-    const adhoc = drizzlePostgres(preparing(client, () => false), { schema }) as unknown as Db;
-    return { kind: 'postgres', db: prepare ? (drizzlePostgres(preparing(client), { schema }) as unknown as Db) : adhoc, adhoc, client };
+    const max = Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10;
+    // Fail fast when the server is gone: requests answer 503 instead of hanging.
+    const options = { connect_timeout: 5, prepare, onnotice: () => {} };
+    const client = postgres(url, { ...options, max });
+    if (!prepare) {
+      // Nothing is named, so every statement is planned with its values already.
+      const db = drizzlePostgres(client, { schema }) as unknown as Db;
+      return { kind: 'postgres', db, adhoc: db, client, adhocClient: null };
+    }
+    // getAdhocDb's sessions plan every statement with its values, named or not; they name only the
+    // statements `prepared()` builds (fixed text, so a known few), never one a caller shaped.
+    const adhocClient = postgres(url, { ...options, max: Math.ceil(max / 4), connection: { plan_cache_mode: 'force_custom_plan' } });
+    const adhoc = drizzlePostgres(preparing(adhocClient, (text, parameters, o) => o?.prepare === true && isPreparable(text, parameters)), { schema }) as unknown as Db;
+    return { kind: 'postgres', db: drizzlePostgres(preparing(client), { schema }) as unknown as Db, adhoc, client, adhocClient };
   }
   const dir = dataDir();
   if (dir === 'memory://') {
@@ -170,11 +175,14 @@ export function getDb(): Db {
 }
 
 /**
- * The same database, for statements whose shape the caller decides (SCIM filters): they are never
- * prepared, so each is planned with its values and the table's current size, and none stays in
- * a connection's cache. A named statement keeps a generic plan made with the table size of its
- * sixth run; after a bulk import that plan can walk an organization's whole index where one row
- * matches (decision 0023). Costs one round trip more than a prepared statement on Postgres.
+ * The same database, for statements whose plan must be made with their values and the table's
+ * current size: SCIM's filters and lookups. A named statement keeps a generic plan made with the
+ * table size of its sixth run; after a bulk import that plan can walk an organization's whole
+ * index where one row matches (decision 0023). Its own few sessions (a quarter of
+ * GATEHOUSE_DB_POOL_MAX, rounded up) run with plan_cache_mode = force_custom_plan. Statements a
+ * caller shapes (a filter) stay unnamed, so none accumulates in a connection's cache; those
+ * `prepared()` builds are named, which saves Parse and Describe's round trip and is still planned
+ * every time.
  */
 export function getAdhocDb(): Db {
   return dbHandle().adhoc;
@@ -187,8 +195,7 @@ const built = new WeakMap<object, Map<string, unknown>>();
  * `build` returns a `.prepare()`d query with `sql.placeholder()`s for its values. For the hottest
  * statements, where building costs more CPU than running them: drizzle's query builder takes
  * 0.4–0.8 ms to build SCIM's token check or userName lookup on the 2-core machine, more than
- * Postgres spends answering them. Whether Postgres keeps a named statement is still the
- * handle's choice (getAdhocDb never names one).
+ * Postgres spends answering them. Built through getAdhocDb(), it is still planned with its values.
  */
 export function prepared<Q>(db: DbOrTx, name: string, build: (db: DbOrTx) => Q): Q {
   let byName = built.get(db);
@@ -203,7 +210,7 @@ export async function closeDb(): Promise<void> {
   if (!handle) return;
   g.__gatehouseDb = undefined;
   if (handle.kind === 'postgres') {
-    await handle.client.end({ timeout: 5 });
+    await Promise.all([handle.client.end({ timeout: 5 }), handle.adhocClient?.end({ timeout: 5 })]);
   } else {
     await handle.client.close();
     handle.releaseLock();

@@ -65,20 +65,31 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
     }
   });
 
-  it('prepares nothing through getAdhocDb, whose statements are shaped by the caller', async () => {
+  it('through getAdhocDb, names only what prepared() builds, and plans every statement with its values', async () => {
     const marker = `adhoc-${randomUUID()}`;
-    const statements = await getAdhocDb().transaction(async (tx) => {
+    const adhoc = await getAdhocDb().transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
-      // Not even a statement drizzle was told to prepare (db/index.ts `prepared` builds such ones).
-      await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, sql.placeholder('email'))).prepare('adhoc_by_email').execute({ email: marker });
-      return (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      // A statement drizzle was told to prepare (db/index.ts `prepared` builds such ones) is named.
+      const byEmail = tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('adhoc_by_last_name');
+      for (let i = 0; i < 7; i++) await byEmail.execute({ lastName: marker });
+      return {
+        statements: await queryRows<{ statement: string; generic_plans: number; custom_plans: number }>(tx, sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`),
+        mode: (await queryRows<{ plan_cache_mode: string }>(tx, sql`show plan_cache_mode`))[0]!.plan_cache_mode,
+      };
     });
-    expect(statements.some((s) => s.includes('"users"."email" = $1'))).toBe(false);
-    // The same statement through getDb() is prepared: the check above can fail.
+    expect(adhoc.statements.some((s) => s.statement.includes('"users"."email" = $1'))).toBe(false);
+    // Seven runs: past the five after which Postgres may settle on a generic plan, it never does here.
+    expect(adhoc.statements.find((s) => s.statement.includes('"users"."last_name" = $1'))).toMatchObject({ generic_plans: 0, custom_plans: 7 });
+    expect(adhoc.mode).toBe('force_custom_plan');
+    // The same statement through getDb() is prepared, in the server's default plan mode: the checks above can fail.
     const named = await getDb().transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
-      return (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      return {
+        statements: (await queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`)).map((r) => r.statement),
+        mode: (await queryRows<{ plan_cache_mode: string }>(tx, sql`show plan_cache_mode`))[0]!.plan_cache_mode,
+      };
     });
-    expect(named.some((s) => s.includes('"users"."email" = $1'))).toBe(true);
+    expect(named.statements.some((s) => s.includes('"users"."email" = $1'))).toBe(true);
+    expect(named.mode).toBe('auto');
   });
 });

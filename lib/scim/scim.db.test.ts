@@ -365,13 +365,13 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
   // A directory's first import grows the users table from a handful of rows to thousands within
   // a minute, faster than autovacuum analyzes it. A named statement's generic plan made at the
   // start then walks the organization's whole index for every lookup (decision 0023); the
-  // lookup as SCIM runs it (getAdhocDb) is planned with its values and the table's current size.
+  // lookup as SCIM runs it (getAdhocDb) is named but planned with its values every time.
   it('find a user by userName through the unique index after the table has grown', async () => {
     const org = await makeOrg('plans');
     const everything = { attributes: [], excludedAttributes: [] };
-    const fetched = await getAdhocDb().transaction(async (tx: Tx) => {
-      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+    const { fetched, plans } = await getAdhocDb().transaction(async (tx: Tx) => {
       const lookUp = () => usersNamed(tx, org.orgId, `nobody-${randomUUID()}@plans.test`, everything);
+      // Past the five runs after which Postgres may settle on a generic plan.
       for (let i = 0; i < 6; i++) await lookUp();
       await tx.execute(sql`insert into users (organization_id, email, first_name, last_name)
         select ${org.orgId}, 'bulk' || i || '@plans.test', 'Bulk', 'User' || i from generate_series(1, 3000) i`);
@@ -379,9 +379,19 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
       const before = await tuples();
       expect(await usersNamed(tx, org.orgId, 'BULK2999@plans.test', everything)).toHaveLength(1);
       await lookUp();
-      return (await tuples()) - before;
+      const fetched = (await tuples()) - before;
+      const plans = await queryRows<{ generic_plans: number; custom_plans: number }>(
+        tx,
+        sql`select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like '%from "users" where%lower(coalesce("users"."scim_user_name", "users"."email")) = lower($2::text)%'`,
+      );
+      return { fetched, plans };
     });
     expect(fetched).toBeLessThan(10);
+    // A named statement (one round trip a lookup; with and without groups, the connection may
+    // hold both), never planned generically.
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.every((p) => p.generic_plans === 0)).toBe(true);
+    expect(Math.max(...plans.map((p) => p.custom_plans))).toBeGreaterThanOrEqual(8);
   });
 });
 

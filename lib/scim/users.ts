@@ -133,9 +133,9 @@ const named = (withGroups: boolean) => (db: DbOrTx) =>
 
 /**
  * The user with this userName (case-insensitive), if visible: the lookup Okta and Entra send
- * before every create. Run it through getAdhocDb(), where the statement drizzle built once is
- * still sent unnamed: a named statement's generic plan made while the organization was small
- * walks all of its users once it is large (decision 0023).
+ * before every create. Run it through getAdhocDb(), whose sessions plan it with its values every
+ * time: a generic plan made while the organization was small walks all of its users once it is
+ * large (decision 0023). There it is a named statement, one round trip.
  */
 export async function usersNamed(db: DbOrTx, orgId: string, userName: string, params: Projection) {
   const withGroups = wants(params, 'groups');
