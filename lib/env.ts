@@ -14,7 +14,7 @@ export const envCatalogue = [
     default: '.data',
     description: 'Embedded database files and generated keys. Only one process may open it at a time.',
   },
-  { name: 'GATEHOUSE_DB_POOL_MAX', default: '10', description: 'Connections per process with DATABASE_URL.' },
+  { name: 'GATEHOUSE_DB_POOL_MAX', default: '10', description: 'Connections per process with DATABASE_URL, plus a quarter as many (rounded up) for SCIM’s filters and lookups, which are planned with their values.' },
   {
     name: 'GATEHOUSE_DB_PREPARE',
     default: 'true',
