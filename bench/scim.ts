@@ -4,6 +4,7 @@
 //   2. 100 groups; every user into 1–3 of them with PATCH add, at most 100 members per request
 //   3. all users in pages of 200, one request after another (an IdP import)
 //   4. 1,000 random userName eq filters
+//   5. the same 1,000 from one client, one after another: a lookup's latency without the queue
 // first against Gatehouse's production build on its production server (scripts/server.mjs,
 // building it when stale as `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
 // (bench/scim-jackson.ts) on a second one, both over real HTTP from the same client code.
@@ -57,7 +58,7 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-type OpName = 'lookup' | 'createUser' | 'createGroup' | 'patchGroup' | 'page' | 'filter';
+type OpName = 'lookup' | 'createUser' | 'createGroup' | 'patchGroup' | 'page' | 'filter' | 'filterAlone';
 const OPS: Record<OpName, string> = {
   lookup: 'GET userName eq (before create)',
   createUser: 'POST /Users',
@@ -65,6 +66,7 @@ const OPS: Record<OpName, string> = {
   patchGroup: 'PATCH /Groups add members',
   page: `GET /Users page of ${PAGE}`,
   filter: 'GET userName eq (random)',
+  filterAlone: 'GET userName eq (random, 1 client)',
 };
 type Failure = { op: OpName; request: string; requestBody?: string; status: number; responseBody: string };
 
@@ -183,7 +185,7 @@ const userNameOf = (i: number) => `user${i}@bench.test`;
 // ---------------------------------------------------------------------------------------------
 // The workload, identical for both systems
 
-type StepTimes = { provision: number; groups: number; paging: number; filters: number };
+type StepTimes = { provision: number; groups: number; paging: number; filters: number; filtersAlone: number };
 
 async function workload(t: Target, rec: Recorder) {
   const seconds: Partial<StepTimes> = {};
@@ -274,19 +276,21 @@ async function workload(t: Target, rec: Recorder) {
   if (reportedTotal !== expectedTotal) rec.note(`Paging: totalResults said ${reportedTotal}, the directory holds ${expectedTotal} users.`);
   if (seen.size !== expectedTotal) rec.note(`Paging returned ${seen.size} distinct users of ${expectedTotal}.`);
 
-  // 4. Random exact lookups.
+  // 4. Random exact lookups from every client, then 5. the same from one.
   const picks = Array.from({ length: FILTERS }, () => Math.floor(rand() * USERS)).filter((i) => ids[i]);
   let filterMismatch = 0;
-  t0 = performance.now();
-  await pool(picks, CLIENTS, async (i) => {
-    const q = filterQuery(userNameOf(i));
-    const reply = await call(t, rec, 'filter', 'GET', q);
-    if (!expectStatus(rec, 'filter', reply, [200], 'GET', q)) return;
-    const resources = (reply.body?.Resources ?? []) as { id?: string }[];
-    if (resources.length !== 1 || resources[0]!.id !== ids[i]) filterMismatch++;
-  });
-  seconds.filters = (performance.now() - t0) / 1000;
-  if (filterMismatch) rec.note(`${filterMismatch} of ${picks.length} userName eq filters did not return exactly the user.`);
+  for (const [op, clients, key] of [['filter', CLIENTS, 'filters'], ['filterAlone', 1, 'filtersAlone']] as const) {
+    t0 = performance.now();
+    await pool(picks, clients, async (i) => {
+      const q = filterQuery(userNameOf(i));
+      const reply = await call(t, rec, op, 'GET', q);
+      if (!expectStatus(rec, op, reply, [200], 'GET', q)) return;
+      const resources = (reply.body?.Resources ?? []) as { id?: string }[];
+      if (resources.length !== 1 || resources[0]!.id !== ids[i]) filterMismatch++;
+    });
+    seconds[key] = (performance.now() - t0) / 1000;
+  }
+  if (filterMismatch) rec.note(`${filterMismatch} of ${2 * picks.length} userName eq filters did not return exactly the user.`);
 
   return { seconds: seconds as StepTimes, usersCreated: userIds.length, groupsCreated: groupIds.length, memberships, patchRequests: batches.length, pages, pagedUsers: seen.size, reportedTotal, filters: picks.length };
 }
@@ -544,6 +548,7 @@ const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [numbe
   { key: 'groups', label: '2 groups + memberships', units: (r) => [r.memberships, 'members'] },
   { key: 'paging', label: `3 page all users (${PAGE}/page)`, units: (r) => [r.pagedUsers, 'users'] },
   { key: 'filters', label: '4 random userName eq filters', units: (r) => [r.filters, 'filters'] },
+  { key: 'filtersAlone', label: '5 the same from 1 client', units: (r) => [r.filters, 'filters'] },
 ];
 
 function printResult(r: Result) {
