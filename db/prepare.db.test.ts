@@ -70,8 +70,8 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
     const adhoc = await getAdhocDb().transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
       // A statement drizzle was told to prepare (db/index.ts `prepared` builds such ones) is named.
-      const byEmail = tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('adhoc_by_last_name');
-      for (let i = 0; i < 7; i++) await byEmail.execute({ lastName: marker });
+      const withLastName = tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('adhoc_by_last_name');
+      for (let i = 0; i < 7; i++) await withLastName.execute({ lastName: marker });
       return {
         statements: await queryRows<{ statement: string; generic_plans: number; custom_plans: number }>(tx, sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`),
         mode: (await queryRows<{ plan_cache_mode: string }>(tx, sql`show plan_cache_mode`))[0]!.plan_cache_mode,
