@@ -126,9 +126,16 @@ const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq
  * (`directory` null otherwise, whatever the reason, so callers answer 401 without saying which).
  * `exists` says whether the id names a directory at all: failed attempts are logged there.
  */
-export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<{ directory: ScimDirectory | null; exists: boolean }> {
+export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<DirectoryAuthentication> {
   if (!z.uuid().safeParse(directoryId).success) return { directory: null, exists: false };
   const [row] = await prepared(db, 'scimDirectoryById', directoryById).execute({ id: directoryId });
+  return checkDirectoryToken(row, bearer);
+}
+
+export type DirectoryAuthentication = { directory: ScimDirectory | null; exists: boolean };
+
+/** authenticateDirectory's verdict on a directory row already read (undefined: no such directory). */
+export function checkDirectoryToken(row: ScimDirectory | undefined, bearer: string): DirectoryAuthentication {
   if (!row) return { directory: null, exists: false };
   const valid = bearer.startsWith(SCIM_TOKEN_PREFIX) && bearer.length <= 100 && safeEqual(row.tokenHash, sha256Hex(bearer));
   return { directory: valid ? row : null, exists: true };

@@ -5,7 +5,7 @@
 // text. Two transports carry it: the production server hands it Node's request directly
 // (lib/scim/node.ts, decision 0024), and the Next.js route wraps it in a web Response (next dev,
 // a bare `next start`, tests).
-import { isDatabaseUnavailable } from '@/db';
+import { getAdhocDb, isDatabaseUnavailable } from '@/db';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
 import { unstorableTextProblem } from '@/lib/storable-text';
 import { headerOf, requestMetaFrom, originFrom, type HeaderSource } from '@/lib/server/request-meta';
@@ -13,7 +13,7 @@ import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directorie
 import { discovery } from './discovery';
 import { scimErrorBody, ScimError } from './errors';
 import * as groups from './groups';
-import { bodyTooLarge, listParams, MAX_BODY_BYTES, searchParams, type ScimCtx } from './resource';
+import { bodyTooLarge, listParams, MAX_BODY_BYTES, searchParams, type ListParams, type ScimCtx } from './resource';
 import * as users from './users';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -131,6 +131,19 @@ function errorReply(e: ScimError): Reply {
   return { status: e.status, body: scimErrorBody(e.status, e.scimType, e.message), headers };
 }
 
+/** GET /Users?filter=userName eq "…" (first page): its userName and list parameters; null for anything else, including parameters listing would refuse. */
+function lookupOf(req: ScimHttpRequest, url: URL, path: string[]): { userName: string; params: ListParams } | null {
+  if (req.method.toUpperCase() !== 'GET' || path.length !== 1 || path[0] !== 'Users' || !url.searchParams.has('filter')) return null;
+  let params: ListParams;
+  try {
+    params = listParams(url.searchParams);
+  } catch {
+    return null;
+  }
+  const userName = users.userNameLookup(params);
+  return userName === null ? null : { userName, params };
+}
+
 /** Answers one request to `/api/scim/v2/{directoryId}/{...path}`. */
 export async function answerScimRequest(req: ScimHttpRequest, directoryId: string, path: string[]): Promise<ScimAnswer> {
   const started = performance.now();
@@ -140,14 +153,16 @@ export async function answerScimRequest(req: ScimHttpRequest, directoryId: strin
   let reply: Reply;
   try {
     const bearer = /^Bearer\s+(\S+)$/i.exec(headerOf(req.headers, 'authorization') ?? '')?.[1] ?? '';
-    const { directory, exists } = await authenticateDirectory(directoryId, bearer);
+    // Okta's and Entra's lookup before every create comes with the token check, in one statement.
+    const lookup = lookupOf(req, url, path);
+    const { directory, exists, named } = lookup ? await users.authenticateAndFindUser(getAdhocDb(), directoryId, bearer, lookup.userName, lookup.params) : { ...(await authenticateDirectory(directoryId, bearer)), named: undefined };
     directoryExists = exists;
     if (!directory) {
       throw new ScimError(401, null, 'Send this directory\'s current token as "Authorization: Bearer <token>".');
     }
     if (directory.paused) throw new ScimError(503, null, 'This directory is paused by an administrator; retry later.');
     const ctx: ScimCtx = { directory, orgId: directory.organizationId, baseUrl: scimBaseUrl(originFrom(req.headers), directory.id), request: meta };
-    reply = await route(ctx, req, url, path);
+    reply = named ? ok(await users.listUsers(ctx, lookup!.params, named)) : await route(ctx, req, url, path);
   } catch (e) {
     if (e instanceof ScimError) reply = errorReply(e);
     else if (isDatabaseUnavailable(e)) reply = errorReply(new ScimError(503, null, DATABASE_UNAVAILABLE));

@@ -14,7 +14,7 @@ import { findActiveSession } from '@/lib/sessions/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { createDirectory, listScimRequests, logScimRequest, rotateDirectoryToken, setDirectoryPaused, SCIM_REQUEST_LOG_SIZE } from './directories';
 import { handleScimRequest } from './handler';
-import { usersNamed } from './users';
+import { authenticateAndFindUser } from './users';
 
 type Dir = { id: string; token: string; org: TestOrg };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM bodies are read field by field in assertions
@@ -314,6 +314,40 @@ describe('SCIM requests the server refuses', () => {
     expect(log[1]!.error).toContain('paused');
   });
 
+  it('checks the token of the lookup before every create, which comes with it in one statement', async () => {
+    const dir = await makeDirectory('lookup-auth');
+    const other = await makeDirectory('lookup-auth-other');
+    const admin = asUser(dir.org.orgId, dir.org.adminId);
+    const userName = `ada-${dir.id.slice(0, 8)}@example.test`;
+    const id = (await scim(dir, 'POST', '/Users', oktaUser(userName))).body.id;
+    // The same userName in another organization is not this directory's.
+    await scim(other, 'POST', '/Users', oktaUser(userName));
+    const lookup = `/Users${q(`userName eq "${userName.toUpperCase()}"`)}`;
+    const found = await scim(dir, 'GET', lookup);
+    expect(found.body).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id, userName }] });
+    expect(found.body.Resources[0].groups).toEqual([]);
+    expect((await scim(dir, 'GET', `${lookup}&excludedAttributes=groups`)).body.Resources[0]).not.toHaveProperty('groups');
+
+    for (const wrong of [{ ...dir, token: '' }, { ...dir, token: 'ghs_wrong' }, { ...dir, token: other.token }, { ...dir, id: randomUUID() }, { ...dir, id: 'not-a-uuid' }]) {
+      const reply = await scim(wrong, 'GET', lookup);
+      expect(reply).toMatchObject({ status: 401, body: { status: '401' } });
+      expect(JSON.stringify(reply.body)).not.toContain(id);
+    }
+    // Parameters listing refuses are refused only once the token is known good.
+    expect((await scim({ ...dir, token: 'ghs_wrong' }, 'GET', `${lookup}&count=500`)).status).toBe(401);
+    expect((await scim(dir, 'GET', `${lookup}&count=500`)).body).toMatchObject({ status: '400', scimType: 'tooMany' });
+    expect((await scim(dir, 'GET', `${lookup}&count=0`)).body).toMatchObject({ totalResults: 1, Resources: [] });
+
+    const { token } = await runMutation(admin, (ctx) => rotateDirectoryToken(ctx, { directoryId: dir.id }));
+    expect((await scim(dir, 'GET', lookup)).status).toBe(401);
+    const fresh = { ...dir, token };
+    expect((await scim(fresh, 'GET', lookup)).body.Resources.map((r: { id: string }) => r.id)).toEqual([id]);
+    await runMutation(admin, (ctx) => setDirectoryPaused(ctx, { directoryId: dir.id, paused: true }));
+    expect((await scim(fresh, 'GET', lookup)).status).toBe(503);
+    const log = await listScimRequests(dir.id);
+    expect(log.slice(0, 3).map((r) => r.status)).toEqual([503, 200, 401]);
+  });
+
   it('keeps the newest 1,000 requests per directory', async () => {
     const dir = await makeDirectory('log');
     const other = await makeDirectory('log-other');
@@ -367,22 +401,23 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
   // start then walks the organization's whole index for every lookup (decision 0023); the
   // lookup as SCIM runs it (getAdhocDb) is named but planned with its values every time.
   it('find a user by userName through the unique index after the table has grown', async () => {
-    const org = await makeOrg('plans');
+    const dir = await makeDirectory('plans');
+    const org = dir.org;
     const everything = { attributes: [], excludedAttributes: [] };
     const { fetched, plans } = await getAdhocDb().transaction(async (tx: Tx) => {
-      const lookUp = () => usersNamed(tx, org.orgId, `nobody-${randomUUID()}@plans.test`, everything);
+      const lookUp = () => authenticateAndFindUser(tx, dir.id, dir.token, `nobody-${randomUUID()}@plans.test`, everything);
       // Past the five runs after which Postgres may settle on a generic plan.
       for (let i = 0; i < 6; i++) await lookUp();
       await tx.execute(sql`insert into users (organization_id, email, first_name, last_name)
         select ${org.orgId}, 'bulk' || i || '@plans.test', 'Bulk', 'User' || i from generate_series(1, 3000) i`);
       const tuples = async () => (await queryRows<{ n: number }>(tx, sql`select coalesce(idx_tup_fetch, 0)::int as n from pg_stat_xact_user_tables where relname = 'users'`))[0]!.n;
       const before = await tuples();
-      expect(await usersNamed(tx, org.orgId, 'BULK2999@plans.test', everything)).toHaveLength(1);
+      expect((await authenticateAndFindUser(tx, dir.id, dir.token, 'BULK2999@plans.test', everything)).named.rows).toHaveLength(1);
       await lookUp();
       const fetched = (await tuples()) - before;
       const plans = await queryRows<{ generic_plans: number; custom_plans: number }>(
         tx,
-        sql`select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like '%from "users" where%lower(coalesce("users"."scim_user_name", "users"."email")) = lower($2::text)%'`,
+        sql`select generic_plans::int, custom_plans::int from pg_prepared_statements where statement like '%from "scim_directories" left join "users"%lower(coalesce("users"."scim_user_name", "users"."email")) = lower($2::text)%'`,
       );
       return { fetched, plans };
     });

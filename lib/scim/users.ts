@@ -4,14 +4,16 @@
 import { and, asc, count, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getAdhocDb, getDb, prepared, type DbOrTx } from '@/db';
-import { users, type User } from '@/db/schema';
+import { scimDirectories, users, type User } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { sha256Hex } from '@/lib/crypto/tokens';
 import { authorize } from '@/lib/authz/authorize';
 import { isAppError } from '@/lib/errors';
 import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import { deactivateUser } from '@/lib/users/writes';
 import { ScimError } from './errors';
-import { compileFilter, parseFilter, type FilterAttributes } from './filter';
+import { checkDirectoryToken, type DirectoryAuthentication } from './directories';
+import { compileFilter, parseFilter, type FilterAttributes, type FilterNode } from './filter';
 import { applyUserPatch, normalizeUserDoc, parsePatchBody, type ScimUserDoc } from './patch';
 import { isUuid, listResponse, meta, mutate, notFound, project, totalOf, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './schemas';
@@ -122,36 +124,73 @@ function withMemberships(rows: { user: User; groups: { groupId: string; name: st
 
 const userNameIs = (userName: Placeholder | string) => sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
 
-// Built once per handle (db/index.ts `prepared`): run before every create, this lookup is the
-// hottest statement of a directory import.
+// Built once per handle (db/index.ts `prepared`): run before every create, this is the hottest
+// statement of a directory import. The directory's row comes with it, so the token check and the
+// lookup cost one round trip together; users are joined only when the token hash matches.
 const named = (withGroups: boolean) => (db: DbOrTx) =>
   db
-    .select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` })
-    .from(users)
-    .where(and(eq(users.organizationId, sql.placeholder('orgId')), isNull(users.scimDeletedAt), userNameIs(sql.placeholder('userName'))))
-    .prepare(withGroups ? 'scim_users_named_with_groups' : 'scim_users_named');
+    .select({ directory: scimDirectories, user: users, groups: withGroups ? groupsJson : sql<null>`null` })
+    .from(scimDirectories)
+    .leftJoin(
+      users,
+      and(
+        eq(scimDirectories.tokenHash, sql.placeholder('tokenHash')),
+        eq(users.organizationId, scimDirectories.organizationId),
+        isNull(users.scimDeletedAt),
+        userNameIs(sql.placeholder('userName')),
+      ),
+    )
+    .where(eq(scimDirectories.id, sql.placeholder('directoryId')))
+    .prepare(withGroups ? 'scim_directory_users_named_with_groups' : 'scim_directory_users_named');
+
+export type NamedUsers = { userName: string; rows: { user: User; memberships: Membership[] | null }[] };
 
 /**
- * The user with this userName (case-insensitive), if visible: the lookup Okta and Entra send
- * before every create. Run it through getAdhocDb(), whose sessions plan it with its values every
- * time: a generic plan made while the organization was small walks all of its users once it is
- * large (decision 0023). There it is a named statement, one round trip.
+ * Okta's and Entra's pre-create lookup (`userName eq "…"`, case-insensitive) with the token check
+ * in the same statement: the directory `directoryId` names, checked against `bearer` as
+ * authenticateDirectory checks it, and its organization's visible users of that userName (none
+ * unless the token is the directory's). Run through getAdhocDb(), whose sessions plan it with its
+ * values every time: a generic plan made while the organization was small walks all of its users
+ * once it is large (decision 0023). There it is a named statement, one round trip.
  */
-export async function usersNamed(db: DbOrTx, orgId: string, userName: string, params: Projection) {
-  const withGroups = wants(params, 'groups');
-  const query = prepared(db, withGroups ? 'scimUsersNamedWithGroups' : 'scimUsersNamed', named(withGroups));
-  return withMemberships(await query.execute({ orgId, userName }));
+export async function authenticateAndFindUser(db: DbOrTx, directoryId: string, bearer: string, userName: string, params: Projection): Promise<DirectoryAuthentication & { named: NamedUsers }> {
+  if (!isUuid(directoryId)) return { directory: null, exists: false, named: { userName, rows: [] } };
+  const rows = await namedRows(db, directoryId, sha256Hex(bearer), userName, params);
+  const auth = checkDirectoryToken(rows[0]?.directory, bearer);
+  return { ...auth, named: { userName, rows: auth.directory ? usersOf(rows) : [] } };
 }
+
+function namedRows(db: DbOrTx, directoryId: string, tokenHash: string, userName: string, params: Projection) {
+  const withGroups = wants(params, 'groups');
+  return prepared(db, withGroups ? 'scimDirectoryUsersNamedWithGroups' : 'scimDirectoryUsersNamed', named(withGroups)).execute({ directoryId, tokenHash, userName });
+}
+
+const usersOf = (rows: { user: User | null; groups: { groupId: string; name: string }[] | null }[]) =>
+  withMemberships(rows.filter((r): r is typeof r & { user: User } => r.user !== null));
+
+/** The userName a list request looks up when it is the pre-create lookup (`userName eq` a string, first page); null otherwise, or when the filter does not parse (listing reports that). */
+export function userNameLookup(params: ListParams): string | null {
+  try {
+    return params.filter ? lookedUp(parseFilter(params.filter), params) : null;
+  } catch {
+    return null;
+  }
+}
+
+const lookedUp = (node: FilterNode, params: ListParams) =>
+  node.op === 'eq' && node.attr === 'username' && typeof node.value === 'string' && params.startIndex === 1 && params.count > 0 ? node.value : null;
 
 function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | null }[], params: Projection) {
   return rows.map((r) => project(toScimUser(ctx, r.user, r.memberships), params));
 }
 
-export async function listUsers(ctx: ScimCtx, params: ListParams) {
-  const node = params.filter ? parseFilter(params.filter) : undefined;
-  if (node?.op === 'eq' && node.attr === 'username' && typeof node.value === 'string' && params.startIndex === 1 && params.count > 0) {
+/** A list request; `named` is its pre-create lookup's answer when the handler fetched it with the token check. */
+export async function listUsers(ctx: ScimCtx, params: ListParams, named?: NamedUsers) {
+  const node = named ? undefined : params.filter ? parseFilter(params.filter) : undefined;
+  const userName = named?.userName ?? (node ? lookedUp(node, params) : null);
+  if (userName !== null) {
     // userName is unique in an organization: at most one user, so this first page holds them all.
-    const rows = await usersNamed(getAdhocDb(), ctx.orgId, node.value, params);
+    const rows = named?.rows ?? usersOf(await namedRows(getAdhocDb(), ctx.directory.id, ctx.directory.tokenHash, userName, params));
     return listResponse(render(ctx, rows, params), rows.length, params);
   }
   const filter = node ? compileFilter(node, FILTER_ATTRIBUTES) : undefined;
