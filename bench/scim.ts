@@ -14,6 +14,7 @@
 // runs HTTP, then handler level.
 // Databases are created on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server,
 // and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
+// BENCH_PROF=<dir> starts Gatehouse's server with --cpu-prof, writing its CPU profile there on exit.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -363,7 +364,7 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   const origin = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, ...testSecrets(), DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
   delete env.GATEHOUSE_DATA_DIR;
-  const server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => stopProcess(server));
   const serverLog: string[] = [];
   const keep = (chunk: Buffer) => serverLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
