@@ -1,10 +1,14 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getDb } from '@/db';
+import { auditChainHeads, organizations, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
-import { asUser, auditRows, makeOrg } from '@/lib/test/helpers';
+import { asUser, auditRows, makeOrg, testRequest } from '@/lib/test/helpers';
 import { linkHash, verifyChain } from './chain';
 import { writeCheckpoints } from './checkpoints';
-import { record } from './record';
+import { insertLinked, whereChained } from './link';
+import { pendingEvent, record } from './record';
 
 const session = () => ({ sessionId: crypto.randomUUID() });
 const ids = (n: number) => Array.from({ length: n }, () => crypto.randomUUID());
@@ -70,6 +74,37 @@ describe('linking queued audit events at commit', () => {
     expect(after.map((r) => r.seq)).toEqual(after.map((_, i) => i + 1));
     for (let i = 1; i < after.length; i++) expect(after[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(after[i - 1]!.createdAt.getTime());
     expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: rows.length + 30 });
+  });
+
+  it('links an insert and its lone event in one statement, and inserts nothing where the chain has no head or the row clashes', async () => {
+    const email = `one-${crypto.randomUUID()}@example.test`;
+    const attempt = async (orgId: string) => {
+      const insert = sql`insert into ${users} (organization_id, email) select ${orgId}::uuid, ${email} where ${whereChained(orgId)} on conflict do nothing returning 1`;
+      const pending = await pendingEvent({ orgId, actor: { kind: 'cli' }, request: testRequest() }, { actionType: 'LOGOUT', metadata: session() }, { userId: null });
+      return insertLinked(getDb(), insert, pending);
+    };
+    const inserted = async (orgId: string) => (await getDb().select().from(users).where(and(eq(users.organizationId, orgId), eq(users.email, email)))).length;
+
+    // Everything else audits an organization's creation, so one with no head is made by hand.
+    const [bare] = await getDb().insert(organizations).values({ name: 'no head', slug: `no-head-${crypto.randomUUID()}` }).returning();
+    expect(await attempt(bare!.id)).toBeNull();
+    expect(await inserted(bare!.id)).toBe(0);
+    expect(await getDb().select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, bare!.id))).toEqual([]);
+
+    const org = await makeOrg('insert-linked');
+    const before = await auditRows(org.orgId);
+    const linked = await attempt(org.orgId);
+    expect(linked).toMatchObject({ seq: before.length + 1, prevHash: before.at(-1)!.hash, actionType: 'LOGOUT' });
+    expect(await inserted(org.orgId)).toBe(1);
+    const rows = await auditRows(org.orgId);
+    expect(rows).toHaveLength(before.length + 1);
+    expect(linkHash({ ...rows.at(-1)!, seq: rows.at(-1)!.seq!, prevHash: rows.at(-1)!.prevHash! })).toBe(linked!.hash);
+
+    // The same email again clashes with users_org_email_key: no row, no event, the head where it was.
+    expect(await attempt(org.orgId)).toBeNull();
+    expect(await inserted(org.orgId)).toBe(1);
+    expect(await auditRows(org.orgId)).toHaveLength(before.length + 1);
+    expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: before.length + 1, headSeq: before.length + 1 });
   });
 
   it('signs exactly the event before each checkpoint while other mutations append', async () => {

@@ -139,7 +139,7 @@ const MARKS = new RegExp(`(${[SEQ_MARK, AT_MARK].map((m) => JSON.stringify(m).re
  * any other (tests hash stored rows again in JavaScript). Null when the organization has no head
  * yet: the caller then takes the general path, which creates it.
  */
-async function linkOne(tx: DbOrTx, p: PendingAuditEvent): Promise<PendingAuditEvent['linked'] | null> {
+async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<PendingAuditEvent['linked'] | null> {
   const f = p.fields;
   const pieces = chainBody({ ...f, seq: SEQ_MARK, createdAt: AT_MARK }).split(MARKS);
   if (pieces.length !== 5) throw new Error('An audit event\'s canonical text holds a link stand-in.');
@@ -156,8 +156,9 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent): Promise<PendingAuditEv
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   const [row] = await queryRows<{ id: bigint | string; seq: bigint | string | number; prev_hash: string; hash: string; created_at: Date | string }>(
     tx,
-    sql`with head as (
-          select seq, hash from ${auditChainHeads} where ${auditChainHeads.organizationId} = ${f.organizationId} for update
+    sql`with ${change ? sql`change as (${change}),` : sql``} head as (
+          select seq, hash from ${auditChainHeads} where ${auditChainHeads.organizationId} = ${f.organizationId}
+             ${change ? sql`and exists (select 1 from change)` : sql``} for update
         ), link as (
           update ${auditChainHeads} h
              set seq = head.seq + 1,
@@ -175,4 +176,21 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent): Promise<PendingAuditEv
   );
   if (!row) return null;
   return { ...f, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, createdAt: auditEvents.createdAt.mapFromDriverValue(row.created_at) as Date, id: BigInt(row.id) };
+}
+
+/**
+ * A change that is one data-modifying statement and the one event that describes it, linked in
+ * the same statement: outside a transaction, Postgres commits the two together as the
+ * statement's own (decision 0025). `change` is an `insert … returning` whose rows say it
+ * happened; the event is linked only if it returned one. It must insert nothing when the
+ * organization has no chain head yet (`whereChained`), since this path cannot create one. Null
+ * when nothing was inserted: the caller then makes the change the general way, in a transaction.
+ */
+export async function insertLinked(db: DbOrTx, change: SQL, p: PendingAuditEvent): Promise<PendingAuditEvent['linked'] | null> {
+  return (p.linked = (await linkOne(db, p, change)) ?? undefined) ?? null;
+}
+
+/** The condition insertLinked's change puts on its insert: the organization's chain has a head (heads are never deleted). */
+export function whereChained(orgId: string): SQL {
+  return sql`exists (select 1 from ${auditChainHeads} where ${auditChainHeads.organizationId} = ${orgId})`;
 }

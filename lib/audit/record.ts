@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
 import { users, type User } from '@/db/schema';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
 import { logAuditEvents } from '@/lib/env';
 import { auditEventInput, type AuditEventInput } from './events';
 import { geoLocate } from './geo';
-import type { PendingAuditEvent } from './link';
+import { insertLinked, type PendingAuditEvent } from './link';
 import { streamedEvent } from './sink-formats';
 
 type Subject = {
@@ -25,6 +26,36 @@ type Subject = {
  * chain, in record() order, as the transaction's last step (lib/audit/link.ts, decision 0020).
  */
 export async function record(ctx: MutationCtx, event: AuditEventInput, subject: Subject = {}): Promise<void> {
+  const pending = await pendingEvent(ctx, event, subject);
+  ctx.pendingAuditEvents.push(pending);
+  ctx.auditCount++;
+  // The instance's stdout stream (GATEHOUSE_LOG_AUDIT_EVENTS=true) prints only what committed.
+  if (logAuditEvents()) ctx.afterCommit.push(() => logCommitted(pending));
+}
+
+/**
+ * runMutation's one exception, for the hottest change only: one INSERT that one audit event
+ * describes (a SCIM create), as a single statement. The row, the event and its link into the
+ * chain commit together as that statement's own transaction, without the BEGIN and COMMIT round
+ * trips or a second statement (decision 0025); "no audit row, no change" holds because they are
+ * one statement. `insert` comes from the caller (`insert … select … where whereChained(orgId)
+ * on conflict do nothing returning 1`); the event is built as record() builds it, from the
+ * subject's row the caller already has, since nothing can be read first. Resolves to false when
+ * nothing was inserted (a unique clash, or a chain with no head yet): the caller then makes the
+ * change through runMutation, which handles both.
+ */
+export async function insertAudited(init: MutationInit, insert: SQL, event: AuditEventInput, subject: Subject & { userRow: User }): Promise<boolean> {
+  const pending = await pendingEvent(init, event, subject);
+  if (!(await insertLinked(getDb(), insert, pending))) return false;
+  logCommitted(pending);
+  return true;
+}
+
+/**
+ * An event validated and filled in as record() queues it. Without a transaction (`ctx.tx` absent:
+ * a change that is one statement, insertAudited) the subject's row must come with it.
+ */
+export async function pendingEvent(ctx: Pick<MutationCtx, 'orgId' | 'actor' | 'request'> & { tx?: DbOrTx }, event: AuditEventInput, subject: Subject = {}): Promise<PendingAuditEvent> {
   const parsed = auditEventInput.parse(event);
   const organizationId = subject.organizationId ?? ctx.orgId;
   if (!organizationId) throw new Error(`Audit event ${event.actionType} has no organization.`);
@@ -36,8 +67,11 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
   if (ctx.actor.kind === 'scim') metadata.directoryId = ctx.actor.directoryId;
   if (ctx.actor.kind === 'system') metadata.job = ctx.actor.job;
 
-  const user = subject.userRow ? userSnapshot(subject.userRow) : userId ? await loadUserSnapshot(ctx, userId) : null;
-  const pending: PendingAuditEvent = {
+  let user: Record<string, unknown> | null = null;
+  if (subject.userRow) user = userSnapshot(subject.userRow);
+  else if (userId && !ctx.tx) throw new Error(`Audit event ${event.actionType}: outside a transaction the subject's row must be given.`);
+  else if (userId) user = await loadUserSnapshot(ctx.tx!, userId);
+  return {
     fields: {
       organizationId,
       userId,
@@ -54,14 +88,15 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
       requestId: ctx.request.requestId,
     },
   };
-  ctx.pendingAuditEvents.push(pending);
-  ctx.auditCount++;
-  // The instance's stdout stream (GATEHOUSE_LOG_AUDIT_EVENTS=true) prints only what committed.
-  if (logAuditEvents()) ctx.afterCommit.push(() => console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent(pending.linked!) })));
 }
 
-async function loadUserSnapshot(ctx: MutationCtx, userId: string): Promise<Record<string, unknown> | null> {
-  const [u] = await ctx.tx.select().from(users).where(eq(users.id, userId));
+/** The instance's stdout stream (GATEHOUSE_LOG_AUDIT_EVENTS=true): an event once it has committed. */
+export function logCommitted(pending: PendingAuditEvent): void {
+  if (logAuditEvents()) console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent(pending.linked!) }));
+}
+
+async function loadUserSnapshot(tx: DbOrTx, userId: string): Promise<Record<string, unknown> | null> {
+  const [u] = await tx.select().from(users).where(eq(users.id, userId));
   return u ? userSnapshot(u) : null;
 }
 

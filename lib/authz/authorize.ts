@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type Actor, type MutationCtx } from '@/lib/server/mutation';
 import { can, type ActionFor, type Decision, type Target } from './can';
 import { loadSnapshot } from './snapshot';
 
@@ -9,18 +9,28 @@ import { loadSnapshot } from './snapshot';
  * installation's operator and are always allowed; a SCIM directory may manage users and groups.
  */
 export async function authorize<T extends Target>(ctx: MutationCtx, action: ActionFor<T>, target: T): Promise<Decision> {
-  if (ctx.actor.kind === 'cli' || (ctx.actor.kind === 'api_token' && ctx.actor.userId === null)) {
-    return { allowed: true, level: 'own', because: { kind: 'operator' } };
-  }
-  if (ctx.actor.kind === 'scim') {
-    const provisioning = (target.kind === 'org' && (target.area === 'users' || target.area === 'groups')) || target.kind === 'group';
-    if (!provisioning) throw new AppError('forbidden', 'A SCIM directory manages users and groups only.');
-    return { allowed: true, level: 'own', because: { kind: 'operator' } };
-  }
+  const fixed = authorizeWithoutReads(ctx.actor, target);
+  if (fixed) return fixed;
   const userId = actorUserId(ctx.actor);
   if (!userId || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   ctx.snapshot ??= await loadSnapshot(ctx.tx, ctx.orgId, userId);
   const decision = can(ctx.snapshot, action, target);
   if (!decision.allowed) throw new AppError('forbidden', decision.because.kind === 'denied' ? decision.because.reason : 'Not allowed.');
   return decision;
+}
+
+/**
+ * authorize()'s verdict for actors whose rights are fixed (the operator, a SCIM directory), which
+ * needs no reads; null for everyone else, whose groups and grants must be loaded first.
+ */
+export function authorizeWithoutReads(actor: Actor, target: Target): Decision | null {
+  if (actor.kind === 'cli' || (actor.kind === 'api_token' && actor.userId === null)) {
+    return { allowed: true, level: 'own', because: { kind: 'operator' } };
+  }
+  if (actor.kind === 'scim') {
+    const provisioning = (target.kind === 'org' && (target.area === 'users' || target.area === 'groups')) || target.kind === 'group';
+    if (!provisioning) throw new AppError('forbidden', 'A SCIM directory manages users and groups only.');
+    return { allowed: true, level: 'own', because: { kind: 'operator' } };
+  }
+  return null;
 }

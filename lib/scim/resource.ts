@@ -1,7 +1,7 @@
 // What /Users and /Groups share: the request context, list parameters, attribute projection,
 // meta, and running a change as the directory.
 import type { ScimDirectory } from '@/db/schema';
-import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import { runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { ScimError } from './errors';
 import { LIST_RESPONSE_SCHEMA } from './schemas';
@@ -148,11 +148,16 @@ export class Unchanged extends Error {
 /** Runs a change as the directory: one transaction, audited with the directory as actor. Resolves to null when it changed nothing. */
 export async function mutate<R>(ctx: ScimCtx, fn: (m: MutationCtx) => Promise<R>): Promise<R | null> {
   try {
-    return await runMutation({ orgId: ctx.orgId, actor: { kind: 'scim', directoryId: ctx.directory.id }, request: ctx.request }, fn);
+    return await runMutation(mutationInit(ctx), fn);
   } catch (e) {
     if (e instanceof Unchanged) return null;
     throw e;
   }
+}
+
+/** A change made by the directory: its organization, the directory as actor, the request. */
+export function mutationInit(ctx: ScimCtx): MutationInit {
+  return { orgId: ctx.orgId, actor: { kind: 'scim', directoryId: ctx.directory.id }, request: ctx.request };
 }
 
 /** An id in a URL path: anything that is not a UUID simply is not found. */

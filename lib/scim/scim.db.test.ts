@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { getAdhocDb, getDb, queryRows, type Tx } from '@/db';
 import { permissionGroups, users } from '@/db/schema';
 import { authenticateApiToken } from '@/lib/api-tokens/reads';
+import { verifyChain } from '@/lib/audit/chain';
 import { createApiToken } from '@/lib/api-tokens/writes';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { addUsersToGroup, updateGroup } from '@/lib/groups/writes';
@@ -462,6 +463,24 @@ describe('SCIM isolation', () => {
       }
       expect(new Set(seen).size).toBe(201);
       expect(seen.filter((u) => u !== dir.org.email).every((u) => u.endsWith(`-${dir.id.slice(0, 8)}@example.test`))).toBe(true);
+      // Each create is one statement with its event (decision 0025): 200 events, one per user, on a chain that verifies.
+      const created = (await auditRows(dir.org.orgId)).filter((e) => e.actionType === 'CREATE_USER');
+      expect(created).toHaveLength(200);
+      const mine = await getDb().select({ id: users.id, email: users.email, createdAt: users.createdAt }).from(users).where(eq(users.scimDirectoryId, dir.id));
+      expect(new Set(created.map((e) => e.metadata.targetUserId))).toEqual(new Set(mine.map((u) => u.id)));
+      for (const e of created) {
+        const u = mine.find((m) => m.id === e.userId)!;
+        expect(e.metadata).toMatchObject({ actor: 'scim', directoryId: dir.id, email: u.email });
+        expect(e.user).toMatchObject({ id: u.id, email: u.email, enabled: true, createdAt: u.createdAt.toISOString() });
+      }
+      expect(await verifyChain(dir.org.orgId)).toMatchObject({ ok: true });
+      // They took the one-statement path, not the transaction it falls back to: their created_at is
+      // the server's millisecond clock, where the column's default now() would carry microseconds.
+      const [{ precise }] = await queryRows<{ precise: number }>(
+        getDb(),
+        sql`select count(*)::int as precise from ${users} where ${users.scimDirectoryId} = ${dir.id} and ${users.createdAt} <> date_trunc('milliseconds', ${users.createdAt})`,
+      ) as [{ precise: number }];
+      expect(precise).toBe(0);
     }
   });
 });

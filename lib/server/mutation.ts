@@ -1,6 +1,7 @@
 // runMutation: the one way to change data. One transaction; the mutation must record at least
 // one audit event in it, or everything it did is rolled back ("no audit row, no change"). The
-// events are linked into their hash chains as the transaction's last step (decision 0020).
+// events are linked into their hash chains as the transaction's last step (decision 0020). The
+// one exception, a lone audited insert as a single statement, is insertAudited (lib/audit/record.ts).
 import { getDb, type Tx } from '@/db';
 import { appendToChains, type PendingAuditEvent } from '@/lib/audit/link';
 import { AppError } from '@/lib/errors';
