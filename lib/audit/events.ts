@@ -34,6 +34,8 @@ export const SSO_FAILURE_REASONS = [
   'wrong_organization',
   'no_connection',
   'missing_claims',
+  // The subject or the email holds text Postgres cannot store (a NUL, a broken surrogate).
+  'unstorable_claims',
   'unknown_user',
   'email_taken',
   'user_disabled',

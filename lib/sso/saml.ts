@@ -20,7 +20,7 @@ import type { saveSamlConnectionInput } from './inputs';
 import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_PATH, SP_ENTITY_ID, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 import { withJacksonTx } from './jackson-store';
 import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
-import { claimAt, fail, signInIdentity, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
+import { checkProfile, claimAt, fail, signInIdentity, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
 
 /** Our ACS URL: where the IdP POSTs its SAMLResponse. Register it at the IdP. */
 export function samlAcsUrl(): string {
@@ -260,6 +260,7 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     lastName: given ? family.join(' ') : (info.lastName ?? ''),
     groups: typeof groups === 'string' ? [groups] : Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
   };
-  if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
-  return { connection, profile, claims: { ...attributes, nameID: profile.subject }, accessTokenClaims: {} };
+  const storable = checkProfile(profile);
+  if (typeof storable === 'string') return fail(orgId, request, connection.id, storable, { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) });
+  return { connection, profile: storable, claims: { ...attributes, nameID: profile.subject }, accessTokenClaims: {} };
 }

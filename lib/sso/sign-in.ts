@@ -12,6 +12,7 @@ import { record } from '@/lib/audit/record';
 import { openIdentityLink } from '@/lib/auth/identity-link';
 import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
 import { randomToken, safeEqual } from '@/lib/crypto/tokens';
+import { isStorableText, printable } from '@/lib/storable-text';
 import { findOrganizationBySlug } from '@/lib/orgs/reads';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -34,6 +35,8 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   wrong_organization: 'This sign-in belongs to another organization. Start again from your organization’s sign-in page.',
   no_connection: 'This organization does not offer single sign-on.',
   missing_claims: 'Your identity provider did not send an email address for you. Ask your admin to check the SSO connection.',
+  unstorable_claims:
+    'Your identity provider sent an identifier or email address with characters that cannot be stored (a NUL or a broken character), so you were not signed in. Ask your admin to check the SSO connection.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
   email_taken:
     'An account with your email address already exists in this organization and is not linked to single sign-on, and it has no password to prove it is yours. Ask your admin.',
@@ -103,13 +106,27 @@ function groupValues(v: unknown): string[] {
 }
 
 export async function fail(orgId: string, request: RequestMeta, connectionId: string | null, reason: SsoFailureReason, who: { subject?: string; email?: string } = {}): Promise<SsoResult> {
+  // What the IdP said, as far as it can be stored: a NUL in it must not turn the refusal into a 500.
+  const said = Object.fromEntries(Object.entries(who).map(([k, v]) => [k, printable(v)]));
   await runMutation({ orgId, actor: { kind: 'anonymous' }, request }, (ctx) =>
-    record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId, reason, ...who } }, { userId: null }),
+    record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId, reason, ...said } }, { userId: null }),
   );
   return { ok: false, reason };
 }
 
 export type Profile = { subject: string; email: string | null; firstName: string; lastName: string; groups: string[] };
+
+/**
+ * The profile an IdP's answer (OIDC or SAML) gives, checked before anything is looked up or
+ * written: no subject refuses the sign-in (`missing_claims`), a subject or email Postgres cannot
+ * store (a NUL, a broken surrogate) refuses it by name (`unstorable_claims`). Names keep such
+ * characters as U+FFFD; group values holding them are dropped, as no group mapping can name them.
+ */
+export function checkProfile(profile: Profile): Profile | SsoFailureReason {
+  if (!profile.subject) return 'missing_claims';
+  if (!isStorableText(profile.subject) || (profile.email !== null && !isStorableText(profile.email))) return 'unstorable_claims';
+  return { ...profile, firstName: printable(profile.firstName), lastName: printable(profile.lastName), groups: profile.groups.filter(isStorableText) };
+}
 
 /**
  * Finishes a sign-in from the IdP's callback parameters. `binding` is this browser's sealed
@@ -196,8 +213,9 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
     lastName: typeof claims.family_name === 'string' ? claims.family_name : family.join(' '),
     groups: groupValues(claimAt(from(connection.groupsClaimSource), connection.groupsClaim)),
   };
-  if (!profile.subject) return fail(orgId, request, connection.id, 'missing_claims');
-  return { connection, profile, claims, accessTokenClaims: accessClaims };
+  const checked = checkProfile(profile);
+  if (typeof checked === 'string') return fail(orgId, request, connection.id, checked, { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) });
+  return { connection, profile: checked, claims, accessTokenClaims: accessClaims };
 }
 
 export async function organizationSlug(orgId: string): Promise<string | null> {

@@ -137,6 +137,27 @@ describe('SSO sign-in', () => {
     expect(await getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, existing.id))).toHaveLength(0);
   });
 
+  it('stores names with unstorable characters replaced, and refuses an email that holds one by name', async () => {
+    const org = await makeOrg('ssonul');
+    const eng = await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Engineers' }));
+    await connect(org, { jitEnabled: 'on', groupMappings: 'eng => Engineers' });
+    const u = account('nul', ['eng', 'e\u0000ng']);
+    peer.accounts.set(u.sub, { ...peer.accounts.get(u.sub)!, name: 'Ada\u0000 Love\ud800lace' });
+    let flow = await viaIdp(org, u.sub);
+    const result = await completeSsoSignIn(flow.params, flow.binding, testRequest());
+    expect(result).toMatchObject({ ok: true });
+    const [user] = await getDb().select().from(users).where(eq(users.email, u.email));
+    expect(user).toMatchObject({ firstName: 'Ada\ufffd', lastName: 'Love\ufffdlace' });
+    expect((await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g)).toEqual([eng.id]);
+
+    const bad = account('nulmail');
+    peer.accounts.set(bad.sub, { ...peer.accounts.get(bad.sub)!, email: `nul\u0000${bad.email}` });
+    flow = await viaIdp(org, bad.sub);
+    expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toEqual({ ok: false, reason: 'unstorable_claims' });
+    expect(await lastFailure(org.orgId)).toMatchObject({ method: 'sso', reason: 'unstorable_claims', subject: bad.sub, email: `nul\ufffd${bad.email}` });
+    expect(await getDb().select().from(users).where(eq(users.email, bad.email))).toHaveLength(0);
+  });
+
   it('refuses a disabled user', async () => {
     const org = await makeOrg('ssodis');
     await connect(org, { jitEnabled: 'on' });
