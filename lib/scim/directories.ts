@@ -9,6 +9,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { randomToken, safeEqual, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
 import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { isUuid } from './resource';
 
 export const SCIM_TOKEN_PREFIX = 'ghs_';
 /** How many requests each directory's log keeps. */
@@ -110,7 +111,7 @@ export async function listDirectories(orgId: string, db: DbOrTx = getDb()): Prom
 
 /** One directory of the organization; null for another organization's id or a malformed one. */
 export async function getDirectory(orgId: string, directoryId: string, db: DbOrTx = getDb()): Promise<ScimDirectory | null> {
-  if (!z.uuid().safeParse(directoryId).success) return null;
+  if (!isUuid(directoryId)) return null;
   const [row] = await db
     .select()
     .from(scimDirectories)
@@ -127,7 +128,7 @@ const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq
  * `exists` says whether the id names a directory at all: failed attempts are logged there.
  */
 export async function authenticateDirectory(directoryId: string, bearer: string, db: DbOrTx = getDb()): Promise<DirectoryAuthentication> {
-  if (!z.uuid().safeParse(directoryId).success) return { directory: null, exists: false };
+  if (!isUuid(directoryId)) return { directory: null, exists: false };
   const [row] = await prepared(db, 'scimDirectoryById', directoryById).execute({ id: directoryId });
   return checkDirectoryToken(row, bearer);
 }
