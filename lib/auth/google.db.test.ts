@@ -91,6 +91,16 @@ describe('completeGoogleSignIn', () => {
     expect((await auditRows(org.orgId)).filter((e) => e.actionType === 'LOGIN').at(-1)!.metadata).toMatchObject({ method: 'google' });
   });
 
+  it('stores names with characters Postgres cannot store replaced by U+FFFD', async () => {
+    const org = await makeOrg('gnul');
+    await enable(org, { jitEnabled: 'on' });
+    const claims = googler({ given_name: 'Gr\u0000ace', family_name: 'Hop\udc00per' });
+    const result = await signIn(org, claims);
+    expect(result).toMatchObject({ ok: true });
+    const [user] = await getDb().select().from(users).where(eq(users.email, String(claims.email)));
+    expect(user).toMatchObject({ firstName: 'Gr\ufffdace', lastName: 'Hop\ufffdper' });
+  });
+
   it('refuses an unverified email, and a domain the organization does not allow', async () => {
     const org = await makeOrg('gverify');
     await enable(org, { jitEnabled: 'on', allowedDomains: 'corp.test' });

@@ -16,6 +16,7 @@ import { checkbox, optionalId } from '@/lib/forms';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
+import { printable } from '@/lib/storable-text';
 import { openIdentityLink } from './identity-link';
 import { seal, unseal } from './sealed';
 import { enforcesSso } from './sso-enforcement';
@@ -172,8 +173,9 @@ export async function completeGoogleSignIn(claims: GoogleClaims, bindingValue: {
         .values({
           organizationId: orgId,
           email,
-          firstName: (str(claims.given_name) || name[0] || '').slice(0, 100),
-          lastName: (str(claims.family_name) || name.slice(1).join(' ')).slice(0, 100),
+          // As for SSO (checkProfile): text Postgres cannot store becomes U+FFFD in names.
+          firstName: printable(str(claims.given_name) || name[0] || '').slice(0, 100),
+          lastName: printable(str(claims.family_name) || name.slice(1).join(' ')).slice(0, 100),
           passwordHash: null,
         })
         .returning({ id: users.id });

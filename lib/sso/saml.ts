@@ -20,7 +20,7 @@ import type { saveSamlConnectionInput } from './inputs';
 import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_PATH, SP_ENTITY_ID, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 import { withJacksonTx } from './jackson-store';
 import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
-import { checkProfile, claimAt, fail, signInIdentity, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
+import { checkProfile, claimAt, fail, signInIdentity, whoOf, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
 
 /** Our ACS URL: where the IdP POSTs its SAMLResponse. Register it at the IdP. */
 export function samlAcsUrl(): string {
@@ -261,6 +261,6 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     groups: typeof groups === 'string' ? [groups] : Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
   };
   const storable = checkProfile(profile);
-  if (typeof storable === 'string') return fail(orgId, request, connection.id, storable, { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) });
+  if (typeof storable === 'string') return fail(orgId, request, connection.id, storable, whoOf(profile));
   return { connection, profile: storable, claims: { ...attributes, nameID: profile.subject }, accessTokenClaims: {} };
 }

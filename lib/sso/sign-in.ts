@@ -116,6 +116,11 @@ export async function fail(orgId: string, request: RequestMeta, connectionId: st
 
 export type Profile = { subject: string; email: string | null; firstName: string; lastName: string; groups: string[] };
 
+/** Who the IdP says signed in, for a LOGIN_FAILED row: its subject and email, when it sent them. */
+export function whoOf(profile: Profile): { subject?: string; email?: string } {
+  return { ...(profile.subject ? { subject: profile.subject } : {}), ...(profile.email ? { email: profile.email } : {}) };
+}
+
 /**
  * The profile an IdP's answer (OIDC or SAML) gives, checked before anything is looked up or
  * written: no subject refuses the sign-in (`missing_claims`), a subject or email Postgres cannot
@@ -214,7 +219,7 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
     groups: groupValues(claimAt(from(connection.groupsClaimSource), connection.groupsClaim)),
   };
   const checked = checkProfile(profile);
-  if (typeof checked === 'string') return fail(orgId, request, connection.id, checked, { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) });
+  if (typeof checked === 'string') return fail(orgId, request, connection.id, checked, whoOf(profile));
   return { connection, profile: checked, claims, accessTokenClaims: accessClaims };
 }
 
@@ -232,7 +237,7 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
     const { tx } = ctx;
     // One sign-in at a time per identity: a first sign-in cannot provision the user twice.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${connection.id}:${profile.subject}`}, 0))`);
-    const who = { subject: profile.subject, ...(profile.email ? { email: profile.email } : {}) };
+    const who = whoOf(profile);
     const refuse = async (reason: SsoFailureReason, userId: string | null = null): Promise<SsoResult> => {
       await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId: connection.id, reason, ...who } }, { userId });
       return { ok: false, reason };
