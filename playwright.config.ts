@@ -13,8 +13,9 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   // Hang guards, not speed checks (speed lives in bench/): on two busy cores, with the reliability
-  // test hammering its own server alongside, a multi-step test can take 30 s and one expectation 10.
-  timeout: 90_000,
+  // test hammering its own server alongside, every browser step can take a second or three, so a
+  // test of ninety steps has taken over 90 s and one expectation 10. Longer tests set their own.
+  timeout: 180_000,
   expect: { timeout: 20_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {

@@ -6,7 +6,6 @@ import { expect, test } from '@playwright/test';
 import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
 
 test('a viewer runs a released app as themselves, and a spoofed current_user is refused and audited', async ({ page: admin, browser }) => {
-  test.setTimeout(180_000);
   const account = newOrgAccount('Apps');
   await signUp(admin, account);
 

@@ -20,7 +20,6 @@ async function createApp(page: Page, name: string, folder: string | null) {
 const names = (page: Page) => page.getByTestId('objects').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
 
 test('an admin, an editor and a viewer each see and do what their groups allow', async ({ page: admin, browser }) => {
-  test.setTimeout(180_000);
   const account = newOrgAccount('Roles');
   await signUp(admin, account);
   await createFolder(admin, 'Ops');

@@ -10,7 +10,6 @@ import { newOrgAccount, signUp } from '../fixtures';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
-test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   peer = await startOidcPeer(`${base}/api/auth/callback/google`, googlePeer);

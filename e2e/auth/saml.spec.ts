@@ -11,7 +11,6 @@ import { newOrgAccount, signOut, signUp } from '../fixtures';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const acsUrl = `${base}/api/sso/saml/acs`;
-test.describe.configure({ timeout: 180_000 });
 
 let server: http.Server;
 let idp: SamlIdp;

@@ -8,8 +8,9 @@ import { newOrgAccount, signOut, signUp } from '../fixtures';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
-// Each test drives several browsers through the IdP and back: more steps than the default budget.
-test.describe.configure({ timeout: 180_000 });
+// Each test drives several browsers through the IdP and back (one took two minutes on a busy CI
+// machine): more steps than the default budget.
+test.describe.configure({ timeout: 300_000 });
 
 test.beforeAll(async () => {
   peer = await startOidcPeer(`${base}/api/sso/oidc/callback`);
