@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { ORG_COOKIE, SESSION_COOKIES, rememberOrgCookie } from '@/lib/auth/cookies';
 import { requestIdFrom } from '@/lib/server/request-meta';
 
-const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/invite', '/api/'];
+const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/invite', '/api/', '/.well-known/'];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`));
@@ -34,6 +34,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // SCIM is machine traffic with its own request ids and bearer tokens: it skips the proxy.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt|api/scim/).*)'],
+  // SCIM is machine traffic with its own request ids and bearer tokens, and public/'s files are
+  // for everyone: they skip the proxy.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|icon-192.png|icon-512.png|apple-touch-icon.png|manifest.webmanifest|robots.txt|api/scim/).*)'],
 };

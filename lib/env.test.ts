@@ -58,3 +58,23 @@ describe('resource and secret-store settings', () => {
     }
   });
 });
+
+describe('security contact', () => {
+  it('turns emails into mailto: URIs, keeps https: and tel: URIs, and refuses anything else by name', async () => {
+    const { securityContacts } = await import('./env');
+    const saved = process.env.GATEHOUSE_SECURITY_CONTACT;
+    try {
+      delete process.env.GATEHOUSE_SECURITY_CONTACT;
+      expect(securityContacts()).toEqual([]);
+      process.env.GATEHOUSE_SECURITY_CONTACT = ' security@acme.test , https://acme.test/security,tel:+1-201-555-0123,mailto:psirt@acme.test';
+      expect(securityContacts()).toEqual(['mailto:security@acme.test', 'https://acme.test/security', 'tel:+1-201-555-0123', 'mailto:psirt@acme.test']);
+      for (const bad of ['http://acme.test/security', 'security at acme', 'javascript:alert(1)']) {
+        process.env.GATEHOUSE_SECURITY_CONTACT = bad;
+        expect(() => securityContacts(), bad).toThrow(`GATEHOUSE_SECURITY_CONTACT may list only emails and mailto:, https: or tel: URIs; it has \`${bad}\`.`);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.GATEHOUSE_SECURITY_CONTACT;
+      else process.env.GATEHOUSE_SECURITY_CONTACT = saved;
+    }
+  });
+});

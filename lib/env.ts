@@ -65,6 +65,11 @@ export const envCatalogue = [
     default: 'open',
     description: '`open`: anyone may create an organization at /signup. `closed`: only the first-run page and the CLI.',
   },
+  {
+    name: 'GATEHOUSE_SECURITY_CONTACT',
+    default: '(unset)',
+    description: 'Where to report a vulnerability: comma-separated emails or `mailto:`, `https:` or `tel:` URIs, served as `/.well-known/security.txt` (RFC 9116). Unset → that file answers 404.',
+  },
   { name: 'GATEHOUSE_API_RATE_LIMIT', default: '600', description: 'Public API requests per token per minute.' },
   {
     name: 'SMTP_URL',
@@ -194,4 +199,23 @@ export function googleClient(): { clientId: string; clientSecret: string; issuer
   const clientSecret = process.env.GOOGLE_CLIENT_SECRET?.trim();
   if (!clientId || !clientSecret) return null;
   return { clientId, clientSecret, issuer: (process.env.GOOGLE_ISSUER?.trim() || 'https://accounts.google.com').replace(/\/+$/, '') };
+}
+
+/**
+ * GATEHOUSE_SECURITY_CONTACT as RFC 9116 Contact URIs: a bare email becomes `mailto:`; anything
+ * else must be a `mailto:`, `https:` or `tel:` URI. Empty when unset.
+ */
+export function securityContacts(): string[] {
+  const items = (process.env.GATEHOUSE_SECURITY_CONTACT ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return items.map((item) => {
+    if (/^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/.test(item)) return `mailto:${item}`;
+    let url: URL | null = null;
+    try {
+      url = new URL(item);
+    } catch {}
+    if (!url || !['mailto:', 'https:', 'tel:'].includes(url.protocol) || /\s/.test(item)) {
+      throw new Error(`GATEHOUSE_SECURITY_CONTACT may list only emails and mailto:, https: or tel: URIs; it has \`${item}\`.`);
+    }
+    return item;
+  });
 }
