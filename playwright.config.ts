@@ -1,11 +1,24 @@
-import { execSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 import { googlePeer } from './e2e/google-peer';
 
-// The system Chromium (installed by .ci/run); Playwright never downloads a browser.
-const executablePath = process.env.CHROMIUM_PATH || execSync('command -v chromium', { encoding: 'utf8' }).trim();
+// CHROMIUM_PATH, a system Chromium, or the one npm installed (scripts/browser.mjs); Playwright
+// never downloads a browser. The script is ESM, which this config cannot import, so it runs once.
+const chromium = JSON.parse(execFileSync(process.execPath, ['scripts/browser.mjs', '--json'], { cwd: __dirname, encoding: 'utf8' })) as {
+  executable?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  error?: string;
+};
+if (chromium.error) {
+  console.error(chromium.error);
+  process.exit(1);
+}
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// npm test runs one Playwright per database at once: each keeps its results apart.
+const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+const ownServer = /(reliability|seed-demo)\.spec\.ts/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,18 +30,25 @@ export default defineConfig({
   // test of ninety steps has taken over 90 s and one expectation 10. Longer tests set their own.
   timeout: 180_000,
   expect: { timeout: 20_000 },
-  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  outputDir: `test-results/${database}`,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: `playwright-report/${database}` }]],
   use: {
     baseURL,
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace with a DOM snapshot of every step. Not the screencast: its
+    // frames doubled the browser's CPU time on two cores (decision 0026).
+    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
     launchOptions: {
-      executablePath,
-      args: ['--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: chromium.executable,
+      args: chromium.args,
+      env: { ...process.env, ...chromium.env },
     },
   },
+  // The specs that start servers of their own come first, so their long runs overlap the rest
+  // instead of trailing it; the others need the first-run spec's empty database first.
   projects: [
+    { name: 'own-server', testMatch: ownServer },
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'app', testIgnore: /first-run\.spec\.ts/, dependencies: ['first-run'] },
+    { name: 'app', testIgnore: [/first-run\.spec\.ts/, ownServer], dependencies: ['first-run'] },
   ],
   webServer: {
     command: 'node scripts/e2e-server.mjs',
@@ -41,6 +61,7 @@ export default defineConfig({
       GOOGLE_CLIENT_ID: googlePeer.clientId,
       GOOGLE_CLIENT_SECRET: googlePeer.clientSecret,
       GOOGLE_ISSUER: `http://localhost:${googlePeer.port}`,
+      GATEHOUSE_SECURITY_CONTACT: 'security@gatehouse.test',
     },
     stdout: 'pipe',
   },

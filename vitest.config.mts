@@ -1,10 +1,26 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-// unit: pure functions. db: behaviour against a real database — in-memory PGlite by default,
-// a fresh Postgres database when TEST_DATABASE_URL is set.
+// unit: pure functions. db: behaviour against a real database, in-memory PGlite; db:postgres, the
+// same files on a fresh Postgres database, when TEST_DATABASE_URL names a server (npm test runs
+// both at once). `vitest run --project db:postgres` runs one of them.
+const database = (name: 'db' | 'db:postgres'): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: {
+    name,
+    include: ['lib/**/*.db.test.ts', 'db/**/*.db.test.ts'],
+    globalSetup: ['lib/test/db-global-setup.ts'],
+    setupFiles: ['lib/test/db-setup.ts'],
+    // The embedded project's tests see no Postgres server, exactly as on a machine without one.
+    env: name === 'db' ? { TEST_DATABASE_URL: '' } : {},
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
+
 export default defineConfig({
   resolve: { alias: { '@': root.replace(/\/$/, '') } },
   test: {
@@ -19,18 +35,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['lib/**/*.test.ts', 'db/**/*.test.ts'], exclude: ['**/*.db.test.ts'] },
       },
-      {
-        extends: true,
-        test: {
-          name: 'db',
-          include: ['lib/**/*.db.test.ts', 'db/**/*.db.test.ts'],
-          globalSetup: ['lib/test/db-global-setup.ts'],
-          setupFiles: ['lib/test/db-setup.ts'],
-          pool: 'forks',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      },
+      database('db'),
+      ...(process.env.TEST_DATABASE_URL ? [database('db:postgres')] : []),
     ],
   },
 });

@@ -1,5 +1,6 @@
-// With TEST_DATABASE_URL: one fresh Postgres database for the run, migrated here and dropped
-// afterwards. Without it, each test file migrates its own in-memory PGlite (see db-setup.ts).
+// The db:postgres project: one fresh Postgres database on TEST_DATABASE_URL's server for the run,
+// migrated here and dropped afterwards. The db project: each test file migrates its own in-memory
+// PGlite (see db-setup.ts).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
@@ -15,7 +16,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const serverUrl = process.env.TEST_DATABASE_URL;
+  const serverUrl = project.name === 'db:postgres' ? process.env.TEST_DATABASE_URL : undefined;
   project.provide('encryptionKeys', process.env.GATEHOUSE_ENCRYPTION_KEYS || `test:${randomBytes(32).toString('base64')}`);
   project.provide('auditSigningKey', process.env.GATEHOUSE_AUDIT_SIGNING_KEY || generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'));
   project.provide('ssoEncryptionKey', process.env.GATEHOUSE_SSO_ENCRYPTION_KEY || randomBytes(32).toString('base64'));
