@@ -49,15 +49,17 @@ describe('JacksonStoreDriver', () => {
 
   it('writes inside the caller’s transaction: a rollback undoes them', async () => {
     const n = ns();
-    await getDb()
-      .transaction(async (tx) => {
+    let inside: unknown;
+    await expect(
+      getDb().transaction(async (tx) => {
         await withJacksonTx(tx, async () => {
           await driver.put(n, 'k', val('v'), 0, { name: 'i', value: 'j' });
-          expect(await driver.get(n, 'k')).toEqual(val('v'));
+          inside = await driver.get(n, 'k');
         });
         throw new Error('roll back');
-      })
-      .catch(() => {});
+      }),
+    ).rejects.toThrow('roll back');
+    expect(inside).toEqual(val('v'));
     expect(await driver.get(n, 'k')).toBeNull();
   });
 });
