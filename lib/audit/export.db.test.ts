@@ -27,7 +27,9 @@ describe('audit export', () => {
     expect(csv).toHaveLength(1 + 6);
     expect(csv[1]).toContain('CREATE_GROUP');
     expect(csv.at(-1)).toContain('CREATE_ORGANIZATION');
-    expect(csv.join('')).not.toContain(',=HYPERLINK');
+    // The formula-like name sits inside the JSON metadata cell, quoted with its quotes doubled (RFC 4180).
+    expect(csv[1]).toMatch(/,"\{"".*\}"\r\n$/);
+    expect(csv[1]).toContain('""groupName"":""=HYPERLINK(\\""x\\"")""');
 
     const ndjson = (await collect(auditExportLines(org.orgId, exportOf('format=ndjson&actionType=CREATE_GROUP'), 3))).map((l) => JSON.parse(l));
     expect(ndjson.map((e) => e.metadata.groupName)).toEqual(['=HYPERLINK("x")', 'C', 'B', 'A']);
