@@ -7,6 +7,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
 import { googlePeer } from '../google-peer';
 import { newOrgAccount, signUp } from '../fixtures';
+import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
@@ -58,8 +59,9 @@ test('Google sign-in: a verified account of an allowed domain gets in; others ar
   const other = await signInWithGoogle(browser, account.slug, outsider.sub);
   await expect(other.getByTestId('sso-error')).toContainText('accepts Google accounts of its own domains only');
 
-  await page.goto('/audit');
-  await expect(page.getByText('GOOGLE_JIT_USER_CREATED').first()).toBeVisible();
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('GOOGLE_JIT_USER_CREATED').first()).toBeVisible();
 });
 
 test('a Google account with an existing account’s email links only with that account’s password', async ({ page, browser }) => {
@@ -84,6 +86,7 @@ test('a Google account with an existing account’s email links only with that a
 
   const again = await signInWithGoogle(browser, account.slug, sub);
   await expect(again.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
-  await page.goto('/audit');
-  await expect(page.getByText('LINK_SSO_IDENTITY').first()).toBeVisible();
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('LINK_SSO_IDENTITY').first()).toBeVisible();
 });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { makeSamlIdp, mintSamlResponse, postForm, readAuthnRequest, type MintOptions, type SamlIdp } from '../../lib/test/saml-idp';
 import { newOrgAccount, signOut, signUp } from '../fixtures';
+import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const acsUrl = `${base}/api/sso/saml/acs`;
@@ -100,8 +101,9 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
   // Mapped into Admin by the groups attribute: settings are open to her.
   await other.goto('/settings/sso');
   await expect(other.getByRole('heading', { name: 'Single sign-on', exact: true })).toBeVisible();
-  await other.goto('/audit');
-  await expect(other.getByText('SSO_JIT_USER_CREATED').first()).toBeVisible();
+  const audit = new AuditPage(other);
+  await audit.goto();
+  await expect(audit.rows('SSO_JIT_USER_CREATED').first()).toBeVisible();
 
   // The same response posted again from elsewhere (no binding cookie, IdP-initiated off) is refused.
   const third = await (await browser.newContext()).newPage();

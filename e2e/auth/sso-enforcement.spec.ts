@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { totpCode } from '../../lib/auth/totp';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
 import { acceptInvite, invite, newOrgAccount, signOut, signUp } from '../fixtures';
+import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
@@ -87,7 +88,8 @@ test('enforced SSO refuses password sign-in, except a break-glass admin with the
   await page.getByLabel('Authentication code').fill(totpCode(secret, new Date(Date.now() + 30_000)));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('heading', { name: `Welcome, ${account.firstName}` })).toBeVisible();
-  await page.goto('/audit');
-  await expect(page.getByText('SSO_ENFORCED').first()).toBeVisible();
-  await expect(page.getByText('BREAK_GLASS_ADMIN_UPDATED').first()).toBeVisible();
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('SSO_ENFORCED').first()).toBeVisible();
+  await expect(audit.rows('BREAK_GLASS_ADMIN_UPDATED').first()).toBeVisible();
 });

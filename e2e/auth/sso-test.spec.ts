@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
 import { newOrgAccount, signUp } from '../fixtures';
+import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
@@ -46,6 +47,7 @@ test('an admin tests the SSO connection and sees the claims; nobody is signed in
   await expect(page.getByText(account.email).first()).toBeVisible();
   await page.goto('/users');
   await expect(page.getByText(`${sub}@idp.test`)).toHaveCount(0);
-  await page.goto('/audit');
-  await expect(page.getByText('SSO_CONNECTION_TESTED').first()).toBeVisible();
+  const audit = new AuditPage(page);
+  await audit.goto();
+  await expect(audit.rows('SSO_CONNECTION_TESTED').first()).toBeVisible();
 });

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
 import { newOrgAccount, signOut, signUp } from '../fixtures';
+import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 let peer: OidcPeer;
@@ -60,9 +61,10 @@ test('an admin connects an OIDC provider; a new person signs in with SSO, is pro
   // Mapped into Admin by the groups claim: settings are open to her.
   await other.goto('/settings/sso');
   await expect(other.getByRole('heading', { name: 'Single sign-on', exact: true })).toBeVisible();
-  await other.goto('/audit');
-  await expect(other.getByText('SSO_JIT_USER_CREATED').first()).toBeVisible();
-  await expect(other.getByText('SSO_GROUP_MAPPING_APPLIED').first()).toBeVisible();
+  const audit = new AuditPage(other);
+  await audit.goto();
+  await expect(audit.rows('SSO_JIT_USER_CREATED').first()).toBeVisible();
+  await expect(audit.rows('SSO_GROUP_MAPPING_APPLIED').first()).toBeVisible();
 });
 
 test('SSO refusals are explained on the sign-in page', async ({ page, browser }) => {
@@ -133,8 +135,9 @@ test('an existing password account links SSO by proving its password; then SSO s
   await other.getByLabel('Password').fill(account.password);
   await other.getByRole('button', { name: 'Link and sign in' }).click();
   await expect(other.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
-  await other.goto('/audit');
-  await expect(other.getByText('LINK_SSO_IDENTITY').first()).toBeVisible();
+  const audit = new AuditPage(other);
+  await audit.goto();
+  await expect(audit.rows('LINK_SSO_IDENTITY').first()).toBeVisible();
 
   // Used once: the link page is gone; the next SSO sign-in (a new browser) goes straight in.
   await other.goto(`/sign-in/${account.slug}/link`);
