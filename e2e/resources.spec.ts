@@ -105,8 +105,10 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     expect(auditText).toContain('UPDATE_RESOURCE_CONFIG');
     expect(auditText).toContain('TEST_RESOURCE_CONNECTION');
     noLeak(auditText);
-    expect(actionBodies.length).toBeGreaterThan(5);
-    for (const body of actionBodies) noLeak(body);
+    // A body that could not be read was stored as '': count only those actually checked.
+    const read = actionBodies.filter((body) => body !== '');
+    expect(read.length).toBeGreaterThan(5);
+    for (const body of read) noLeak(body);
 
     // The server printed this test's events (the stream is on for browser tests), and no secret.
     const orgId = JSON.parse(auditText.split('\n')[0]!).organizationId as string;
