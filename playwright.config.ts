@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 import { googlePeer } from './e2e/google-peer';
 
@@ -19,6 +20,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 // npm test runs one Playwright per database at once: each keeps its results apart.
 const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
 const ownServer = /(reliability|seed-demo)\.spec\.ts/;
+// The server's session-cookie secret, set once in the main process and inherited by the workers,
+// so a test can read what a cookie holds.
+const sessionSecret = (process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url'));
 
 export default defineConfig({
   testDir: 'e2e',
@@ -62,6 +66,7 @@ export default defineConfig({
       GOOGLE_CLIENT_SECRET: googlePeer.clientSecret,
       GOOGLE_ISSUER: `http://localhost:${googlePeer.port}`,
       GATEHOUSE_SECURITY_CONTACT: 'security@gatehouse.test',
+      NEXTAUTH_SECRET: sessionSecret,
     },
     stdout: 'pipe',
   },

@@ -18,7 +18,7 @@ delete env.GATEHOUSE_DATA_DIR;
 let cleanup;
 if (serverUrl) {
   const db = await createTestDatabase(serverUrl, 'e2e');
-  Object.assign(env, testSecrets(), { DATABASE_URL: db.url });
+  Object.assign(env, testSecrets(), { DATABASE_URL: db.url }, process.env.NEXTAUTH_SECRET ? { NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET } : {});
   cleanup = () => dropTestDatabase(serverUrl, db.name);
   console.log(`[e2e] postgres database ${db.name}`);
 } else {

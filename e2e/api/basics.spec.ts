@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { decode } from 'next-auth/jwt';
 import { newOrgAccount, signUp } from '../fixtures';
 
 test('health reports the database after a real query', async ({ request }) => {
@@ -26,7 +27,10 @@ test('the session cookie is httpOnly, SameSite=Lax, and carries only a session i
   const session = cookies.find((c) => c.name === 'next-auth.session-token');
   expect(session, 'session cookie').toBeDefined();
   expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
-  expect(session!.value).not.toContain(account.email);
+  // Encrypted (JWE), and inside it nothing but the session id and the token's own times.
+  expect(JSON.parse(Buffer.from(session!.value.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM' });
+  const claims = await decode({ token: session!.value, secret: process.env.E2E_NEXTAUTH_SECRET! });
+  expect(Object.keys(claims ?? {}).sort()).toEqual(['exp', 'iat', 'jti', 'sid']);
   expect(cookies.find((c) => c.name === 'gatehouse-org')).toMatchObject({ value: account.slug, httpOnly: true, sameSite: 'Lax' });
 
   // next-auth's session endpoint reveals nothing but the expiry.
