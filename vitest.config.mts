@@ -24,6 +24,9 @@ const database = (name: 'db' | 'db:postgres'): TestProjectInlineConfiguration =>
 export default defineConfig({
   resolve: { alias: { '@': root.replace(/\/$/, '') } },
   test: {
+    // Vitest's default is one worker fewer than the cores: one, here. The database tests spend much
+    // of their time waiting on Postgres and on the CLI's processes, so three keep two cores busy.
+    maxWorkers: 3,
     // postgres.js 3.4.9 can throw from a setImmediate (socket.write on a connection it has just
     // closed) while a server goes away; the outage test provokes exactly that. Next.js logs such
     // exceptions and keeps serving; here they are ignored rather than failing the run.
