@@ -126,6 +126,16 @@ function preparing(client: postgres.Sql, name: Naming = isPreparable): postgres.
   });
 }
 
+let memoryTemplate: Blob | undefined;
+
+/**
+ * For tests: in-memory databases this process opens start from `dump` (PGlite's dumpDataDir of an
+ * already migrated database) instead of empty, so each test file skips initdb and the migrations.
+ */
+export function startMemoryDatabasesFrom(dump: Blob): void {
+  memoryTemplate = dump;
+}
+
 function open(): Handle {
   const url = process.env.DATABASE_URL;
   if (url) {
@@ -147,7 +157,7 @@ function open(): Handle {
   }
   const dir = dataDir();
   if (dir === 'memory://') {
-    const client = new PGlite();
+    const client = new PGlite(memoryTemplate ? { loadDataDir: memoryTemplate } : {});
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return { kind: 'embedded', db, adhoc: db, client, dataDir: null, releaseLock: () => {} };
   }

@@ -1,13 +1,22 @@
 // The db:postgres project: one fresh Postgres database on TEST_DATABASE_URL's server for the run,
-// migrated here and dropped afterwards. The db project: each test file migrates its own in-memory
-// PGlite (see db-setup.ts).
+// migrated here and dropped afterwards. The db project: an in-memory PGlite migrated here once and
+// dumped to a file, from which each test file starts a database of its own (see db-setup.ts).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { TestProject } from 'vitest/node';
+import { migrationsFolder } from '@/db/migrate';
 import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string | null;
+    /** The db project: a migrated PGlite data dir (dumpDataDir), for each file to start from. */
+    pgliteTemplate: string | null;
     /** With Postgres nothing is generated into a data dir, so the run shares one keyring. */
     encryptionKeys: string;
     auditSigningKey: string;
@@ -22,8 +31,16 @@ export default async function setup(project: TestProject) {
   project.provide('ssoEncryptionKey', process.env.GATEHOUSE_SSO_ENCRYPTION_KEY || randomBytes(32).toString('base64'));
   if (!serverUrl) {
     project.provide('databaseUrl', null);
-    return;
+    const client = new PGlite();
+    await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-pglite-')), 'migrated.tar');
+    fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    project.provide('pgliteTemplate', file);
+    return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
+  project.provide('pgliteTemplate', null);
   const db = await createTestDatabase(serverUrl, 'vitest');
   process.env.DATABASE_URL = db.url;
   const { migrate } = await import('@/db/migrate');

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { closeDb } from '@/db';
+import { closeDb, startMemoryDatabasesFrom } from '@/db';
 import { ensureMigrated } from '@/db/migrate';
 
 const databaseUrl = inject('databaseUrl');
@@ -11,6 +12,8 @@ if (databaseUrl) {
 } else {
   delete process.env.DATABASE_URL;
   process.env.GATEHOUSE_DATA_DIR = 'memory://';
+  const template = inject('pgliteTemplate');
+  if (template) startMemoryDatabasesFrom(new Blob([fs.readFileSync(template)]));
 }
 
 beforeAll(async () => {
