@@ -5,19 +5,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, dropTestDatabase } from '../../scripts/test-db.mjs';
 
 const root = path.resolve(__dirname, '../..');
-const databaseUrl = inject('databaseUrl');
-const dataDir = databaseUrl ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-'));
+// A database of the file's own: `keys` and `audit verify` act on every organization, and other
+// files share the run's database, some of them with values under keys this CLI does not have.
+const serverUrl = inject('databaseUrl') ? process.env.TEST_DATABASE_URL! : null;
+const database = serverUrl ? await createTestDatabase(serverUrl, 'cli') : null;
+const dataDir = database ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-'));
 
 function gatehouse(...args: string[]) {
-  const env = { ...process.env, GATEHOUSE_DATA_DIR: dataDir ?? '', DATABASE_URL: databaseUrl ?? '' };
+  const env = { ...process.env, GATEHOUSE_DATA_DIR: dataDir ?? '', DATABASE_URL: database?.url ?? '' };
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
-afterAll(() => {
+afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (database) await dropTestDatabase(serverUrl!, database.name);
 });
 
 describe('gatehouse CLI', () => {
@@ -114,7 +119,7 @@ describe('gatehouse CLI', () => {
 
   it('reports and rotates encryption keys', () => {
     const status = gatehouse('keys', 'status', '--json');
-    expect(status.code).toBe(0);
+    expect(status.code, status.stderr).toBe(0);
     const before = JSON.parse(status.stdout);
     expect(before).toMatchObject({ primary: expect.any(String), usage: expect.any(Array) });
     expect(JSON.parse(gatehouse('keys', 'generate', '--json').stdout).entry).toMatch(/^k[a-z0-9]+:[A-Za-z0-9+/]{43}=$/);
