@@ -19,7 +19,6 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 // npm test runs one Playwright per database at once: each keeps its results apart.
 const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
-const ownServer = /(reliability|seed-demo)\.spec\.ts/;
 // The server's session-cookie secret, set once in the main process and inherited by the workers,
 // so a test can read what a cookie holds.
 const sessionSecret = (process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url'));
@@ -47,12 +46,13 @@ export default defineConfig({
       env: { ...process.env, ...chromium.env },
     },
   },
-  // The specs that start servers of their own come first, so their long runs overlap the rest
-  // instead of trailing it; the others need the first-run spec's empty database first.
+  // Every spec but the first-run one waits for it (it needs the empty database). Projects are run
+  // in phases, and within one in the order listed: the crash test (minutes, on a server of its
+  // own) starts first, in one worker, so it overlaps the rest instead of trailing it.
   projects: [
-    { name: 'own-server', testMatch: ownServer },
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'app', testIgnore: [/first-run\.spec\.ts/, ownServer], dependencies: ['first-run'] },
+    { name: 'crash', testMatch: /reliability\.spec\.ts/, dependencies: ['first-run'] },
+    { name: 'app', testIgnore: [/first-run\.spec\.ts/, /reliability\.spec\.ts/], dependencies: ['first-run'] },
   ],
   webServer: {
     command: 'node scripts/e2e-server.mjs',
