@@ -40,6 +40,20 @@ describe('permission groups', () => {
     expect(update.metadata).toMatchObject({ before: { name: 'Support', auditLogAccess: false }, after: { name: 'Support team', auditLogAccess: true } });
   });
 
+  it('reads one group’s detail: its own counts, All Users counting everyone, nothing for a foreign or malformed id', async () => {
+    const org = await makeOrg('detail');
+    const other = await makeOrg('detail2');
+    await makeUser(org.orgId, { label: 'ann' });
+    const admin = asUser(org.orgId, org.adminId);
+    const { id } = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Ops' }));
+    await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Ops 2' }));
+    expect(await getGroupDetail(org.orgId, id)).toMatchObject({ id, name: 'Ops', builtin: null, members: 0, grants: 0, memberList: [], grantList: [] });
+    const everyone = await builtin(org.orgId, 'all_users');
+    expect(await getGroupDetail(org.orgId, everyone.id)).toMatchObject({ name: 'All Users', members: 2, memberList: [] });
+    expect(await getGroupDetail(other.orgId, id)).toBeNull();
+    expect(await getGroupDetail(org.orgId, 'not-a-group-id')).toBeNull();
+  });
+
   it('refuses non-admins with 403 and other organizations’ ids with 404', async () => {
     const org = await makeOrg('deny');
     const other = await makeOrg('deny2');

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
 import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
 
@@ -16,6 +17,11 @@ export type GroupSummary = {
 };
 
 export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<GroupSummary[]> {
+  return groupSummaries(db, orgId);
+}
+
+/** The organization's groups, or the one `only` names: one statement whichever, plus a user count for All Users. */
+async function groupSummaries(db: DbOrTx, orgId: string, only?: SQL): Promise<GroupSummary[]> {
   const rows = await db
     .select({
       id: permissionGroups.id,
@@ -30,8 +36,9 @@ export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<G
       provisionedBy: sql<string | null>`(select d.name from scim_directories d where d.id = permission_groups.scim_directory_id)`,
     })
     .from(permissionGroups)
-    .where(eq(permissionGroups.organizationId, orgId))
+    .where(and(eq(permissionGroups.organizationId, orgId), only))
     .orderBy(sql`${permissionGroups.builtin} is null`, asc(sql`lower(${permissionGroups.name})`));
+  if (!rows.some((g) => g.builtin === 'all_users')) return rows;
   const [everyone] = await db.select({ n: count() }).from(users).where(eq(users.organizationId, orgId));
   return rows.map((g) => (g.builtin === 'all_users' ? { ...g, members: everyone?.n ?? 0 } : g));
 }
@@ -53,7 +60,8 @@ export type GroupDetail = GroupSummary & {
 
 /** One group with its members and grants; null for another organization's id. */
 export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx = getDb()): Promise<GroupDetail | null> {
-  const summary = (await listGroups(orgId, db)).find((g) => g.id === groupId);
+  if (!z.uuid().safeParse(groupId).success) return null;
+  const [summary] = await groupSummaries(db, orgId, eq(permissionGroups.id, groupId));
   if (!summary) return null;
   const memberList =
     summary.builtin === 'all_users'
