@@ -3,7 +3,7 @@
 //
 //   browser    the Chromium the browser tests will drive starts (scripts/browser.mjs), so a
 //              machine without one hears it in seconds, not after the build
-//   static     typecheck and lint, side by side
+//   static     typecheck, lint and the formatting check, side by side
 //   unit       Vitest: pure units, and the database tests on the embedded database and, with
 //              TEST_DATABASE_URL, on a fresh Postgres database as well
 //   build      one production build (skipped when it is newer than every source)
@@ -29,7 +29,10 @@ function run({ cmd, args }, { label, env } = {}) {
     for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
     const child = spawn(cmd, args, { cwd: root, env: merged, stdio: label ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     if (label) {
-      for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      for (const [stream, out] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ]) {
         readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => out.write(`[${label}] ${line}\n`));
       }
     }
@@ -62,9 +65,10 @@ const e2eEnv = {
 };
 
 await phase('browser', [[{ cmd: process.execPath, args: ['scripts/browser.mjs'] }]]);
-await phase('static (typecheck, lint)', [
+await phase('static (typecheck, lint, format)', [
   [npx('tsc', '--noEmit'), { label: 'typecheck' }],
   [npx('eslint', '--max-warnings', '0', '.'), { label: 'lint' }],
+  [npx('prettier', '--check', '--log-level', 'warn', '.'), { label: 'format' }],
 ]);
 await phase(`unit (db: ${modes.join(', ')})`, [[npx('vitest', 'run')]]);
 {
