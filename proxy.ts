@@ -36,5 +36,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   // SCIM is machine traffic with its own request ids and bearer tokens, and public/'s files are
   // for everyone: they skip the proxy.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|icon-192.png|icon-512.png|apple-touch-icon.png|manifest.webmanifest|robots.txt|api/scim/).*)'],
+  matcher: [
+    '/((?!_next/static|_next/image|favicon.ico|icon.svg|icon-192.png|icon-512.png|apple-touch-icon.png|manifest.webmanifest|robots.txt|api/scim/).*)',
+  ],
 };

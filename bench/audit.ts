@@ -49,18 +49,61 @@ function percentile(values: number[], p: number): number {
 
 /** Most frequent first; weights fall off as 1/rank^1.2, except LOGIN_FAILED, which is fixed. */
 const ACTIONS_BY_RANK = [
-  'LOGIN', 'LOGOUT', 'UPDATE_USER', 'RENAME_APP', 'CREATE_APP', 'ADD_USERS_TO_GROUP', 'GRANT_PERMISSION', 'SET_WORKSPACE',
-  'DOWNLOAD_AUDIT_LOGS', 'REVOKE_SESSION', 'INVITE_USER', 'REDEEM_INVITE', 'CREATE_USER', 'CREATE_RESOURCE', 'RENAME_RESOURCE',
-  'CREATE_WORKFLOW', 'RENAME_WORKFLOW', 'REVOKE_PERMISSION', 'REMOVE_USERS_FROM_GROUP', 'MOVE_TO_FOLDER', 'CREATE_FOLDER',
-  'UPDATE_GROUP', 'DELETE_APP', 'DISABLE_USER', 'ENABLE_USER', 'CREATE_GROUP', 'ACCESS_TOKEN_CREATED', 'ACCESS_TOKEN_REVOKED',
-  'DELETE_RESOURCE', 'DELETE_WORKFLOW', 'RENAME_FOLDER', 'SET_GROUP_ADMIN', 'REVOKE_INVITE', 'DELETE_USER', 'DELETE_GROUP',
-  'DELETE_FOLDER', 'SCIM_TOKEN_ROTATED', 'AUDIT_SINK_TESTED', 'AUDIT_RETENTION_UPDATED',
+  'LOGIN',
+  'LOGOUT',
+  'UPDATE_USER',
+  'RENAME_APP',
+  'CREATE_APP',
+  'ADD_USERS_TO_GROUP',
+  'GRANT_PERMISSION',
+  'SET_WORKSPACE',
+  'DOWNLOAD_AUDIT_LOGS',
+  'REVOKE_SESSION',
+  'INVITE_USER',
+  'REDEEM_INVITE',
+  'CREATE_USER',
+  'CREATE_RESOURCE',
+  'RENAME_RESOURCE',
+  'CREATE_WORKFLOW',
+  'RENAME_WORKFLOW',
+  'REVOKE_PERMISSION',
+  'REMOVE_USERS_FROM_GROUP',
+  'MOVE_TO_FOLDER',
+  'CREATE_FOLDER',
+  'UPDATE_GROUP',
+  'DELETE_APP',
+  'DISABLE_USER',
+  'ENABLE_USER',
+  'CREATE_GROUP',
+  'ACCESS_TOKEN_CREATED',
+  'ACCESS_TOKEN_REVOKED',
+  'DELETE_RESOURCE',
+  'DELETE_WORKFLOW',
+  'RENAME_FOLDER',
+  'SET_GROUP_ADMIN',
+  'REVOKE_INVITE',
+  'DELETE_USER',
+  'DELETE_GROUP',
+  'DELETE_FOLDER',
+  'SCIM_TOKEN_ROTATED',
+  'AUDIT_SINK_TESTED',
+  'AUDIT_RETENTION_UPDATED',
 ];
 const LOGIN_FAILED_SHARE = 0.012;
 /** Share of the other events carrying metadata.status >= 400; with LOGIN_FAILED about 2 % are errors. */
 const STATUS_ERROR_SHARE = 0.008;
-const GROUP_NAMES = ['Engineering', 'Finance', 'Payments Ops', 'Support', 'Sales', 'Marketing', 'Legal', 'Security', 'Data', 'Design']
-  .flatMap((d) => ['', ' EMEA', ' APAC', ' Admins'].map((s) => `${d}${s}`));
+const GROUP_NAMES = [
+  'Engineering',
+  'Finance',
+  'Payments Ops',
+  'Support',
+  'Sales',
+  'Marketing',
+  'Legal',
+  'Security',
+  'Data',
+  'Design',
+].flatMap((d) => ['', ' EMEA', ' APAC', ' Admins'].map((s) => `${d}${s}`));
 const TEXT_QUERY = 'payments';
 
 /** Cumulative lower bounds for width_bucket(): [0, w1, w1+w2, …], weights normalised. */
@@ -128,8 +171,17 @@ function seedStatement(raw: postgres.Sql, lo: number, hi: number, n: number, org
        from (select g, width_bucket(${u(1)}, $9::float8[]) as o from generate_series($10::bigint, $11::bigint) g) s
      ) e`,
     [
-      arrayLiteral(orgIds), arrayLiteral(actionList), arrayLiteral(thresholds(ACTION_WEIGHTS)), arrayLiteral(GROUP_NAMES.map((g) => `"${g}"`)),
-      GROUP_NAMES.length, startMs, spanMs, n, arrayLiteral(thresholds(ORG_WEIGHTS)), lo, hi,
+      arrayLiteral(orgIds),
+      arrayLiteral(actionList),
+      arrayLiteral(thresholds(ACTION_WEIGHTS)),
+      arrayLiteral(GROUP_NAMES.map((g) => `"${g}"`)),
+      GROUP_NAMES.length,
+      startMs,
+      spanMs,
+      n,
+      arrayLiteral(thresholds(ORG_WEIGHTS)),
+      lo,
+      hi,
     ],
   );
 }
@@ -144,7 +196,8 @@ async function seed(raw: postgres.Sql) {
   for (let lo = 1; lo <= EVENTS; lo += CHUNK) {
     const hi = Math.min(EVENTS, lo + CHUNK - 1);
     await seedStatement(raw, lo, hi, EVENTS, orgIds, endMs - spanMs, spanMs);
-    if (!json && EVENTS > CHUNK && process.stdout.isTTY) process.stdout.write(`\r  seeded ${hi.toLocaleString('en-US')} / ${EVENTS.toLocaleString('en-US')}`);
+    if (!json && EVENTS > CHUNK && process.stdout.isTTY)
+      process.stdout.write(`\r  seeded ${hi.toLocaleString('en-US')} / ${EVENTS.toLocaleString('en-US')}`);
   }
   if (!json && EVENTS > CHUNK && process.stdout.isTTY) process.stdout.write('\n');
   for (const ddl of EXTRA_DDL) await raw.unsafe(ddl);
@@ -170,7 +223,9 @@ async function scenariosFor(raw: postgres.Sql, orgId: string, now: Date): Promis
   // and the request of an event from six months ago.
   const [user] = await raw<{ v: string }[]>`select user_id as v from audit_events where organization_id = ${orgId} and user_id is not null
     group by 1 order by count(*) desc, 1 offset 100 limit 1`;
-  const [ip] = await raw<{ v: string }[]>`select ip_address as v from audit_events where organization_id = ${orgId} and ip_address is not null
+  const [ip] = await raw<
+    { v: string }[]
+  >`select ip_address as v from audit_events where organization_id = ${orgId} and ip_address is not null
     group by 1 order by count(*) desc, 1 offset 19 limit 1`;
   const [request] = await raw<{ v: string }[]>`select request_id as v from audit_events where organization_id = ${orgId}
     and created_at < ${ago(182)} order by created_at desc limit 1`;
@@ -178,7 +233,11 @@ async function scenariosFor(raw: postgres.Sql, orgId: string, now: Date): Promis
     { key: 'none', label: 'none (all events)', filter: {} },
     { key: 'last24h', label: 'last 24h', filter: { from: ago(1) } },
     { key: 'action', label: 'action GRANT_PERMISSION', filter: { actionTypes: ['GRANT_PERMISSION'] } },
-    { key: 'actions3_30d', label: '3 actions + 30d', filter: { actionTypes: ['DISABLE_USER', 'ENABLE_USER', 'DELETE_USER'], from: ago(30) } },
+    {
+      key: 'actions3_30d',
+      label: '3 actions + 30d',
+      filter: { actionTypes: ['DISABLE_USER', 'ENABLE_USER', 'DELETE_USER'], from: ago(30) },
+    },
     { key: 'user', label: 'one user (id)', filter: { userId: user!.v } },
     { key: 'ip', label: 'IP address', filter: { ip: ip!.v } },
     { key: 'errors_7d', label: 'errors only + 7d', filter: { errorsOnly: true, from: ago(7) } },
@@ -195,9 +254,12 @@ function rawWhere(raw: postgres.Sql, orgId: string, f: Filter, containsPattern: 
     ${and(!!f.userId, () => raw`and user_id = ${f.userId!}`)}
     ${and(!!f.from, () => raw`and created_at >= ${f.from!.toISOString()}::timestamptz`)}
     ${and(!!f.requestId, () => raw`and request_id = ${f.requestId!}`)}
-    ${and(!!f.errorsOnly, () => raw`and (right(action_type, 7) = '_FAILED'
+    ${and(
+      !!f.errorsOnly,
+      () => raw`and (right(action_type, 7) = '_FAILED'
       or case when metadata->>'status' ~ '^[0-9]{1,4}$' then (metadata->>'status')::int >= 400 else false end
-      or metadata ? 'error')`)}
+      or metadata ? 'error')`,
+    )}
     ${and(!!f.ip, () => raw`and ip_address = ${f.ip!}`)}
     ${and(!!f.text, () => raw`and metadata::text ilike ${containsPattern(f.text!)}`)}
     ${and(!!after, () => raw`and (created_at, id) < (${after?.createdAt.toISOString() ?? ''}::timestamptz, ${after?.id ?? ''}::bigint)`)}`;
@@ -267,14 +329,18 @@ async function main() {
       select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers,
         current_setting('work_mem') as work_mem, current_setting('jit') as jit`;
     const t0 = performance.now();
-    log(`Seeding ${EVENTS.toLocaleString('en-US')} audit events across ${ORGS} organizations on ${database.name} (Postgres ${server!.version}, shared_buffers ${server!.shared_buffers}, work_mem ${server!.work_mem}, jit ${server!.jit})…`);
+    log(
+      `Seeding ${EVENTS.toLocaleString('en-US')} audit events across ${ORGS} organizations on ${database.name} (Postgres ${server!.version}, shared_buffers ${server!.shared_buffers}, work_mem ${server!.work_mem}, jit ${server!.jit})…`,
+    );
     const { sizes } = await seed(raw);
     const seedSeconds = round((performance.now() - t0) / 1000);
     const [size] = await raw<{ table: string; total: string }[]>`select pg_size_pretty(sum(pg_table_size(relid))) as table,
       pg_size_pretty(sum(pg_indexes_size(relid))) as total from pg_partition_tree('audit_events')`;
     const big = sizes[0]!;
     const small = sizes.at(-1)!;
-    log(`Seeded in ${seedSeconds} s (set-based insert … select from generate_series, then VACUUM ANALYZE): table ${size!.table}, indexes ${size!.total}.`);
+    log(
+      `Seeded in ${seedSeconds} s (set-based insert … select from generate_series, then VACUUM ANALYZE): table ${size!.table}, indexes ${size!.total}.`,
+    );
     log(`Organizations: ${sizes.map((s) => s.n).join(', ')} events; measuring the biggest (${big.n}) and the smallest (${small.n}).`);
     log(`Seeded rows have seq/prev_hash/hash NULL: they are outside the hash chain, which this benchmark does not exercise.`);
     if (EXTRA_DDL.length) log(`Extra DDL applied after seeding (not in the schema): ${EXTRA_DDL.join('; ')}`);
@@ -282,7 +348,10 @@ async function main() {
     const now = new Date();
     const explainTargets: { title: string; run: (db: Db) => Promise<unknown> }[] = [];
     const rows: Row[] = [];
-    for (const [org, o] of [['big', big], ['small', small]] as const) {
+    for (const [org, o] of [
+      ['big', big],
+      ['small', small],
+    ] as const) {
       for (const scenario of await scenariosFor(raw, o.organization_id, now)) {
         const f = scenario.filter;
         const [{ matches }] = (await raw`select count(*)::int as matches from audit_events
@@ -297,17 +366,39 @@ async function main() {
           page = await listAuditEvents(o.organization_id, f, { limit: PAGE, after: cursor });
         }
         const deepCursor = cursor;
-        const ms = { first: [] as number[], firstRaw: [] as number[], deep: [] as number[], deepRaw: [] as number[], chart: [] as number[] };
+        const ms = {
+          first: [] as number[],
+          firstRaw: [] as number[],
+          deep: [] as number[],
+          deepRaw: [] as number[],
+          chart: [] as number[],
+        };
         const mismatches = new Set<string>();
         for (let i = 0; i < WARMUPS + RUNS; i++) {
           const measured = i >= WARMUPS;
           const a = await timed(measured ? ms.first : null, () => listAuditEvents(o.organization_id, f, { limit: PAGE }));
           const b = await timed(measured ? ms.firstRaw : null, () => rawPage(raw, o.organization_id, f, containsPattern));
-          if (a.events.map((e) => e.id).join() !== b.slice(0, PAGE).map((r) => String(r.id)).join()) mismatches.add('first page');
+          if (
+            a.events.map((e) => e.id).join() !==
+            b
+              .slice(0, PAGE)
+              .map((r) => String(r.id))
+              .join()
+          )
+            mismatches.add('first page');
           if (deepCursor) {
-            const c = await timed(measured ? ms.deep : null, () => listAuditEvents(o.organization_id, f, { limit: PAGE, after: deepCursor }));
+            const c = await timed(measured ? ms.deep : null, () =>
+              listAuditEvents(o.organization_id, f, { limit: PAGE, after: deepCursor }),
+            );
             const d = await timed(measured ? ms.deepRaw : null, () => rawPage(raw, o.organization_id, f, containsPattern, deepCursor));
-            if (c.events.map((e) => e.id).join() !== d.slice(0, PAGE).map((r) => String(r.id)).join()) mismatches.add('deep page');
+            if (
+              c.events.map((e) => e.id).join() !==
+              d
+                .slice(0, PAGE)
+                .map((r) => String(r.id))
+                .join()
+            )
+              mismatches.add('deep page');
           }
           await timed(measured ? ms.chart : null, () => auditEventCounts(o.organization_id, f));
         }
@@ -326,11 +417,22 @@ async function main() {
         };
         rows.push(row);
         const where = `${org} org, ${scenario.label}`;
-        if (row.first.p95 > BUDGET_MS) explainTargets.push({ title: `first page — ${where} (p95 ${row.first.p95} ms)`, run: (db) => listAuditEvents(o.organization_id, f, { limit: PAGE }, db) });
+        if (row.first.p95 > BUDGET_MS)
+          explainTargets.push({
+            title: `first page — ${where} (p95 ${row.first.p95} ms)`,
+            run: (db) => listAuditEvents(o.organization_id, f, { limit: PAGE }, db),
+          });
         if (explainAll && deepCursor && row.deep!.p95 > BUDGET_MS) {
-          explainTargets.push({ title: `page ${deepPage} — ${where} (p95 ${row.deep!.p95} ms)`, run: (db) => listAuditEvents(o.organization_id, f, { limit: PAGE, after: deepCursor }, db) });
+          explainTargets.push({
+            title: `page ${deepPage} — ${where} (p95 ${row.deep!.p95} ms)`,
+            run: (db) => listAuditEvents(o.organization_id, f, { limit: PAGE, after: deepCursor }, db),
+          });
         }
-        if (row.chart.p95 > BUDGET_MS) explainTargets.push({ title: `chart — ${where} (p95 ${row.chart.p95} ms)`, run: (db) => auditEventCounts(o.organization_id, f, {}, db) });
+        if (row.chart.p95 > BUDGET_MS)
+          explainTargets.push({
+            title: `chart — ${where} (p95 ${row.chart.p95} ms)`,
+            run: (db) => auditEventCounts(o.organization_id, f, {}, db),
+          });
         if (!json && process.stdout.isTTY) process.stdout.write(`\r  measured ${rows.length} / 18`);
       }
     }
@@ -338,22 +440,33 @@ async function main() {
     printTable(rows);
 
     // The library's own SQL and parameters, captured through a logging drizzle handle, explained.
-    if (explainTargets.length) log(`\nEXPLAIN (ANALYZE, BUFFERS) of the library's SQL, for every first page or chart over ${BUDGET_MS} ms at p95${explainAll ? ' and every deep page over it' : ''}:`);
+    if (explainTargets.length)
+      log(
+        `\nEXPLAIN (ANALYZE, BUFFERS) of the library's SQL, for every first page or chart over ${BUDGET_MS} ms at p95${explainAll ? ' and every deep page over it' : ''}:`,
+      );
     for (const target of explainTargets) {
       const captured: { query: string; params: unknown[] }[] = [];
-      const logging = drizzle(raw, { schema, logger: { logQuery: (query, params) => void captured.push({ query, params }) } }) as unknown as Db;
+      const logging = drizzle(raw, {
+        schema,
+        logger: { logQuery: (query, params) => void captured.push({ query, params }) },
+      }) as unknown as Db;
       await target.run(logging);
       for (const q of captured) {
         const plan = await raw.unsafe(`explain (analyze, buffers) ${q.query}`, q.params as never[]);
-        log(`\n-- ${target.title}${captured.length > 1 ? ` [${captured.indexOf(q) + 1}/${captured.length}]` : ''}\n-- ${q.query.replace(/\s+/g, ' ')}\n-- params ${JSON.stringify(q.params)}`);
+        log(
+          `\n-- ${target.title}${captured.length > 1 ? ` [${captured.indexOf(q) + 1}/${captured.length}]` : ''}\n-- ${q.query.replace(/\s+/g, ' ')}\n-- params ${JSON.stringify(q.params)}`,
+        );
         for (const line of plan) log(`   ${String(line['QUERY PLAN'])}`);
       }
     }
 
     const firstOk = rows.filter((r) => r.first.p95 < BUDGET_MS).length;
     const ratioOk = rows.filter((r) => r.first.p95 <= 2 * r.firstRaw.p95).length;
-    log(`\nTarget (first page p95 < ${BUDGET_MS} ms and within 2× of raw SQL): ${firstOk}/${rows.length} under ${BUDGET_MS} ms, ${ratioOk}/${rows.length} within 2×.`);
-    for (const r of rows) for (const m of r.mismatches) log(`  WARNING ${r.org} org, ${r.scenario.label}: library and raw SQL returned different ${m}s.`);
+    log(
+      `\nTarget (first page p95 < ${BUDGET_MS} ms and within 2× of raw SQL): ${firstOk}/${rows.length} under ${BUDGET_MS} ms, ${ratioOk}/${rows.length} within 2×.`,
+    );
+    for (const r of rows)
+      for (const m of r.mismatches) log(`  WARNING ${r.org} org, ${r.scenario.label}: library and raw SQL returned different ${m}s.`);
     console.log(
       JSON.stringify({
         benchmark: 'audit',
@@ -400,7 +513,9 @@ async function main() {
 
 function printTable(rows: Row[]) {
   const ratio = (a: number, b: number) => `${round(a / b, 2)}×`;
-  log(`\nms; p50/p95 over ${RUNS} runs; raw = the same SQL by hand through postgres.js; × = library p95 / raw p95; deep = page ${DEEP_PAGE} by cursor (or the last page)`);
+  log(
+    `\nms; p50/p95 over ${RUNS} runs; raw = the same SQL by hand through postgres.js; × = library p95 / raw p95; deep = page ${DEEP_PAGE} by cursor (or the last page)`,
+  );
   log(
     `${'org'.padEnd(6)}${'filter'.padEnd(26)}${pad('matches', 8)} │${pad('first p50', 10)}${pad('p95', 7)}${pad('raw p50', 8)}${pad('p95', 7)}${pad('×', 6)} │${pad('pg', 3)}${pad('deep p50', 9)}${pad('p95', 7)}${pad('raw p50', 8)}${pad('p95', 7)}${pad('×', 6)} │${pad('chart p50', 10)}${pad('p95', 7)}`,
   );

@@ -24,7 +24,7 @@ const APPS = 10_000 * scale;
 const SAMPLES = 300;
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
 const log = (...m: unknown[]) => {
   if (!json) console.log(...m);
@@ -35,8 +35,15 @@ function percentile(values: number[], p: number): number {
   return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(3));
 }
 
-async function insertChunked<T extends Record<string, unknown>>(table: Parameters<ReturnType<typeof getDb>['insert']>[0], rows: T[], size = 2_000) {
-  for (let i = 0; i < rows.length; i += size) await getDb().insert(table).values(rows.slice(i, i + size) as never);
+async function insertChunked<T extends Record<string, unknown>>(
+  table: Parameters<ReturnType<typeof getDb>['insert']>[0],
+  rows: T[],
+  size = 2_000,
+) {
+  for (let i = 0; i < rows.length; i += size)
+    await getDb()
+      .insert(table)
+      .values(rows.slice(i, i + size) as never);
 }
 
 async function seedOrg() {
@@ -45,31 +52,65 @@ async function seedOrg() {
   const orgId = org!.id;
   const groupRows = await db
     .insert(permissionGroups)
-    .values([{ organizationId: orgId, name: 'Admin', builtin: 'admin' as const }, { organizationId: orgId, name: 'All Users', builtin: 'all_users' as const }, ...Array.from({ length: GROUPS }, (_, i) => ({ organizationId: orgId, name: `Group ${i}` }))])
+    .values([
+      { organizationId: orgId, name: 'Admin', builtin: 'admin' as const },
+      { organizationId: orgId, name: 'All Users', builtin: 'all_users' as const },
+      ...Array.from({ length: GROUPS }, (_, i) => ({ organizationId: orgId, name: `Group ${i}` })),
+    ])
     .returning({ id: permissionGroups.id, builtin: permissionGroups.builtin });
   const custom = groupRows.filter((g) => !g.builtin).map((g) => g.id);
   const userIds = Array.from({ length: USERS }, () => crypto.randomUUID());
-  await insertChunked(users, userIds.map((id, i) => ({ id, organizationId: orgId, email: `user${i}@bench.test`, firstName: `User${i}` })));
+  await insertChunked(
+    users,
+    userIds.map((id, i) => ({ id, organizationId: orgId, email: `user${i}@bench.test`, firstName: `User${i}` })),
+  );
   const memberships = new Map<string, { organizationId: string; groupId: string; userId: string }>();
-  for (const userId of userIds) for (let k = 0; k < 1 + Math.floor(rand() * 5); k++) {
-    const groupId = pick(custom);
-    memberships.set(`${groupId}:${userId}`, { organizationId: orgId, groupId, userId });
-  }
+  for (const userId of userIds)
+    for (let k = 0; k < 1 + Math.floor(rand() * 5); k++) {
+      const groupId = pick(custom);
+      memberships.set(`${groupId}:${userId}`, { organizationId: orgId, groupId, userId });
+    }
   await insertChunked(groupMembers, [...memberships.values()]);
   const folderIds = Array.from({ length: FOLDERS }, () => crypto.randomUUID());
-  await insertChunked(folders, folderIds.map((id, i) => ({ id, organizationId: orgId, objectKind: 'app' as const, name: `Folder ${i}` })));
+  await insertChunked(
+    folders,
+    folderIds.map((id, i) => ({ id, organizationId: orgId, objectKind: 'app' as const, name: `Folder ${i}` })),
+  );
   const appIds = Array.from({ length: APPS }, () => crypto.randomUUID());
-  await insertChunked(objects, appIds.map((id, i) => ({ id, organizationId: orgId, kind: 'app' as const, name: `App ${String(i).padStart(6, '0')}`, folderId: rand() < 0.9 ? pick(folderIds) : null })));
+  await insertChunked(
+    objects,
+    appIds.map((id, i) => ({
+      id,
+      organizationId: orgId,
+      kind: 'app' as const,
+      name: `App ${String(i).padStart(6, '0')}`,
+      folderId: rand() < 0.9 ? pick(folderIds) : null,
+    })),
+  );
   const grants = new Map<string, Record<string, unknown>>();
   const levels = ['use', 'edit', 'own'] as const;
   for (const groupId of custom) {
     for (let k = 0; k < 5; k++) {
       const targetId = pick(folderIds);
-      grants.set(`${groupId}:f:${targetId}`, { organizationId: orgId, groupId, objectKind: 'app', scope: 'folder', targetId, level: pick([...levels]) });
+      grants.set(`${groupId}:f:${targetId}`, {
+        organizationId: orgId,
+        groupId,
+        objectKind: 'app',
+        scope: 'folder',
+        targetId,
+        level: pick([...levels]),
+      });
     }
     for (let k = 0; k < 10; k++) {
       const targetId = pick(appIds);
-      grants.set(`${groupId}:o:${targetId}`, { organizationId: orgId, groupId, objectKind: 'app', scope: 'object', targetId, level: pick([...levels]) });
+      grants.set(`${groupId}:o:${targetId}`, {
+        organizationId: orgId,
+        groupId,
+        objectKind: 'app',
+        scope: 'object',
+        targetId,
+        level: pick([...levels]),
+      });
     }
   }
   await insertChunked(permissionGrants, [...grants.values()]);
@@ -85,7 +126,9 @@ async function main() {
     await migrate();
     const t0 = performance.now();
     const world = await seedOrg();
-    log(`Seeded 1 organization: ${USERS} users, ${GROUPS} groups, ${world.memberships} memberships, ${FOLDERS} folders, ${APPS} apps, ${world.grants} grants in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+    log(
+      `Seeded 1 organization: ${USERS} users, ${GROUPS} groups, ${world.memberships} memberships, ${FOLDERS} folders, ${APPS} apps, ${world.grants} grants in ${((performance.now() - t0) / 1000).toFixed(1)} s.`,
+    );
 
     const snapshotMs: number[] = [];
     const pageMs: number[] = [];
@@ -99,7 +142,11 @@ async function main() {
       await listVisibleObjects(snapshot, 'app', { limit: 50 });
       const c = performance.now();
       const checks = 1_000;
-      const targets = Array.from({ length: checks }, () => ({ kind: 'app' as const, id: pick(world.appIds), folderId: pick(world.folderIds) }));
+      const targets = Array.from({ length: checks }, () => ({
+        kind: 'app' as const,
+        id: pick(world.appIds),
+        folderId: pick(world.folderIds),
+      }));
       const d = performance.now();
       for (const t of targets) can(snapshot, 'edit', t);
       const e = performance.now();

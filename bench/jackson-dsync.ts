@@ -21,7 +21,12 @@ export async function startJacksonDsync({ dbUrl, pageLimit }: { dbUrl: string; p
     dsync: { callback: async () => void events++ },
     logger: { info: () => {}, warn: (m) => console.warn(`[jackson] ${m}`), error: (m, e) => console.error(`[jackson] ${m}`, e ?? '') },
   });
-  const { data, error } = await jackson.directorySyncController.directories.create({ tenant: 'bench', product: 'gatehouse', name: 'Bench', type: 'okta-scim-v2' });
+  const { data, error } = await jackson.directorySyncController.directories.create({
+    tenant: 'bench',
+    product: 'gatehouse',
+    name: 'Bench',
+    type: 'okta-scim-v2',
+  });
   if (error || !data) throw new Error(`Jackson could not create a directory: ${error?.message}`);
   return { jackson, directoryId: data.id, token: data.scim.secret, events: () => events };
 }
@@ -38,6 +43,10 @@ export function jacksonRequest(method: string, url: URL, authorization: string |
     resourceType: collection === 'Users' ? 'users' : 'groups',
     resourceId: resourceId || undefined,
     apiSecret: /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? null,
-    query: { count: intOrUndefined(url.searchParams.get('count')), startIndex: intOrUndefined(url.searchParams.get('startIndex')), filter: url.searchParams.get('filter') ?? undefined },
+    query: {
+      count: intOrUndefined(url.searchParams.get('count')),
+      startIndex: intOrUndefined(url.searchParams.get('startIndex')),
+      filter: url.searchParams.get('filter') ?? undefined,
+    },
   };
 }

@@ -61,7 +61,17 @@ async function main() {
     const production = (await listEnvironments(org.orgId)).find((e) => e.isDefault)!;
     const resource = await runMutation(admin, (ctx) => createObject(ctx, { kind: 'resource', name: 'Bench PG', folderId: null }));
     await runMutation(admin, (ctx) =>
-      saveResourceConfig(ctx, saveResourceConfigInput.parse({ type: 'postgres', objectId: resource.id, environmentId: production.id, mode: 'connection_string', connectionString: resourceDb.url, sslMode: 'disable' })),
+      saveResourceConfig(
+        ctx,
+        saveResourceConfigInput.parse({
+          type: 'postgres',
+          objectId: resource.id,
+          environmentId: production.id,
+          mode: 'connection_string',
+          connectionString: resourceDb.url,
+          sslMode: 'disable',
+        }),
+      ),
     );
     const app = await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Bench app', folderId: null }));
     const definition = {
@@ -73,7 +83,9 @@ async function main() {
     const viewers = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Viewers' }));
     const viewerUser = await makeUser(org.orgId, { label: 'viewer' });
     await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: viewers.id, userIds: [viewerUser.id] }));
-    await runMutation(admin, (ctx) => setGrant(ctx, { groupId: viewers.id, objectKind: 'app', scope: 'object', targetId: app.id, level: 'use' }));
+    await runMutation(admin, (ctx) =>
+      setGrant(ctx, { groupId: viewers.id, objectKind: 'app', scope: 'object', targetId: app.id, level: 'use' }),
+    );
     const viewer = asUser(org.orgId, viewerUser.id);
 
     const directMs: number[] = [];

@@ -49,7 +49,7 @@ const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const log = (...m: unknown[]) => {
   if (!json) console.log(...m);
 };
@@ -95,8 +95,16 @@ class Recorder {
 
   summary(op: OpName) {
     const values = [...(this.latencies.get(op) ?? [])].sort((a, b) => a - b);
-    const at = (p: number) => (values.length ? round(values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!, 2) : null);
-    return { n: values.length, errors: this.errors.get(op) ?? 0, p50Ms: at(50), p95Ms: at(95), maxMs: values.length ? round(values.at(-1)!, 2) : null, statuses: Object.fromEntries(this.statuses.get(op) ?? []) };
+    const at = (p: number) =>
+      values.length ? round(values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!, 2) : null;
+    return {
+      n: values.length,
+      errors: this.errors.get(op) ?? 0,
+      p50Ms: at(50),
+      p95Ms: at(95),
+      maxMs: values.length ? round(values.at(-1)!, 2) : null,
+      statuses: Object.fromEntries(this.statuses.get(op) ?? []),
+    };
   }
 }
 
@@ -120,7 +128,11 @@ const requestHeaders = (token: string, payload: string | undefined): Record<stri
 const httpSend = (baseUrl: string, token: string): Send => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   // Asks for gzip as fetch (and IdPs) do, so large answers are measured compressed.
-  const headers = (payload: string | undefined) => ({ ...requestHeaders(token, payload), 'accept-encoding': 'gzip', ...(payload ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) });
+  const headers = (payload: string | undefined) => ({
+    ...requestHeaders(token, payload),
+    'accept-encoding': 'gzip',
+    ...(payload ? { 'content-length': String(Buffer.byteLength(payload)) } : {}),
+  });
   return (method, pathAndQuery, payload) =>
     new Promise((resolve, reject) => {
       const req = http.request(`${baseUrl}${pathAndQuery}`, { method, agent, headers: headers(payload) }, (res) => {
@@ -161,9 +173,23 @@ async function call(t: Target, rec: Recorder, op: OpName | null, method: string,
   return { status, text, body: parsed };
 }
 
-function expectStatus(rec: Recorder, op: OpName, reply: Reply, ok: number[], method: string, pathAndQuery: string, body?: unknown): boolean {
+function expectStatus(
+  rec: Recorder,
+  op: OpName,
+  reply: Reply,
+  ok: number[],
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+): boolean {
   if (ok.includes(reply.status)) return true;
-  rec.fail({ op, request: `${method} ${pathAndQuery}`, requestBody: body === undefined ? undefined : JSON.stringify(body).slice(0, 400), status: reply.status, responseBody: reply.text.slice(0, 800) });
+  rec.fail({
+    op,
+    request: `${method} ${pathAndQuery}`,
+    requestBody: body === undefined ? undefined : JSON.stringify(body).slice(0, 400),
+    status: reply.status,
+    responseBody: reply.text.slice(0, 800),
+  });
   return false;
 }
 
@@ -202,7 +228,8 @@ async function workload(t: Target, rec: Recorder) {
     const userName = userNameOf(i);
     const q = filterQuery(userName);
     const found = await call(t, rec, 'lookup', 'GET', q);
-    if (expectStatus(rec, 'lookup', found, [200], 'GET', q) && (Number(found.body?.totalResults) !== 0 || listCount(found) !== 0)) lookupMismatch++;
+    if (expectStatus(rec, 'lookup', found, [200], 'GET', q) && (Number(found.body?.totalResults) !== 0 || listCount(found) !== 0))
+      lookupMismatch++;
     const body = {
       schemas: [USER_SCHEMA],
       userName,
@@ -238,22 +265,28 @@ async function workload(t: Target, rec: Recorder) {
   const batches: { groupId: string; ids: string[] }[] = [];
   const longest = Math.max(0, ...[...members.values()].map((m) => m.length));
   for (let offset = 0; offset < longest; offset += PATCH_BATCH) {
-    for (const [groupId, list] of members) if (offset < list.length) batches.push({ groupId, ids: list.slice(offset, offset + PATCH_BATCH) });
+    for (const [groupId, list] of members)
+      if (offset < list.length) batches.push({ groupId, ids: list.slice(offset, offset + PATCH_BATCH) });
   }
   await pool(batches, CLIENTS, async ({ groupId, ids: batch }) => {
     const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: batch.map((value) => ({ value })) }] };
     const reply = await call(t, rec, 'patchGroup', 'PATCH', `/Groups/${groupId}`, body);
-    expectStatus(rec, 'patchGroup', reply, [200, 204], 'PATCH', `/Groups/${groupId}`, { ...body, Operations: [{ op: 'add', path: 'members', value: `[${batch.length} members]` }] });
+    expectStatus(rec, 'patchGroup', reply, [200, 204], 'PATCH', `/Groups/${groupId}`, {
+      ...body,
+      Operations: [{ op: 'add', path: 'members', value: `[${batch.length} members]` }],
+    });
   });
   seconds.groups = (performance.now() - t0) / 1000;
   const memberships = [...members.values()].reduce((n, m) => n + m.length, 0);
-  if (rec.statuses.get('patchGroup')?.has(200)) rec.note('PATCH /Groups answers 200 with a body (RFC 7644 allows 200 or 204; Okta accepts both).');
+  if (rec.statuses.get('patchGroup')?.has(200))
+    rec.note('PATCH /Groups answers 200 with a body (RFC 7644 allows 200 or 204; Okta accepts both).');
   const sample = groupIds[0];
   if (sample) {
     const reply = await call(t, rec, null, 'GET', `/Groups/${sample}`);
     const got = Array.isArray(reply.body?.members) ? (reply.body.members as unknown[]).length : null;
     const want = members.get(sample)!.length;
-    if (got !== want) rec.note(`GET /Groups/{id} lists ${got ?? 'no'} members where ${want} were added (membership is not readable through SCIM).`);
+    if (got !== want)
+      rec.note(`GET /Groups/{id} lists ${got ?? 'no'} members where ${want} were added (membership is not readable through SCIM).`);
   }
 
   // 3. An import: pages of 200, one after another, until a short page.
@@ -261,7 +294,7 @@ async function workload(t: Target, rec: Recorder) {
   const seen = new Set<string>();
   let reportedTotal: number | null = null;
   let pages = 0;
-  for (let startIndex = 1; pages < Math.ceil((USERS + baseline) / PAGE) + 5 && !interrupted; ) {
+  for (let startIndex = 1; pages < Math.ceil((USERS + baseline) / PAGE) + 5 && !interrupted;) {
     const q = `/Users?startIndex=${startIndex}&count=${PAGE}`;
     const reply = await call(t, rec, 'page', 'GET', q);
     pages++;
@@ -280,7 +313,10 @@ async function workload(t: Target, rec: Recorder) {
   // 4. Random exact lookups from every client, then 5. the same from one.
   const picks = Array.from({ length: FILTERS }, () => Math.floor(rand() * USERS)).filter((i) => ids[i]);
   let filterMismatch = 0;
-  for (const [op, clients, key] of [['filter', CLIENTS, 'filters'], ['filterAlone', 1, 'filtersAlone']] as const) {
+  for (const [op, clients, key] of [
+    ['filter', CLIENTS, 'filters'],
+    ['filterAlone', 1, 'filtersAlone'],
+  ] as const) {
     t0 = performance.now();
     await pool(picks, clients, async (i) => {
       const q = filterQuery(userNameOf(i));
@@ -293,7 +329,17 @@ async function workload(t: Target, rec: Recorder) {
   }
   if (filterMismatch) rec.note(`${filterMismatch} of ${2 * picks.length} userName eq filters did not return exactly the user.`);
 
-  return { seconds: seconds as StepTimes, usersCreated: userIds.length, groupsCreated: groupIds.length, memberships, patchRequests: batches.length, pages, pagedUsers: seen.size, reportedTotal, filters: picks.length };
+  return {
+    seconds: seconds as StepTimes,
+    usersCreated: userIds.length,
+    groupsCreated: groupIds.length,
+    memberships,
+    patchRequests: batches.length,
+    pages,
+    pagedUsers: seen.size,
+    reportedTotal,
+    filters: picks.length,
+  };
 }
 
 type Result = Awaited<ReturnType<typeof workload>> & { system: string; level: Level; rec: Recorder; rssMb: number; rssNote: string };
@@ -321,14 +367,19 @@ function rssOfTree(pid: number): number {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      const ppid = Number(
+        fs
+          .readFileSync(`/proc/${entry}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ')[1],
+      );
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // the process ended meanwhile
     }
   }
   let kb = 0;
-  for (const todo = [pid]; todo.length; ) {
+  for (const todo = [pid]; todo.length;) {
     const p = todo.pop()!;
     const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
     kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
@@ -338,7 +389,11 @@ function rssOfTree(pid: number): number {
 }
 
 function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...argv, '--json'], { cwd: root, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...argv, '--json'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   const out = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0) throw new Error(`gatehouse ${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${out} ${r.stderr}`);
   return JSON.parse(out) as Record<string, unknown>;
@@ -362,9 +417,28 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   cleanups.push(() => dropTestDatabase(serverUrl, db.name));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...testSecrets(), DATABASE_URL: db.url, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...testSecrets(),
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXTAUTH_URL: origin,
+  };
   delete env.GATEHOUSE_DATA_DIR;
-  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []),
+      serverScript,
+      '-p',
+      String(port),
+      '-H',
+      '127.0.0.1',
+    ],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   cleanups.push(() => stopProcess(server));
   const serverLog: string[] = [];
   const keep = (chunk: Buffer) => serverLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -374,12 +448,27 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`The server exited (${server.exitCode}):\n${serverLog.join('\n')}`);
-    const ok = await fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${origin}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`Gatehouse was not healthy within 120 s:\n${serverLog.join('\n')}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  cli(env, 'org', 'create', '--name', 'Bench', '--slug', 'bench', '--admin-email', 'admin@bench.test', '--admin-password', 'correct horse battery staple bench');
+  cli(
+    env,
+    'org',
+    'create',
+    '--name',
+    'Bench',
+    '--slug',
+    'bench',
+    '--admin-email',
+    'admin@bench.test',
+    '--admin-password',
+    'correct horse battery staple bench',
+  );
   const dir = cli(env, 'scim', 'directory', 'create', '--org', 'bench', '--name', 'Okta bench');
   log(`Gatehouse: scripts/server.mjs on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
 
@@ -387,7 +476,8 @@ async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void
   const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
   const rss = rssOfTree(server.pid!);
   const serverErrors = serverLog.filter((l) => /error|failed/i.test(l));
-  if (serverErrors.length) rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
+  if (serverErrors.length)
+    rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
   return { ...result, system: 'Gatehouse', level: 'http', rec, rssMb: mb(rss), rssNote: 'VmRSS of the server process at the end' };
 }
 
@@ -400,8 +490,14 @@ async function runJacksonHttp(serverUrl: string, cleanups: (() => Promise<void>)
   const rssBefore = process.memoryUsage().rss;
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
   const file = path.join(import.meta.dirname, 'scim-jackson.ts');
-  const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, env: { ...env, DO_NOT_TRACK: '1', BOXYHQ_NO_ANALYTICS: '1' } });
-  type Reply = { type: 'ready'; baseUrl: string; token: string } | { type: 'closed'; heapUsedMb: number; events: number } | { type: 'error'; message: string };
+  const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, {
+    eval: true,
+    env: { ...env, DO_NOT_TRACK: '1', BOXYHQ_NO_ANALYTICS: '1' },
+  });
+  type Reply =
+    | { type: 'ready'; baseUrl: string; token: string }
+    | { type: 'closed'; heapUsedMb: number; events: number }
+    | { type: 'error'; message: string };
   const next = () =>
     new Promise<Reply>((resolve, reject) => {
       worker.once('message', resolve);
@@ -411,7 +507,10 @@ async function runJacksonHttp(serverUrl: string, cleanups: (() => Promise<void>)
   const close = async () => {
     if (closed) return;
     worker.postMessage({ type: 'close' });
-    const reply = await Promise.race([next(), new Promise<Reply>((r) => setTimeout(() => r({ type: 'error', message: 'timeout' }), 10_000))]);
+    const reply = await Promise.race([
+      next(),
+      new Promise<Reply>((r) => setTimeout(() => r({ type: 'error', message: 'timeout' }), 10_000)),
+    ]);
     if (reply.type === 'closed') closed = reply;
     await worker.terminate();
   };
@@ -425,15 +524,29 @@ async function runJacksonHttp(serverUrl: string, cleanups: (() => Promise<void>)
   const result = await workload({ name: 'Jackson', send: httpSend(ready.baseUrl, ready.token) }, rec);
   const rss = process.memoryUsage().rss;
   await close();
-  if (closed) rec.note(`Jackson's worker heap at the end: ${Math.round(closed.heapUsedMb)} MB; ${closed.events} directory events delivered.`);
-  return { ...result, system: 'Jackson', level: 'http', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Jackson worker) at the end; ${mb(rssBefore)} MB before Jackson started` };
+  if (closed)
+    rec.note(`Jackson's worker heap at the end: ${Math.round(closed.heapUsedMb)} MB; ${closed.events} directory events delivered.`);
+  return {
+    ...result,
+    system: 'Jackson',
+    level: 'http',
+    rec,
+    rssMb: mb(rss),
+    rssNote: `RSS of this benchmark process (client + Jackson worker) at the end; ${mb(rssBefore)} MB before Jackson started`,
+  };
 }
 
 function jacksonRecorder() {
   const rec = new Recorder();
-  rec.note(`Configured with db.pageLimit = ${JACKSON_PAGE_LIMIT} (Jackson's default of 50 would cut every count=${PAGE} page to 50 users).`);
-  rec.note('Filters: Jackson reads only the value after "eq " and matches it against the user\'s first email; attribute names and other operators are ignored.');
-  rec.note('POST /Groups ignores members in the body (members are only added by PATCH); directory events go to an in-process no-op callback.');
+  rec.note(
+    `Configured with db.pageLimit = ${JACKSON_PAGE_LIMIT} (Jackson's default of 50 would cut every count=${PAGE} page to 50 users).`,
+  );
+  rec.note(
+    'Filters: Jackson reads only the value after "eq " and matches it against the user\'s first email; attribute names and other operators are ignored.',
+  );
+  rec.note(
+    'POST /Groups ignores members in the body (members are only added by PATCH); directory events go to an in-process no-op callback.',
+  );
   return rec;
 }
 
@@ -487,17 +600,34 @@ async function runGatehouseHandler(serverUrl: string, cleanups: (() => Promise<v
 
   // What `gatehouse org create` and `gatehouse scim directory create` do (lib/cli/main.ts).
   await migrate();
-  const cliInit = (orgId: string | null) => ({ orgId, actor: { kind: 'cli' as const }, request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' } });
-  const orgInput = createOrganizationInput.parse({ name: 'Bench', slug: 'bench', email: 'admin@bench.test', password: 'correct horse battery staple bench', firstName: 'admin', lastName: '' });
+  const cliInit = (orgId: string | null) => ({
+    orgId,
+    actor: { kind: 'cli' as const },
+    request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' },
+  });
+  const orgInput = createOrganizationInput.parse({
+    name: 'Bench',
+    slug: 'bench',
+    email: 'admin@bench.test',
+    password: 'correct horse battery staple bench',
+    firstName: 'admin',
+    lastName: '',
+  });
   const org = await runMutation(cliInit(null), (ctx) => createOrganization(ctx, orgInput, 'cli'));
-  const dir = await runMutation(cliInit(org.organizationId), (ctx) => createDirectory(ctx, createDirectoryInput.parse({ name: 'Okta bench' })));
+  const dir = await runMutation(cliInit(org.organizationId), (ctx) =>
+    createDirectory(ctx, createDirectoryInput.parse({ name: 'Okta bench' })),
+  );
   log(`\nGatehouse: handleScimRequest in this process (no HTTP), database ${db.name}, directory ${dir.id}`);
 
   // A Request as the route receives it, and the [[...path]] segments Next.js would pass.
   const prefix = `/api/scim/v2/${dir.id}`;
   const send: Send = async (method, pathAndQuery, payload) => {
     const url = `${HANDLER_ORIGIN}${prefix}${pathAndQuery}`;
-    const headers = { host: new URL(HANDLER_ORIGIN).host, ...requestHeaders(dir.token, payload), ...(payload ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) };
+    const headers = {
+      host: new URL(HANDLER_ORIGIN).host,
+      ...requestHeaders(dir.token, payload),
+      ...(payload ? { 'content-length': String(Buffer.byteLength(payload)) } : {}),
+    };
     const segments = new URL(url).pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
     const res = await handleScimRequest(new Request(url, { method, headers, body: payload }), dir.id, segments);
     return { status: res.status, text: await res.text() };
@@ -506,7 +636,14 @@ async function runGatehouseHandler(serverUrl: string, cleanups: (() => Promise<v
   const [result, errorLines] = await capturingErrors(() => workload({ name: 'Gatehouse', send }, rec));
   if (errorLines.length) rec.note(`Error log has ${errorLines.length} line(s), first: ${errorLines.slice(0, 3).join(' | ').slice(0, 600)}`);
   const rss = process.memoryUsage().rss;
-  return { ...result, system: 'Gatehouse', level: 'handler', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Gatehouse) at the end; ${mb(rssBefore)} MB before Gatehouse was loaded` };
+  return {
+    ...result,
+    system: 'Gatehouse',
+    level: 'handler',
+    rec,
+    rssMb: mb(rss),
+    rssNote: `RSS of this benchmark process (client + Gatehouse) at the end; ${mb(rssBefore)} MB before Gatehouse was loaded`,
+  };
 }
 
 async function runJacksonHandler(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
@@ -535,7 +672,14 @@ async function runJacksonHandler(serverUrl: string, cleanups: (() => Promise<voi
   const rss = process.memoryUsage().rss;
   await close();
   rec.note(`${dsync.events()} directory events delivered.`);
-  return { ...result, system: 'Jackson', level: 'handler', rec, rssMb: mb(rss), rssNote: `RSS of this benchmark process (client + Gatehouse's modules + Jackson) at the end; ${mb(rssBefore)} MB before Jackson started` };
+  return {
+    ...result,
+    system: 'Jackson',
+    level: 'handler',
+    rec,
+    rssMb: mb(rss),
+    rssNote: `RSS of this benchmark process (client + Gatehouse's modules + Jackson) at the end; ${mb(rssBefore)} MB before Jackson started`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -559,15 +703,24 @@ function printResult(r: Result) {
     const [n, unit] = s.units(r);
     log(`${s.label.padEnd(36)}${pad(round(r.seconds[s.key], 2), 9)}${pad(n, 9)}${pad(round(n / r.seconds[s.key]), 10)} ${unit}/s`);
   }
-  log(`  ${r.usersCreated} users, ${r.groupsCreated} groups, ${r.memberships} memberships in ${r.patchRequests} PATCH requests, ${r.pages} pages`);
+  log(
+    `  ${r.usersCreated} users, ${r.groupsCreated} groups, ${r.memberships} memberships in ${r.patchRequests} PATCH requests, ${r.pages} pages`,
+  );
   log(`${'operation'.padEnd(36)}${pad('n', 7)}${pad('errors', 8)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('max ms', 9)}  statuses`);
   for (const op of Object.keys(OPS) as OpName[]) {
     const s = r.rec.summary(op);
-    log(`${OPS[op].padEnd(36)}${pad(s.n, 7)}${pad(s.errors, 8)}${pad(s.p50Ms, 9)}${pad(s.p95Ms, 9)}${pad(s.maxMs, 9)}  ${Object.entries(s.statuses).map(([k, v]) => `${k}×${v}`).join(' ')}`);
+    log(
+      `${OPS[op].padEnd(36)}${pad(s.n, 7)}${pad(s.errors, 8)}${pad(s.p50Ms, 9)}${pad(s.p95Ms, 9)}${pad(s.maxMs, 9)}  ${Object.entries(
+        s.statuses,
+      )
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ')}`,
+    );
   }
   log(`RSS ${r.rssMb} MB (${r.rssNote})`);
   for (const n of r.rec.notes) log(`  note: ${n}`);
-  for (const f of r.rec.failures) log(`  FAILED ${f.op}: ${f.request}${f.requestBody ? ` ${f.requestBody}` : ''}\n    → ${f.status} ${f.responseBody}`);
+  for (const f of r.rec.failures)
+    log(`  FAILED ${f.op}: ${f.request}${f.requestBody ? ` ${f.requestBody}` : ''}\n    → ${f.status} ${f.responseBody}`);
 }
 
 function printRatios(g: Result, j: Result) {
@@ -578,18 +731,30 @@ function printRatios(g: Result, j: Result) {
     const [jn] = s.units(j);
     const gt = g.seconds[s.key];
     const jt = j.seconds[s.key];
-    log(`${s.label.padEnd(36)}${pad(round(gt, 2), 12)}${pad(round(jt, 2), 11)}${pad(round(gt / jt, 2), 10)}${pad(round(gn / gt / (jn / jt), 2), 11)}`);
+    log(
+      `${s.label.padEnd(36)}${pad(round(gt, 2), 12)}${pad(round(jt, 2), 11)}${pad(round(gt / jt, 2), 10)}${pad(round(gn / gt / (jn / jt), 2), 11)}`,
+    );
   }
   log(`${'operation p50 / p95 ms'.padEnd(36)}${pad('Gatehouse', 18)}${pad('Jackson', 18)}${pad('p95 G/J', 10)}`);
   for (const op of Object.keys(OPS) as OpName[]) {
     const a = g.rec.summary(op);
     const b = j.rec.summary(op);
-    log(`${OPS[op].padEnd(36)}${pad(`${a.p50Ms} / ${a.p95Ms}`, 18)}${pad(`${b.p50Ms} / ${b.p95Ms}`, 18)}${pad(a.p95Ms && b.p95Ms ? round(a.p95Ms / b.p95Ms, 2) : null, 10)}`);
+    log(
+      `${OPS[op].padEnd(36)}${pad(`${a.p50Ms} / ${a.p95Ms}`, 18)}${pad(`${b.p50Ms} / ${b.p95Ms}`, 18)}${pad(a.p95Ms && b.p95Ms ? round(a.p95Ms / b.p95Ms, 2) : null, 10)}`,
+    );
   }
 }
 
 const ratiosOf = (g: Result, j: Result) =>
-  Object.fromEntries(STEPS.map((s) => [s.key, { time: round(g.seconds[s.key] / j.seconds[s.key], 3), throughput: round(s.units(g)[0] / g.seconds[s.key] / (s.units(j)[0] / j.seconds[s.key]), 3) }]));
+  Object.fromEntries(
+    STEPS.map((s) => [
+      s.key,
+      {
+        time: round(g.seconds[s.key] / j.seconds[s.key], 3),
+        throughput: round(s.units(g)[0] / g.seconds[s.key] / (s.units(j)[0] / j.seconds[s.key]), 3),
+      },
+    ]),
+  );
 
 const jsonOf = (r: Result) => ({
   seconds: Object.fromEntries(Object.entries(r.seconds).map(([k, v]) => [k, round(v, 3)])),
@@ -644,11 +809,16 @@ async function main() {
       printResult(jackson);
       printRatios(gatehouse, jackson);
     }
-    return { gatehouse: jsonOf(gatehouse), jackson: jackson ? jsonOf(jackson) : null, ratios: jackson ? ratiosOf(gatehouse, jackson) : null };
+    return {
+      gatehouse: jsonOf(gatehouse),
+      jackson: jackson ? jsonOf(jackson) : null,
+      ratios: jackson ? ratiosOf(gatehouse, jackson) : null,
+    };
   };
   try {
     const http = MODE === 'handler' ? null : await compare(runGatehouseHttp, runJacksonHttp);
-    if (http && MODE === 'both') log(`\n${'-'.repeat(96)}\nHandler level: the same workload calling both SCIM handlers in this process, no HTTP in between`);
+    if (http && MODE === 'both')
+      log(`\n${'-'.repeat(96)}\nHandler level: the same workload calling both SCIM handlers in this process, no HTTP in between`);
     const handler = MODE === 'http' || interrupted ? null : await compare(runGatehouseHandler, runJacksonHandler);
     console.log(
       JSON.stringify({

@@ -15,10 +15,14 @@ const dirs: string[] = [];
 
 /** Runs lib/test/embedded-probe.ts in a child process on `dataDir`; resolves once it prints `marker`. */
 function runProbe(dataDir: string, args: string[], marker: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', pathToFileURL(tsxLoader).href, path.join(root, 'lib/test/embedded-probe.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: '', GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ROOT: root },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(tsxLoader).href, path.join(root, 'lib/test/embedded-probe.ts'), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ROOT: root },
+    },
+  );
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {

@@ -111,7 +111,8 @@ function preparing(client: postgres.Sql, name: Naming = isPreparable): postgres.
   return new Proxy(client, {
     get(target, prop) {
       if (prop === 'unsafe') {
-        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(text, parameters, { ...options, prepare: name(text, parameters, options) });
+        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(text, parameters, { ...options, prepare: name(text, parameters, options) });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
@@ -152,7 +153,10 @@ function open(): Handle {
     // getAdhocDb's sessions plan every statement with its values, named or not; they name only the
     // statements `prepared()` builds (fixed text, so a known few), never one a caller shaped.
     const adhocClient = postgres(url, { ...options, max: Math.ceil(max / 4), connection: { plan_cache_mode: 'force_custom_plan' } });
-    const adhoc = drizzlePostgres(preparing(adhocClient, (text, parameters, o) => o?.prepare === true && isPreparable(text, parameters)), { schema }) as unknown as Db;
+    const adhoc = drizzlePostgres(
+      preparing(adhocClient, (text, parameters, o) => o?.prepare === true && isPreparable(text, parameters)),
+      { schema },
+    ) as unknown as Db;
     return { kind: 'postgres', db: drizzlePostgres(preparing(client), { schema }) as unknown as Db, adhoc, client, adhocClient };
   }
   const dir = dataDir();
@@ -238,11 +242,26 @@ export async function queryRows<T>(db: DbOrTx, query: Parameters<Db['execute']>[
 
 const UNAVAILABLE_CODES = new Set([
   // Sockets: the server is down, restarting or unreachable.
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
   // postgres.js connection errors.
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
   // SQLSTATE class 08 (connection exception) and 57P0x (shutdown, crash, starting up).
-  '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
 ]);
 
 /** True when `e` (or what it wraps) says the database is unreachable, not that a query was wrong. */

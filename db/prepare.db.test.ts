@@ -21,7 +21,12 @@ describe('isPreparable', () => {
 });
 
 describe('prepared', () => {
-  const byLastName = (db: DbOrTx) => db.select({ id: users.id, firstName: users.firstName }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('by_last_name');
+  const byLastName = (db: DbOrTx) =>
+    db
+      .select({ id: users.id, firstName: users.firstName })
+      .from(users)
+      .where(eq(users.lastName, sql.placeholder('lastName')))
+      .prepare('by_last_name');
 
   it('builds a statement once per handle and transaction, and runs it with each call’s values', async () => {
     let builds = 0;
@@ -31,8 +36,14 @@ describe('prepared', () => {
     expect(builds).toBe(1);
     expect(await first.execute({ lastName: `Nobody ${randomUUID()}` })).toEqual([]);
     const tag = randomUUID().slice(0, 8);
-    const [org] = await getDb().insert(organizations).values({ name: 'Prepared', slug: `prepared-${tag}` }).returning();
-    const [user] = await getDb().insert(users).values({ organizationId: org!.id, email: `someone-${tag}@example.test`, firstName: 'Some', lastName: `One ${tag}` }).returning();
+    const [org] = await getDb()
+      .insert(organizations)
+      .values({ name: 'Prepared', slug: `prepared-${tag}` })
+      .returning();
+    const [user] = await getDb()
+      .insert(users)
+      .values({ organizationId: org!.id, email: `someone-${tag}@example.test`, firstName: 'Some', lastName: `One ${tag}` })
+      .returning();
     expect(await first.execute({ lastName: user!.lastName })).toEqual([{ id: user!.id, firstName: 'Some' }]);
     // A transaction gets its own, run on the transaction's connection.
     await getDb().transaction(async (tx) => {
@@ -60,7 +71,10 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
     expect(statements.some((s) => s.includes('$150'))).toBe(false);
     // Outside a transaction the pool's connections prepare too; the same statement answers the same.
     for (let i = 0; i < 3; i++) {
-      const rows = await getDb().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.organizationId, orgId));
+      const rows = await getDb()
+        .select({ n: sql<number>`count(*)::int` })
+        .from(users)
+        .where(eq(users.organizationId, orgId));
       expect(rows).toEqual([{ n: 0 }]);
     }
   });
@@ -70,16 +84,26 @@ describe.skipIf(!inject('databaseUrl'))('the Postgres client', () => {
     const adhoc = await getAdhocDb().transaction(async (tx) => {
       await tx.select({ id: users.id }).from(users).where(eq(users.email, marker));
       // A statement drizzle was told to prepare (db/index.ts `prepared` builds such ones) is named.
-      const withLastName = tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.lastName, sql.placeholder('lastName'))).prepare('adhoc_by_last_name');
+      const withLastName = tx
+        .select({ id: users.id, email: users.email })
+        .from(users)
+        .where(eq(users.lastName, sql.placeholder('lastName')))
+        .prepare('adhoc_by_last_name');
       for (let i = 0; i < 7; i++) await withLastName.execute({ lastName: marker });
       return {
-        statements: await queryRows<{ statement: string; generic_plans: number; custom_plans: number }>(tx, sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`),
+        statements: await queryRows<{ statement: string; generic_plans: number; custom_plans: number }>(
+          tx,
+          sql`select statement, generic_plans::int, custom_plans::int from pg_prepared_statements`,
+        ),
         mode: (await queryRows<{ plan_cache_mode: string }>(tx, sql`show plan_cache_mode`))[0]!.plan_cache_mode,
       };
     });
     expect(adhoc.statements.some((s) => s.statement.includes('"users"."email" = $1'))).toBe(false);
     // Seven runs: past the five after which Postgres may settle on a generic plan, it never does here.
-    expect(adhoc.statements.find((s) => s.statement.includes('"users"."last_name" = $1'))).toMatchObject({ generic_plans: 0, custom_plans: 7 });
+    expect(adhoc.statements.find((s) => s.statement.includes('"users"."last_name" = $1'))).toMatchObject({
+      generic_plans: 0,
+      custom_plans: 7,
+    });
     expect(adhoc.mode).toBe('force_custom_plan');
     // The same statement through getDb() is prepared, in the server's default plan mode: the checks above can fail.
     const named = await getDb().transaction(async (tx) => {

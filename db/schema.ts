@@ -108,7 +108,9 @@ export const permissionGroups = pgTable(
     organizationId: organizationId(),
     name: text('name').notNull(),
     builtin: text('builtin', { enum: ['admin', 'all_users'] }),
-    queryLibraryAccess: text('query_library_access', { enum: ['none', 'view', 'edit'] }).notNull().default('none'),
+    queryLibraryAccess: text('query_library_access', { enum: ['none', 'view', 'edit'] })
+      .notNull()
+      .default('none'),
     auditLogAccess: boolean('audit_log_access').notNull().default(false),
     /** Workspace: the app members without Edit on any app land on after signing in. */
     homepageAppId: uuid('homepage_app_id').references((): AnyPgColumn => objects.id, { onDelete: 'set null' }),
@@ -536,7 +538,9 @@ export const environments = pgTable(
   },
   (t) => [
     uniqueIndex('environments_org_name_key').on(t.organizationId, sql`lower(${t.name})`),
-    uniqueIndex('environments_org_default_key').on(t.organizationId).where(sql`${t.isDefault}`),
+    uniqueIndex('environments_org_default_key')
+      .on(t.organizationId)
+      .where(sql`${t.isDefault}`),
   ],
 );
 
@@ -566,7 +570,10 @@ export const resourceConfigs = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('resource_configs_resource_env_key').on(t.resourceId, t.environmentId), index('resource_configs_org_idx').on(t.organizationId)],
+  (t) => [
+    uniqueIndex('resource_configs_resource_env_key').on(t.resourceId, t.environmentId),
+    index('resource_configs_org_idx').on(t.organizationId),
+  ],
 );
 
 /** Named values per environment, referenced in resource configuration as `{{ environment.variables.NAME }}`. */
@@ -671,7 +678,10 @@ export const libraryQueryVersions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('library_query_versions_key').on(t.libraryQueryId, t.version), index('library_query_versions_org_idx').on(t.organizationId)],
+  (t) => [
+    uniqueIndex('library_query_versions_key').on(t.libraryQueryId, t.version),
+    index('library_query_versions_org_idx').on(t.organizationId),
+  ],
 );
 
 /**
@@ -684,7 +694,9 @@ export const ssoConnections = pgTable('sso_connections', {
   organizationId: organizationId().unique(),
   jacksonClientId: text('jackson_client_id').notNull().unique(),
   /** The protocol: an organization's one connection is either OIDC or SAML (decision 0015). */
-  type: text('type', { enum: ['oidc', 'saml'] }).notNull().default('oidc'),
+  type: text('type', { enum: ['oidc', 'saml'] })
+    .notNull()
+    .default('oidc'),
   /** OIDC only. */
   discoveryUrl: text('discovery_url'),
   /** OIDC only. */
@@ -704,8 +716,12 @@ export const ssoConnections = pgTable('sso_connections', {
    * with userinfo; `access_token`: the IdP's access token, which must be a JWT that verifies
    * against the IdP's JWKS (lib/sso/access-token.ts).
    */
-  emailClaimSource: text('email_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
-  groupsClaimSource: text('groups_claim_source', { enum: ['id_token', 'access_token'] }).notNull().default('id_token'),
+  emailClaimSource: text('email_claim_source', { enum: ['id_token', 'access_token'] })
+    .notNull()
+    .default('id_token'),
+  groupsClaimSource: text('groups_claim_source', { enum: ['id_token', 'access_token'] })
+    .notNull()
+    .default('id_token'),
   /** Just-in-time provisioning: an unknown subject becomes a new user (off → refused). */
   jitEnabled: boolean('jit_enabled').notNull().default(false),
   defaultGroupId: uuid('default_group_id').references((): AnyPgColumn => permissionGroups.id, { onDelete: 'set null' }),
@@ -748,7 +764,10 @@ export const googleIdentities = pgTable(
     createdAt: createdAt(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('google_identities_org_subject_key').on(t.organizationId, t.subject), index('google_identities_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('google_identities_org_subject_key').on(t.organizationId, t.subject),
+    index('google_identities_user_idx').on(t.userId),
+  ],
 );
 
 /**
@@ -834,7 +853,11 @@ export const jacksonStore = jacksonSchema.table(
     /** Sessions, codes and tokens expire; reads ignore expired rows and writes prune them. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.namespace, t.key] }), index('jackson_store_created_idx').on(t.namespace, t.createdAt), index('jackson_store_expires_idx').on(t.expiresAt)],
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.key] }),
+    index('jackson_store_created_idx').on(t.namespace, t.createdAt),
+    index('jackson_store_expires_idx').on(t.expiresAt),
+  ],
 );
 
 export const jacksonIndex = jacksonSchema.table(
@@ -845,10 +868,7 @@ export const jacksonIndex = jacksonSchema.table(
     /** `<index name>:<index value digest>`, as Jackson's other drivers key it. */
     indexKey: text('index_key').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.namespace, t.indexKey, t.key] }),
-    index('jackson_store_index_key_idx').on(t.namespace, t.key),
-  ],
+  (t) => [primaryKey({ columns: [t.namespace, t.indexKey, t.key] }), index('jackson_store_index_key_idx').on(t.namespace, t.key)],
 );
 
 export type Organization = typeof organizations.$inferSelect;

@@ -49,7 +49,9 @@ test('an editor builds and releases an app; a viewer uses only the release and s
   await editor.getByRole('button', { name: 'Add query' }).click();
   await editor.getByLabel('Query name').fill('myOrders');
   await expect(editor.getByLabel('Resource')).toHaveValue(/[0-9a-f-]{36}/);
-  await editor.getByLabel('SQL', { exact: true }).fill('select id, product, sales_rep_email from orders where sales_rep_email = {{ current_user.email }} order by id');
+  await editor
+    .getByLabel('SQL', { exact: true })
+    .fill('select id, product, sales_rep_email from orders where sales_rep_email = {{ current_user.email }} order by id');
 
   await editor.getByLabel('Component type').selectOption('Table');
   await editor.getByRole('button', { name: 'Add component' }).click();
@@ -69,7 +71,9 @@ test('an editor builds and releases an app; a viewer uses only the release and s
   await expect(problems).toContainText('pages[0].components[1].query: There is no query named "orders".');
   await expect(editor.getByLabel('App definition (JSON)')).toHaveAttribute('aria-invalid', 'true');
   await editor.getByRole('button', { name: 'Save draft' }).click();
-  await expect(editor.getByTestId('draft-status')).toContainText('Not saved: The app definition is not valid: pages[0].components[1].query');
+  await expect(editor.getByTestId('draft-status')).toContainText(
+    'Not saved: The app definition is not valid: pages[0].components[1].query',
+  );
   await editor.getByLabel('App definition (JSON)').fill(good);
   await expect(editor.getByTestId('definition-valid')).toBeVisible();
 

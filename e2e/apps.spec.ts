@@ -34,9 +34,18 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
         ],
       },
     ],
-    queries: [{ type: 'sql', name: 'myOrders', resourceId: sampleId, sql: 'select id, product, {{ current_user.email }}::text as seen_as from orders order by id limit 3' }],
+    queries: [
+      {
+        type: 'sql',
+        name: 'myOrders',
+        resourceId: sampleId,
+        sql: 'select id, product, {{ current_user.email }}::text as seen_as from orders order by id limit 3',
+      },
+    ],
   };
-  const broken = await admin.request.put(`/api/apps/${appId}/draft`, { data: { ...definition, queries: [{ ...definition.queries[0], sql: "select '{{ x }}'" }] } });
+  const broken = await admin.request.put(`/api/apps/${appId}/draft`, {
+    data: { ...definition, queries: [{ ...definition.queries[0], sql: "select '{{ x }}'" }] },
+  });
   expect(broken.status()).toBe(422);
   expect((await broken.json()).error.fieldErrors).toHaveProperty(['queries[0].sql']);
   expect((await admin.request.put(`/api/apps/${appId}/draft`, { data: definition })).status()).toBe(200);
@@ -54,9 +63,13 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
   await expect(table.locator('tbody tr')).toHaveCount(3);
   await expect(table).toContainText(viewerEmail);
 
-  const honest = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { values: {}, current_user: { email: viewerEmail } } });
+  const honest = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, {
+    data: { values: {}, current_user: { email: viewerEmail } },
+  });
   expect(honest.status()).toBe(200);
-  const spoofed = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { values: {}, current_user: { email: account.email } } });
+  const spoofed = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, {
+    data: { values: {}, current_user: { email: account.email } },
+  });
   expect(spoofed.status()).toBe(403);
   expect(JSON.stringify(await spoofed.json())).not.toContain('seen_as');
   const draft = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { pageVersion: 'latest' } });
@@ -75,7 +88,9 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
   await admin.getByRole('checkbox', { name: 'Prevent query variable spoofing' }).uncheck();
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.getByText('Saved.')).toBeVisible();
-  const trusted = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, { data: { current_user: { email: account.email } } });
+  const trusted = await viewer.request.post(`/api/apps/${appId}/queries/myOrders/run`, {
+    data: { current_user: { email: account.email } },
+  });
   expect(trusted.status()).toBe(200);
   expect(JSON.stringify(await trusted.json())).toContain(account.email);
 });

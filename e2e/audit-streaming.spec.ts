@@ -34,7 +34,9 @@ test('a webhook destination receives every event, signed, and the page shows it 
     await expect(page.getByText('Added. Delivery starts within seconds.')).toBeVisible();
 
     // Backfilled: the organization's creation onwards, then this destination's own creation.
-    await expect.poll(() => received.map((e) => e.actionType), { timeout: 15_000 }).toEqual(['CREATE_ORGANIZATION', 'SIGN_UP', 'LOGIN', 'AUDIT_SINK_CREATED']);
+    await expect
+      .poll(() => received.map((e) => e.actionType), { timeout: 15_000 })
+      .toEqual(['CREATE_ORGANIZATION', 'SIGN_UP', 'LOGIN', 'AUDIT_SINK_CREATED']);
     expect(badSignatures).toBe(0);
     await page.reload();
     await expect(page.getByTestId('sink-lag')).toHaveText('Up to date');

@@ -9,7 +9,10 @@ test('the audit log exports as NDJSON and CSV, records the download, and verifie
 
   const ndjson = await page.request.get('/api/internal/audit-export?format=ndjson');
   expect(ndjson.headers()['content-type']).toContain('application/x-ndjson');
-  const events = (await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l));
+  const events = (await ndjson.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   // The download is recorded before the stream starts, so it is the newest event of its own export.
   expect(events.map((e) => e.actionType)).toEqual(['DOWNLOAD_AUDIT_LOGS', 'LOGIN', 'SIGN_UP', 'CREATE_ORGANIZATION']);
 
@@ -74,7 +77,10 @@ test('the audit viewer filters by type and text, opens an event, and narrows to 
   await audit.exportLink('NDJSON').click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(new RegExp(`^audit-${account.slug}-.*\\.ndjson$`));
-  const lines = (await readFile((await file.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await readFile((await file.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines.map((e) => [e.actionType, e.requestId])).toEqual([['CREATE_GROUP', requestId]]);
   await expect(page.getByTestId('export-status')).toHaveText(/^Saved 1 row /);
 });

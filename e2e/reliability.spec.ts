@@ -32,7 +32,8 @@ function datadogReceiver(apiKey: string) {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      if (req.url !== '/api/v2/logs' || req.headers['dd-api-key'] !== apiKey) return void res.writeHead(403).end('{"errors":["Forbidden"]}');
+      if (req.url !== '/api/v2/logs' || req.headers['dd-api-key'] !== apiKey)
+        return void res.writeHead(403).end('{"errors":["Forbidden"]}');
       if (failures > 0) {
         failures--;
         const answer = (['500', '429', 'hang'] as const)[refused.length % 3]!;
@@ -48,7 +49,8 @@ function datadogReceiver(apiKey: string) {
     accepted,
     refused,
     failNext: (n: number) => (failures = n),
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    listen: () =>
+      new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
     close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
 }
@@ -80,19 +82,50 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
   test.setTimeout(1_500_000);
   const { serverScript, root } = await scripts();
   const { env: dbEnv, cleanup } = await database();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...dbEnv, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NEXTAUTH_URL: origin, GATEHOUSE_API_RATE_LIMIT: '1000000' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...dbEnv,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXTAUTH_URL: origin,
+    GATEHOUSE_API_RATE_LIMIT: '1000000',
+  };
   if (!process.env.TEST_DATABASE_URL) delete env.DATABASE_URL;
   const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...args, '--json'], { cwd: root, env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...args, '--json'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
     return { status: r.status, json: JSON.parse(r.stdout || r.stderr || '{}') as Record<string, unknown> };
   };
   const log = fs.openSync(test.info().outputPath('server.log'), 'a');
   let server: ChildProcess | undefined;
   const start = async () => {
-    expect(await fetch(`${origin}/api/health`).then(() => 'taken', () => 'free'), `port ${port} must be free`).toBe('free');
-    server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
+    expect(
+      await fetch(`${origin}/api/health`).then(
+        () => 'taken',
+        () => 'free',
+      ),
+      `port ${port} must be free`,
+    ).toBe('free');
+    server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
     running.add(server);
-    await expect.poll(() => fetch(`${origin}/api/health`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
+    await expect
+      .poll(
+        () =>
+          fetch(`${origin}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(200);
   };
   const kill = async () => {
     const s = server!;
@@ -107,7 +140,22 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
   try {
     // An organization and a token, made with the CLI (the embedded database is not open yet).
     const account = newOrgAccount('Crash');
-    expect(cli('org', 'create', '--name', account.name, '--slug', account.slug, '--admin-email', account.email, '--admin-password', account.password, '--admin-first-name', account.firstName).status).toBe(0);
+    expect(
+      cli(
+        'org',
+        'create',
+        '--name',
+        account.name,
+        '--slug',
+        account.slug,
+        '--admin-email',
+        account.email,
+        '--admin-password',
+        account.password,
+        '--admin-first-name',
+        account.firstName,
+      ).status,
+    ).toBe(0);
     const minted = cli('token', 'create', '--org', account.slug, '--scopes', 'groups:write,audit:read', '--note', 'crash test');
     expect(minted.status).toBe(0);
     const headers = { authorization: `Bearer ${String(minted.json.token)}`, 'content-type': 'application/json' };
@@ -141,7 +189,8 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
           () => false,
         );
         if (ok) acknowledged.push(name);
-        if (ok && acknowledged.length % 500 === 0) console.log(`[crash] ${acknowledged.length} acknowledged at ${(Date.now() - t0) / 1000} s`);
+        if (ok && acknowledged.length % 500 === 0)
+          console.log(`[crash] ${acknowledged.length} acknowledged at ${(Date.now() - t0) / 1000} s`);
         if (acknowledged.length >= KILL_AFTER) killed ??= kill();
         if (killed) return;
       }
@@ -169,7 +218,7 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
 
     // Every event of the organization, read back through the public API.
     const events: { id: string; actionType: string; metadata: Record<string, unknown> }[] = [];
-    for (let cursor: string | null = ''; cursor !== null; ) {
+    for (let cursor: string | null = ''; cursor !== null;) {
       const r = await fetch(`${origin}/api/v1/audit-events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers });
       expect(r.status).toBe(200);
       const body = (await r.json()) as { data: typeof events; nextCursor: string | null };
@@ -181,7 +230,9 @@ test('a server killed during 5,000 audited actions loses no acknowledged event, 
 
     // The receiver drains the backlog: every event, none unknown; duplicates only by id.
     const ids = new Set(events.map((e) => e.id));
-    await expect.poll(() => ids.size - new Set(receiver.accepted.filter((id) => ids.has(id))).size, { timeout: 120_000, intervals: [1000] }).toBe(0);
+    await expect
+      .poll(() => ids.size - new Set(receiver.accepted.filter((id) => ids.has(id))).size, { timeout: 120_000, intervals: [1000] })
+      .toBe(0);
     const drainedSeconds = (Date.now() - t0) / 1000;
     expect(receiver.accepted.filter((id) => !ids.has(id))).toEqual([]);
     expect(receiver.refused).toEqual(['500', '429', 'hang', '500', '429']);

@@ -16,7 +16,11 @@ import { newOrgAccount, signUp } from './fixtures';
 const serverLog = async () => readFileSync((await import('../scripts/test-db.mjs')).e2eServerLogPath(process.env.E2E_PORT ?? 3100), 'utf8');
 
 test('environments, a write-only secret variable, and a REST and a sample resource tested per environment', async ({ page }) => {
-  const planted = { production: `prod-${randomBytes(6).toString('hex')}`, staging: `stage-${randomBytes(6).toString('hex')}`, direct: `direct-${randomBytes(6).toString('hex')}` };
+  const planted = {
+    production: `prod-${randomBytes(6).toString('hex')}`,
+    staging: `stage-${randomBytes(6).toString('hex')}`,
+    direct: `direct-${randomBytes(6).toString('hex')}`,
+  };
   const authorizations: string[] = [];
   const api = createServer((req, res) => {
     authorizations.push(String(req.headers.authorization));
@@ -88,7 +92,10 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     expect(authorizations.at(-1)).toBe(`Bearer ${planted.direct}`);
 
     await page.reload();
-    await expect(page.locator('[data-config-env="staging"]').getByLabel('Bearer token', { exact: true })).toHaveAttribute('placeholder', 'set — leave blank to keep');
+    await expect(page.locator('[data-config-env="staging"]').getByLabel('Bearer token', { exact: true })).toHaveAttribute(
+      'placeholder',
+      'set — leave blank to keep',
+    );
     await expect(page.locator('[data-config-env="qa"]')).toContainText('not configured');
     noLeak(await page.content());
 
@@ -113,7 +120,11 @@ test('environments, a write-only secret variable, and a REST and a sample resour
 
     // The server printed this test's events (the stream is on for browser tests), and no secret.
     const orgId = JSON.parse(auditText.split('\n')[0]!).organizationId as string;
-    await expect.poll(async () => (await serverLog()).includes(`"organizationId":"${orgId}"`) && (await serverLog()).includes('TEST_RESOURCE_CONNECTION')).toBe(true);
+    await expect
+      .poll(
+        async () => (await serverLog()).includes(`"organizationId":"${orgId}"`) && (await serverLog()).includes('TEST_RESOURCE_CONNECTION'),
+      )
+      .toBe(true);
     noLeak(await serverLog());
   } finally {
     api.closeAllConnections();

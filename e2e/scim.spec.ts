@@ -45,12 +45,21 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   const email = `linus-${account.slug}@example.test`;
   const user = await request.post(`${baseUrl}/Users`, {
     headers,
-    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, name: { givenName: 'Linus', familyName: 'Okta' }, emails: [{ value: email, primary: true }], active: true },
+    data: {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: email,
+      name: { givenName: 'Linus', familyName: 'Okta' },
+      emails: [{ value: email, primary: true }],
+      active: true,
+    },
   });
   expect(user.status()).toBe(201);
   expect(user.headers()['content-type']).toContain(SCIM);
   const userId = (await user.json()).id;
-  const group = await request.post(`${baseUrl}/Groups`, { headers, data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Okta Engineers', members: [{ value: userId }] } });
+  const group = await request.post(`${baseUrl}/Groups`, {
+    headers,
+    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Okta Engineers', members: [{ value: userId }] },
+  });
   expect(group.status()).toBe(201);
   const groupId = (await group.json()).id;
 
@@ -67,7 +76,10 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   await expect(page.getByTestId('members')).toContainText(email);
 
   // Deactivation from the IdP is visible at once.
-  const off = await request.patch(`${baseUrl}/Users/${userId}`, { headers, data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] } });
+  const off = await request.patch(`${baseUrl}/Users/${userId}`, {
+    headers,
+    data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] },
+  });
   expect(off.status()).toBe(200);
   await page.goto(`/users/${userId}`);
   await expect(page.getByText('Disabled', { exact: true })).toBeVisible();
@@ -115,7 +127,12 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   const forgedEmail = `forged-${account.slug}@example.test`;
   const forged = await request.post(`${baseUrl}/Users`, {
     headers: { ...auth, 'content-type': SCIM, 'x-forwarded-for': '203.0.113.7', 'x-request-id': requestId },
-    data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: forgedEmail, emails: [{ value: forgedEmail, primary: true }], active: true },
+    data: {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: forgedEmail,
+      emails: [{ value: forgedEmail, primary: true }],
+      active: true,
+    },
   });
   expect(forged.status()).toBe(201);
   const audit = new AuditPage(page);

@@ -30,7 +30,11 @@ test.afterAll(async () => {
   await cleanup?.();
 });
 
-type Seed = { organization: { slug: string }; users: { role: string; email: string; password: string; name: string }[]; app: { id: string } };
+type Seed = {
+  organization: { slug: string };
+  users: { role: string; email: string; password: string; name: string }[];
+  app: { id: string };
+};
 
 async function signedIn(browser: Browser, slug: string, email: string, password: string) {
   const page = await (await browser.newContext({ baseURL: origin })).newPage();
@@ -56,12 +60,30 @@ test('each demo viewer sees their own orders; the demo editor keeps the query li
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
   // Seeded before the server starts: the embedded database has one process at a time.
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), 'seed', 'demo', '--slug', 'demo-e2e', '--json'], { cwd: root, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), 'seed', 'demo', '--slug', 'demo-e2e', '--json'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   const seed = JSON.parse(r.stdout) as Seed;
   const log = fs.openSync(test.info().outputPath('server.log'), 'a');
-  server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', log, log], detached: true });
-  await expect.poll(() => fetch(`${origin}/api/health`).then((x) => x.status, () => 0), { timeout: 90_000 }).toBe(200);
+  server = spawn(process.execPath, [serverScript, '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  await expect
+    .poll(
+      () =>
+        fetch(`${origin}/api/health`).then(
+          (x) => x.status,
+          () => 0,
+        ),
+      { timeout: 90_000 },
+    )
+    .toBe(200);
 
   const user = (email: string) => seed.users.find((u) => u.email === email)!;
   const orders = { 'alice@example.com': ['1001', '1009'], 'bob@example.com': ['1002', '1010'] } as const;

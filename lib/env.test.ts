@@ -36,22 +36,36 @@ describe('environment catalogue', () => {
 describe('resource and secret-store settings', () => {
   it('parse comma lists and refuse unknown entries by name', async () => {
     const { deniedResourceTypes, secretStoreSettings } = await import('./env');
-    const saved = { deny: process.env.GATEHOUSE_RESOURCE_TYPES_DENY, stores: process.env.GATEHOUSE_SECRET_STORES, cache: process.env.GATEHOUSE_SECRETS_CACHE_SECONDS };
+    const saved = {
+      deny: process.env.GATEHOUSE_RESOURCE_TYPES_DENY,
+      stores: process.env.GATEHOUSE_SECRET_STORES,
+      cache: process.env.GATEHOUSE_SECRETS_CACHE_SECONDS,
+    };
     try {
       process.env.GATEHOUSE_RESOURCE_TYPES_DENY = ' REST, postgres,rest ';
       expect(deniedResourceTypes()).toEqual(['rest', 'postgres']);
       process.env.GATEHOUSE_RESOURCE_TYPES_DENY = 'rest,mysql';
-      expect(() => deniedResourceTypes()).toThrow('GATEHOUSE_RESOURCE_TYPES_DENY may list only `postgres`, `rest`, `sample`; it has `mysql`.');
+      expect(() => deniedResourceTypes()).toThrow(
+        'GATEHOUSE_RESOURCE_TYPES_DENY may list only `postgres`, `rest`, `sample`; it has `mysql`.',
+      );
       delete process.env.GATEHOUSE_SECRET_STORES;
       delete process.env.GATEHOUSE_SECRETS_CACHE_SECONDS;
-      expect(secretStoreSettings()).toMatchObject({ stores: ['env'], cacheSeconds: 60, vault: { mount: 'secret', path: 'gatehouse', approleMount: 'approle' } });
+      expect(secretStoreSettings()).toMatchObject({
+        stores: ['env'],
+        cacheSeconds: 60,
+        vault: { mount: 'secret', path: 'gatehouse', approleMount: 'approle' },
+      });
       process.env.GATEHOUSE_SECRET_STORES = 'vault,gcp';
       expect(() => secretStoreSettings()).toThrow(/GATEHOUSE_SECRET_STORES may list only .*`gcp`/);
       process.env.GATEHOUSE_SECRET_STORES = 'file';
       process.env.GATEHOUSE_SECRETS_CACHE_SECONDS = '-1';
       expect(() => secretStoreSettings()).toThrow(/GATEHOUSE_SECRETS_CACHE_SECONDS/);
     } finally {
-      for (const [k, v] of [['GATEHOUSE_RESOURCE_TYPES_DENY', saved.deny], ['GATEHOUSE_SECRET_STORES', saved.stores], ['GATEHOUSE_SECRETS_CACHE_SECONDS', saved.cache]] as const) {
+      for (const [k, v] of [
+        ['GATEHOUSE_RESOURCE_TYPES_DENY', saved.deny],
+        ['GATEHOUSE_SECRET_STORES', saved.stores],
+        ['GATEHOUSE_SECRETS_CACHE_SECONDS', saved.cache],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -66,11 +80,19 @@ describe('security contact', () => {
     try {
       delete process.env.GATEHOUSE_SECURITY_CONTACT;
       expect(securityContacts()).toEqual([]);
-      process.env.GATEHOUSE_SECURITY_CONTACT = ' security@acme.test , https://acme.test/security,tel:+1-201-555-0123,mailto:psirt@acme.test';
-      expect(securityContacts()).toEqual(['mailto:security@acme.test', 'https://acme.test/security', 'tel:+1-201-555-0123', 'mailto:psirt@acme.test']);
+      process.env.GATEHOUSE_SECURITY_CONTACT =
+        ' security@acme.test , https://acme.test/security,tel:+1-201-555-0123,mailto:psirt@acme.test';
+      expect(securityContacts()).toEqual([
+        'mailto:security@acme.test',
+        'https://acme.test/security',
+        'tel:+1-201-555-0123',
+        'mailto:psirt@acme.test',
+      ]);
       for (const bad of ['http://acme.test/security', 'security at acme', 'javascript:alert(1)']) {
         process.env.GATEHOUSE_SECURITY_CONTACT = bad;
-        expect(() => securityContacts(), bad).toThrow(`GATEHOUSE_SECURITY_CONTACT may list only emails and mailto:, https: or tel: URIs; it has \`${bad}\`.`);
+        expect(() => securityContacts(), bad).toThrow(
+          `GATEHOUSE_SECURITY_CONTACT may list only emails and mailto:, https: or tel: URIs; it has \`${bad}\`.`,
+        );
       }
     } finally {
       if (saved === undefined) delete process.env.GATEHOUSE_SECURITY_CONTACT;

@@ -3,7 +3,11 @@
 import { z } from 'zod';
 
 export const envCatalogue = [
-  { name: 'PORT', default: '3000', description: 'HTTP port for `npm start` (`npm start -- -p 4000 -H 127.0.0.1` sets port and interface).' },
+  {
+    name: 'PORT',
+    default: '3000',
+    description: 'HTTP port for `npm start` (`npm start -- -p 4000 -H 127.0.0.1` sets port and interface).',
+  },
   {
     name: 'DATABASE_URL',
     default: '(unset)',
@@ -14,11 +18,17 @@ export const envCatalogue = [
     default: '.data',
     description: 'Embedded database files and generated keys. Only one process may open it at a time.',
   },
-  { name: 'GATEHOUSE_DB_POOL_MAX', default: '10', description: 'Connections per process with DATABASE_URL, plus a quarter as many (rounded up) for SCIM’s filters and lookups, which are planned with their values.' },
+  {
+    name: 'GATEHOUSE_DB_POOL_MAX',
+    default: '10',
+    description:
+      'Connections per process with DATABASE_URL, plus a quarter as many (rounded up) for SCIM’s filters and lookups, which are planned with their values.',
+  },
   {
     name: 'GATEHOUSE_DB_PREPARE',
     default: 'true',
-    description: 'With DATABASE_URL, keep the statements Gatehouse builds prepared on each connection (one round trip each). `false` for PgBouncer in transaction mode.',
+    description:
+      'With DATABASE_URL, keep the statements Gatehouse builds prepared on each connection (one round trip each). `false` for PgBouncer in transaction mode.',
   },
   {
     name: 'NEXTAUTH_SECRET',
@@ -34,22 +44,33 @@ export const envCatalogue = [
   {
     name: 'GATEHOUSE_AUDIT_SIGNING_KEY',
     default: 'generated in embedded mode',
-    description: 'Ed25519 private key (base64 PKCS#8 DER) that signs audit checkpoints; `gatehouse audit signing-key` prints a new one. Required with DATABASE_URL.',
+    description:
+      'Ed25519 private key (base64 PKCS#8 DER) that signs audit checkpoints; `gatehouse audit signing-key` prints a new one. Required with DATABASE_URL.',
   },
   {
     name: 'GATEHOUSE_SSO_ENCRYPTION_KEY',
     default: 'generated in embedded mode',
     description:
-      '32 random bytes, base64 (`openssl rand -base64 32`): encrypts the embedded Jackson\'s SSO records (connections and their client secrets, login state). Required with DATABASE_URL.',
+      "32 random bytes, base64 (`openssl rand -base64 32`): encrypts the embedded Jackson's SSO records (connections and their client secrets, login state). Required with DATABASE_URL.",
   },
   {
     name: 'GATEHOUSE_AUDIT_CHECKPOINT_FILE',
     default: '<data dir>/audit-checkpoints.jsonl',
     description: 'Where signed audit checkpoints are appended (JSON lines). Keep a copy off the machine.',
   },
-  { name: 'GOOGLE_CLIENT_ID', default: '(unset)', description: 'OAuth client id from Google Cloud. Set with GOOGLE_CLIENT_SECRET → organizations can turn on "Sign in with Google" (redirect URI `<NEXTAUTH_URL>/api/auth/callback/google`).' },
+  {
+    name: 'GOOGLE_CLIENT_ID',
+    default: '(unset)',
+    description:
+      'OAuth client id from Google Cloud. Set with GOOGLE_CLIENT_SECRET → organizations can turn on "Sign in with Google" (redirect URI `<NEXTAUTH_URL>/api/auth/callback/google`).',
+  },
   { name: 'GOOGLE_CLIENT_SECRET', default: '(unset)', description: 'The OAuth client secret for GOOGLE_CLIENT_ID.' },
-  { name: 'GOOGLE_ISSUER', default: 'https://accounts.google.com', description: 'The OpenID issuer used for Google sign-in (its discovery document is read from `<issuer>/.well-known/openid-configuration`); tests point it at a local provider.' },
+  {
+    name: 'GOOGLE_ISSUER',
+    default: 'https://accounts.google.com',
+    description:
+      'The OpenID issuer used for Google sign-in (its discovery document is read from `<issuer>/.well-known/openid-configuration`); tests point it at a local provider.',
+  },
   {
     name: 'NEXTAUTH_URL',
     default: '(unset)',
@@ -68,7 +89,8 @@ export const envCatalogue = [
   {
     name: 'GATEHOUSE_SECURITY_CONTACT',
     default: '(unset)',
-    description: 'Where to report a vulnerability: comma-separated emails or `mailto:`, `https:` or `tel:` URIs, served as `/.well-known/security.txt` (RFC 9116). Unset → that file answers 404.',
+    description:
+      'Where to report a vulnerability: comma-separated emails or `mailto:`, `https:` or `tel:` URIs, served as `/.well-known/security.txt` (RFC 9116). Unset → that file answers 404.',
   },
   { name: 'GATEHOUSE_API_RATE_LIMIT', default: '600', description: 'Public API requests per token per minute.' },
   {
@@ -85,7 +107,8 @@ export const envCatalogue = [
   {
     name: 'GATEHOUSE_LOG_AUDIT_EVENTS',
     default: 'false',
-    description: '`true`: also print every committed audit event to stdout as one JSON line (`"type":"gatehouse.audit"`), for log shippers.',
+    description:
+      '`true`: also print every committed audit event to stdout as one JSON line (`"type":"gatehouse.audit"`), for log shippers.',
   },
   {
     name: 'GATEHOUSE_BACKGROUND_JOBS',
@@ -100,20 +123,46 @@ export const envCatalogue = [
   {
     name: 'GATEHOUSE_SECRET_STORES',
     default: 'env',
-    description: 'Comma-separated stores asked, in order, for `{{ secrets.NAME }}` in resource configuration: `env`, `file`, `vault`, `aws`. The `env` store reads only `GATEHOUSE_EXPOSED_NAME`.',
+    description:
+      'Comma-separated stores asked, in order, for `{{ secrets.NAME }}` in resource configuration: `env`, `file`, `vault`, `aws`. The `env` store reads only `GATEHOUSE_EXPOSED_NAME`.',
   },
-  { name: 'GATEHOUSE_SECRETS_CACHE_SECONDS', default: '60', description: 'How long a secret read from a store is reused (0: read on every use).' },
-  { name: 'GATEHOUSE_SECRETS_DIR', default: '(unset)', description: 'The `file` secret store: a directory with one file per secret, named like the secret.' },
-  { name: 'VAULT_ADDR', default: '(unset)', description: 'The `vault` secret store: Vault’s base URL, e.g. https://vault.example.com:8200.' },
+  {
+    name: 'GATEHOUSE_SECRETS_CACHE_SECONDS',
+    default: '60',
+    description: 'How long a secret read from a store is reused (0: read on every use).',
+  },
+  {
+    name: 'GATEHOUSE_SECRETS_DIR',
+    default: '(unset)',
+    description: 'The `file` secret store: a directory with one file per secret, named like the secret.',
+  },
+  {
+    name: 'VAULT_ADDR',
+    default: '(unset)',
+    description: 'The `vault` secret store: Vault’s base URL, e.g. https://vault.example.com:8200.',
+  },
   { name: 'VAULT_TOKEN', default: '(unset)', description: 'Vault token; leave unset to log in with AppRole instead.' },
   { name: 'VAULT_ROLE_ID', default: '(unset)', description: 'Vault AppRole role id (with VAULT_SECRET_ID).' },
   { name: 'VAULT_SECRET_ID', default: '(unset)', description: 'Vault AppRole secret id.' },
   { name: 'GATEHOUSE_VAULT_APPROLE_MOUNT', default: 'approle', description: 'Where Vault’s AppRole auth method is mounted.' },
   { name: 'GATEHOUSE_VAULT_MOUNT', default: 'secret', description: 'The KV version 2 secrets engine mount.' },
   { name: 'GATEHOUSE_VAULT_PATH', default: 'gatehouse', description: 'The KV secret whose keys are the secret names.' },
-  { name: 'AWS_REGION', default: '(unset)', description: 'The `aws` secret store: region of AWS Secrets Manager. Credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the instance role.' },
-  { name: 'GATEHOUSE_AWS_SECRETS_ENDPOINT', default: '(unset)', description: 'AWS Secrets Manager endpoint URL instead of the region’s (a VPC endpoint, a local stand-in).' },
-  { name: 'GATEHOUSE_AWS_SECRET_PREFIX', default: '(empty)', description: 'Prefix of the AWS secret ids: `{{ secrets.NAME }}` reads `<prefix>NAME`.' },
+  {
+    name: 'AWS_REGION',
+    default: '(unset)',
+    description:
+      'The `aws` secret store: region of AWS Secrets Manager. Credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the instance role.',
+  },
+  {
+    name: 'GATEHOUSE_AWS_SECRETS_ENDPOINT',
+    default: '(unset)',
+    description: 'AWS Secrets Manager endpoint URL instead of the region’s (a VPC endpoint, a local stand-in).',
+  },
+  {
+    name: 'GATEHOUSE_AWS_SECRET_PREFIX',
+    default: '(empty)',
+    description: 'Prefix of the AWS secret ids: `{{ secrets.NAME }}` reads `<prefix>NAME`.',
+  },
   {
     name: 'TEST_DATABASE_URL',
     default: '(unset)',
@@ -155,9 +204,15 @@ export const SECRET_STORE_KINDS = ['env', 'file', 'vault', 'aws'] as const;
 export type SecretStoreKind = (typeof SECRET_STORE_KINDS)[number];
 
 function commaList<T extends string>(name: string, raw: string, allowed: readonly T[]): T[] {
-  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = items.filter((i) => !allowed.includes(i as T));
-  if (unknown.length) throw new Error(`${name} may list only ${allowed.map((a) => `\`${a}\``).join(', ')}; it has ${unknown.map((u) => `\`${u}\``).join(', ')}.`);
+  if (unknown.length)
+    throw new Error(
+      `${name} may list only ${allowed.map((a) => `\`${a}\``).join(', ')}; it has ${unknown.map((u) => `\`${u}\``).join(', ')}.`,
+    );
   return [...new Set(items)] as T[];
 }
 
@@ -170,7 +225,12 @@ const trimSlash = (v: string | undefined) => (v?.trim() ? v.trim().replace(/\/+$
 
 /** Where `{{ secrets.NAME }}` is looked up, and how each store is reached. */
 export function secretStoreSettings() {
-  const cache = z.coerce.number().int().min(0).max(86_400).safeParse(process.env.GATEHOUSE_SECRETS_CACHE_SECONDS ?? '60');
+  const cache = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .safeParse(process.env.GATEHOUSE_SECRETS_CACHE_SECONDS ?? '60');
   if (!cache.success) throw new Error('GATEHOUSE_SECRETS_CACHE_SECONDS must be a whole number of seconds from 0 to 86400.');
   return {
     stores: commaList('GATEHOUSE_SECRET_STORES', process.env.GATEHOUSE_SECRET_STORES ?? 'env', SECRET_STORE_KINDS),
@@ -206,7 +266,10 @@ export function googleClient(): { clientId: string; clientSecret: string; issuer
  * else must be a `mailto:`, `https:` or `tel:` URI. Empty when unset.
  */
 export function securityContacts(): string[] {
-  const items = (process.env.GATEHOUSE_SECURITY_CONTACT ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (process.env.GATEHOUSE_SECURITY_CONTACT ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.map((item) => {
     if (/^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/.test(item)) return `mailto:${item}`;
     let url: URL | null = null;

@@ -7,5 +7,6 @@ export const auditKeys = {
 export const appKeys = {
   all: ['apps'] as const,
   /** One query's latest run, per app, definition (release, or draft revision) and environment. */
-  run: (appId: string, source: string, environmentId: string, queryName: string) => [...appKeys.all, appId, 'run', source, environmentId, queryName] as const,
+  run: (appId: string, source: string, environmentId: string, queryName: string) =>
+    [...appKeys.all, appId, 'run', source, environmentId, queryName] as const,
 };

@@ -4,7 +4,8 @@ import { findUnstorableText, isStorableText, printable } from './storable-text';
 describe('storable text', () => {
   it('refuses NUL and unpaired surrogates, and keeps everything else', () => {
     for (const ok of ['', 'Ada', 'Zoë 日本 👩‍💻', '\u0001\u001f tab\t', '\ufffd', 'a\ud83d\udc69b']) expect(isStorableText(ok)).toBe(true);
-    for (const bad of ['a\u0000b', '\u0000', 'a\ud800', '\ud800b', 'a\udc00', '\udc00\ud800', 'ok\ud83d']) expect(isStorableText(bad)).toBe(false);
+    for (const bad of ['a\u0000b', '\u0000', 'a\ud800', '\ud800b', 'a\udc00', '\udc00\ud800', 'ok\ud83d'])
+      expect(isStorableText(bad)).toBe(false);
     expect(printable('a\u0000b\ud800')).toBe('a\ufffdb\ufffd');
   });
 

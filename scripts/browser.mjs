@@ -14,10 +14,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
-const FIX = 'install a Chromium (e.g. `apt-get install chromium`), set CHROMIUM_PATH to one, or run `npm install` to bring @sparticuz/chromium';
+const FIX =
+  'install a Chromium (e.g. `apt-get install chromium`), set CHROMIUM_PATH to one, or run `npm install` to bring @sparticuz/chromium';
 
 /** Flags for every launch: no traffic to Google's services, which a closed network refuses. */
-export const chromiumArgs = ['--disable-quic', '--disable-sync', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const chromiumArgs = [
+  '--disable-quic',
+  '--disable-sync',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 function onPath(name) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -77,7 +84,8 @@ async function unpack(found) {
   try {
     const { default: Chromium } = await import(pathToFileURL(require.resolve('@sparticuz/chromium')).href);
     const unpacked = await Chromium.executablePath();
-    if (path.resolve(unpacked) !== path.join(scratch, 'chromium')) throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not into ${scratch}`);
+    if (path.resolve(unpacked) !== path.join(scratch, 'chromium'))
+      throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not into ${scratch}`);
     try {
       fs.renameSync(scratch, found.dir);
     } catch (e) {
@@ -102,12 +110,20 @@ export async function checkChromium() {
   try {
     if (!found.ready) await unpack(found);
     const { chromium } = require('playwright-core');
-    const browser = await chromium.launch({ executablePath: found.executable, args: chromiumArgs, env: { ...process.env, ...found.env }, timeout: 30_000 });
+    const browser = await chromium.launch({
+      executablePath: found.executable,
+      args: chromiumArgs,
+      env: { ...process.env, ...found.env },
+      timeout: 30_000,
+    });
     await (await browser.newPage()).setContent('<p>ok</p>');
     await browser.close();
     return null;
   } catch (e) {
-    const reason = String(e?.message ?? e).split('\n').find((line) => line.trim()) ?? 'unknown error';
+    const reason =
+      String(e?.message ?? e)
+        .split('\n')
+        .find((line) => line.trim()) ?? 'unknown error';
     return `Chromium from ${found.source} (${found.executable}) did not start: ${reason}. Fix: ${FIX}.`;
   }
 }

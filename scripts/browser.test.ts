@@ -16,14 +16,18 @@ describe('scripts/browser.mjs', () => {
   it('says in one line that CHROMIUM_PATH names nothing', () => {
     const r = run({ CHROMIUM_PATH: '/nonexistent/chromium' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('CHROMIUM_PATH is set to /nonexistent/chromium, which does not exist: point it at a Chromium binary or unset it.\n');
+    expect(r.stderr).toBe(
+      'CHROMIUM_PATH is set to /nonexistent/chromium, which does not exist: point it at a Chromium binary or unset it.\n',
+    );
   });
 
   it('says in one line that a binary which is not a browser did not start, and how to fix it', () => {
     const r = run({ CHROMIUM_PATH: '/bin/false' });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^Chromium from CHROMIUM_PATH \(\/bin\/false\) did not start: .+ Fix: install a Chromium .*CHROMIUM_PATH.*npm install/);
+    expect(r.stderr).toMatch(
+      /^Chromium from CHROMIUM_PATH \(\/bin\/false\) did not start: .+ Fix: install a Chromium .*CHROMIUM_PATH.*npm install/,
+    );
   });
 
   it('with no Chromium on the PATH, hands out the one npm installed, unpacked', () => {

@@ -10,7 +10,21 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 /** The production server (`npm start`, the browser tests, the benchmarks). */
 export const serverScript = path.join(root, 'scripts', 'server.mjs');
-const SOURCES = ['app', 'components', 'lib', 'db', 'drizzle', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'db',
+  'drizzle',
+  'public',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+];
 
 function newestMtime(p) {
   let stat;

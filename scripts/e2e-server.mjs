@@ -11,14 +11,27 @@ import { serverScript } from './build.mjs';
 
 const port = process.env.E2E_PORT ?? '3100';
 const serverUrl = process.env.TEST_DATABASE_URL;
-const env = { ...process.env, PORT: port, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', GATEHOUSE_API_RATE_LIMIT: '100', NEXTAUTH_URL: `http://127.0.0.1:${port}`, GATEHOUSE_LOG_AUDIT_EVENTS: 'true' };
+const env = {
+  ...process.env,
+  PORT: port,
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+  GATEHOUSE_API_RATE_LIMIT: '100',
+  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  GATEHOUSE_LOG_AUDIT_EVENTS: 'true',
+};
 delete env.DATABASE_URL;
 delete env.GATEHOUSE_DATA_DIR;
 
 let cleanup;
 if (serverUrl) {
   const db = await createTestDatabase(serverUrl, 'e2e');
-  Object.assign(env, testSecrets(), { DATABASE_URL: db.url }, process.env.NEXTAUTH_SECRET ? { NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET } : {});
+  Object.assign(
+    env,
+    testSecrets(),
+    { DATABASE_URL: db.url },
+    process.env.NEXTAUTH_SECRET ? { NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET } : {},
+  );
   cleanup = () => dropTestDatabase(serverUrl, db.name);
   console.log(`[e2e] postgres database ${db.name}`);
 } else {

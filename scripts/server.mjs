@@ -19,7 +19,9 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 const usage = 'Usage: node scripts/server.mjs [-p PORT] [-H HOSTNAME] [--keepAliveTimeout MS]';
 let options;
 try {
-  ({ values: options } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, keepAliveTimeout: { type: 'string' } } }));
+  ({ values: options } = parseArgs({
+    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, keepAliveTimeout: { type: 'string' } },
+  }));
 } catch (e) {
   console.error(`${e.message}\n${usage}`);
   process.exit(2);

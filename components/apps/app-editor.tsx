@@ -40,19 +40,31 @@ export type EditorRelease = { version: number; releasedAt: string; releasedBy: s
 type ApiError = { message: string; fieldErrors?: Record<string, string[]> };
 
 async function sendJson(url: string, method: 'PUT' | 'POST', body?: unknown): Promise<unknown> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json().catch(() => ({}))) as { error?: ApiError };
-  if (!res.ok) throw Object.assign(new Error(json.error?.message ?? `The server answered HTTP ${res.status}.`), { fieldErrors: json.error?.fieldErrors });
+  if (!res.ok)
+    throw Object.assign(new Error(json.error?.message ?? `The server answered HTTP ${res.status}.`), {
+      fieldErrors: json.error?.fieldErrors,
+    });
   return json;
 }
 
 const noSubscription = () => () => {};
 /** False while the server's HTML is on screen without its handlers: buttons wait for hydration so a click is never lost. */
 function useHydrated(): boolean {
-  return useSyncExternalStore(noSubscription, () => true, () => false);
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 }
 
-const textarea = 'w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 font-mono text-xs shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-100';
+const textarea =
+  'w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 font-mono text-xs shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-100';
 
 function Panel({ title, actions, children, labelledBy }: { title: string; actions?: ReactNode; children: ReactNode; labelledBy: string }) {
   return (
@@ -69,7 +81,17 @@ function Panel({ title, actions, children, labelledBy }: { title: string; action
 }
 
 /** A labelled control with its hint and its problem, tied to it by id (the control is the one child). */
-function Field({ label, children, error, hint }: { label: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }>; error?: string; hint?: string }) {
+function Field({
+  label,
+  children,
+  error,
+  hint,
+}: {
+  label: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }>;
+  error?: string;
+  hint?: string;
+}) {
   const id = useId();
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -135,7 +157,8 @@ export function AppEditor({
   const component = page && selected !== null ? page.components[selected] : undefined;
   const query = draft && selectedQuery !== null ? draft.queries[selectedQuery] : undefined;
   const serverProblems = serverCheck?.text === text ? serverCheck.problems : [];
-  const problemAt = (path: string) => problems.find((p) => p.path === path)?.message ?? serverProblems.find((p) => p.path === path)?.message;
+  const problemAt = (path: string) =>
+    problems.find((p) => p.path === path)?.message ?? serverProblems.find((p) => p.path === path)?.message;
   const environment = environments.find((e) => e.id === environmentId);
 
   /** Changes the draft through the JSON: the text stays the one source of truth. */
@@ -171,17 +194,25 @@ export function AppEditor({
       setRevision((r) => r + 1);
     },
     onError: (e: Error & { fieldErrors?: Record<string, string[]> }, body) =>
-      setServerCheck({ text: body, problems: Object.entries(e.fieldErrors ?? {}).flatMap(([path, messages]) => messages.map((message) => ({ path, message }))) }),
+      setServerCheck({
+        text: body,
+        problems: Object.entries(e.fieldErrors ?? {}).flatMap(([path, messages]) => messages.map((message) => ({ path, message }))),
+      }),
   });
   const release = useMutation({
     mutationFn: () => sendJson(`/api/apps/${appId}/releases`, 'POST') as Promise<{ version: number }>,
-    onSuccess: (r) => setReleases((list) => [{ version: r.version, releasedAt: new Date().toISOString(), releasedBy: currentUser.email }, ...list]),
+    onSuccess: (r) =>
+      setReleases((list) => [{ version: r.version, releasedAt: new Date().toISOString(), releasedBy: currentUser.email }, ...list]),
   });
   const run = useMutation({
     mutationFn: async (name: string) => {
       // The server runs the saved draft, never what the browser sends: save first.
       if (dirty) await save.mutateAsync(text);
-      return runAppQuery({ appId, pageVersion: 'latest', environmentId, revision: String(revision) }, name, { pageName: page?.name, values: {}, current_user: currentUser });
+      return runAppQuery({ appId, pageVersion: 'latest', environmentId, revision: String(revision) }, name, {
+        pageName: page?.name,
+        values: {},
+        current_user: currentUser,
+      });
     },
     onSuccess: (outcome, name) => setRunResult({ query: name, environment: environment?.name ?? '', outcome }),
   });
@@ -197,13 +228,25 @@ export function AppEditor({
     <div className="space-y-4" data-hydrated={hydrated}>
       <div className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
         <span role="status" className="text-sm text-slate-600" data-testid="draft-status">
-          {save.isPending ? 'Saving…' : save.isError && save.variables === text ? `Not saved: ${save.error.message}` : dirty ? (savedText === null && text === initialText ? 'No draft saved yet' : 'Unsaved changes') : 'Draft saved'}
+          {save.isPending
+            ? 'Saving…'
+            : save.isError && save.variables === text
+              ? `Not saved: ${save.error.message}`
+              : dirty
+                ? savedText === null && text === initialText
+                  ? 'No draft saved yet'
+                  : 'Unsaved changes'
+                : 'Draft saved'}
         </span>
         <div className="ml-auto flex flex-wrap items-center gap-2">
           <Button variant="secondary" onClick={saveDraft} disabled={!hydrated || save.isPending || json === undefined}>
             Save draft
           </Button>
-          <Button onClick={() => release.mutate()} disabled={!hydrated || release.isPending || dirty || savedText === null} title={dirty ? 'Save the draft first: a release copies the saved draft.' : undefined}>
+          <Button
+            onClick={() => release.mutate()}
+            disabled={!hydrated || release.isPending || dirty || savedText === null}
+            title={dirty ? 'Save the draft first: a release copies the saved draft.' : undefined}
+          >
             Release
           </Button>
         </div>
@@ -217,7 +260,9 @@ export function AppEditor({
             {release.error.message}
           </p>
         ) : null}
-        {dirty && savedText !== null ? <p className="w-full text-xs text-slate-500">Release copies the saved draft; save your changes first.</p> : null}
+        {dirty && savedText !== null ? (
+          <p className="w-full text-xs text-slate-500">Release copies the saved draft; save your changes first.</p>
+        ) : null}
       </div>
 
       <div className="grid gap-4 xl:grid-cols-2">
@@ -228,7 +273,11 @@ export function AppEditor({
             actions={
               draft ? (
                 <div className="flex items-center gap-2">
-                  <Select aria-label="Page" value={String(pageIndex)} onChange={(e) => (setPageIndex(Number(e.target.value)), setSelected(null))}>
+                  <Select
+                    aria-label="Page"
+                    value={String(pageIndex)}
+                    onChange={(e) => (setPageIndex(Number(e.target.value)), setSelected(null))}
+                  >
                     {draft.pages.map((p, i) => (
                       <option key={i} value={i}>
                         {String(p.name)}
@@ -261,11 +310,25 @@ export function AppEditor({
                     const name = String(c.name ?? `#${i + 1}`);
                     return (
                       <li key={i} className={`flex items-center gap-2 px-3 py-1.5 text-sm ${selected === i ? 'bg-brand-50' : ''}`}>
-                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selected === i} onClick={() => setSelected(i)}>
+                        <button
+                          type="button"
+                          className="flex-1 text-left font-medium hover:underline"
+                          aria-pressed={selected === i}
+                          onClick={() => setSelected(i)}
+                        >
                           {name}
                         </button>
                         <Badge>{COMPONENT_LABELS[c.type as ComponentType] ?? String(c.type)}</Badge>
-                        <Button variant="secondary" className="px-2 py-0.5 text-xs" aria-label={`Move ${name} up`} disabled={i === 0} onClick={() => (update((d) => (d.pages[pageIndex]!.components = moveItem(d.pages[pageIndex]!.components, i, i - 1))), setSelected(i - 1))}>
+                        <Button
+                          variant="secondary"
+                          className="px-2 py-0.5 text-xs"
+                          aria-label={`Move ${name} up`}
+                          disabled={i === 0}
+                          onClick={() => (
+                            update((d) => (d.pages[pageIndex]!.components = moveItem(d.pages[pageIndex]!.components, i, i - 1))),
+                            setSelected(i - 1)
+                          )}
+                        >
                           ↑
                         </Button>
                         <Button
@@ -273,11 +336,19 @@ export function AppEditor({
                           className="px-2 py-0.5 text-xs"
                           aria-label={`Move ${name} down`}
                           disabled={i === page.components.length - 1}
-                          onClick={() => (update((d) => (d.pages[pageIndex]!.components = moveItem(d.pages[pageIndex]!.components, i, i + 1))), setSelected(i + 1))}
+                          onClick={() => (
+                            update((d) => (d.pages[pageIndex]!.components = moveItem(d.pages[pageIndex]!.components, i, i + 1))),
+                            setSelected(i + 1)
+                          )}
                         >
                           ↓
                         </Button>
-                        <Button variant="danger" className="px-2 py-0.5 text-xs" aria-label={`Remove ${name}`} onClick={() => (update((d) => d.pages[pageIndex]!.components.splice(i, 1)), setSelected(null))}>
+                        <Button
+                          variant="danger"
+                          className="px-2 py-0.5 text-xs"
+                          aria-label={`Remove ${name}`}
+                          onClick={() => (update((d) => d.pages[pageIndex]!.components.splice(i, 1)), setSelected(null))}
+                        >
                           Remove
                         </Button>
                       </li>
@@ -296,7 +367,14 @@ export function AppEditor({
                     variant="secondary"
                     disabled={!hydrated}
                     onClick={() => {
-                      update((d) => d.pages[pageIndex]!.components.push(newComponent(addType, uniqueName(addType, usedNames(d)), queryNames[0] ?? '') as unknown as Record<string, unknown>));
+                      update((d) =>
+                        d.pages[pageIndex]!.components.push(
+                          newComponent(addType, uniqueName(addType, usedNames(d)), queryNames[0] ?? '') as unknown as Record<
+                            string,
+                            unknown
+                          >,
+                        ),
+                      );
                       setSelected(page.components.length);
                     }}
                   >
@@ -329,7 +407,12 @@ export function AppEditor({
                     const name = String(q.name ?? `#${i + 1}`);
                     return (
                       <li key={i} className={`flex items-center gap-2 px-3 py-1.5 text-sm ${selectedQuery === i ? 'bg-brand-50' : ''}`}>
-                        <button type="button" className="flex-1 text-left font-medium hover:underline" aria-pressed={selectedQuery === i} onClick={() => setSelectedQuery(i)}>
+                        <button
+                          type="button"
+                          className="flex-1 text-left font-medium hover:underline"
+                          aria-pressed={selectedQuery === i}
+                          onClick={() => setSelectedQuery(i)}
+                        >
                           {name}
                         </button>
                         <Badge>{q.type === 'rest' ? 'REST' : q.type === 'library' ? 'Library' : 'SQL'}</Badge>
@@ -338,7 +421,12 @@ export function AppEditor({
                             ? `${libraryQueries.find((l) => l.id === q.libraryQueryId)?.name ?? 'library query'} v${String(q.version)}`
                             : (resources.find((r) => r.id === q.resourceId)?.name ?? 'no resource')}
                         </span>
-                        <Button variant="danger" className="px-2 py-0.5 text-xs" aria-label={`Remove query ${name}`} onClick={() => (update((d) => d.queries.splice(i, 1)), setSelectedQuery(null))}>
+                        <Button
+                          variant="danger"
+                          className="px-2 py-0.5 text-xs"
+                          aria-label={`Remove query ${name}`}
+                          onClick={() => (update((d) => d.queries.splice(i, 1)), setSelectedQuery(null))}
+                        >
                           Remove
                         </Button>
                       </li>
@@ -346,7 +434,11 @@ export function AppEditor({
                   })}
                 </ul>
                 <div className="mt-3 flex items-center gap-2">
-                  <Select aria-label="Query type" value={queryType} onChange={(e) => setQueryType(e.target.value as 'sql' | 'rest' | 'library')}>
+                  <Select
+                    aria-label="Query type"
+                    value={queryType}
+                    onChange={(e) => setQueryType(e.target.value as 'sql' | 'rest' | 'library')}
+                  >
                     <option value="sql">SQL</option>
                     <option value="rest">REST</option>
                     {libraryQueries.length > 0 ? <option value="library">From the query library</option> : null}
@@ -357,7 +449,10 @@ export function AppEditor({
                     onClick={() => {
                       update((d) => {
                         const name = uniqueName('query', usedNames(d));
-                        const added = queryType === 'library' ? newLibraryQuery(name, libraryQueries[0]!) : newQuery(queryType, name, resources[0]?.id ?? '');
+                        const added =
+                          queryType === 'library'
+                            ? newLibraryQuery(name, libraryQueries[0]!)
+                            : newQuery(queryType, name, resources[0]?.id ?? '');
                         d.queries.push(added as unknown as Record<string, unknown>);
                       });
                       setSelectedQuery(draft.queries.length);
@@ -370,9 +465,23 @@ export function AppEditor({
                 {query ? (
                   <div className="mt-4 space-y-3 border-t border-slate-100 pt-4">
                     {query.type === 'library' ? (
-                      <LibraryQueryProperties key={selectedQuery} query={query} at={`queries[${selectedQuery}]`} libraryQueries={libraryQueries} problemAt={problemAt} set={setQueryProps} />
+                      <LibraryQueryProperties
+                        key={selectedQuery}
+                        query={query}
+                        at={`queries[${selectedQuery}]`}
+                        libraryQueries={libraryQueries}
+                        problemAt={problemAt}
+                        set={setQueryProps}
+                      />
                     ) : (
-                      <QueryProperties key={selectedQuery} query={query} at={`queries[${selectedQuery}]`} resources={resources} problemAt={problemAt} set={setQueryProp} />
+                      <QueryProperties
+                        key={selectedQuery}
+                        query={query}
+                        at={`queries[${selectedQuery}]`}
+                        resources={resources}
+                        problemAt={problemAt}
+                        set={setQueryProp}
+                      />
                     )}
                     <div className="flex flex-wrap items-end gap-2">
                       <Field label="Environment" hint="Only environments where you may edit this app.">
@@ -385,7 +494,10 @@ export function AppEditor({
                           ))}
                         </Select>
                       </Field>
-                      <Button onClick={() => run.mutate(String(query.name))} disabled={run.isPending || !environmentId || json === undefined}>
+                      <Button
+                        onClick={() => run.mutate(String(query.name))}
+                        disabled={run.isPending || !environmentId || json === undefined}
+                      >
                         {run.isPending ? 'Running…' : 'Run'}
                       </Button>
                     </div>
@@ -439,11 +551,22 @@ export function AppEditor({
         </div>
 
         <div className="space-y-4">
-          <Panel title="Preview" labelledBy="preview-heading" actions={environment && !environment.isDefault ? <Badge tone="amber">{environment.name}</Badge> : null}>
-            <p className="mb-3 text-xs text-slate-500">The draft as its users would see it. Queries run the saved draft{dirty ? ' (you have unsaved changes)' : ''}.</p>
+          <Panel
+            title="Preview"
+            labelledBy="preview-heading"
+            actions={environment && !environment.isDefault ? <Badge tone="amber">{environment.name}</Badge> : null}
+          >
+            <p className="mb-3 text-xs text-slate-500">
+              The draft as its users would see it. Queries run the saved draft{dirty ? ' (you have unsaved changes)' : ''}.
+            </p>
             {valid ? (
               <div className="rounded-md border border-dashed border-slate-300 p-4" data-testid="preview">
-                <AppViewer key={`${revision}:${environmentId}`} target={{ appId, pageVersion: 'latest', environmentId, revision: String(revision) }} definition={valid} currentUser={currentUser} />
+                <AppViewer
+                  key={`${revision}:${environmentId}`}
+                  target={{ appId, pageVersion: 'latest', environmentId, revision: String(revision) }}
+                  definition={valid}
+                  currentUser={currentUser}
+                />
               </div>
             ) : (
               <p className="text-sm text-slate-600">Fix the definition&apos;s problems to see the preview.</p>
@@ -511,7 +634,11 @@ function ComponentProperties({
         <Input value={str('name')} onChange={(e) => set('name', e.target.value)} className="w-full" />
       </Field>
       {c.type === 'text' ? (
-        <Field label="Text (Markdown)" error={err('value')} hint="Markdown with {{ }} expressions, e.g. **Hello {{ current_user.firstName }}**.">
+        <Field
+          label="Text (Markdown)"
+          error={err('value')}
+          hint="Markdown with {{ }} expressions, e.g. **Hello {{ current_user.firstName }}**."
+        >
           <textarea className={textarea} rows={4} value={str('value')} onChange={(e) => set('value', e.target.value)} />
         </Field>
       ) : null}
@@ -529,7 +656,13 @@ function ComponentProperties({
         <>
           {querySelect('query', 'Data from query')}
           <Field label="Rows per page" error={err('pageSize')}>
-            <Input type="number" min={1} max={500} value={typeof c.pageSize === 'number' ? c.pageSize : ''} onChange={(e) => set('pageSize', e.target.value === '' ? undefined : Number(e.target.value))} />
+            <Input
+              type="number"
+              min={1}
+              max={500}
+              value={typeof c.pageSize === 'number' ? c.pageSize : ''}
+              onChange={(e) => set('pageSize', e.target.value === '' ? undefined : Number(e.target.value))}
+            />
           </Field>
         </>
       ) : null}
@@ -573,7 +706,11 @@ function ComponentProperties({
           {querySelect('submitQuery', 'On submit, run query')}
         </>
       ) : null}
-      <Field label="Hidden when" error={err('hidden')} hint="An expression, e.g. {{ !current_user.groups.includes('Admin') }}. Empty: always shown.">
+      <Field
+        label="Hidden when"
+        error={err('hidden')}
+        hint="An expression, e.g. {{ !current_user.groups.includes('Admin') }}. Empty: always shown."
+      >
         <Input value={str('hidden')} onChange={(e) => set('hidden', optional(e.target.value))} className="w-full font-mono" />
       </Field>
       <Field label="Disabled when" error={err('disabled')} hint="An expression. Empty: always enabled.">
@@ -624,7 +761,14 @@ function LibraryQueryProperties({
           </Select>
         </Field>
         <Field label="Version" error={err('version')}>
-          <Input type="number" min={1} max={chosen?.latestVersion} value={typeof q.version === 'number' ? q.version : ''} onChange={(e) => set({ version: e.target.value === '' ? undefined : Number(e.target.value) })} className="w-full" />
+          <Input
+            type="number"
+            min={1}
+            max={chosen?.latestVersion}
+            value={typeof q.version === 'number' ? q.version : ''}
+            onChange={(e) => set({ version: e.target.value === '' ? undefined : Number(e.target.value) })}
+            className="w-full"
+          />
         </Field>
       </div>
       <p className="text-xs text-slate-500">
@@ -689,7 +833,12 @@ function QueryProperties({
             </Field>
           </div>
           <Field label="Body (JSON)" error={err('body')} hint="{{ }} values are inserted as JSON.">
-            <textarea className={textarea} rows={4} value={str('body')} onChange={(e) => set('body', e.target.value === '' ? undefined : e.target.value)} />
+            <textarea
+              className={textarea}
+              rows={4}
+              value={str('body')}
+              onChange={(e) => set('body', e.target.value === '' ? undefined : e.target.value)}
+            />
           </Field>
         </>
       ) : (
@@ -697,7 +846,11 @@ function QueryProperties({
           <textarea className={textarea} rows={6} spellCheck={false} value={str('sql')} onChange={(e) => set('sql', e.target.value)} />
         </Field>
       )}
-      <Field label="Disable logging for" error={problemAt(`${at}.disableLoggingFor`) ?? problemAt(`${at}.disableLoggingFor[0]`)} hint="Parameters whose values never reach audit rows or logs, comma-separated (e.g. password.value).">
+      <Field
+        label="Disable logging for"
+        error={problemAt(`${at}.disableLoggingFor`) ?? problemAt(`${at}.disableLoggingFor[0]`)}
+        hint="Parameters whose values never reach audit rows or logs, comma-separated (e.g. password.value)."
+      >
         <Input
           value={hiddenText}
           onChange={(e) => {

@@ -27,14 +27,29 @@ export type RunTarget = {
 };
 
 /** Runs one query of the app through the run endpoint; failures come back as `error`, never thrown. */
-export async function runAppQuery(target: RunTarget, queryName: string, body: { pageName?: string; values?: Record<string, unknown>; current_user?: CurrentUser }): Promise<QueryOutcome> {
+export async function runAppQuery(
+  target: RunTarget,
+  queryName: string,
+  body: { pageName?: string; values?: Record<string, unknown>; current_user?: CurrentUser },
+): Promise<QueryOutcome> {
   try {
     const res = await fetch(`/api/apps/${target.appId}/queries/${encodeURIComponent(queryName)}/run`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pageVersion: target.pageVersion, ...(target.environmentId ? { environmentId: target.environmentId } : {}), ...body }),
+      body: JSON.stringify({
+        pageVersion: target.pageVersion,
+        ...(target.environmentId ? { environmentId: target.environmentId } : {}),
+        ...body,
+      }),
     });
-    const json = (await res.json().catch(() => ({}))) as { ok?: boolean; data?: unknown; rowCount?: number | null; truncated?: boolean; responseTimeMs?: number; error?: unknown };
+    const json = (await res.json().catch(() => ({}))) as {
+      ok?: boolean;
+      data?: unknown;
+      rowCount?: number | null;
+      truncated?: boolean;
+      responseTimeMs?: number;
+      error?: unknown;
+    };
     if (!res.ok) {
       const err = json.error as { message?: string } | undefined;
       return { error: err?.message ?? `The server answered HTTP ${res.status}.` };
@@ -101,7 +116,11 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
       case 'stat': {
         const r = safeEval(c.value, scope);
         return (
-          <div className="inline-block min-w-40 rounded-md border border-slate-200 bg-white p-3" role="group" aria-label={c.label || c.name}>
+          <div
+            className="inline-block min-w-40 rounded-md border border-slate-200 bg-white p-3"
+            role="group"
+            aria-label={c.label || c.name}
+          >
             <div className="text-xs text-slate-500">{c.label}</div>
             <div className={`text-xl font-semibold ${r.error ? 'text-red-700' : ''}`}>{r.error ?? toText(r.value)}</div>
           </div>
@@ -119,7 +138,9 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
               type={c.type === 'numberInput' ? 'number' : 'text'}
               disabled={disabled}
               defaultValue={initial.value === undefined ? undefined : toText(initial.value)}
-              onChange={(e) => setValue(c.name, c.type === 'numberInput' ? (e.target.value === '' ? null : Number(e.target.value)) : e.target.value)}
+              onChange={(e) =>
+                setValue(c.name, c.type === 'numberInput' ? (e.target.value === '' ? null : Number(e.target.value)) : e.target.value)
+              }
             />
           </label>
         );
@@ -171,16 +192,19 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
                   onChange={(e) =>
                     setValues((v) => ({
                       ...v,
-                      [c.name]: { data: { ...((v[c.name] as { data?: object } | undefined)?.data ?? {}), [f.name]: f.input === 'number' ? Number(e.target.value) : e.target.value } },
+                      [c.name]: {
+                        data: {
+                          ...((v[c.name] as { data?: object } | undefined)?.data ?? {}),
+                          [f.name]: f.input === 'number' ? Number(e.target.value) : e.target.value,
+                        },
+                      },
                     }))
                   }
                 />
               </label>
             ))}
             <div className="flex items-center gap-3">
-              <SubmitButton disabled={disabled || queries[c.submitQuery]?.running}>
-                Submit
-              </SubmitButton>
+              <SubmitButton disabled={disabled || queries[c.submitQuery]?.running}>Submit</SubmitButton>
               {queries[c.submitQuery]?.outcome?.error ? (
                 <span role="alert" className="text-sm text-red-700">
                   {queries[c.submitQuery]!.outcome!.error}
@@ -220,7 +244,17 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
 
 /** A table bound to a query's rows, shown `pageSize` at a time. */
 /** Query rows as a table: one column per key of `columns`, values shown as text. */
-export function RowsTable({ testId, columns, rows, firstKey = 0 }: { testId: string; columns: string[]; rows: Record<string, unknown>[]; firstKey?: number }) {
+export function RowsTable({
+  testId,
+  columns,
+  rows,
+  firstKey = 0,
+}: {
+  testId: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+  firstKey?: number;
+}) {
   return (
     <Table testId={testId}>
       <thead>
@@ -243,7 +277,17 @@ export function RowsTable({ testId, columns, rows, firstKey = 0 }: { testId: str
   );
 }
 
-function PagedTable({ name, pageSize, state, disabled }: { name: string; pageSize: number; state?: { outcome?: QueryOutcome; running: boolean }; disabled: boolean }) {
+function PagedTable({
+  name,
+  pageSize,
+  state,
+  disabled,
+}: {
+  name: string;
+  pageSize: number;
+  state?: { outcome?: QueryOutcome; running: boolean };
+  disabled: boolean;
+}) {
   const [pageNo, setPageNo] = useState(0);
   const rows = Array.isArray(state?.outcome?.data) ? (state.outcome.data as Record<string, unknown>[]) : [];
   const columns = rows[0] && typeof rows[0] === 'object' ? Object.keys(rows[0]) : [];
@@ -266,13 +310,23 @@ function PagedTable({ name, pageSize, state, disabled }: { name: string; pageSiz
             : `${first}–${first === 0 ? 0 : first + shown.length - 1} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${state?.outcome?.truncated ? ' (truncated)' : ''}`}
         </span>
         <nav aria-label={`Pages of ${name}`} className="flex items-center gap-2">
-          <Button variant="secondary" className="px-2 py-1 text-xs" disabled={disabled || current === 0} onClick={() => setPageNo(current - 1)}>
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            disabled={disabled || current === 0}
+            onClick={() => setPageNo(current - 1)}
+          >
             Previous
           </Button>
           <span>
             Page {current + 1} of {pages}
           </span>
-          <Button variant="secondary" className="px-2 py-1 text-xs" disabled={disabled || current >= pages - 1} onClick={() => setPageNo(current + 1)}>
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            disabled={disabled || current >= pages - 1}
+            onClick={() => setPageNo(current + 1)}
+          >
             Next
           </Button>
         </nav>

@@ -19,7 +19,13 @@ function inline(nodes: Inline[]): ReactNode[] {
         return <em key={i}>{inline(n.c)}</em>;
       case 'link':
         return (
-          <a key={i} href={n.href} className="font-medium text-brand-700 hover:underline" rel="noopener noreferrer" target={n.href.startsWith('/') ? undefined : '_blank'}>
+          <a
+            key={i}
+            href={n.href}
+            className="font-medium text-brand-700 hover:underline"
+            rel="noopener noreferrer"
+            target={n.href.startsWith('/') ? undefined : '_blank'}
+          >
             {inline(n.c)}
           </a>
         );

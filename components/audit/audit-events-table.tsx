@@ -10,7 +10,15 @@ function summary(metadata: Record<string, unknown>): string {
   return entries.map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join(' · ') || '—';
 }
 
-export function AuditEventsTable({ events, selectedId, viewHref }: { events: AuditEventRow[]; selectedId?: string; viewHref: (id: string) => string }) {
+export function AuditEventsTable({
+  events,
+  selectedId,
+  viewHref,
+}: {
+  events: AuditEventRow[];
+  selectedId?: string;
+  viewHref: (id: string) => string;
+}) {
   return (
     <Table testId="audit-table">
       <thead>
@@ -46,7 +54,12 @@ export function AuditEventsTable({ events, selectedId, viewHref }: { events: Aud
               <span title={JSON.stringify(e.metadata)}>{summary(e.metadata)}</span>
             </Td>
             <Td className="whitespace-nowrap text-right">
-              <Link prefetch={false} href={viewHref(e.id)} aria-label={`View event ${e.id}`} className="text-sm font-medium text-brand-600 hover:underline">
+              <Link
+                prefetch={false}
+                href={viewHref(e.id)}
+                aria-label={`View event ${e.id}`}
+                className="text-sm font-medium text-brand-600 hover:underline"
+              >
                 View
               </Link>
             </Td>

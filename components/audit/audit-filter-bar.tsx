@@ -4,7 +4,13 @@ import { Input, Select } from '@/components/ui/fields';
 import { auditActionTypes } from '@/lib/audit/events';
 import { AUDIT_RANGES, auditSearchQuery, type AuditRange, type AuditSearch } from '@/lib/audit/filter';
 
-const PRESET_LABELS: Record<AuditRange, string> = { '1h': 'Last hour', '24h': '24 hours', '7d': '7 days', '30d': '30 days', '90d': '90 days' };
+const PRESET_LABELS: Record<AuditRange, string> = {
+  '1h': 'Last hour',
+  '24h': '24 hours',
+  '7d': '7 days',
+  '30d': '30 days',
+  '90d': '90 days',
+};
 const ACTION_TYPES = [...auditActionTypes].sort();
 
 function Field({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
@@ -21,7 +27,10 @@ const localValue = (d: Date | undefined) => (d ? d.toISOString().slice(0, 19) : 
 
 function Presets({ search }: { search: AuditSearch }) {
   const explicit = Boolean(search.from || search.to);
-  const presets: [AuditRange | undefined, string][] = [...(Object.keys(AUDIT_RANGES) as AuditRange[]).map((r) => [r, PRESET_LABELS[r]] as [AuditRange, string]), [undefined, 'All time']];
+  const presets: [AuditRange | undefined, string][] = [
+    ...(Object.keys(AUDIT_RANGES) as AuditRange[]).map((r) => [r, PRESET_LABELS[r]] as [AuditRange, string]),
+    [undefined, 'All time'],
+  ];
   return (
     <nav aria-label="Time range" className="flex flex-wrap items-center gap-1 text-sm">
       {presets.map(([range, label]) => {

@@ -6,13 +6,36 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 // Columns in reading order: what happened, who, where, then the chain fields.
 const ORDER: (keyof AuditEventDetail)[] = [
-  'id', 'createdAt', 'actionType', 'userId', 'user', 'ipAddress', 'geoLocation', 'requestId', 'pageName', 'queryName',
-  'resourceName', 'responseTimeMs', 'metadata', 'organizationId', 'seq', 'prevHash', 'hash',
+  'id',
+  'createdAt',
+  'actionType',
+  'userId',
+  'user',
+  'ipAddress',
+  'geoLocation',
+  'requestId',
+  'pageName',
+  'queryName',
+  'resourceName',
+  'responseTimeMs',
+  'metadata',
+  'organizationId',
+  'seq',
+  'prevHash',
+  'hash',
 ];
 
 const FIELDS: Record<string, AuditFilterField> = {
-  actionType: 'action', userId: 'user', 'user.id': 'user', 'user.email': 'user', ipAddress: 'ip', requestId: 'requestId',
-  pageName: 'app', 'metadata.appName': 'app', queryName: 'query', resourceName: 'resource',
+  actionType: 'action',
+  userId: 'user',
+  'user.id': 'user',
+  'user.email': 'user',
+  ipAddress: 'ip',
+  requestId: 'requestId',
+  pageName: 'app',
+  'metadata.appName': 'app',
+  queryName: 'query',
+  resourceName: 'resource',
 };
 
 /** The filter a value maps to: a column's own filter, free text for anything else in metadata, or none. */
@@ -40,7 +63,13 @@ function Entry({ name, value, path, link }: { name: string | null; value: Json; 
     const list = Array.isArray(value);
     const entries: [string, Json][] = list ? value.map((v, i) => [String(i), v]) : Object.entries(value);
     const [open, close] = list ? ['[', ']'] : ['{', '}'];
-    if (entries.length === 0) return <li>{key}{open + close}</li>;
+    if (entries.length === 0)
+      return (
+        <li>
+          {key}
+          {open + close}
+        </li>
+      );
     return (
       <li>
         {key}
@@ -60,7 +89,13 @@ function Entry({ name, value, path, link }: { name: string | null; value: Json; 
       {key}
       <span className={`break-all ${tone(value)}`}>{JSON.stringify(value)}</span>
       {href ? (
-        <Link prefetch={false} href={href} aria-label={`Filter by this value: ${path.join('.')}`} title="Filter by this value" className="ml-2 font-sans text-[11px] font-medium text-brand-600 hover:underline">
+        <Link
+          prefetch={false}
+          href={href}
+          aria-label={`Filter by this value: ${path.join('.')}`}
+          title="Filter by this value"
+          className="ml-2 font-sans text-[11px] font-medium text-brand-600 hover:underline"
+        >
           filter
         </Link>
       ) : null}
@@ -76,7 +111,12 @@ export function EventDetail({ event, search, closeHref }: { event: AuditEventDet
   const json = JSON.parse(JSON.stringify(event)) as Record<string, Json>;
   const link = linkerFor(search, event.id);
   return (
-    <section id="event-detail" aria-labelledby="event-detail-title" data-testid="audit-event" className="rounded-lg border border-brand-100 bg-white p-6 shadow-sm">
+    <section
+      id="event-detail"
+      aria-labelledby="event-detail-title"
+      data-testid="audit-event"
+      className="rounded-lg border border-brand-100 bg-white p-6 shadow-sm"
+    >
       <div className="flex items-center justify-between gap-4">
         <h2 id="event-detail-title" className="text-base font-semibold text-slate-900">
           Event {event.id} <span className="font-mono text-sm font-normal text-slate-500">{event.actionType}</span>

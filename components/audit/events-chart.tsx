@@ -21,14 +21,25 @@ const PLOT_H = H - PAD.top - PAD.bottom;
 const r = (n: number) => Math.round(n * 10) / 10;
 
 const dayFmt = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const timeFmt = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+const timeFmt = new Intl.DateTimeFormat('en', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
 
-const seriesTotals = (chart: AuditChart) => chart.series.map((name, i) => [name, chart.bars.reduce((n, b) => n + b.counts[i]!, 0)] as const);
+const seriesTotals = (chart: AuditChart) =>
+  chart.series.map((name, i) => [name, chart.bars.reduce((n, b) => n + b.counts[i]!, 0)] as const);
 
 function describe(chart: AuditChart, total: number, label: (d: Date) => string): string {
   const first = chart.bars[0]!;
   const last = chart.bars.at(-1)!;
-  const top = seriesTotals(chart).slice(0, 3).map(([name, n]) => `${name} (${n})`).join(', ');
+  const top = seriesTotals(chart)
+    .slice(0, 3)
+    .map(([name, n]) => `${name} (${n})`)
+    .join(', ');
   return `${total} events from ${label(first.start)} to ${label(last.start)} UTC, one bar per ${chart.bucket.replace(/^1 /, '')}. Most frequent: ${top}.`;
 }
 
@@ -44,7 +55,13 @@ export function EventsChart({ chart }: { chart: AuditChart }) {
   const ticks = [0, Math.floor((chart.bars.length - 1) / 2), chart.bars.length - 1].filter((t, i, all) => all.indexOf(t) === i);
   return (
     <figure className="space-y-3">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="audit-chart-title audit-chart-desc" className="h-auto w-full" data-testid="audit-chart">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby="audit-chart-title audit-chart-desc"
+        className="h-auto w-full"
+        data-testid="audit-chart"
+      >
         <title id="audit-chart-title">Audit events over time by action type</title>
         <desc id="audit-chart-desc">{describe(chart, total, label)}</desc>
         <g className="fill-slate-500 text-[10px]">
@@ -55,7 +72,12 @@ export function EventsChart({ chart }: { chart: AuditChart }) {
             0
           </text>
           {ticks.map((t, i) => (
-            <text key={t} x={r(PAD.left + slot * t + (i === 0 ? 0 : i === ticks.length - 1 ? slot : slot / 2))} y={H - 6} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
+            <text
+              key={t}
+              x={r(PAD.left + slot * t + (i === 0 ? 0 : i === ticks.length - 1 ? slot : slot / 2))}
+              y={H - 6}
+              textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+            >
               {label(chart.bars[t]!.start)}
             </text>
           ))}
@@ -72,7 +94,16 @@ export function EventsChart({ chart }: { chart: AuditChart }) {
               {parts.map((p) => {
                 const h = y(p.n);
                 top -= h;
-                return <rect key={p.name} x={r(PAD.left + slot * i + (slot - width) / 2)} y={r(top)} width={width} height={h} className={colour(p.s, chart.series).fill} />;
+                return (
+                  <rect
+                    key={p.name}
+                    x={r(PAD.left + slot * i + (slot - width) / 2)}
+                    y={r(top)}
+                    width={width}
+                    height={h}
+                    className={colour(p.s, chart.series).fill}
+                  />
+                );
               })}
             </g>
           );

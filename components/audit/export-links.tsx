@@ -60,7 +60,11 @@ export function ExportLinks({ query, expectedRows }: { query: string; expectedRo
   const [state, setState] = useState<State>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
   // False in the server render and until hydration: until then the links are plain downloads.
-  const streaming = useSyncExternalStore(noSubscription, () => true, () => false);
+  const streaming = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const href = (format: Format) => `/api/internal/audit-export?format=${format}${query ? `&${query}` : ''}`;
 
   async function run(format: Format, e: MouseEvent<HTMLAnchorElement>) {
@@ -85,7 +89,11 @@ export function ExportLinks({ query, expectedRows }: { query: string; expectedRo
       save(new Blob(chunks, { type: res.headers.get('content-type') ?? 'application/octet-stream' }), filenameOf(res, format));
       setState({ kind: 'done', rows: rowsOf(format, lines), bytes });
     } catch (err) {
-      setState(controller.signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', message: err instanceof Error ? err.message : 'Export failed.' });
+      setState(
+        controller.signal.aborted
+          ? { kind: 'cancelled' }
+          : { kind: 'failed', message: err instanceof Error ? err.message : 'Export failed.' },
+      );
     } finally {
       abort.current = null;
     }
@@ -106,7 +114,9 @@ export function ExportLinks({ query, expectedRows }: { query: string; expectedRo
       </p>
       {state.kind === 'running' ? (
         <>
-          {expectedRows > 0 ? <progress max={expectedRows} value={Math.min(state.rows, expectedRows)} aria-label="Export progress" className="w-32" /> : null}
+          {expectedRows > 0 ? (
+            <progress max={expectedRows} value={Math.min(state.rows, expectedRows)} aria-label="Export progress" className="w-32" />
+          ) : null}
           <Button variant="secondary" className="px-2.5 py-1" onClick={() => abort.current?.abort()}>
             Cancel export
           </Button>

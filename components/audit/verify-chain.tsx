@@ -27,7 +27,11 @@ export function VerifyChain() {
       <span role="status" data-testid="verify-result">
         {error ? <span className="text-red-700">{error.message}</span> : null}
         {data?.ok ? <span className="text-green-800">Intact: all {data.events} events are linked and unchanged.</span> : null}
-        {data && !data.ok ? <span className="font-medium text-red-700">Broken at event {data.brokenAt.seq}: {data.reason}</span> : null}
+        {data && !data.ok ? (
+          <span className="font-medium text-red-700">
+            Broken at event {data.brokenAt.seq}: {data.reason}
+          </span>
+        ) : null}
       </span>
     </div>
   );

@@ -65,7 +65,14 @@ export function CreateOrganizationForm({
   return (
     <form method="post" ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={formError} />
-      <TextField label="Organization name" name="name" required autoFocus errors={fieldErrors.name} onChange={(e) => suggestSlug(e.target.value)} />
+      <TextField
+        label="Organization name"
+        name="name"
+        required
+        autoFocus
+        errors={fieldErrors.name}
+        onChange={(e) => suggestSlug(e.target.value)}
+      />
       <TextField
         label="Organization URL name"
         name="slug"

@@ -20,21 +20,23 @@ export function DashboardNav({ hidden }: { hidden: string[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
-      {items.filter((item) => !hidden.includes(item.href)).map((item) => {
-        const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
-        return (
-          <Link
-            key={item.href}
-            href={item.href}
-            aria-current={active ? 'page' : undefined}
-            className={`rounded-md px-3 py-2 text-sm font-medium ${
-              active ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100'
-            }`}
-          >
-            {item.label}
-          </Link>
-        );
-      })}
+      {items
+        .filter((item) => !hidden.includes(item.href))
+        .map((item) => {
+          const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
+          return (
+            <Link
+              key={item.href}
+              href={item.href}
+              aria-current={active ? 'page' : undefined}
+              className={`rounded-md px-3 py-2 text-sm font-medium ${
+                active ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100'
+              }`}
+            >
+              {item.label}
+            </Link>
+          );
+        })}
     </nav>
   );
 }

@@ -37,9 +37,11 @@ export function ActionForm<R>({
   useEffect(() => {
     if (state?.ok && resetOnSuccess) formRef.current?.reset();
   }, [state, resetOnSuccess]);
-  const errors = state && !state.ok ? [state.message, ...Object.values(state.fieldErrors ?? {}).flat()].filter((m, i, all) => all.indexOf(m) === i) : [];
+  const errors =
+    state && !state.ok ? [state.message, ...Object.values(state.fieldErrors ?? {}).flat()].filter((m, i, all) => all.indexOf(m) === i) : [];
   return (
-    <form method="post"
+    <form
+      method="post"
       ref={formRef}
       className={className}
       onSubmit={(e) => {

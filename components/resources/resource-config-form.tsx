@@ -23,7 +23,15 @@ export type ResourceConfigFormProps = {
 const row = 'grid grid-cols-[11rem_1fr] items-center gap-3 text-sm';
 
 /** One environment's configuration; secret fields are write-only ("set — leave blank to keep"). */
-export function ResourceConfigForm({ objectId, environmentId, environmentName, config, types, lockedType, action }: ResourceConfigFormProps) {
+export function ResourceConfigForm({
+  objectId,
+  environmentId,
+  environmentName,
+  config,
+  types,
+  lockedType,
+  action,
+}: ResourceConfigFormProps) {
   const [chosen, setType] = useState<ResourceType>(config?.type ?? types[0]?.value ?? 'sample');
   // Another environment's config may fix the type after this form first rendered.
   const type = lockedType ?? chosen;
@@ -41,7 +49,13 @@ export function ResourceConfigForm({ objectId, environmentId, environmentName, c
   const headers = Array.isArray(o.headers) ? o.headers.map((h) => `${h.name}: ${h.value}`).join('\n') : '';
 
   return (
-    <ActionForm action={action} submitLabel={`Save ${environmentName}`} resetOnSuccess className="max-w-2xl space-y-3" success={(r) => <span className="ml-3 text-sm text-green-700">Saved{r.changed.length ? ` (${r.changed.join(', ')})` : ''}.</span>}>
+    <ActionForm
+      action={action}
+      submitLabel={`Save ${environmentName}`}
+      resetOnSuccess
+      className="max-w-2xl space-y-3"
+      success={(r) => <span className="ml-3 text-sm text-green-700">Saved{r.changed.length ? ` (${r.changed.join(', ')})` : ''}.</span>}
+    >
       <input type="hidden" name="objectId" value={objectId} />
       <input type="hidden" name="environmentId" value={environmentId} />
       <label className={row}>
@@ -112,7 +126,13 @@ export function ResourceConfigForm({ objectId, environmentId, environmentName, c
           </label>
           <label className={row}>
             Default headers
-            <textarea name="headers" defaultValue={headers} rows={3} placeholder="Accept: application/json" className="rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs" />
+            <textarea
+              name="headers"
+              defaultValue={headers}
+              rows={3}
+              placeholder="Accept: application/json"
+              className="rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs"
+            />
           </label>
           <label className={row}>
             Authentication
@@ -144,9 +164,12 @@ export function ResourceConfigForm({ objectId, environmentId, environmentName, c
           ) : null}
         </>
       ) : null}
-      {type === 'sample' ? <p className="text-sm text-slate-600">A small shop (customers and orders) inside Gatehouse’s own database: nothing to configure.</p> : null}
+      {type === 'sample' ? (
+        <p className="text-sm text-slate-600">A small shop (customers and orders) inside Gatehouse’s own database: nothing to configure.</p>
+      ) : null}
       <p className="text-xs text-slate-500">
-        Any field may use <code>{'{{ secrets.NAME }}'}</code> and <code>{'{{ environment.variables.NAME }}'}</code>; they are resolved on the server.
+        Any field may use <code>{'{{ secrets.NAME }}'}</code> and <code>{'{{ environment.variables.NAME }}'}</code>; they are resolved on
+        the server.
       </p>
     </ActionForm>
   );

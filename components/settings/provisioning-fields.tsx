@@ -26,8 +26,8 @@ export function ProvisioningFields({
         {jitLabel}
       </label>
       <span className="block">
-        <input id={`${idPrefix}-jit`} type="checkbox" name="jitEnabled" defaultChecked={jitEnabled} /> Create an account for people your provider signs in who have
-        none yet. Off: they are refused until invited.
+        <input id={`${idPrefix}-jit`} type="checkbox" name="jitEnabled" defaultChecked={jitEnabled} /> Create an account for people your
+        provider signs in who have none yet. Off: they are refused until invited.
       </span>
       <label htmlFor={`${idPrefix}-default-group`} className={labelClassName}>
         Default group for new users

@@ -3,7 +3,10 @@ import { acceptInvite, createGroupWithMember, invite, newOrgAccount, signUp } fr
 
 // Server actions are HTTP endpoints anyone can call. Replay a real one with another user's
 // cookies, and with another organization's ids, and check the server refuses.
-test('server actions called directly refuse without the right level (forbidden) and across organizations (not found)', async ({ page: admin, browser }) => {
+test('server actions called directly refuse without the right level (forbidden) and across organizations (not found)', async ({
+  page: admin,
+  browser,
+}) => {
   const account = newOrgAccount('Direct');
   await signUp(admin, account);
   const memberEmail = `member@${account.slug}.test`;

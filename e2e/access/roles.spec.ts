@@ -17,7 +17,11 @@ async function createApp(page: Page, name: string, folder: string | null) {
   await expect(page.getByTestId('objects').locator(`[data-name="${name}"]`)).toBeVisible();
 }
 
-const names = (page: Page) => page.getByTestId('objects').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+const names = (page: Page) =>
+  page
+    .getByTestId('objects')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
 
 test('an admin, an editor and a viewer each see and do what their groups allow', async ({ page: admin, browser }) => {
   const account = newOrgAccount('Roles');
@@ -117,7 +121,12 @@ test('a user without Edit on any app lands on their group’s workspace app', as
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.getByLabel('Workspace homepage')).toHaveValue(/[0-9a-f-]{36}/);
 
-  const receptionist = await acceptInvite(browser, await invite(admin, `desk@${account.slug}.test`, 'Reception'), 'Dana', 'reception password');
+  const receptionist = await acceptInvite(
+    browser,
+    await invite(admin, `desk@${account.slug}.test`, 'Reception'),
+    'Dana',
+    'reception password',
+  );
   await expect(receptionist.getByRole('heading', { level: 1, name: 'Front desk' })).toBeVisible();
   await expect(receptionist).toHaveURL(/\/apps\/[0-9a-f-]{36}\/view$/);
   await expect(receptionist.getByText('This app has not been released yet.')).toBeVisible();

@@ -2,7 +2,19 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { acceptInvite, invite, newOrgAccount, signUp } from '../fixtures';
 import { Contract } from './contract';
 
-const ALL = ['users:read', 'users:write', 'groups:read', 'groups:write', 'permissions:read', 'permissions:write', 'folders:read', 'folders:write', 'apps:read', 'resources:read', 'audit:read'];
+const ALL = [
+  'users:read',
+  'users:write',
+  'groups:read',
+  'groups:write',
+  'permissions:read',
+  'permissions:write',
+  'folders:read',
+  'folders:write',
+  'apps:read',
+  'resources:read',
+  'audit:read',
+];
 
 /** Creates a token in Settings → API tokens and returns it (it is shown once). */
 async function createToken(page: Page, scopes: string[], note: string): Promise<string> {
@@ -19,13 +31,18 @@ function client(request: APIRequestContext, token: string) {
   const headers = { authorization: `Bearer ${token}` };
   return {
     get: (path: string) => request.get(`/api/v1${path}`, { headers }),
-    post: (path: string, data?: unknown, extra: Record<string, string> = {}) => request.post(`/api/v1${path}`, { headers: { ...headers, ...extra }, data: data ?? {} }),
+    post: (path: string, data?: unknown, extra: Record<string, string> = {}) =>
+      request.post(`/api/v1${path}`, { headers: { ...headers, ...extra }, data: data ?? {} }),
     patch: (path: string, data: unknown) => request.patch(`/api/v1${path}`, { headers, data }),
     delete: (path: string) => request.delete(`/api/v1${path}`, { headers }),
   };
 }
 
-test('every route answers as the OpenAPI document says, with scopes, tenancy, idempotency and errors enforced', async ({ page, browser, request }) => {
+test('every route answers as the OpenAPI document says, with scopes, tenancy, idempotency and errors enforced', async ({
+  page,
+  browser,
+  request,
+}) => {
   test.setTimeout(240_000);
   const account = newOrgAccount('Api');
   await signUp(page, account);
@@ -52,26 +69,37 @@ test('every route answers as the OpenAPI document says, with scopes, tenancy, id
   expect(page2.data[0].id).not.toBe(list.data[0].id);
   const nia = [...list.data, ...page2.data].find((u: { email: string }) => u.email.startsWith('new@'))!;
   await contract.check(await api.get(`/users/${nia.id}`), 'GET', '/users/{userId}', 200);
-  expect((await contract.check(await api.patch(`/users/${nia.id}`, { lastName: 'Newton' }), 'PATCH', '/users/{userId}', 200)).name).toBe('Nia Newton');
+  expect((await contract.check(await api.patch(`/users/${nia.id}`, { lastName: 'Newton' }), 'PATCH', '/users/{userId}', 200)).name).toBe(
+    'Nia Newton',
+  );
   expect((await contract.check(await api.post(`/users/${nia.id}/disable`), 'POST', '/users/{userId}/disable', 200)).disabled).toBe(true);
   expect((await contract.check(await api.post(`/users/${nia.id}/enable`), 'POST', '/users/{userId}/enable', 200)).disabled).toBe(false);
 
   // Folders, groups, members, grants, apps.
   const folder = await contract.check(await api.post('/folders', { kind: 'app', name: 'Ops' }), 'POST', '/folders', 201);
   await contract.check(await api.get('/folders?kind=app'), 'GET', '/folders', 200);
-  expect((await contract.check(await api.patch(`/folders/${folder.id}`, { name: 'Operations' }), 'PATCH', '/folders/{folderId}', 200)).name).toBe('Operations');
+  expect(
+    (await contract.check(await api.patch(`/folders/${folder.id}`, { name: 'Operations' }), 'PATCH', '/folders/{folderId}', 200)).name,
+  ).toBe('Operations');
   const group = await contract.check(await api.post('/groups', { name: 'Support' }), 'POST', '/groups', 201);
   await contract.check(await api.get('/groups'), 'GET', '/groups', 200);
   await contract.check(await api.patch(`/groups/${group.id}`, { auditLogAccess: true }), 'PATCH', '/groups/{groupId}', 200);
-  expect((await contract.check(await api.post(`/groups/${group.id}/members`, { userIds: [nia.id] }), 'POST', '/groups/{groupId}/members', 200)).added).toBe(1);
-  expect((await contract.check(await api.get(`/groups/${group.id}/members`), 'GET', '/groups/{groupId}/members', 200)).data).toHaveLength(1);
+  expect(
+    (await contract.check(await api.post(`/groups/${group.id}/members`, { userIds: [nia.id] }), 'POST', '/groups/{groupId}/members', 200))
+      .added,
+  ).toBe(1);
+  expect((await contract.check(await api.get(`/groups/${group.id}/members`), 'GET', '/groups/{groupId}/members', 200)).data).toHaveLength(
+    1,
+  );
   const grant = await contract.check(
     await api.post('/permissions', { groupId: group.id, objectKind: 'app', scope: 'folder', targetId: folder.id, level: 'use' }),
     'POST',
     '/permissions',
     201,
   );
-  expect((await contract.check(await api.get(`/permissions?groupId=${group.id}`), 'GET', '/permissions', 200)).data).toEqual([expect.objectContaining({ id: grant.id, level: 'use' })]);
+  expect((await contract.check(await api.get(`/permissions?groupId=${group.id}`), 'GET', '/permissions', 200)).data).toEqual([
+    expect.objectContaining({ id: grant.id, level: 'use' }),
+  ]);
   await contract.check(await api.get('/apps'), 'GET', '/apps', 200);
   await contract.check(await api.get('/resources'), 'GET', '/resources', 200);
   await contract.check(await api.delete(`/permissions/${grant.id}`), 'DELETE', '/permissions/{grantId}', 204);
@@ -91,9 +119,17 @@ test('every route answers as the OpenAPI document says, with scopes, tenancy, id
   expect(denied).toMatchObject({ type: 'urn:gatehouse:problem:insufficient_scope', detail: 'This needs the groups:write scope.' });
 
   // Malformed input: 400 with field errors; wrong media type 415; bad cursor 400.
-  const bad = await contract.check(await api.post('/permissions', { groupId: 'nope', objectKind: 'app', scope: 'kind', level: 'root' }), 'POST', '/permissions', 400);
+  const bad = await contract.check(
+    await api.post('/permissions', { groupId: 'nope', objectKind: 'app', scope: 'kind', level: 'root' }),
+    'POST',
+    '/permissions',
+    400,
+  );
   expect(Object.keys(bad.errors).sort()).toEqual(['groupId', 'level']);
-  const notJson = await request.post('/api/v1/groups', { headers: { authorization: `Bearer ${full}`, 'content-type': 'text/plain' }, data: 'name=x' });
+  const notJson = await request.post('/api/v1/groups', {
+    headers: { authorization: `Bearer ${full}`, 'content-type': 'text/plain' },
+    data: 'name=x',
+  });
   await contract.check(notJson, 'POST', '/groups', 415);
   expect((await contract.check(await api.get('/users?cursor=garbage'), 'GET', '/users', 400)).errors).toHaveProperty('cursor');
   // Text Postgres cannot store is refused by name, not a 500 from the insert.

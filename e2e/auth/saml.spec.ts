@@ -33,7 +33,13 @@ test.beforeAll(async () => {
         res.writeHead(400).end('unexpected request');
         return;
       }
-      const response = mintSamlResponse(idp, { acsUrl, requestId, nameId: nextUser.sub, attributes: { email: nextUser.email, name: nextUser.name, groups: nextUser.groups }, ...nextOptions });
+      const response = mintSamlResponse(idp, {
+        acsUrl,
+        requestId,
+        nameId: nextUser.sub,
+        attributes: { email: nextUser.email, name: nextUser.name, groups: nextUser.groups },
+        ...nextOptions,
+      });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(postForm(acsUrl, response, relayState));
     })();
   });
@@ -107,7 +113,9 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
 
   // The same response posted again from elsewhere (no binding cookie, IdP-initiated off) is refused.
   const third = await (await browser.newContext()).newPage();
-  await third.setContent(postForm(acsUrl, mintSamlResponse(idp, { acsUrl, requestId: null, nameId: sub, attributes: { email: nextUser.email } }), ''));
+  await third.setContent(
+    postForm(acsUrl, mintSamlResponse(idp, { acsUrl, requestId: null, nameId: sub, attributes: { email: nextUser.email } }), ''),
+  );
   await expect(third).toHaveURL(/sso_error=saml_idp_initiated_off/);
   await expect(third.getByTestId('sso-error')).toContainText('does not accept sign-ins started at the identity provider');
 });

@@ -167,7 +167,12 @@ test('email and groups read from a verified JWT access token, set in the connect
   await signOut(page);
 
   const sub = `at-${randomBytes(3).toString('hex')}`;
-  peer.accounts.set(sub, { sub, email: `${sub}@id.test`, name: 'Tok En', accessTokenClaims: { ext: { mail: `${sub}@access.test` }, realm_access: { roles: ['realm-admin'] } } });
+  peer.accounts.set(sub, {
+    sub,
+    email: `${sub}@id.test`,
+    name: 'Tok En',
+    accessTokenClaims: { ext: { mail: `${sub}@access.test` }, realm_access: { roles: ['realm-admin'] } },
+  });
   // An opaque access token cannot be read: refused with its own reason.
   const first = await (await browser.newContext()).newPage();
   await signInAtIdp(first, account.slug, sub);

@@ -19,11 +19,19 @@ describe('API tokens', () => {
     expect(row!.tokenHash).not.toContain(created.token);
     expect(JSON.stringify(await auditRows(org.orgId))).not.toContain(created.token);
 
-    expect(await authenticateApiToken(created.token)).toEqual({ tokenId: created.id, orgId: org.orgId, orgSlug: org.slug, userId: org.adminId, scopes: ['users:read'] });
+    expect(await authenticateApiToken(created.token)).toEqual({
+      tokenId: created.id,
+      orgId: org.orgId,
+      orgSlug: org.slug,
+      userId: org.adminId,
+      scopes: ['users:read'],
+    });
     expect(await authenticateApiToken(created.token.slice(0, -1) + 'x')).toBeNull();
     await runMutation(admin, (ctx) => revokeApiToken(ctx, { tokenId: created.id }));
     expect(await authenticateApiToken(created.token)).toBeNull();
-    expect((await auditRows(org.orgId)).map((e) => e.actionType)).toEqual(expect.arrayContaining(['ACCESS_TOKEN_CREATED', 'ACCESS_TOKEN_REVOKED']));
+    expect((await auditRows(org.orgId)).map((e) => e.actionType)).toEqual(
+      expect.arrayContaining(['ACCESS_TOKEN_CREATED', 'ACCESS_TOKEN_REVOKED']),
+    );
   });
 
   it('dies when it expires or its creator is disabled; only admins mint tokens', async () => {
@@ -34,16 +42,24 @@ describe('API tokens', () => {
     expect(await authenticateApiToken(expiring.token, getDb(), new Date(Date.now() + 3_600_000 + 1000))).toBeNull();
     expect(await authenticateApiToken(expiring.token)).not.toBeNull();
 
-    expect(await runMutation(asUser(org.orgId, org.adminId), (ctx) => disableUser(ctx, { userId: second.id }))).toMatchObject({ tokensRevoked: 1 });
+    expect(await runMutation(asUser(org.orgId, org.adminId), (ctx) => disableUser(ctx, { userId: second.id }))).toMatchObject({
+      tokensRevoked: 1,
+    });
     expect(await authenticateApiToken(expiring.token)).toBeNull();
     // Revoked, not merely suspended: re-enabling the creator does not bring the token back.
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => enableUser(ctx, { userId: second.id }));
     expect(await authenticateApiToken(expiring.token)).toBeNull();
 
     const bob = await makeUser(org.orgId);
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => createApiToken(ctx, { note: '', scopes: ['users:read'], expiresIn: undefined })))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(
+        runMutation(asUser(org.orgId, bob.id), (ctx) => createApiToken(ctx, { note: '', scopes: ['users:read'], expiresIn: undefined })),
+      ),
+    ).toMatchObject({ code: 'forbidden' });
 
-    const operator = await runMutation({ orgId: org.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) => createApiToken(ctx, { note: 'ops', scopes: ['audit:read'], expiresIn: undefined }));
+    const operator = await runMutation({ orgId: org.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) =>
+      createApiToken(ctx, { note: 'ops', scopes: ['audit:read'], expiresIn: undefined }),
+    );
     expect(await authenticateApiToken(operator.token)).toMatchObject({ userId: null, scopes: ['audit:read'] });
   });
 });
@@ -68,11 +84,15 @@ describe('API rate limits', () => {
 describe('idempotency keys', () => {
   it('replays the stored response for the same request and refuses a different one', async () => {
     const org = await makeOrg('idem');
-    const token = await runMutation(asUser(org.orgId, org.adminId), (ctx) => createApiToken(ctx, { note: '', scopes: ['groups:write'], expiresIn: undefined }));
+    const token = await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+      createApiToken(ctx, { note: '', scopes: ['groups:write'], expiresIn: undefined }),
+    );
     const a = requestFingerprint('POST', '/api/v1/groups', '{"name":"A"}');
     expect(await findIdempotentResponse(token.id, 'k1', a)).toBeNull();
     await storeIdempotentResponse(token.id, 'k1', a, { status: 201, body: { id: 'x' } });
     expect(await findIdempotentResponse(token.id, 'k1', a)).toEqual({ kind: 'replay', response: { status: 201, body: { id: 'x' } } });
-    expect(await findIdempotentResponse(token.id, 'k1', requestFingerprint('POST', '/api/v1/groups', '{"name":"B"}'))).toEqual({ kind: 'conflict' });
+    expect(await findIdempotentResponse(token.id, 'k1', requestFingerprint('POST', '/api/v1/groups', '{"name":"B"}'))).toEqual({
+      kind: 'conflict',
+    });
   });
 });

@@ -20,7 +20,9 @@ export const scopesInput = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
   .transform((list) => list.flatMap((s) => (s.endsWith(':*') ? API_SCOPES.filter((x) => x.startsWith(s.slice(0, -1))) : [s])))
-  .pipe(z.array(z.enum(API_SCOPES, `Unknown scope. Known scopes: ${API_SCOPES.join(', ')}, folders:*.`)).min(1, 'Choose at least one scope.'))
+  .pipe(
+    z.array(z.enum(API_SCOPES, `Unknown scope. Known scopes: ${API_SCOPES.join(', ')}, folders:*.`)).min(1, 'Choose at least one scope.'),
+  )
   .transform((list) => [...new Set(list)].sort() as ApiScope[]);
 
 /** `30d`, `12h` or a whole number of days → milliseconds. */

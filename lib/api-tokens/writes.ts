@@ -29,7 +29,15 @@ export async function createApiToken(ctx: MutationCtx, input: CreateApiTokenInpu
   const expiresAt = input.expiresIn ? new Date(Date.now() + input.expiresIn) : null;
   const [row] = await ctx.tx
     .insert(apiTokens)
-    .values({ organizationId: orgId, createdBy: actorUserId(ctx.actor), note: input.note, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), scopes: input.scopes, expiresAt })
+    .values({
+      organizationId: orgId,
+      createdBy: actorUserId(ctx.actor),
+      note: input.note,
+      tokenHash: sha256Hex(token),
+      prefix: token.slice(0, 10),
+      scopes: input.scopes,
+      expiresAt,
+    })
     .returning({ id: apiTokens.id });
   await record(ctx, {
     actionType: 'ACCESS_TOKEN_CREATED',

@@ -22,15 +22,26 @@ export async function findIdempotentResponse(
   const [row] = await db
     .select()
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key), gt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS))));
+    .where(
+      and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key), gt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS))),
+    );
   if (!row) return null;
   if (row.requestHash !== fingerprint) return { kind: 'conflict' };
   return { kind: 'replay', response: { status: row.status, body: row.body } };
 }
 
-export async function storeIdempotentResponse(tokenId: string, key: string, fingerprint: string, response: StoredResponse, db: DbOrTx = getDb()): Promise<void> {
+export async function storeIdempotentResponse(
+  tokenId: string,
+  key: string,
+  fingerprint: string,
+  response: StoredResponse,
+  db: DbOrTx = getDb(),
+): Promise<void> {
   await db
     .insert(idempotencyKeys)
     .values({ tokenId, key, requestHash: fingerprint, status: response.status, body: response.body ?? null })
-    .onConflictDoUpdate({ target: [idempotencyKeys.tokenId, idempotencyKeys.key], set: { requestHash: fingerprint, status: response.status, body: response.body ?? null, createdAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.tokenId, idempotencyKeys.key],
+      set: { requestHash: fingerprint, status: response.status, body: response.body ?? null, createdAt: new Date() },
+    });
 }

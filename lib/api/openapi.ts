@@ -39,12 +39,21 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
 
 function parameters(op: ApiOperation, components: Record<string, JsonSchema>) {
   const out: JsonSchema[] = [];
-  for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
+  for (const [where, schema] of [
+    ['path', op.params],
+    ['query', op.query],
+  ] as const) {
     if (!schema) continue;
     const json = schemaOf(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, prop] of Object.entries(json.properties ?? {})) {
       const { description, ...rest } = prop as { description?: string };
-      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: rest, ...(description ? { description } : {}) });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        schema: rest,
+        ...(description ? { description } : {}),
+      });
     }
   }
   return out;
@@ -56,8 +65,14 @@ export function buildOpenApi(origin = ''): JsonSchema {
   for (const op of operations) {
     const status = String(op.status ?? 200);
     const responses: Record<string, JsonSchema> = {
-      [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: schemaOf(op.response, 'output', components) } } },
-      default: { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      [status]:
+        status === '204'
+          ? { description: 'Done' }
+          : { description: 'OK', content: { 'application/json': { schema: schemaOf(op.response, 'output', components) } } },
+      default: {
+        description: 'A problem (RFC 9457)',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     };
     (paths[op.path] ??= {})[op.method.toLowerCase()] = {
       operationId: op.id,
@@ -67,9 +82,21 @@ export function buildOpenApi(origin = ''): JsonSchema {
       ...(op.scope ? { 'x-required-scope': op.scope } : {}),
       parameters: [
         ...parameters(op, components),
-        ...(op.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Retries with the same key get the first response.' }] : []),
+        ...(op.method === 'POST'
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                schema: { type: 'string', maxLength: 255 },
+                description: 'Retries with the same key get the first response.',
+              },
+            ]
+          : []),
       ],
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input', components) } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input', components) } } } }
+        : {}),
       responses,
     };
   }

@@ -22,7 +22,12 @@ export type ApiCtx = {
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-export type ApiOperation<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined, R extends Schema = Schema> = {
+export type ApiOperation<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  R extends Schema = Schema,
+> = {
   id: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** OpenAPI form, relative to /api/v1: `/users/{userId}`. */
@@ -39,7 +44,9 @@ export type ApiOperation<P extends Schema | undefined = Schema | undefined, Q ex
   handler: (ctx: ApiCtx, input: { params: Infer<P>; query: Infer<Q>; body: Infer<B> }) => Promise<z.input<R>>;
 };
 
-export function operation<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, R extends Schema>(op: ApiOperation<P, Q, B, R>) {
+export function operation<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, R extends Schema>(
+  op: ApiOperation<P, Q, B, R>,
+) {
   return op;
 }
 
@@ -58,7 +65,11 @@ export function apiCtx(principal: ApiPrincipal, request: RequestMeta): ApiCtx {
             groups: [{ id: 'operator', name: 'Operator', builtin: 'admin', queryLibrary: 'edit', auditLog: true, isGroupAdmin: false }],
             grants: [],
           })),
-    mutate: (fn) => runMutation({ orgId: principal.orgId, actor: { kind: 'api_token', tokenId: principal.tokenId, userId: principal.userId }, request }, fn),
+    mutate: (fn) =>
+      runMutation(
+        { orgId: principal.orgId, actor: { kind: 'api_token', tokenId: principal.tokenId, userId: principal.userId }, request },
+        fn,
+      ),
   };
 }
 

@@ -11,7 +11,13 @@ export function apiRateLimit(): number {
 }
 
 /** Counts one request against `bucket` in the current window and says whether it may proceed. */
-export async function consumeRateLimit(bucket: string, limit: number, windowMs = 60_000, now = new Date(), db: DbOrTx = getDb()): Promise<RateLimitState> {
+export async function consumeRateLimit(
+  bucket: string,
+  limit: number,
+  windowMs = 60_000,
+  now = new Date(),
+  db: DbOrTx = getDb(),
+): Promise<RateLimitState> {
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const [row] = await queryRows<{ count: number }>(
     db,

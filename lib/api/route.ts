@@ -15,7 +15,10 @@ import { problem, problemResponse, type Problem } from './problem';
 import { apiRateLimit, consumeRateLimit, rateLimitHeaders } from './rate-limit';
 
 class ProblemError extends Error {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail);
   }
 }
@@ -35,11 +38,17 @@ export function apiRoute(op: ApiOperation) {
     try {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1];
       const principal = bearer ? await authenticateApiToken(bearer) : null;
-      if (!principal) throw fail('unauthenticated', 'Send a valid, unexpired API token as "Authorization: Bearer <token>".', undefined, { 'www-authenticate': 'Bearer' });
+      if (!principal)
+        throw fail('unauthenticated', 'Send a valid, unexpired API token as "Authorization: Bearer <token>".', undefined, {
+          'www-authenticate': 'Bearer',
+        });
 
       const limit = await consumeRateLimit(`api:${principal.tokenId}`, apiRateLimit());
       Object.assign(headers, rateLimitHeaders(limit));
-      if (!limit.allowed) throw fail('rate_limited', `This token made more than ${limit.limit} requests this minute.`, undefined, { 'retry-after': String(limit.resetSeconds) });
+      if (!limit.allowed)
+        throw fail('rate_limited', `This token made more than ${limit.limit} requests this minute.`, undefined, {
+          'retry-after': String(limit.resetSeconds),
+        });
       if (op.scope && !principal.scopes.includes(op.scope)) throw fail('insufficient_scope', `This needs the ${op.scope} scope.`);
 
       const params = op.params ? op.params.safeParse(await route.params) : null;
@@ -50,7 +59,8 @@ export function apiRoute(op: ApiOperation) {
       let rawBody = '';
       let body: z.ZodSafeParseResult<unknown> | null = null;
       if (op.body) {
-        if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) throw fail('unsupported_media_type', 'Send the body as application/json.');
+        if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json'))
+          throw fail('unsupported_media_type', 'Send the body as application/json.');
         rawBody = await req.text();
         if (rawBody.length > 1_000_000) throw fail('invalid_request', 'The body is larger than 1 MB.');
         let json: unknown;
@@ -66,7 +76,8 @@ export function apiRoute(op: ApiOperation) {
       }
 
       const key = op.method === 'POST' ? req.headers.get('idempotency-key') : null;
-      if (key !== null && !/^[\x21-\x7e]{1,255}$/.test(key)) throw fail('invalid_request', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+      if (key !== null && !/^[\x21-\x7e]{1,255}$/.test(key))
+        throw fail('invalid_request', 'Idempotency-Key must be 1–255 visible ASCII characters.');
       const fingerprint = key ? requestFingerprint(op.method, req.nextUrl.pathname, rawBody) : '';
       if (key) {
         const earlier = await findIdempotentResponse(principal.tokenId, key, fingerprint);
@@ -87,7 +98,11 @@ export function apiRoute(op: ApiOperation) {
     } catch (e) {
       if (e instanceof ProblemError) return problemResponse(e.problem, { ...headers, ...e.headers });
       const known = knownError(e);
-      if (known) return problemResponse(problem(known.code, known.message, meta.requestId, known.meta.fieldErrors), known.meta.retryAfterSeconds ? { ...headers, 'retry-after': String(known.meta.retryAfterSeconds) } : headers);
+      if (known)
+        return problemResponse(
+          problem(known.code, known.message, meta.requestId, known.meta.fieldErrors),
+          known.meta.retryAfterSeconds ? { ...headers, 'retry-after': String(known.meta.retryAfterSeconds) } : headers,
+        );
       console.error(`[gatehouse] API request ${meta.requestId} failed:`, e);
       return problemResponse(problem('internal', `Something went wrong (ref: ${meta.requestId}).`, meta.requestId), headers);
     }

@@ -9,7 +9,10 @@ export const isoDate = z.preprocess((v) => (v instanceof Date ? v.toISOString() 
 const nullableDate = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), timestamp.nullable());
 
 export const cursorPage = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null on the last page.') });
+  z.object({
+    data: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null on the last page.'),
+  });
 
 export const userDto = z
   .object({
@@ -37,7 +40,9 @@ export const groupDto = z
   })
   .meta({ id: 'Group' });
 
-export const memberDto = z.object({ userId: z.uuid(), email: z.string(), name: z.string(), disabled: z.boolean(), isGroupAdmin: z.boolean() }).meta({ id: 'GroupMember' });
+export const memberDto = z
+  .object({ userId: z.uuid(), email: z.string(), name: z.string(), disabled: z.boolean(), isGroupAdmin: z.boolean() })
+  .meta({ id: 'GroupMember' });
 
 export const grantDto = z
   .object({
@@ -52,10 +57,19 @@ export const grantDto = z
   })
   .meta({ id: 'PermissionGrant' });
 
-export const folderDto = z.object({ id: z.uuid(), kind: z.enum(OBJECT_KINDS), name: z.string(), items: z.number().int(), level: z.enum(LEVELS).nullable() }).meta({ id: 'Folder' });
+export const folderDto = z
+  .object({ id: z.uuid(), kind: z.enum(OBJECT_KINDS), name: z.string(), items: z.number().int(), level: z.enum(LEVELS).nullable() })
+  .meta({ id: 'Folder' });
 
 export const objectDto = z
-  .object({ id: z.uuid(), kind: z.enum(OBJECT_KINDS), name: z.string(), folderId: z.uuid().nullable(), folderName: z.string().nullable(), level: z.enum(LEVELS) })
+  .object({
+    id: z.uuid(),
+    kind: z.enum(OBJECT_KINDS),
+    name: z.string(),
+    folderId: z.uuid().nullable(),
+    folderName: z.string().nullable(),
+    level: z.enum(LEVELS),
+  })
   .meta({ id: 'Object' });
 
 export const auditEventDto = z
@@ -75,7 +89,10 @@ export const meDto = z
   .object({
     token: z.object({ id: z.uuid(), scopes: z.array(z.enum(API_SCOPES)) }),
     organization: z.object({ id: z.uuid(), slug: z.string() }),
-    user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }).nullable().describe('The creator the token acts as; null for operator tokens.'),
+    user: z
+      .object({ id: z.uuid(), email: z.string(), name: z.string() })
+      .nullable()
+      .describe('The creator the token acts as; null for operator tokens.'),
   })
   .meta({ id: 'Me' });
 

@@ -36,7 +36,9 @@ async function setup(label: string) {
   const viewerUser = await makeUser(org.orgId, { label: 'viewer' });
   const viewers = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Viewers' }));
   await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: viewers.id, userIds: [viewerUser.id] }));
-  await runMutation(admin, (ctx) => setGrant(ctx, { groupId: viewers.id, objectKind: 'app', scope: 'object', targetId: app.id, level: 'use' }));
+  await runMutation(admin, (ctx) =>
+    setGrant(ctx, { groupId: viewers.id, objectKind: 'app', scope: 'object', targetId: app.id, level: 'use' }),
+  );
   const viewer = asUser(org.orgId, viewerUser.id);
   return { org, admin, production, staging, sample, app, viewer, viewerUser };
 }
@@ -99,18 +101,26 @@ describe('app definitions', () => {
     const e2 = await fieldErrorsOf(runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: badExpr })));
     expect(Object.keys(e2)).toEqual(['pages[0].components[3].hidden']);
 
-    const quoted = ordersDefinition(s.sample.id, [{ type: 'sql', name: 'q3', resourceId: s.sample.id, sql: "select '{{ status.value }}'" }]);
+    const quoted = ordersDefinition(s.sample.id, [
+      { type: 'sql', name: 'q3', resourceId: s.sample.id, sql: "select '{{ status.value }}'" },
+    ]);
     const e3 = await fieldErrorsOf(runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: quoted })));
     expect(e3['queries[2].sql']?.[0]).toMatch(/quoted string/);
 
-    expect(await rejection(runMutation(s.viewer, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(s.sample.id) })))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(runMutation(s.viewer, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(s.sample.id) }))),
+    ).toMatchObject({ code: 'forbidden' });
     expect(await rejection(runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id })))).toMatchObject({ code: 'conflict' });
     const other = await makeOrg('other');
-    expect(await rejection(runMutation(asUser(other.orgId, other.adminId), (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: {} })))).toMatchObject({ code: 'not_found' });
+    expect(
+      await rejection(runMutation(asUser(other.orgId, other.adminId), (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: {} }))),
+    ).toMatchObject({ code: 'not_found' });
 
     expect(await released(s, ordersDefinition(s.sample.id))).toMatchObject({ version: 1 });
     expect(await runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id }))).toMatchObject({ version: 2 });
-    expect((await findAppDraft(s.org.orgId, s.app.id))?.definition).toMatchObject({ queries: [{ name: 'myOrders' }, { name: 'checkPassword' }] });
+    expect((await findAppDraft(s.org.orgId, s.app.id))?.definition).toMatchObject({
+      queries: [{ name: 'myOrders' }, { name: 'checkPassword' }],
+    });
     expect(await findAppDraft(other.orgId, s.app.id)).toBeNull();
     expect((await listAppReleases(s.org.orgId, s.app.id)).map((r) => r.version)).toEqual([2, 1]);
     expect(await listAppReleases(other.orgId, s.app.id)).toEqual([]);
@@ -123,7 +133,9 @@ describe('app definitions', () => {
     const s = await setup('foreign');
     const other = await makeOrg('foreign2');
     const theirs = await runMutation(asUser(other.orgId, other.adminId), (ctx) => createSampleResource(ctx, { name: 'Theirs' }));
-    const e = await fieldErrorsOf(runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(theirs.id) })));
+    const e = await fieldErrorsOf(
+      runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(theirs.id) })),
+    );
     expect(Object.keys(e)).toEqual(['queries[0].resourceId']);
   });
 });
@@ -186,42 +198,79 @@ describe('running queries', () => {
   it('keeps the draft and other environments to editors; a switch is recorded', async () => {
     const s = await setup('env');
     await runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: ordersDefinition(s.sample.id) }));
-    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', {}))).toMatchObject({ code: 'not_found', message: 'This app has not been released yet.' });
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', {}))).toMatchObject({
+      code: 'not_found',
+      message: 'This app has not been released yet.',
+    });
     expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { pageVersion: 'latest' }))).toMatchObject({ code: 'forbidden' });
     await runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id }));
-    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { environmentId: s.staging.id }))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { environmentId: s.staging.id }))).toMatchObject({
+      code: 'forbidden',
+    });
     const outsider = await makeUser(s.org.orgId, { label: 'outsider' });
     expect(await rejection(runAppQuery(asUser(s.org.orgId, outsider.id), s.app.id, 'myOrders', {}))).toMatchObject({ code: 'forbidden' });
     expect(await rejection(runAppQuery(s.viewer, s.app.id, 'noSuchQuery', {}))).toMatchObject({ code: 'not_found' });
-    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { orders2: 1 } }))).toMatchObject({ code: 'invalid_input' });
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { orders2: 1 } }))).toMatchObject({
+      code: 'invalid_input',
+    });
 
-    const r = await runAppQuery(s.admin, s.app.id, 'myOrders', { pageVersion: 'latest', environmentId: s.staging.id, values: { status: { value: 'pending' } } });
+    const r = await runAppQuery(s.admin, s.app.id, 'myOrders', {
+      pageVersion: 'latest',
+      environmentId: s.staging.id,
+      values: { status: { value: 'pending' } },
+    });
     expect(r.ok).toBe(true);
     const last = (await auditRows(s.org.orgId)).filter((x) => x.actionType === 'QUERY_RUN').at(-1)!;
-    expect(last.metadata).toMatchObject({ pageVersion: 'latest', environment: 'staging', request: { environmentId: s.staging.id, environmentSwitched: true, releaseVersion: null } });
+    expect(last.metadata).toMatchObject({
+      pageVersion: 'latest',
+      environment: 'staging',
+      request: { environmentId: s.staging.id, environmentSwitched: true, releaseVersion: null },
+    });
   });
 
   it('refuses a request claiming another current_user (403) and records QUERY_SPOOF_BLOCKED; off, the claim stands', async () => {
     const s = await setup('spoof');
     await released(s, ordersDefinition(s.sample.id));
-    const honest = await runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } }, current_user: { email: s.viewerUser.email } });
+    const honest = await runAppQuery(s.viewer, s.app.id, 'myOrders', {
+      values: { status: { value: 'shipped' } },
+      current_user: { email: s.viewerUser.email },
+    });
     expect(honest.ok).toBe(true);
 
     const before = (await auditRows(s.org.orgId)).length;
-    const spoof = await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } }, current_user: { email: s.org.email } }));
+    const spoof = await rejection(
+      runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } }, current_user: { email: s.org.email } }),
+    );
     expect(spoof.code).toBe('forbidden');
     expect(spoof.message).toContain('email');
     const rows = await auditRows(s.org.orgId);
     expect(rows).toHaveLength(before + 1);
-    expect(rows.at(-1)).toMatchObject({ actionType: 'QUERY_SPOOF_BLOCKED', userId: s.viewerUser.id, queryName: 'myOrders', metadata: { mismatched: ['email'] } });
+    expect(rows.at(-1)).toMatchObject({
+      actionType: 'QUERY_SPOOF_BLOCKED',
+      userId: s.viewerUser.id,
+      queryName: 'myOrders',
+      metadata: { mismatched: ['email'] },
+    });
     expect(JSON.stringify(rows.at(-1))).not.toContain(s.org.email);
-    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { current_user: { email: s.org.email } } }))).toMatchObject({ code: 'invalid_input' });
+    expect(
+      await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { current_user: { email: s.org.email } } })),
+    ).toMatchObject({ code: 'invalid_input' });
 
-    expect(await rejection(runMutation(s.viewer, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runMutation(s.viewer, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({
+      code: 'forbidden',
+    });
     await runMutation(s.admin, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false }));
-    expect((await auditRows(s.org.orgId)).at(-1)).toMatchObject({ actionType: 'QUERY_SPOOFING_PREVENTION_UPDATED', metadata: { before: true, after: false } });
-    expect(await rejection(runMutation(s.admin, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({ code: 'conflict' });
-    const trusted = await runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { status: { value: 'shipped' } }, current_user: { email: s.org.email } });
+    expect((await auditRows(s.org.orgId)).at(-1)).toMatchObject({
+      actionType: 'QUERY_SPOOFING_PREVENTION_UPDATED',
+      metadata: { before: true, after: false },
+    });
+    expect(await rejection(runMutation(s.admin, (ctx) => setQuerySpoofingPrevention(ctx, { enabled: false })))).toMatchObject({
+      code: 'conflict',
+    });
+    const trusted = await runAppQuery(s.viewer, s.app.id, 'myOrders', {
+      values: { status: { value: 'shipped' } },
+      current_user: { email: s.org.email },
+    });
     expect((okData(trusted) as { email: string }[])[0]!.email).toBe(s.org.email);
   });
 
@@ -249,8 +298,20 @@ describe('running queries', () => {
     await released(
       s,
       ordersDefinition(s.sample.id, [
-        { type: 'sql', name: 'concat', resourceId: s.sample.id, sql: "select ('x' || {{ password.value }})::int as n", disableLoggingFor: ['password'] },
-        { type: 'sql', name: 'month', resourceId: s.sample.id, sql: 'select make_date(2024, {{ password.value }}::int, 1) as d', disableLoggingFor: ['password'] },
+        {
+          type: 'sql',
+          name: 'concat',
+          resourceId: s.sample.id,
+          sql: "select ('x' || {{ password.value }})::int as n",
+          disableLoggingFor: ['password'],
+        },
+        {
+          type: 'sql',
+          name: 'month',
+          resourceId: s.sample.id,
+          sql: 'select make_date(2024, {{ password.value }}::int, 1) as d',
+          disableLoggingFor: ['password'],
+        },
       ]),
     );
     const quoted = await runAppQuery(s.viewer, s.app.id, 'concat', { values: { password: { value: 'ab' } } });
@@ -296,19 +357,47 @@ describe('running queries', () => {
       const rest = await runMutation(s.admin, (ctx) => createObject(ctx, { kind: 'resource', name: 'Local API', folderId: null }));
       const token = `tok-${randomBytes(6).toString('hex')}`;
       await runMutation(s.admin, (ctx) =>
-        saveResourceConfig(ctx, saveResourceConfigInput.parse({ type: 'rest', objectId: rest.id, environmentId: s.production.id, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, auth: 'bearer', bearerToken: token })),
+        saveResourceConfig(
+          ctx,
+          saveResourceConfigInput.parse({
+            type: 'rest',
+            objectId: rest.id,
+            environmentId: s.production.id,
+            baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+            auth: 'bearer',
+            bearerToken: token,
+          }),
+        ),
       );
       await released(s, {
         pages: [{ name: 'p', components: [{ type: 'textInput', name: 'q' }] }],
         queries: [
-          { type: 'rest', name: 'get', resourceId: rest.id, method: 'GET', path: '/users/{{ q.value }}', params: [{ name: 'who', value: '{{ current_user.email }}' }] },
-          { type: 'rest', name: 'post', resourceId: rest.id, method: 'POST', path: '/notes', body: '{"text": {{ q.value }}, "by": {{ current_user.email }}}' },
+          {
+            type: 'rest',
+            name: 'get',
+            resourceId: rest.id,
+            method: 'GET',
+            path: '/users/{{ q.value }}',
+            params: [{ name: 'who', value: '{{ current_user.email }}' }],
+          },
+          {
+            type: 'rest',
+            name: 'post',
+            resourceId: rest.id,
+            method: 'POST',
+            path: '/notes',
+            body: '{"text": {{ q.value }}, "by": {{ current_user.email }}}',
+          },
           { type: 'rest', name: 'missing', resourceId: rest.id, method: 'GET', path: '/missing' },
         ],
       });
       const evil = '../admin?x=1&y="2"';
       expect(okData(await runAppQuery(s.viewer, s.app.id, 'get', { values: { q: { value: evil } } }))).toEqual({ ok: true });
-      expect(seen[0]).toMatchObject({ method: 'GET', url: `/api/users/%2E%2E%2Fadmin%3Fx%3D1%26y%3D%222%22?who=${encodeURIComponent(s.viewerUser.email)}`, auth: `Bearer ${token}` });
+      expect(seen[0]).toMatchObject({
+        method: 'GET',
+        url: `/api/users/%2E%2E%2Fadmin%3Fx%3D1%26y%3D%222%22?who=${encodeURIComponent(s.viewerUser.email)}`,
+        auth: `Bearer ${token}`,
+      });
       await runAppQuery(s.viewer, s.app.id, 'post', { values: { q: { value: evil } } });
       expect(JSON.parse(seen[1]!.body)).toEqual({ text: evil, by: s.viewerUser.email });
       const failed = await runAppQuery(s.viewer, s.app.id, 'missing', {});
@@ -322,53 +411,96 @@ describe('running queries', () => {
   });
 
   // Needs a Postgres server to create the resource's database on; skipped (not passed) without one.
-  it.skipIf(!process.env.TEST_DATABASE_URL)('runs on a real Postgres resource with parameters, and reports its errors without secrets', async () => {
-    const serverUrl = process.env.TEST_DATABASE_URL!;
-    const s = await setup('pg');
-    const suffix = randomBytes(4).toString('hex');
-    const dbName = `gatehouse_query_${suffix}`;
-    const role = `gatehouse_query_${suffix}`;
-    const password = `pw-${suffix}-secret`;
-    const adminSql = postgres(serverUrl, { max: 1, onnotice: () => undefined });
-    await adminSql.unsafe(`create role "${role}" login password '${password}'`);
-    await adminSql.unsafe(`create database "${dbName}" owner "${role}"`);
-    try {
-      const u = new URL(serverUrl);
-      const own = postgres({ host: u.hostname, port: Number(u.port || 5432), database: dbName, username: role, password, max: 1, onnotice: () => undefined });
-      await own.unsafe("create table people (id int primary key, email text not null); insert into people values (1, 'a@example.test'), (2, 'b@example.test')");
-      await own.end();
-      const pg = await runMutation(s.admin, (ctx) => createObject(ctx, { kind: 'resource', name: 'Real PG', folderId: null }));
-      await runMutation(s.admin, (ctx) =>
-        saveResourceConfig(ctx, saveResourceConfigInput.parse({ type: 'postgres', objectId: pg.id, environmentId: s.production.id, host: u.hostname, port: u.port || '5432', database: dbName, user: role, password, sslMode: 'disable' })),
-      );
-      await released(s, {
-        pages: [{ name: 'p', components: [{ type: 'textInput', name: 'q' }] }],
-        queries: [
-          { type: 'sql', name: 'find', resourceId: pg.id, sql: 'select id, email from people where email = {{ q.value }} or id = {{ Number(q.id) }} order by id' },
-          { type: 'sql', name: 'broken', resourceId: pg.id, sql: 'select * from nowhere where x = {{ q.value }}' },
-          { type: 'sql', name: 'many', resourceId: pg.id, sql: `select i, 1 / (i - ${ROW_CAP + 2}) as x from generate_series(1, ${ROW_CAP * 3}) as i` },
-          { type: 'sql', name: 'touch', resourceId: pg.id, sql: 'update people set email = email where id <= {{ Number(q.id) }}' },
-        ],
-      });
-      const r = await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: "b@example.test' or 1=1 --", id: 1 } } });
-      expect(okData(r)).toEqual([{ id: 1, email: 'a@example.test' }]);
-      const failed = await runAppQuery(s.viewer, s.app.id, 'broken', { values: { q: { value: 'x' } } });
-      expect(failed).toMatchObject({ ok: false });
-      if (!failed.ok) expect(failed.error).toMatch(/nowhere/);
-      // Row ROW_CAP + 2 divides by zero: it must never be produced (a cursor, not a full fetch).
-      const many = await runAppQuery(s.viewer, s.app.id, 'many', {});
-      expect(many).toMatchObject({ ok: true, truncated: true, rowCount: null });
-      expect(okData(many)).toHaveLength(ROW_CAP);
-      expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 2 } } })).toMatchObject({ ok: true, rowCount: 2, truncated: false, data: [] });
-      expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 0 } } })).toMatchObject({ ok: true, rowCount: 0 });
-      // The pool is still usable after a closed cursor.
-      expect(okData(await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: 'b@example.test', id: 0 } } }))).toEqual([{ id: 2, email: 'b@example.test' }]);
-      expect(JSON.stringify(await auditRows(s.org.orgId))).not.toContain(password);
-    } finally {
-      await closeAllPools();
-      await adminSql.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await adminSql.unsafe(`drop role if exists "${role}"`);
-      await adminSql.end();
-    }
-  });
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'runs on a real Postgres resource with parameters, and reports its errors without secrets',
+    async () => {
+      const serverUrl = process.env.TEST_DATABASE_URL!;
+      const s = await setup('pg');
+      const suffix = randomBytes(4).toString('hex');
+      const dbName = `gatehouse_query_${suffix}`;
+      const role = `gatehouse_query_${suffix}`;
+      const password = `pw-${suffix}-secret`;
+      const adminSql = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+      await adminSql.unsafe(`create role "${role}" login password '${password}'`);
+      await adminSql.unsafe(`create database "${dbName}" owner "${role}"`);
+      try {
+        const u = new URL(serverUrl);
+        const own = postgres({
+          host: u.hostname,
+          port: Number(u.port || 5432),
+          database: dbName,
+          username: role,
+          password,
+          max: 1,
+          onnotice: () => undefined,
+        });
+        await own.unsafe(
+          "create table people (id int primary key, email text not null); insert into people values (1, 'a@example.test'), (2, 'b@example.test')",
+        );
+        await own.end();
+        const pg = await runMutation(s.admin, (ctx) => createObject(ctx, { kind: 'resource', name: 'Real PG', folderId: null }));
+        await runMutation(s.admin, (ctx) =>
+          saveResourceConfig(
+            ctx,
+            saveResourceConfigInput.parse({
+              type: 'postgres',
+              objectId: pg.id,
+              environmentId: s.production.id,
+              host: u.hostname,
+              port: u.port || '5432',
+              database: dbName,
+              user: role,
+              password,
+              sslMode: 'disable',
+            }),
+          ),
+        );
+        await released(s, {
+          pages: [{ name: 'p', components: [{ type: 'textInput', name: 'q' }] }],
+          queries: [
+            {
+              type: 'sql',
+              name: 'find',
+              resourceId: pg.id,
+              sql: 'select id, email from people where email = {{ q.value }} or id = {{ Number(q.id) }} order by id',
+            },
+            { type: 'sql', name: 'broken', resourceId: pg.id, sql: 'select * from nowhere where x = {{ q.value }}' },
+            {
+              type: 'sql',
+              name: 'many',
+              resourceId: pg.id,
+              sql: `select i, 1 / (i - ${ROW_CAP + 2}) as x from generate_series(1, ${ROW_CAP * 3}) as i`,
+            },
+            { type: 'sql', name: 'touch', resourceId: pg.id, sql: 'update people set email = email where id <= {{ Number(q.id) }}' },
+          ],
+        });
+        const r = await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: "b@example.test' or 1=1 --", id: 1 } } });
+        expect(okData(r)).toEqual([{ id: 1, email: 'a@example.test' }]);
+        const failed = await runAppQuery(s.viewer, s.app.id, 'broken', { values: { q: { value: 'x' } } });
+        expect(failed).toMatchObject({ ok: false });
+        if (!failed.ok) expect(failed.error).toMatch(/nowhere/);
+        // Row ROW_CAP + 2 divides by zero: it must never be produced (a cursor, not a full fetch).
+        const many = await runAppQuery(s.viewer, s.app.id, 'many', {});
+        expect(many).toMatchObject({ ok: true, truncated: true, rowCount: null });
+        expect(okData(many)).toHaveLength(ROW_CAP);
+        expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 2 } } })).toMatchObject({
+          ok: true,
+          rowCount: 2,
+          truncated: false,
+          data: [],
+        });
+        expect(await runAppQuery(s.viewer, s.app.id, 'touch', { values: { q: { id: 0 } } })).toMatchObject({ ok: true, rowCount: 0 });
+        // The pool is still usable after a closed cursor.
+        expect(okData(await runAppQuery(s.viewer, s.app.id, 'find', { values: { q: { value: 'b@example.test', id: 0 } } }))).toEqual([
+          { id: 2, email: 'b@example.test' },
+        ]);
+        expect(JSON.stringify(await auditRows(s.org.orgId))).not.toContain(password);
+      } finally {
+        await closeAllPools();
+        await adminSql.unsafe(`drop database if exists "${dbName}" with (force)`);
+        await adminSql.unsafe(`drop role if exists "${role}"`);
+        await adminSql.end();
+      }
+    },
+  );
 });

@@ -40,7 +40,10 @@ const queryBase = {
   name,
   resourceId: z.uuid(),
   /** Parameters whose values never reach audit rows, logs or error messages: `password` hides `password.value` too. */
-  disableLoggingFor: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'Name a parameter such as password.value.')).max(50).default([]),
+  disableLoggingFor: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'Name a parameter such as password.value.'))
+    .max(50)
+    .default([]),
 };
 
 const sqlQuery = z.strictObject({ type: z.literal('sql'), ...queryBase, sql: z.string().min(1).max(100_000) });
@@ -49,7 +52,10 @@ const restQuery = z.strictObject({
   ...queryBase,
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
   path: template.regex(/^\//, 'Start the path with /.'),
-  params: z.array(z.strictObject({ name: z.string().min(1).max(200), value: template })).max(50).default([]),
+  params: z
+    .array(z.strictObject({ name: z.string().min(1).max(200), value: template }))
+    .max(50)
+    .default([]),
   body: template.optional(),
 });
 
@@ -59,11 +65,17 @@ const libraryQueryRef = z.strictObject({ type: z.literal('library'), name, libra
 export const querySchema = z.discriminatedUnion('type', [sqlQuery, restQuery, libraryQueryRef]);
 
 /** A query body as the query library stores it: a SQL or REST query without its name and resource. */
-export const queryBodySchema = z.discriminatedUnion('type', [sqlQuery.omit({ name: true, resourceId: true }), restQuery.omit({ name: true, resourceId: true })]);
+export const queryBodySchema = z.discriminatedUnion('type', [
+  sqlQuery.omit({ name: true, resourceId: true }),
+  restQuery.omit({ name: true, resourceId: true }),
+]);
 
 export const appDefinitionSchema = z
   .strictObject({
-    pages: z.array(z.strictObject({ name, components: z.array(componentSchema).max(500) })).min(1, 'An app needs at least one page.').max(50),
+    pages: z
+      .array(z.strictObject({ name, components: z.array(componentSchema).max(500) }))
+      .min(1, 'An app needs at least one page.')
+      .max(50),
     queries: z.array(querySchema).max(200).default([]),
   })
   .superRefine((def, ctx) => {
@@ -95,8 +107,14 @@ export const appDefinitionSchema = z
         checkTemplate(c.hidden, [...at, 'hidden']);
         checkTemplate(c.disabled, [...at, 'disabled']);
         if (c.type === 'text' || c.type === 'stat') checkTemplate(c.value, [...at, 'value']);
-        if ((c.type === 'textInput' || c.type === 'numberInput') && c.defaultValue !== undefined) checkTemplate(c.defaultValue, [...at, 'defaultValue']);
-        const ref = c.type === 'table' || c.type === 'button' ? { key: 'query', q: c.query } : c.type === 'form' ? { key: 'submitQuery', q: c.submitQuery } : null;
+        if ((c.type === 'textInput' || c.type === 'numberInput') && c.defaultValue !== undefined)
+          checkTemplate(c.defaultValue, [...at, 'defaultValue']);
+        const ref =
+          c.type === 'table' || c.type === 'button'
+            ? { key: 'query', q: c.query }
+            : c.type === 'form'
+              ? { key: 'submitQuery', q: c.submitQuery }
+              : null;
         if (ref && !queryNames.has(ref.q)) issue([...at, ref.key], `There is no query named "${ref.q}".`);
       });
     });

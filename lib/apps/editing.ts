@@ -4,7 +4,16 @@
 import { appDefinitionSchema, formatPath, type AppComponent, type AppQuery } from './definition';
 import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
 
-export const COMPONENT_TYPES = ['text', 'table', 'textInput', 'numberInput', 'select', 'button', 'form', 'stat'] as const satisfies readonly AppComponent['type'][];
+export const COMPONENT_TYPES = [
+  'text',
+  'table',
+  'textInput',
+  'numberInput',
+  'select',
+  'button',
+  'form',
+  'stat',
+] as const satisfies readonly AppComponent['type'][];
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 
 export const COMPONENT_LABELS: Record<ComponentType, string> = {
@@ -31,10 +40,17 @@ export function checkDefinitionText(text: string): { json: unknown; problems: Pr
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { json: undefined, problems: [{ path: 'definition', message: `Not valid JSON: ${e instanceof Error ? e.message : 'syntax error'}.` }] };
+    return {
+      json: undefined,
+      problems: [{ path: 'definition', message: `Not valid JSON: ${e instanceof Error ? e.message : 'syntax error'}.` }],
+    };
   }
   const unstorable = findUnstorableText(json);
-  if (unstorable !== null) return { json, problems: [{ path: unstorable === '(the body)' ? 'definition' : unstorable, message: `This text ${UNSTORABLE_TEXT}.` }] };
+  if (unstorable !== null)
+    return {
+      json,
+      problems: [{ path: unstorable === '(the body)' ? 'definition' : unstorable, message: `This text ${UNSTORABLE_TEXT}.` }],
+    };
   const result = appDefinitionSchema.safeParse(json);
   if (result.success) return { json, problems: [] };
   return { json, problems: result.error.issues.map((i) => ({ path: formatPath(i.path) || 'definition', message: i.message })) };
@@ -110,7 +126,9 @@ export function moveItem<T>(items: readonly T[], from: number, to: number): T[] 
 
 /** `label=value` per line ↔ select options. */
 export function optionsToText(options: unknown): string {
-  return Array.isArray(options) ? options.map((o: { label?: unknown; value?: unknown }) => `${String(o?.label ?? '')}=${String(o?.value ?? '')}`).join('\n') : '';
+  return Array.isArray(options)
+    ? options.map((o: { label?: unknown; value?: unknown }) => `${String(o?.label ?? '')}=${String(o?.value ?? '')}`).join('\n')
+    : '';
 }
 export function textToOptions(text: string): { label: string; value: string }[] {
   return text
@@ -124,7 +142,14 @@ export function textToOptions(text: string): { label: string; value: string }[] 
 
 /** `name, label, text|number` per line ↔ form fields. */
 export function fieldsToText(fields: unknown): string {
-  return Array.isArray(fields) ? fields.map((f: { name?: unknown; label?: unknown; input?: unknown }) => `${String(f?.name ?? '')}, ${String(f?.label ?? '')}, ${String(f?.input ?? 'text')}`).join('\n') : '';
+  return Array.isArray(fields)
+    ? fields
+        .map(
+          (f: { name?: unknown; label?: unknown; input?: unknown }) =>
+            `${String(f?.name ?? '')}, ${String(f?.label ?? '')}, ${String(f?.input ?? 'text')}`,
+        )
+        .join('\n')
+    : '';
 }
 export function textToFields(text: string): { name: string; label: string; input: string }[] {
   return text

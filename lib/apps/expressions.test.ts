@@ -83,9 +83,12 @@ describe('expressions', () => {
     expect(evaluate(parseExpression('x.fn'), { x: { fn: () => 1 } })).toBeUndefined();
   });
 
-  it.each(['1 +', 'a..b', '(1', 'a[1', "'open", '1 ~ 2', '', 'a b', 'x = 1', 'x; y', '`t`', '() => 1'])('rejects malformed %j with a clear error', (src) => {
-    expect(() => parseExpression(src)).toThrow(ExpressionError);
-  });
+  it.each(['1 +', 'a..b', '(1', 'a[1', "'open", '1 ~ 2', '', 'a b', 'x = 1', 'x; y', '`t`', '() => 1'])(
+    'rejects malformed %j with a clear error',
+    (src) => {
+      expect(() => parseExpression(src)).toThrow(ExpressionError);
+    },
+  );
 
   it('refuses deeply nested and over-long expressions', () => {
     expect(() => parseExpression('('.repeat(200) + '1' + ')'.repeat(200))).toThrow(/nested too deeply/);
@@ -94,7 +97,9 @@ describe('expressions', () => {
 
   it('templates: one expression keeps its type, mixed text is text', () => {
     expect(evaluateTemplate('{{ count }}', scope)).toBe(3);
-    expect(evaluateTemplate('Hi {{ current_user.firstName }}, {{ count }} items {{ table1.selectedRow }}', scope)).toBe('Hi Ada, 3 items {"id":7,"name":"Widget"}');
+    expect(evaluateTemplate('Hi {{ current_user.firstName }}, {{ count }} items {{ table1.selectedRow }}', scope)).toBe(
+      'Hi Ada, 3 items {"id":7,"name":"Widget"}',
+    );
     expect(evaluateTemplate('plain', scope)).toBe('plain');
     expect(() => parseTemplate('a {{ b')).toThrow(/no closing/);
     expect(() => parseTemplate('{{ a + }}')).toThrow(/In \{\{ a \+ \}\}/);

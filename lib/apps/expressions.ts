@@ -23,8 +23,43 @@ export type Node =
 
 type Token = { kind: 'num' | 'str' | 'ident' | 'punct'; value: string; pos: number };
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-const PUNCTUATORS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '<', '>', '+', '-', '*', '/', '%', '!', '?', ':', '.', ',', '(', ')', '[', ']'];
+const FORBIDDEN = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+const PUNCTUATORS = [
+  '===',
+  '!==',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '!',
+  '?',
+  ':',
+  '.',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+];
 const MAX_SOURCE = 2_000;
 const MAX_DEPTH = 40;
 
@@ -72,7 +107,12 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-const BINARY_LEVELS: string[][] = [['===', '!==', '==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
+const BINARY_LEVELS: string[][] = [
+  ['===', '!==', '==', '!='],
+  ['<', '<=', '>', '>='],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
 
 /** Parses one expression (the text between `{{` and `}}`). */
 export function parseExpression(src: string): Node {
@@ -262,7 +302,8 @@ function readProperty(object: unknown, key: unknown): unknown {
 }
 
 function callMethod(self: unknown, name: string, args: unknown[]): unknown {
-  const table = typeof self === 'string' ? STRING_METHODS : Array.isArray(self) ? ARRAY_METHODS : typeof self === 'number' ? NUMBER_METHODS : null;
+  const table =
+    typeof self === 'string' ? STRING_METHODS : Array.isArray(self) ? ARRAY_METHODS : typeof self === 'number' ? NUMBER_METHODS : null;
   const fn = table && Object.hasOwn(table, name) ? table[name] : undefined;
   if (!fn) throw new ExpressionError(`"${name}" is not a function that expressions may call.`);
   return fn(self as never, ...args);
@@ -345,7 +386,11 @@ export function referencedPaths(node: Node): string[] {
   const out = new Set<string>();
   const pathOf = (n: Node): string | null => {
     if (n.type === 'ident') return n.name;
-    if (n.type === 'member' && n.property.type === 'literal' && (typeof n.property.value === 'string' || typeof n.property.value === 'number')) {
+    if (
+      n.type === 'member' &&
+      n.property.type === 'literal' &&
+      (typeof n.property.value === 'string' || typeof n.property.value === 'number')
+    ) {
       const base = pathOf(n.object);
       return base === null ? null : `${base}.${n.property.value}`;
     }

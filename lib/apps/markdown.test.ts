@@ -3,9 +3,20 @@ import { parseInline, parseMarkdown, safeHref } from './markdown';
 
 describe('markdown for text components', () => {
   it('parses headings, paragraphs, lists and code', () => {
-    expect(parseMarkdown('# Orders\n\nHello **Vera**,\nsee *these*.\n\n- one\n- `two`\n\n1. first\n2. second\n\n```\nselect 1\n```')).toEqual([
+    expect(
+      parseMarkdown('# Orders\n\nHello **Vera**,\nsee *these*.\n\n- one\n- `two`\n\n1. first\n2. second\n\n```\nselect 1\n```'),
+    ).toEqual([
       { t: 'h', level: 1, c: [{ t: 'text', v: 'Orders' }] },
-      { t: 'p', c: [{ t: 'text', v: 'Hello ' }, { t: 'strong', c: [{ t: 'text', v: 'Vera' }] }, { t: 'text', v: ', see ' }, { t: 'em', c: [{ t: 'text', v: 'these' }] }, { t: 'text', v: '.' }] },
+      {
+        t: 'p',
+        c: [
+          { t: 'text', v: 'Hello ' },
+          { t: 'strong', c: [{ t: 'text', v: 'Vera' }] },
+          { t: 'text', v: ', see ' },
+          { t: 'em', c: [{ t: 'text', v: 'these' }] },
+          { t: 'text', v: '.' },
+        ],
+      },
       { t: 'ul', items: [[{ t: 'text', v: 'one' }], [{ t: 'code', v: 'two' }]] },
       { t: 'ol', items: [[{ t: 'text', v: 'first' }], [{ t: 'text', v: 'second' }]] },
       { t: 'pre', v: 'select 1' },

@@ -11,10 +11,7 @@ export type Inline =
   | { t: 'link'; href: string; c: Inline[] };
 
 export type Block =
-  | { t: 'h'; level: 1 | 2 | 3; c: Inline[] }
-  | { t: 'p'; c: Inline[] }
-  | { t: 'ul' | 'ol'; items: Inline[][] }
-  | { t: 'pre'; v: string };
+  { t: 'h'; level: 1 | 2 | 3; c: Inline[] } | { t: 'p'; c: Inline[] } | { t: 'ul' | 'ol'; items: Inline[][] } | { t: 'pre'; v: string };
 
 /** Links that may be followed: http(s), mailto, or a path on this site (not `//host`). */
 export function safeHref(href: string): string | null {

@@ -6,7 +6,11 @@ import type { Snapshot } from '@/lib/authz/can';
 import { parseAppDefinition, type AppDefinition } from './definition';
 
 /** The newest release of an app (the caller has checked Use on it), or null before the first release. */
-export async function findReleasedApp(orgId: string, appId: string, db: DbOrTx = getDb()): Promise<{ version: number; definition: AppDefinition } | null> {
+export async function findReleasedApp(
+  orgId: string,
+  appId: string,
+  db: DbOrTx = getDb(),
+): Promise<{ version: number; definition: AppDefinition } | null> {
   const [release] = await db
     .select({ definition: appReleases.definition, version: appReleases.version })
     .from(appReleases)
@@ -20,7 +24,11 @@ export async function findReleasedApp(orgId: string, appId: string, db: DbOrTx =
  * The app's draft as stored (the caller has checked Edit on it), or null before the first save.
  * Not re-parsed: the editor shows it as it is, even if a newer schema would now reject it.
  */
-export async function findAppDraft(orgId: string, appId: string, db: DbOrTx = getDb()): Promise<{ definition: Record<string, unknown>; updatedAt: Date } | null> {
+export async function findAppDraft(
+  orgId: string,
+  appId: string,
+  db: DbOrTx = getDb(),
+): Promise<{ definition: Record<string, unknown>; updatedAt: Date } | null> {
   const [draft] = await db
     .select({ definition: appDrafts.definition, updatedAt: appDrafts.updatedAt })
     .from(appDrafts)
@@ -41,10 +49,29 @@ export async function listAppReleases(orgId: string, appId: string, db: DbOrTx =
     .limit(50);
 }
 
-export type CurrentUser = { id: string; email: string; firstName: string; lastName: string; fullName: string; groups: string[]; metadata: Record<string, unknown> };
+export type CurrentUser = {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  fullName: string;
+  groups: string[];
+  metadata: Record<string, unknown>;
+};
 
 /** `current_user` as expressions see it: the user and the names of their groups. */
-export function currentUserFor(user: { id: string; email: string; firstName: string; lastName: string }, snapshot: Snapshot | undefined): CurrentUser {
+export function currentUserFor(
+  user: { id: string; email: string; firstName: string; lastName: string },
+  snapshot: Snapshot | undefined,
+): CurrentUser {
   const groups = (snapshot?.groups ?? []).map((g) => g.name).sort();
-  return { id: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, fullName: `${user.firstName} ${user.lastName}`.trim(), groups, metadata: {} };
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    fullName: `${user.firstName} ${user.lastName}`.trim(),
+    groups,
+    metadata: {},
+  };
 }

@@ -7,7 +7,17 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db';
-import { appDrafts, appReleases, environments, objects, organizations, resourceConfigs, users, type OrganizationSettings, type User } from '@/db/schema';
+import {
+  appDrafts,
+  appReleases,
+  environments,
+  objects,
+  organizations,
+  resourceConfigs,
+  users,
+  type OrganizationSettings,
+  type User,
+} from '@/db/schema';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -48,7 +58,6 @@ export const runQueryInput = z.strictObject({
 });
 export type RunQueryInput = z.input<typeof runQueryInput>;
 
-
 export type QueryRunResult =
   | { ok: true; data: unknown; rowCount: number | null; truncated: boolean; status: number | null; responseTimeMs: number }
   | { ok: false; error: string; status: number | null; responseTimeMs: number };
@@ -68,7 +77,10 @@ export async function runAppQuery(init: MutationInit, appId: string, queryName: 
   const input = parsed.data;
   const outcome = await runMutation(init, (ctx) => runQuery(ctx, appId, queryName, input));
   if (outcome.blocked) {
-    throw new AppError('forbidden', `This request's current_user (${outcome.mismatched.join(', ')}) does not match the signed-in user, so the query was not run.`);
+    throw new AppError(
+      'forbidden',
+      `This request's current_user (${outcome.mismatched.join(', ')}) does not match the signed-in user, so the query was not run.`,
+    );
   }
   return outcome.result;
 }
@@ -97,7 +109,9 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
       env: { id: environments.id, name: environments.name, color: environments.color, isDefault: environments.isDefault },
       user: users,
       app: { id: objects.id, name: objects.name, folderId: objects.folderId },
-      releaseVersion: sql<number | null>`(select max(${appReleases.version}) from ${appReleases} where ${appReleases.appId} = ${objects.id} and ${appReleases.organizationId} = ${orgId})`,
+      releaseVersion: sql<
+        number | null
+      >`(select max(${appReleases.version}) from ${appReleases} where ${appReleases.appId} = ${objects.id} and ${appReleases.organizationId} = ${orgId})`,
     })
     .from(organizations)
     .leftJoin(environments, and(eq(environments.organizationId, organizations.id), envMatch))
@@ -107,7 +121,13 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
   if (!row?.user) throw new AppError('unauthenticated', 'Sign in first.');
   if (!row.app) throw new AppError('not_found', 'No such app.');
   if (!row.env) throw new AppError('not_found', environmentId ? 'No such environment.' : 'This organization has no default environment.');
-  return { app: row.app, env: row.env, settings: row.settings, user: row.user, releaseVersion: row.releaseVersion === null ? null : Number(row.releaseVersion) };
+  return {
+    app: row.app,
+    env: row.env,
+    settings: row.settings,
+    user: row.user,
+    releaseVersion: row.releaseVersion === null ? null : Number(row.releaseVersion),
+  };
 }
 
 /**
@@ -118,9 +138,18 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
 const releaseCache = new Map<string, AppDefinition>();
 const RELEASE_CACHE_SIZE = 500;
 
-async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pageVersion: 'latest' | 'released', releaseVersion: number | null) {
+async function loadDefinition(
+  ctx: MutationCtx,
+  orgId: string,
+  appId: string,
+  pageVersion: 'latest' | 'released',
+  releaseVersion: number | null,
+) {
   if (pageVersion === 'latest') {
-    const [draft] = await ctx.tx.select({ definition: appDrafts.definition }).from(appDrafts).where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
+    const [draft] = await ctx.tx
+      .select({ definition: appDrafts.definition })
+      .from(appDrafts)
+      .where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
     if (!draft) throw new AppError('not_found', 'This app has no draft.');
     return { definition: parseAppDefinition(draft.definition), releaseVersion: null };
   }
@@ -144,7 +173,8 @@ async function loadDefinition(ctx: MutationCtx, orgId: string, appId: string, pa
 async function runnableQuery(ctx: MutationCtx, orgId: string, query: AppQuery): Promise<RunnableQuery> {
   if (query.type !== 'library') return query;
   const found = await findLibraryQueryVersion(orgId, query.libraryQueryId, query.version, ctx.tx);
-  if (!found) throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
+  if (!found)
+    throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
   return { ...found.body, name: query.name, resourceId: found.resourceId } as RunnableQuery;
 }
 
@@ -292,7 +322,14 @@ async function readResource(ctx: MutationCtx, orgId: string, resourceId: string,
   const [found] = await ctx.tx
     .select({ resource: { id: objects.id, name: objects.name }, config: resourceConfigs })
     .from(objects)
-    .leftJoin(resourceConfigs, and(eq(resourceConfigs.resourceId, objects.id), eq(resourceConfigs.environmentId, environmentId), eq(resourceConfigs.organizationId, orgId)))
+    .leftJoin(
+      resourceConfigs,
+      and(
+        eq(resourceConfigs.resourceId, objects.id),
+        eq(resourceConfigs.environmentId, environmentId),
+        eq(resourceConfigs.organizationId, orgId),
+      ),
+    )
     .where(and(eq(objects.id, resourceId), eq(objects.organizationId, orgId), eq(objects.kind, 'resource')));
   return found;
 }
@@ -318,7 +355,12 @@ function rememberGuess(key: string, value: { resourceId: string; environmentId: 
  * The run inside its transaction: Use on the app (Edit for the draft or another environment than
  * the default, checked for that environment), then the query, then QUERY_RUN.
  */
-export async function runQuery(ctx: MutationCtx, appId: string, queryName: string, input: z.output<typeof runQueryInput>): Promise<Outcome> {
+export async function runQuery(
+  ctx: MutationCtx,
+  appId: string,
+  queryName: string,
+  input: z.output<typeof runQueryInput>,
+): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
   // The run's context, the user's groups and grants (what authorize() reads) and, when this query
@@ -344,7 +386,8 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   const defined = definition.queries.find((q) => q.name === queryName);
   if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
   const query = await runnableQuery(ctx, orgId, defined);
-  if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName)) throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
+  if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName))
+    throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
   // The prefetched read counts only when it read what the run needs; otherwise it is read now.
@@ -369,7 +412,11 @@ export async function runQuery(ctx: MutationCtx, appId: string, queryName: strin
   const mismatched = spoofedFields(input.current_user, currentUser);
   const preventSpoofing = preventsQuerySpoofing(settings);
   if (mismatched.length > 0 && preventSpoofing) {
-    await record(ctx, { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } }, { columns, userRow: user });
+    await record(
+      ctx,
+      { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } },
+      { columns, userRow: user },
+    );
     return { blocked: true, mismatched };
   }
 

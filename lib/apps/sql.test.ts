@@ -11,7 +11,10 @@ const scope = {
 
 describe('compileSql', () => {
   it('turns every {{ }} into a bind parameter, never SQL text', () => {
-    const c = compileSql('select * from orders where email = {{ current_user.email }} and note like {{ search.value }} limit {{ n.value }}', scope);
+    const c = compileSql(
+      'select * from orders where email = {{ current_user.email }} and note like {{ search.value }} limit {{ n.value }}',
+      scope,
+    );
     expect(c.text).toBe('select * from orders where email = $1 and note like $2 limit $3');
     expect(c.values).toEqual(["o'brien@example.test", "x'; drop table orders; --", 5]);
     expect(c.sources).toEqual(['current_user.email', 'search.value', 'n.value']);

@@ -22,7 +22,9 @@ export function parseSqlTemplate(sqlText: string): SqlTemplate {
   let chunk = '';
   let i = 0;
   const refuse = (where: string) => {
-    throw new ExpressionError(`{{ }} cannot be used inside ${where} (character ${i + 1}); write it as a value, e.g. '%' || {{ search }} || '%'.`);
+    throw new ExpressionError(
+      `{{ }} cannot be used inside ${where} (character ${i + 1}); write it as a value, e.g. '%' || {{ search }} || '%'.`,
+    );
   };
   const scanUntil = (end: string, where: string) => {
     const close = sqlText.indexOf(end, i);

@@ -76,11 +76,22 @@ export async function releaseApp(ctx: MutationCtx, input: { appId: string }): Pr
   const [draft] = await ctx.tx.select().from(appDrafts).where(eq(appDrafts.appId, app.id)).for('update');
   if (!draft) throw new AppError('conflict', `${app.name} has no draft to release yet.`);
   const definition = parseAppDefinition(draft.definition);
-  const [last] = await ctx.tx.select({ version: appReleases.version }).from(appReleases).where(eq(appReleases.appId, app.id)).orderBy(desc(appReleases.version)).limit(1);
+  const [last] = await ctx.tx
+    .select({ version: appReleases.version })
+    .from(appReleases)
+    .where(eq(appReleases.appId, app.id))
+    .orderBy(desc(appReleases.version))
+    .limit(1);
   const version = (last?.version ?? 0) + 1;
   const [release] = await ctx.tx
     .insert(appReleases)
-    .values({ organizationId: orgId, appId: app.id, version, definition: definition as unknown as Record<string, unknown>, releasedBy: actorUserId(ctx.actor) })
+    .values({
+      organizationId: orgId,
+      appId: app.id,
+      version,
+      definition: definition as unknown as Record<string, unknown>,
+      releasedBy: actorUserId(ctx.actor),
+    })
     .returning({ id: appReleases.id });
   await record(ctx, { actionType: 'APP_RELEASED', metadata: { objectId: app.id, name: app.name, releaseId: release!.id, version } });
   return { id: release!.id, version };

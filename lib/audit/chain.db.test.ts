@@ -23,8 +23,14 @@ describe('audit hash chain', () => {
 
   it('finds a changed event', async () => {
     const org = await orgWithEvents('changed');
-    await tamper(sql`update audit_events set metadata = jsonb_set(metadata, '{groupName}', '"Evil"') where organization_id = ${org.orgId} and seq = 4`);
-    expect(await verifyChain(org.orgId)).toMatchObject({ ok: false, brokenAt: { seq: 4 }, reason: 'Event 4 was changed after it was written.' });
+    await tamper(
+      sql`update audit_events set metadata = jsonb_set(metadata, '{groupName}', '"Evil"') where organization_id = ${org.orgId} and seq = 4`,
+    );
+    expect(await verifyChain(org.orgId)).toMatchObject({
+      ok: false,
+      brokenAt: { seq: 4 },
+      reason: 'Event 4 was changed after it was written.',
+    });
   });
 
   it('finds a removed event, and events removed from the end', async () => {

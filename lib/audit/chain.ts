@@ -13,7 +13,14 @@ import { GENESIS_HASH, linkHash } from './link';
 export { advanceHead, GENESIS_HASH, linkHash, nextLink, type ChainedFields } from './link';
 
 export type ChainReport =
-  | { ok: true; organizationId: string; events: number; headSeq: number; unchainedBefore: number; /** Events up to here were removed by retention. */ baseSeq: number }
+  | {
+      ok: true;
+      organizationId: string;
+      events: number;
+      headSeq: number;
+      unchainedBefore: number;
+      /** Events up to here were removed by retention. */ baseSeq: number;
+    }
   | { ok: false; organizationId: string; events: number; brokenAt: { seq: number; eventId: string | null }; reason: string };
 
 /** Walks an organization's chain from the start and reports the first broken link. */
@@ -29,7 +36,13 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
   let expected = baseSeq + 1;
   let firstChainedAt: Date | null = null;
   let lastPurge: { throughSeq?: unknown; throughHash?: unknown } | null = null;
-  const fail = (seq: number, eventId: string | null, reason: string): ChainReport => ({ ok: false, organizationId: orgId, events: expected - 1 - baseSeq, brokenAt: { seq, eventId }, reason });
+  const fail = (seq: number, eventId: string | null, reason: string): ChainReport => ({
+    ok: false,
+    organizationId: orgId,
+    events: expected - 1 - baseSeq,
+    brokenAt: { seq, eventId },
+    reason,
+  });
   for (;;) {
     const batch = await db
       .select()
@@ -60,7 +73,11 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
     return fail(last + 1, null, `The chain ends at event ${last}, but its head says ${head?.seq ?? 0}: events were removed from the end.`);
   }
   if (baseSeq > 0 && (lastPurge?.throughSeq !== baseSeq || lastPurge?.throughHash !== head?.baseHash)) {
-    return fail(baseSeq, null, `The chain starts after event ${baseSeq}, but no retention record (AUDIT_EVENTS_PURGED) says so: its start was moved.`);
+    return fail(
+      baseSeq,
+      null,
+      `The chain starts after event ${baseSeq}, but no retention record (AUDIT_EVENTS_PURGED) says so: its start was moved.`,
+    );
   }
   if ((unchained?.n ?? 0) > 0 && firstChainedAt && unchained!.latest && new Date(unchained!.latest) > firstChainedAt) {
     return fail(events + 1, null, `${unchained!.n} event(s) without a chain link were added after the chain began.`);
@@ -73,10 +90,19 @@ export async function verifyChain(orgId: string, db: DbOrTx = getDb()): Promise<
  * signed hash no longer matches; a checkpoint cannot be re-signed without the key.
  */
 function checkpointProblem(m: Record<string, unknown>, seq: number, prevHash: string | null, orgId: string): string | null {
-  if (m.seq !== seq - 1 || m.hash !== prevHash) return `Checkpoint ${seq} signed a different event ${String(m.seq)} than the chain now holds: events before it were rewritten.`;
+  if (m.seq !== seq - 1 || m.hash !== prevHash)
+    return `Checkpoint ${seq} signed a different event ${String(m.seq)} than the chain now holds: events before it were rewritten.`;
   const key = signingKey();
   if (m.keyId !== key.keyId) return null; // signed with an earlier key; the checkpoint file and SIEM copies still tell
-  const checkpoint = { v: 1 as const, organizationId: orgId, seq: m.seq, hash: String(m.hash), at: String(m.at), keyId: m.keyId, signature: String(m.signature) };
+  const checkpoint = {
+    v: 1 as const,
+    organizationId: orgId,
+    seq: m.seq,
+    hash: String(m.hash),
+    at: String(m.at),
+    keyId: m.keyId,
+    signature: String(m.signature),
+  };
   return checkpointSignatureValid(checkpoint, key.publicKey) ? null : `Checkpoint ${seq} carries a signature that does not verify.`;
 }
 

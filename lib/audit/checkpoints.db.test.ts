@@ -29,7 +29,10 @@ async function rewriteChain(orgId: string) {
       const metadata = r.actionType === 'CREATE_GROUP' ? { ...r.metadata, groupName: 'Rewritten' } : r.metadata;
       const fields = { ...r, seq: i + 1, prevHash, metadata };
       const hash = linkHash(fields);
-      await tx.update(auditEvents).set({ seq: i + 1, prevHash, metadata, hash }).where(eq(auditEvents.id, r.id));
+      await tx
+        .update(auditEvents)
+        .set({ seq: i + 1, prevHash, metadata, hash })
+        .where(eq(auditEvents.id, r.id));
       prevHash = hash;
     }
     await tx.update(auditChainHeads).set({ seq: rows.length, hash: prevHash }).where(eq(auditChainHeads.organizationId, orgId));
@@ -41,7 +44,13 @@ describe('signed audit checkpoints', () => {
     const org = await orgWithGroups(3);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-')), 'not-yet', 'checkpoints.jsonl');
     const [first] = await writeCheckpoints({ organizationId: org.orgId, file });
-    expect(first).toMatchObject({ v: 1, organizationId: org.orgId, seq: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
+    expect(first).toMatchObject({
+      v: 1,
+      organizationId: org.orgId,
+      seq: 5,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      signature: expect.any(String),
+    });
     expect(await writeCheckpoints({ organizationId: org.orgId, file })).toEqual([]); // nothing new since
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Later' }));
     const [second] = await writeCheckpoints({ organizationId: org.orgId, file });
@@ -65,7 +74,9 @@ describe('signed audit checkpoints', () => {
     const otherKey = generateKeyPairSync('ed25519').publicKey;
     expect((await verifyCheckpoints(lines, otherKey, org.orgId)).problems).toEqual([expect.stringContaining('signature does not verify')]);
     const forged = { ...checkpoints[0]!, seq: 2 };
-    expect((await verifyCheckpoints([JSON.stringify(forged)], undefined, org.orgId)).problems).toEqual([expect.stringContaining('signature does not verify')]);
+    expect((await verifyCheckpoints([JSON.stringify(forged)], undefined, org.orgId)).problems).toEqual([
+      expect.stringContaining('signature does not verify'),
+    ]);
   });
 
   it('notices a change before a checkpoint that is still in the chain', async () => {

@@ -41,7 +41,10 @@ export function signingKey(): SigningKey {
 
 /** A short, stable name for a public key: the first 16 hex digits of SHA-256 over its SPKI form. */
 export function publicKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function newSigningKeyText(): string {
@@ -92,12 +95,28 @@ export async function writeCheckpoints(opts: { organizationId?: string; now?: Da
     // Nothing happened since the last checkpoint (which is itself the newest event).
     if (last?.actionType === 'AUDIT_CHECKPOINT' && last.metadata.seq === head.seq - 1) continue;
     const checkpoint = await runMutation(
-      { orgId: head.organizationId, actor: { kind: 'system', job: 'audit-checkpoint' }, request: { requestId: `checkpoint-${crypto.randomUUID()}`, ipAddress: null, userAgent: null } },
+      {
+        orgId: head.organizationId,
+        actor: { kind: 'system', job: 'audit-checkpoint' },
+        request: { requestId: `checkpoint-${crypto.randomUUID()}`, ipAddress: null, userAgent: null },
+      },
       async (ctx) => {
         // Sign the head as it is inside this transaction (its row lock holds appends meanwhile).
-        const [current] = await ctx.tx.select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, head.organizationId)).for('update');
-        const c = signCheckpoint({ organizationId: head.organizationId, seq: current!.seq, hash: current!.hash, at: (opts.now ?? new Date()).toISOString() });
-        await record(ctx, { actionType: 'AUDIT_CHECKPOINT', metadata: { seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, signature: c.signature } });
+        const [current] = await ctx.tx
+          .select()
+          .from(auditChainHeads)
+          .where(eq(auditChainHeads.organizationId, head.organizationId))
+          .for('update');
+        const c = signCheckpoint({
+          organizationId: head.organizationId,
+          seq: current!.seq,
+          hash: current!.hash,
+          at: (opts.now ?? new Date()).toISOString(),
+        });
+        await record(ctx, {
+          actionType: 'AUDIT_CHECKPOINT',
+          metadata: { seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, signature: c.signature },
+        });
         if (file) {
           ctx.afterCommit.push(() => {
             // With DATABASE_URL nothing else creates the data dir; the file's copy must not be lost for it.
@@ -120,7 +139,11 @@ export type CheckpointReport = { checked: number; skipped: number; problems: str
  * each must be signed by `publicKey`, and the event at its seq must still have its hash (events
  * removed by retention are skipped).
  */
-export async function verifyCheckpoints(lines: string[], publicKey: KeyObject = signingKey().publicKey, organizationId?: string): Promise<CheckpointReport> {
+export async function verifyCheckpoints(
+  lines: string[],
+  publicKey: KeyObject = signingKey().publicKey,
+  organizationId?: string,
+): Promise<CheckpointReport> {
   const report: CheckpointReport = { checked: 0, skipped: 0, problems: [] };
   const keyId = publicKeyId(publicKey);
   for (const [i, line] of lines.entries()) {
@@ -139,7 +162,9 @@ export async function verifyCheckpoints(lines: string[], publicKey: KeyObject = 
     }
     const [head] = await getDb().select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, c.organizationId));
     if (!head || head.seq < c.seq) {
-      report.problems.push(`Checkpoint of ${c.at} (organization ${c.organizationId}) covers event ${c.seq}, but the chain ends at ${head?.seq ?? 0}: events were removed.`);
+      report.problems.push(
+        `Checkpoint of ${c.at} (organization ${c.organizationId}) covers event ${c.seq}, but the chain ends at ${head?.seq ?? 0}: events were removed.`,
+      );
       continue;
     }
     if (c.seq <= head.baseSeq) {
@@ -151,7 +176,9 @@ export async function verifyCheckpoints(lines: string[], publicKey: KeyObject = 
       .from(auditEvents)
       .where(and(eq(auditEvents.organizationId, c.organizationId), eq(auditEvents.seq, c.seq)));
     if (event?.hash !== c.hash) {
-      report.problems.push(`Event ${c.seq} of organization ${c.organizationId} no longer matches the checkpoint signed at ${c.at}: the chain was rewritten.`);
+      report.problems.push(
+        `Event ${c.seq} of organization ${c.organizationId} no longer matches the checkpoint signed at ${c.at}: the chain was rewritten.`,
+      );
       continue;
     }
     report.checked++;

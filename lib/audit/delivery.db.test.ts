@@ -59,7 +59,8 @@ async function addSink(org: TestOrg, input: Record<string, unknown>) {
 }
 
 async function makeGroups(org: TestOrg, n: number, prefix = 'g') {
-  for (let i = 0; i < n; i++) await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: `${prefix}${i}-${Math.random()}` }));
+  for (let i = 0; i < n; i++)
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: `${prefix}${i}-${Math.random()}` }));
 }
 
 /** Runs delivery rounds until nothing is left (or `rounds` runs out), moving a fake clock past backoffs. */
@@ -76,14 +77,26 @@ describe('audit streaming', () => {
   it('delivers every event to a Datadog-compatible receiver, in order, with the API key', async () => {
     const org = await makeOrg('dd');
     const dd = await receiver(datadogIds);
-    const sink = await addSink(org, { name: 'Datadog', kind: 'datadog', url: dd.url, secret: 'dd-api-key-123', service: 'gatehouse-test', tags: 'env:test' });
+    const sink = await addSink(org, {
+      name: 'Datadog',
+      kind: 'datadog',
+      url: dd.url,
+      secret: 'dd-api-key-123',
+      service: 'gatehouse-test',
+      tags: 'env:test',
+    });
     await makeGroups(org, 5);
     await drainAll(org);
     const events = (await auditRows(org.orgId)).filter((e) => e.seq! > 2); // after sign-up and org creation
     expect(dd.ids()).toEqual(events.map((e) => e.id));
     expect(dd.received[0]!.headers['dd-api-key']).toBe('dd-api-key-123');
     const first = JSON.parse(dd.received[0]!.body)[0];
-    expect(first).toMatchObject({ ddsource: 'gatehouse', service: 'gatehouse-test', ddtags: 'env:test', evt: { name: 'AUDIT_SINK_CREATED' } });
+    expect(first).toMatchObject({
+      ddsource: 'gatehouse',
+      service: 'gatehouse-test',
+      ddtags: 'env:test',
+      evt: { name: 'AUDIT_SINK_CREATED' },
+    });
     const [status] = await listSinks(org.orgId);
     expect(status).toMatchObject({ id: sink.id, lagEvents: 0, deliveredCount: events.length, lastError: null });
     expect(status!.lastSuccessAt).not.toBeNull();
@@ -105,9 +118,17 @@ describe('audit streaming', () => {
     const sink = await addSink(org, { name: 'Hook', kind: 'webhook', url: hook.url, secret: 's' });
     const admin = asUser(org.orgId, org.adminId);
     expect(await runMutation(admin, (ctx) => testSink(ctx, { sinkId: sink.id }))).toEqual({ ok: true, status: 202, error: null });
-    expect(JSON.parse(hook.received[0]!.body).events[0]).toMatchObject({ actionType: 'AUDIT_SINK_TEST', user: { email: org.email }, seq: null });
+    expect(JSON.parse(hook.received[0]!.body).events[0]).toMatchObject({
+      actionType: 'AUDIT_SINK_TEST',
+      user: { email: org.email },
+      seq: null,
+    });
     hook.respond(() => ({ status: 401 }));
-    expect(await runMutation(admin, (ctx) => testSink(ctx, { sinkId: sink.id }))).toMatchObject({ ok: false, status: 401, error: expect.stringContaining('401') });
+    expect(await runMutation(admin, (ctx) => testSink(ctx, { sinkId: sink.id }))).toMatchObject({
+      ok: false,
+      status: 401,
+      error: expect.stringContaining('401'),
+    });
     const tested = (await auditRows(org.orgId)).filter((e) => e.actionType === 'AUDIT_SINK_TESTED');
     expect(tested.map((e) => e.metadata.ok)).toEqual([true, false]);
     // The test event is not part of the log: the cursor has not moved past real events.
@@ -159,10 +180,20 @@ describe('audit streaming', () => {
     const hec = await receiver(splunkIds);
     const hook = await receiver(webhookIds);
     await addSink(org, { name: 'Splunk', kind: 'splunk', url: `${hec.url}/services/collector/event`, secret: 'hec-token', index: 'audit' });
-    const webhook = await addSink(org, { name: 'Hook', kind: 'webhook', url: `${hook.url}/gatehouse`, secret: 'whsec', backfillFrom: '2000-01-01T00:00:00Z' });
+    const webhook = await addSink(org, {
+      name: 'Hook',
+      kind: 'webhook',
+      url: `${hook.url}/gatehouse`,
+      secret: 'whsec',
+      backfillFrom: '2000-01-01T00:00:00Z',
+    });
     await drainAll(org);
     expect(hec.received[0]!.headers.authorization).toBe('Splunk hec-token');
-    expect(JSON.parse(hec.received[0]!.body.split('\n')[0]!)).toMatchObject({ sourcetype: 'gatehouse:audit', index: 'audit', event: { actionType: 'AUDIT_SINK_CREATED' } });
+    expect(JSON.parse(hec.received[0]!.body.split('\n')[0]!)).toMatchObject({
+      sourcetype: 'gatehouse:audit',
+      index: 'audit',
+      event: { actionType: 'AUDIT_SINK_CREATED' },
+    });
     // The backfilled webhook got everything since the organization was created; Splunk only what followed it.
     const all = (await auditRows(org.orgId)).map((e) => e.id);
     expect(hook.ids()).toEqual(all);
@@ -181,7 +212,9 @@ describe('audit streaming', () => {
     await drainAll(org);
     expect(hook.ids()).toEqual((await auditRows(org.orgId)).map((e) => e.id));
     await runMutation(admin, (ctx) => deleteSink(ctx, { sinkId: webhook.id }));
-    expect((await auditRows(org.orgId)).map((e) => e.actionType)).toEqual(expect.arrayContaining(['AUDIT_SINK_DISABLED', 'AUDIT_SINK_ENABLED', 'AUDIT_SINK_DELETED']));
+    expect((await auditRows(org.orgId)).map((e) => e.actionType)).toEqual(
+      expect.arrayContaining(['AUDIT_SINK_DISABLED', 'AUDIT_SINK_ENABLED', 'AUDIT_SINK_DELETED']),
+    );
   });
 
   it('refuses bad destinations with field errors, and non-admins', async () => {
@@ -193,10 +226,18 @@ describe('audit streaming', () => {
       const r = createSinkInput.safeParse({ name: 'x', kind: 'webhook', url, secret: 's' });
       expect(r.success, url).toBe(false);
     }
-    expect(createSinkInput.parse({ name: 'x', kind: 'datadog', site: 'datadoghq.eu', secret: 's' }).url).toBe('https://http-intake.logs.datadoghq.eu');
+    expect(createSinkInput.parse({ name: 'x', kind: 'datadog', site: 'datadoghq.eu', secret: 's' }).url).toBe(
+      'https://http-intake.logs.datadoghq.eu',
+    );
     const org = await makeOrg('deny');
     const { makeUser } = await import('@/lib/test/helpers');
     const bob = await makeUser(org.orgId);
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => createSink(ctx, createSinkInput.parse({ name: 'x', kind: 'webhook', url: 'https://h.example.test', secret: 's' }))))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(
+        runMutation(asUser(org.orgId, bob.id), (ctx) =>
+          createSink(ctx, createSinkInput.parse({ name: 'x', kind: 'webhook', url: 'https://h.example.test', secret: 's' })),
+        ),
+      ),
+    ).toMatchObject({ code: 'forbidden' });
   });
 });

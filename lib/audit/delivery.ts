@@ -27,7 +27,8 @@ export type DeliveryOptions = {
   organizationId?: string;
 };
 
-export type DeliveryResult = { ok: true; status: number } | { ok: false; status: number | null; error: string; retryAfterMs: number | null };
+export type DeliveryResult =
+  { ok: true; status: number } | { ok: false; status: number | null; error: string; retryAfterMs: number | null };
 
 const defaultOwner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
@@ -40,13 +41,27 @@ export async function send(sink: AuditSink, events: StreamedEvent[], timeoutMs =
     return { ok: false, status: null, error: (e as Error).message, retryAfterMs: null };
   }
   try {
-    const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    const res = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
     await res.arrayBuffer().catch(() => undefined);
     if (res.ok) return { ok: true, status: res.status };
-    return { ok: false, status: res.status, error: `HTTP ${res.status} ${res.statusText}`.trim(), retryAfterMs: retryAfter(res.headers.get('retry-after'), now) };
+    return {
+      ok: false,
+      status: res.status,
+      error: `HTTP ${res.status} ${res.statusText}`.trim(),
+      retryAfterMs: retryAfter(res.headers.get('retry-after'), now),
+    };
   } catch (e) {
     const err = e as Error;
-    const error = err.name === 'TimeoutError' ? `No answer within ${timeoutMs / 1000} s.` : `Could not connect: ${(err.cause as Error | undefined)?.message ?? err.message}`;
+    const error =
+      err.name === 'TimeoutError'
+        ? `No answer within ${timeoutMs / 1000} s.`
+        : `Could not connect: ${(err.cause as Error | undefined)?.message ?? err.message}`;
     return { ok: false, status: null, error, retryAfterMs: null };
   }
 }
@@ -87,7 +102,12 @@ async function claim(owner: string, now: Date, organizationId?: string): Promise
     return tx
       .update(auditSinks)
       .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) })
-      .where(inArray(auditSinks.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          auditSinks.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
 }
@@ -106,7 +126,12 @@ async function pending(sink: AuditSink, limit: number): Promise<StreamedEvent[]>
 const held = (sink: AuditSink, owner: string) => and(eq(auditSinks.id, sink.id), eq(auditSinks.leaseOwner, owner));
 
 /** Sends a leased sink's backlog batch by batch until it is empty, a batch fails, or the budget is spent. */
-async function drain(sink: AuditSink, owner: string, now: () => Date, opts: DeliveryOptions): Promise<{ delivered: number; failed: boolean }> {
+async function drain(
+  sink: AuditSink,
+  owner: string,
+  now: () => Date,
+  opts: DeliveryOptions,
+): Promise<{ delivered: number; failed: boolean }> {
   let delivered = 0;
   let current = sink;
   for (let i = 0; i < (opts.maxBatchesPerSink ?? 50); i++) {
@@ -120,7 +145,14 @@ async function drain(sink: AuditSink, owner: string, now: () => Date, opts: Deli
       const wait = Math.max(backoffMs(failures), result.retryAfterMs ?? 0);
       await getDb()
         .update(auditSinks)
-        .set({ failures, nextAttemptAt: new Date(at.getTime() + wait), lastError: result.error.slice(0, 500), lastErrorAt: at, leaseOwner: null, leaseUntil: null })
+        .set({
+          failures,
+          nextAttemptAt: new Date(at.getTime() + wait),
+          lastError: result.error.slice(0, 500),
+          lastErrorAt: at,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
         .where(held(current, owner));
       return { delivered, failed: true };
     }

@@ -67,7 +67,12 @@ export const GOOGLE_FAILURE_REASONS = [
   'email_taken',
   'user_disabled',
 ] as const;
-const googleSettings = z.strictObject({ enabled: z.boolean(), allowedDomains: z.array(z.string()), jitEnabled: z.boolean(), defaultGroupId: id.nullable() });
+const googleSettings = z.strictObject({
+  enabled: z.boolean(),
+  allowedDomains: z.array(z.string()),
+  jitEnabled: z.boolean(),
+  defaultGroupId: id.nullable(),
+});
 const claimSource = z.enum(['id_token', 'access_token']);
 const ssoConnectionSettings = z.strictObject({
   /** Absent on rows written before SAML existed: those were OIDC. */
@@ -100,13 +105,29 @@ const queryTemplate = z.strictObject({
   libraryQueryId: id.optional(),
   libraryVersion: z.number().int().optional(),
 });
-const queryRequest = z.strictObject({ appId: id, releaseVersion: z.number().int().nullable(), environmentId: id, environmentSwitched: z.boolean(), rowCount: z.number().int().optional(), truncated: z.boolean().optional() });
+const queryRequest = z.strictObject({
+  appId: id,
+  releaseVersion: z.number().int().nullable(),
+  environmentId: id,
+  environmentSwitched: z.boolean(),
+  rowCount: z.number().int().optional(),
+  truncated: z.boolean().optional(),
+});
 const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
 const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
 const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
-  z.strictObject({ actionType: z.literal(`CREATE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), folderId: id.nullable() }) }),
-  z.strictObject({ actionType: z.literal(`RENAME_${k}`), metadata: z.strictObject({ objectId: id, before: z.string(), after: z.string() }) }),
-  z.strictObject({ actionType: z.literal(`DELETE_${k}`), metadata: z.strictObject({ objectId: id, name: z.string(), grantsRemoved: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal(`CREATE_${k}`),
+    metadata: z.strictObject({ objectId: id, name: z.string(), folderId: id.nullable() }),
+  }),
+  z.strictObject({
+    actionType: z.literal(`RENAME_${k}`),
+    metadata: z.strictObject({ objectId: id, before: z.string(), after: z.string() }),
+  }),
+  z.strictObject({
+    actionType: z.literal(`DELETE_${k}`),
+    metadata: z.strictObject({ objectId: id, name: z.string(), grantsRemoved: z.number().int() }),
+  }),
 ]);
 
 export const auditEventInput = z.discriminatedUnion('actionType', [
@@ -174,7 +195,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('TWO_FACTOR_CHALLENGE_STARTED'),
     metadata: z.strictObject({ method, challengeId: id, kind: z.enum(['verify', 'enroll']), expiresAt: z.string() }),
   }),
-  z.strictObject({ actionType: z.literal('TWO_FACTOR_ENROLLMENT_STARTED'), metadata: z.strictObject({ credentialId: id, via: enrolledVia }) }),
+  z.strictObject({
+    actionType: z.literal('TWO_FACTOR_ENROLLMENT_STARTED'),
+    metadata: z.strictObject({ credentialId: id, via: enrolledVia }),
+  }),
   z.strictObject({
     actionType: z.literal('ENABLE_TWO_FACTOR_AUTH'),
     metadata: z.strictObject({ credentialId: id, via: enrolledVia, recoveryCodes: z.number().int() }),
@@ -200,7 +224,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('TWO_FACTOR_REQUIREMENT_UPDATED'),
     metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
   }),
-  z.strictObject({ actionType: z.literal('GOOGLE_SIGN_IN_UPDATED'), metadata: z.strictObject({ before: googleSettings, after: googleSettings }) }),
+  z.strictObject({
+    actionType: z.literal('GOOGLE_SIGN_IN_UPDATED'),
+    metadata: z.strictObject({ before: googleSettings, after: googleSettings }),
+  }),
   z.strictObject({
     actionType: z.literal('GOOGLE_JIT_USER_CREATED'),
     metadata: z.strictObject({ targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
@@ -231,23 +258,58 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     metadata: z.strictObject({ sessionId: id, targetUserId: id }),
   }),
   z.strictObject({ actionType: z.literal('CREATE_GROUP'), metadata: z.strictObject({ ...groupRef }) }),
-  z.strictObject({ actionType: z.literal('UPDATE_GROUP'), metadata: z.strictObject({ groupId: id, before: groupSettings, after: groupSettings }) }),
-  z.strictObject({ actionType: z.literal('DELETE_GROUP'), metadata: z.strictObject({ ...groupRef, members: z.number().int(), grants: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_GROUP'),
+    metadata: z.strictObject({ groupId: id, before: groupSettings, after: groupSettings }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DELETE_GROUP'),
+    metadata: z.strictObject({ ...groupRef, members: z.number().int(), grants: z.number().int() }),
+  }),
   z.strictObject({ actionType: z.literal('ADD_USERS_TO_GROUP'), metadata: z.strictObject({ ...groupRef, userIds: z.array(id) }) }),
   z.strictObject({ actionType: z.literal('REMOVE_USERS_FROM_GROUP'), metadata: z.strictObject({ ...groupRef, userIds: z.array(id) }) }),
-  z.strictObject({ actionType: z.literal('SET_GROUP_ADMIN'), metadata: z.strictObject({ ...groupRef, targetUserId: id, isGroupAdmin: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('SET_GROUP_ADMIN'),
+    metadata: z.strictObject({ ...groupRef, targetUserId: id, isGroupAdmin: z.boolean() }),
+  }),
   z.strictObject({
     actionType: z.literal('GRANT_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, previousLevel: level.nullable(), environmentId: id.optional() }),
+    metadata: z.strictObject({
+      ...groupRef,
+      grantId: id,
+      objectKind: kind,
+      scope: z.enum(['object', 'folder', 'kind']),
+      targetId: id.nullable(),
+      level,
+      previousLevel: level.nullable(),
+      environmentId: id.optional(),
+    }),
   }),
   z.strictObject({
     actionType: z.literal('REVOKE_PERMISSION'),
-    metadata: z.strictObject({ ...groupRef, grantId: id, objectKind: kind, scope: z.enum(['object', 'folder', 'kind']), targetId: id.nullable(), level, environmentId: id.optional() }),
+    metadata: z.strictObject({
+      ...groupRef,
+      grantId: id,
+      objectKind: kind,
+      scope: z.enum(['object', 'folder', 'kind']),
+      targetId: id.nullable(),
+      level,
+      environmentId: id.optional(),
+    }),
   }),
-  z.strictObject({ actionType: z.literal('INVITE_USER'), metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('INVITE_USER'),
+    metadata: z.strictObject({ inviteId: id, email: z.string(), groupIds: z.array(id), expiresAt: z.string(), emailed: z.boolean() }),
+  }),
   z.strictObject({ actionType: z.literal('REVOKE_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string() }) }),
-  z.strictObject({ actionType: z.literal('REDEEM_INVITE'), metadata: z.strictObject({ inviteId: id, email: z.string(), targetUserId: id, groupIds: z.array(id) }) }),
-  z.strictObject({ actionType: z.literal('DISABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int(), tokensRevoked: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('REDEEM_INVITE'),
+    metadata: z.strictObject({ inviteId: id, email: z.string(), targetUserId: id, groupIds: z.array(id) }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DISABLE_USER'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int(), tokensRevoked: z.number().int() }),
+  }),
   z.strictObject({
     actionType: z.literal('UPDATE_USER'),
     metadata: z.strictObject({
@@ -260,9 +322,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   }),
   z.strictObject({ actionType: z.literal('DELETE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
   z.strictObject({ actionType: z.literal('ENABLE_USER'), metadata: z.strictObject({ targetUserId: id, email: z.string() }) }),
-  z.strictObject({ actionType: z.literal('CREATE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string() }) }),
-  z.strictObject({ actionType: z.literal('RENAME_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, before: z.string(), after: z.string() }) }),
-  z.strictObject({ actionType: z.literal('DELETE_FOLDER'), metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string(), grantsRemoved: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('CREATE_FOLDER'),
+    metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('RENAME_FOLDER'),
+    metadata: z.strictObject({ folderId: id, objectKind: kind, before: z.string(), after: z.string() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('DELETE_FOLDER'),
+    metadata: z.strictObject({ folderId: id, objectKind: kind, name: z.string(), grantsRemoved: z.number().int() }),
+  }),
   z.strictObject({
     actionType: z.literal('MOVE_TO_FOLDER'),
     metadata: z.strictObject({ objectId: id, objectKind: kind, name: z.string(), fromFolderId: id.nullable(), toFolderId: id.nullable() }),
@@ -293,12 +364,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     }),
   }),
   z.strictObject({ actionType: z.literal('SET_WORKSPACE'), metadata: z.strictObject({ ...groupRef, homepageAppId: id }) }),
-  ...(['SCIM_DIRECTORY_CREATED', 'SCIM_TOKEN_ROTATED', 'SCIM_DIRECTORY_PAUSED', 'SCIM_DIRECTORY_RESUMED', 'SCIM_DIRECTORY_DELETED'] as const).map((t) =>
-    z.strictObject({ actionType: z.literal(t), metadata: directoryRef }),
-  ),
+  ...(
+    ['SCIM_DIRECTORY_CREATED', 'SCIM_TOKEN_ROTATED', 'SCIM_DIRECTORY_PAUSED', 'SCIM_DIRECTORY_RESUMED', 'SCIM_DIRECTORY_DELETED'] as const
+  ).map((t) => z.strictObject({ actionType: z.literal(t), metadata: directoryRef })),
   z.strictObject({
     actionType: z.literal('AUDIT_SINK_CREATED'),
-    metadata: z.strictObject({ sinkId: id, name: z.string(), kind: z.enum(['datadog', 'splunk', 'webhook']), url: z.string(), backfillFrom: z.string().nullable() }),
+    metadata: z.strictObject({
+      sinkId: id,
+      name: z.string(),
+      kind: z.enum(['datadog', 'splunk', 'webhook']),
+      url: z.string(),
+      backfillFrom: z.string().nullable(),
+    }),
   }),
   ...(['AUDIT_SINK_ENABLED', 'AUDIT_SINK_DISABLED', 'AUDIT_SINK_DELETED'] as const).map((t) =>
     z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
@@ -309,7 +386,13 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   }),
   z.strictObject({
     actionType: z.literal('AUDIT_EVENTS_PURGED'),
-    metadata: z.strictObject({ throughSeq: z.number().int(), throughHash: z.string(), events: z.number().int(), olderThan: z.string(), retentionDays: z.number().int() }),
+    metadata: z.strictObject({
+      throughSeq: z.number().int(),
+      throughHash: z.string(),
+      events: z.number().int(),
+      olderThan: z.string(),
+      retentionDays: z.number().int(),
+    }),
   }),
   z.strictObject({
     actionType: z.literal('AUDIT_RETENTION_UPDATED'),
@@ -323,14 +406,26 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('AUDIT_SINK_TESTED'),
     metadata: z.strictObject({ sinkId: id, name: z.string(), ok: z.boolean(), status: z.number().int().nullable() }),
   }),
-  z.strictObject({ actionType: z.literal('CREATE_ENVIRONMENT'), metadata: z.strictObject({ environmentId: id, name: z.string(), color: z.string() }) }),
+  z.strictObject({
+    actionType: z.literal('CREATE_ENVIRONMENT'),
+    metadata: z.strictObject({ environmentId: id, name: z.string(), color: z.string() }),
+  }),
   z.strictObject({
     actionType: z.literal('UPDATE_ENVIRONMENT'),
-    metadata: z.strictObject({ environmentId: id, before: z.strictObject({ name: z.string(), color: z.string() }), after: z.strictObject({ name: z.string(), color: z.string() }) }),
+    metadata: z.strictObject({
+      environmentId: id,
+      before: z.strictObject({ name: z.string(), color: z.string() }),
+      after: z.strictObject({ name: z.string(), color: z.string() }),
+    }),
   }),
   z.strictObject({
     actionType: z.literal('DELETE_ENVIRONMENT'),
-    metadata: z.strictObject({ environmentId: id, name: z.string(), resourceConfigsRemoved: z.number().int(), variableValuesRemoved: z.number().int() }),
+    metadata: z.strictObject({
+      environmentId: id,
+      name: z.string(),
+      resourceConfigsRemoved: z.number().int(),
+      variableValuesRemoved: z.number().int(),
+    }),
   }),
   z.strictObject({
     actionType: z.literal('UPDATE_RESOURCE_CONFIG'),
@@ -345,12 +440,25 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       changed: z.array(z.string()),
     }),
   }),
-  z.strictObject({ actionType: z.literal('DELETE_RESOURCE_CONFIG'), metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType }) }),
+  z.strictObject({
+    actionType: z.literal('DELETE_RESOURCE_CONFIG'),
+    metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType }),
+  }),
   z.strictObject({
     actionType: z.literal('TEST_RESOURCE_CONNECTION'),
-    metadata: z.strictObject({ objectId: id, name: z.string(), environmentId: id, environment: z.string(), type: resourceType, ok: z.boolean() }),
+    metadata: z.strictObject({
+      objectId: id,
+      name: z.string(),
+      environmentId: id,
+      environment: z.string(),
+      type: resourceType,
+      ok: z.boolean(),
+    }),
   }),
-  z.strictObject({ actionType: z.literal('CREATE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('CREATE_CONFIG_VARIABLE'),
+    metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }),
+  }),
   z.strictObject({
     actionType: z.literal('UPDATE_CONFIG_VARIABLE'),
     metadata: z.strictObject({
@@ -361,9 +469,18 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       changed: z.array(z.string()),
     }),
   }),
-  z.strictObject({ actionType: z.literal('DELETE_CONFIG_VARIABLE'), metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }) }),
-  z.strictObject({ actionType: z.literal('SSO_CONNECTION_CREATED'), metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }) }),
-  z.strictObject({ actionType: z.literal('SSO_CONNECTION_UPDATED'), metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }) }),
+  z.strictObject({
+    actionType: z.literal('DELETE_CONFIG_VARIABLE'),
+    metadata: z.strictObject({ variableId: id, name: z.string(), secret: z.boolean() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('SSO_CONNECTION_CREATED'),
+    metadata: z.strictObject({ connectionId: id, after: ssoConnectionSettings }),
+  }),
+  z.strictObject({
+    actionType: z.literal('SSO_CONNECTION_UPDATED'),
+    metadata: z.strictObject({ connectionId: id, before: ssoConnectionSettings, after: ssoConnectionSettings }),
+  }),
   z.strictObject({
     actionType: z.literal('SSO_CONNECTION_TESTED'),
     metadata: z.strictObject({
@@ -374,17 +491,38 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
       outcome: z.enum(['existing_user', 'jit_create', 'email_taken', 'unknown_user', 'user_disabled']),
     }),
   }),
-  z.strictObject({ actionType: z.literal('SSO_CONNECTION_DELETED'), metadata: z.strictObject({ connectionId: id, type: z.enum(['oidc', 'saml']).optional(), discoveryUrl: z.string().optional(), clientId: z.string().optional(), samlIdpEntityId: z.string().optional() }) }),
+  z.strictObject({
+    actionType: z.literal('SSO_CONNECTION_DELETED'),
+    metadata: z.strictObject({
+      connectionId: id,
+      type: z.enum(['oidc', 'saml']).optional(),
+      discoveryUrl: z.string().optional(),
+      clientId: z.string().optional(),
+      samlIdpEntityId: z.string().optional(),
+    }),
+  }),
   z.strictObject({
     actionType: z.literal('SSO_JIT_USER_CREATED'),
     metadata: z.strictObject({ connectionId: id, targetUserId: id, email: z.string(), subject: z.string(), groupIds: z.array(id) }),
   }),
   z.strictObject({
     actionType: z.literal('SSO_GROUP_MAPPING_APPLIED'),
-    metadata: z.strictObject({ connectionId: id, targetUserId: id, idpGroups: z.array(z.string()), added: z.array(groupRef0), removed: z.array(groupRef0) }),
+    metadata: z.strictObject({
+      connectionId: id,
+      targetUserId: id,
+      idpGroups: z.array(z.string()),
+      added: z.array(groupRef0),
+      removed: z.array(groupRef0),
+    }),
   }),
-  z.strictObject({ actionType: z.literal('APP_DRAFT_SAVED'), metadata: z.strictObject({ objectId: id, name: z.string(), created: z.boolean(), pages: z.number().int(), queries: z.number().int() }) }),
-  z.strictObject({ actionType: z.literal('APP_RELEASED'), metadata: z.strictObject({ objectId: id, name: z.string(), releaseId: id, version: z.number().int() }) }),
+  z.strictObject({
+    actionType: z.literal('APP_DRAFT_SAVED'),
+    metadata: z.strictObject({ objectId: id, name: z.string(), created: z.boolean(), pages: z.number().int(), queries: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('APP_RELEASED'),
+    metadata: z.strictObject({ objectId: id, name: z.string(), releaseId: id, version: z.number().int() }),
+  }),
   z.strictObject({
     actionType: z.literal('QUERY_RUN'),
     /** The seed's shape. Parameter values listed in the query's "disable logging for" are { value: '[hidden]', hmac }. */
@@ -402,19 +540,43 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   }),
   z.strictObject({
     actionType: z.literal('CREATE_LIBRARY_QUERY'),
-    metadata: z.strictObject({ libraryQueryId: id, name: z.string(), version: z.number().int(), resourceId: id, type: z.enum(['sql', 'rest']) }),
+    metadata: z.strictObject({
+      libraryQueryId: id,
+      name: z.string(),
+      version: z.number().int(),
+      resourceId: id,
+      type: z.enum(['sql', 'rest']),
+    }),
   }),
   z.strictObject({
     actionType: z.literal('UPDATE_LIBRARY_QUERY'),
     /** `changed`: name, description, resourceId, query (the last two make a new version). */
-    metadata: z.strictObject({ libraryQueryId: id, name: z.string(), before: z.string(), version: z.number().int(), changed: z.array(z.string()) }),
+    metadata: z.strictObject({
+      libraryQueryId: id,
+      name: z.string(),
+      before: z.string(),
+      version: z.number().int(),
+      changed: z.array(z.string()),
+    }),
   }),
-  z.strictObject({ actionType: z.literal('DELETE_LIBRARY_QUERY'), metadata: z.strictObject({ libraryQueryId: id, name: z.string(), versions: z.number().int() }) }),
-  z.strictObject({ actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'), metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }) }),
+  z.strictObject({
+    actionType: z.literal('DELETE_LIBRARY_QUERY'),
+    metadata: z.strictObject({ libraryQueryId: id, name: z.string(), versions: z.number().int() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'),
+    metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
+  }),
   z.strictObject({
     actionType: z.literal('QUERY_SPOOF_BLOCKED'),
     /** The current_user fields the request claimed differently; their claimed values are not stored. */
-    metadata: z.strictObject({ query: queryTemplate, request: queryRequest, pageVersion: z.string(), environment: z.string(), mismatched: z.array(z.string()) }),
+    metadata: z.strictObject({
+      query: queryTemplate,
+      request: queryRequest,
+      pageVersion: z.string(),
+      environment: z.string(),
+      mismatched: z.array(z.string()),
+    }),
   }),
   ...objectEvents,
 ]);

@@ -31,7 +31,9 @@ describe('audit export', () => {
     expect(csv[1]).toMatch(/,"\{"".*\}"\r\n$/);
     expect(csv[1]).toContain('""groupName"":""=HYPERLINK(\\""x\\"")""');
 
-    const ndjson = (await collect(auditExportLines(org.orgId, exportOf('format=ndjson&actionType=CREATE_GROUP'), 3))).map((l) => JSON.parse(l));
+    const ndjson = (await collect(auditExportLines(org.orgId, exportOf('format=ndjson&actionType=CREATE_GROUP'), 3))).map((l) =>
+      JSON.parse(l),
+    );
     expect(ndjson.map((e) => e.metadata.groupName)).toEqual(['=HYPERLINK("x")', 'C', 'B', 'A']);
     expect(ndjson[0]).toMatchObject({ organizationId: org.orgId, actionType: 'CREATE_GROUP', userId: org.adminId });
   });
@@ -39,7 +41,9 @@ describe('audit export', () => {
   it('is for audit-log viewers only, and is itself audited', async () => {
     const org = await makeOrg('export2');
     const bob = await makeUser(org.orgId);
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => startAuditExport(ctx, exportOf(''))))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => startAuditExport(ctx, exportOf(''))))).toMatchObject({
+      code: 'forbidden',
+    });
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => startAuditExport(ctx, exportOf('format=ndjson&action=LOGIN')));
     expect((await auditRows(org.orgId)).at(-1)).toMatchObject({
       actionType: 'DOWNLOAD_AUDIT_LOGS',
@@ -78,7 +82,10 @@ describe('audit export', () => {
       },
     });
 
-    expect(parseAuditExport(new URLSearchParams('action=NOPE'))).toEqual({ ok: false, problems: ['Ignored action type "NOPE": not a known action type.'] });
+    expect(parseAuditExport(new URLSearchParams('action=NOPE'))).toEqual({
+      ok: false,
+      problems: ['Ignored action type "NOPE": not a known action type.'],
+    });
     expect(parseAuditExport(new URLSearchParams('format=xml')).ok).toBe(false);
   });
 });

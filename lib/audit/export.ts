@@ -22,7 +22,10 @@ const LEGACY_PARAMS = { actionType: 'action', userId: 'user' } as const;
  * Reads an export request from the same search params as the viewer. Unlike the page, it refuses
  * what it cannot read: an export quietly wider than asked would leak more than intended.
  */
-export function parseAuditExport(params: URLSearchParams, now = new Date()): { ok: true; value: AuditExport } | { ok: false; problems: string[] } {
+export function parseAuditExport(
+  params: URLSearchParams,
+  now = new Date(),
+): { ok: true; value: AuditExport } | { ok: false; problems: string[] } {
   const search = new URLSearchParams(params);
   for (const [legacy, name] of Object.entries(LEGACY_PARAMS)) {
     for (const v of search.getAll(legacy)) search.append(name, v);
@@ -74,7 +77,16 @@ export async function* auditExportLines(orgId: string, input: AuditExport, batch
     const page = await listAuditEvents(orgId, input.filter, { limit: batch, after });
     for (const e of page.events) {
       yield input.format === 'csv'
-        ? csvLine([e.id, e.createdAt.toISOString(), e.actionType, e.userId ?? '', e.userEmail ?? '', e.ipAddress ?? '', e.requestId ?? '', JSON.stringify(e.metadata)])
+        ? csvLine([
+            e.id,
+            e.createdAt.toISOString(),
+            e.actionType,
+            e.userId ?? '',
+            e.userEmail ?? '',
+            e.ipAddress ?? '',
+            e.requestId ?? '',
+            JSON.stringify(e.metadata),
+          ])
         : `${JSON.stringify({ ...e, organizationId: orgId })}\n`;
     }
     if (!page.next) return;

@@ -19,8 +19,16 @@ describe('parseAuditSearch', () => {
     );
     expect(notes).toEqual([]);
     expect(search).toMatchObject({
-      range: '7d', user: USER_ID, action: ['LOGIN'], app: 'Billing', query: 'getInvoices', resource: 'Stripe',
-      errors: true, ip: '203.0.113.7', requestId: 'req-123_ab', q: '50% off',
+      range: '7d',
+      user: USER_ID,
+      action: ['LOGIN'],
+      app: 'Billing',
+      query: 'getInvoices',
+      resource: 'Stripe',
+      errors: true,
+      ip: '203.0.113.7',
+      requestId: 'req-123_ab',
+      q: '50% off',
     });
   });
 
@@ -29,7 +37,10 @@ describe('parseAuditSearch', () => {
   });
 
   it('accepts a plain object of params, as Next passes searchParams', () => {
-    expect(parseAuditSearch({ action: ['LOGIN', 'LOGOUT'], q: 'x', user: undefined }).search).toMatchObject({ action: ['LOGIN', 'LOGOUT'], q: 'x' });
+    expect(parseAuditSearch({ action: ['LOGIN', 'LOGOUT'], q: 'x', user: undefined }).search).toMatchObject({
+      action: ['LOGIN', 'LOGOUT'],
+      q: 'x',
+    });
   });
 
   it('reads errors only as 1/true/on, and 0/false as off', () => {
@@ -126,8 +137,18 @@ describe('auditFilterOf', () => {
 
   it('maps the remaining fields one to one and leaves the absent ones undefined', () => {
     expect(auditFilterOf(parse('errors=1&q=x&app=A&action=LOGIN').search, now)).toEqual({
-      actionTypes: ['LOGIN'], userId: undefined, userEmail: undefined, from: undefined, to: undefined, requestId: undefined,
-      app: 'A', query: undefined, resource: undefined, errorsOnly: true, ip: undefined, text: 'x',
+      actionTypes: ['LOGIN'],
+      userId: undefined,
+      userEmail: undefined,
+      from: undefined,
+      to: undefined,
+      requestId: undefined,
+      app: 'A',
+      query: undefined,
+      resource: undefined,
+      errorsOnly: true,
+      ip: undefined,
+      text: 'x',
     });
   });
 });

@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { isStorableText, printable } from '@/lib/storable-text';
 import { auditActionTypes } from './events';
 
-export const AUDIT_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
+export const AUDIT_RANGES = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+} as const;
 export type AuditRange = keyof typeof AUDIT_RANGES;
 
 /** What the database filters on; every field narrows the result. */
@@ -77,7 +83,10 @@ export const auditSearchInput = z
     user: bounded(320)
       .refine((v) => UUID.test(v) || v.includes('@'), 'neither a user id nor an email')
       .optional(),
-    action: z.array(z.string().refine((a) => knownActions.has(a), 'not a known action type')).max(100, 'too many action types').default([]),
+    action: z
+      .array(z.string().refine((a) => knownActions.has(a), 'not a known action type'))
+      .max(100, 'too many action types')
+      .default([]),
     app: bounded(200).optional(),
     query: bounded(200).optional(),
     resource: bounded(200).optional(),
@@ -85,8 +94,12 @@ export const auditSearchInput = z
       .enum(['1', 'true', 'on', '0', 'false'], { error: 'use errors=1' })
       .optional()
       .transform((v) => v === '1' || v === 'true' || v === 'on'),
-    ip: bounded(64).regex(/^[0-9A-Za-z:.%-]+$/, 'not an IP address').optional(),
-    requestId: bounded(128).regex(/^[A-Za-z0-9._:-]+$/, 'not a request id').optional(),
+    ip: bounded(64)
+      .regex(/^[0-9A-Za-z:.%-]+$/, 'not an IP address')
+      .optional(),
+    requestId: bounded(128)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'not a request id')
+      .optional(),
     q: bounded(200).optional(),
     /** Events older than this position (the "Older" link). */
     before: cursor.optional(),
@@ -103,8 +116,21 @@ export type AuditSearch = z.output<typeof auditSearchInput>;
 type SearchParamsLike = URLSearchParams | Record<string, string | string[] | undefined>;
 
 const FIELD_LABELS: Record<string, string> = {
-  range: 'time range', from: 'From', to: 'To', user: 'user', action: 'action type', app: 'app', query: 'query', resource: 'resource',
-  errors: 'errors only', ip: 'IP address', requestId: 'request id', q: 'text', before: 'page position', after: 'page position', event: 'event',
+  range: 'time range',
+  from: 'From',
+  to: 'To',
+  user: 'user',
+  action: 'action type',
+  app: 'app',
+  query: 'query',
+  resource: 'resource',
+  errors: 'errors only',
+  ip: 'IP address',
+  requestId: 'request id',
+  q: 'text',
+  before: 'page position',
+  after: 'page position',
+  event: 'event',
 };
 
 /** Every value of every key, trimmed, empty ones dropped (a GET form sends every field). */
@@ -123,7 +149,17 @@ function valuesOf(params: SearchParamsLike): Map<string, string[]> {
 function rawInput(params: SearchParamsLike): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, values] of valuesOf(params)) {
-    raw[key] = key === 'action' ? [...new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))] : values[0];
+    raw[key] =
+      key === 'action'
+        ? [
+            ...new Set(
+              values
+                .flatMap((v) => v.split(','))
+                .map((v) => v.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : values[0];
   }
   return raw;
 }

@@ -37,13 +37,23 @@ describe('geoLocation', () => {
 
   it('fills audit events from the database, and stays null for unknown or missing addresses', async () => {
     process.env.GEOIP_DATABASE = file;
-    expect(await geoLocate('198.51.100.9')).toEqual({ country: 'Japan', countryCode: 'JP', region: null, city: null, latitude: null, longitude: null });
+    expect(await geoLocate('198.51.100.9')).toEqual({
+      country: 'Japan',
+      countryCode: 'JP',
+      region: null,
+      city: null,
+      latitude: null,
+      longitude: null,
+    });
     expect(await geoLocate('192.0.2.1')).toBeNull();
     expect(await geoLocate('not an ip')).toBeNull();
 
     const org = await makeOrg('geo');
     for (const ip of ['203.0.113.7', '192.0.2.1', null]) {
-      await runMutation({ orgId: org.orgId, actor: { kind: 'user', userId: org.adminId }, request: testRequest({ ipAddress: ip }) }, (ctx) => createGroup(ctx, { name: `from ${ip}` }));
+      await runMutation(
+        { orgId: org.orgId, actor: { kind: 'user', userId: org.adminId }, request: testRequest({ ipAddress: ip }) },
+        (ctx) => createGroup(ctx, { name: `from ${ip}` }),
+      );
     }
     const events = (await auditRows(org.orgId)).filter((e) => e.actionType === 'CREATE_GROUP');
     expect(events.map((e) => e.geoLocation)).toEqual([

@@ -59,7 +59,9 @@ describe('linking queued audit events at commit', () => {
     const admin = asUser(org.orgId, org.adminId);
     const tricky = `é 漢字 🚀 "quoted" \\ back\\slash \n newline \u2028 \t tab \u0001`;
     for (let i = 0; i < 3; i++) {
-      await runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'password', email: `${tricky} ${i}`, reason: 'unknown_user' } }));
+      await runMutation(admin, (ctx) =>
+        record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'password', email: `${tricky} ${i}`, reason: 'unknown_user' } }),
+      );
     }
     const rows = await auditRows(org.orgId);
     const mine = rows.slice(-3);
@@ -69,7 +71,9 @@ describe('linking queued audit events at commit', () => {
     expect(await verifyChain(org.orgId)).toMatchObject({ ok: true, events: rows.length });
 
     // Concurrent lone events: seq and createdAt both taken under the head's lock, so time never runs backwards.
-    await Promise.all(Array.from({ length: 30 }, () => runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGOUT', metadata: session() }))));
+    await Promise.all(
+      Array.from({ length: 30 }, () => runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGOUT', metadata: session() }))),
+    );
     const after = await auditRows(org.orgId);
     expect(after.map((r) => r.seq)).toEqual(after.map((_, i) => i + 1));
     for (let i = 1; i < after.length; i++) expect(after[i]!.createdAt.getTime()).toBeGreaterThanOrEqual(after[i - 1]!.createdAt.getTime());
@@ -80,13 +84,26 @@ describe('linking queued audit events at commit', () => {
     const email = `one-${crypto.randomUUID()}@example.test`;
     const attempt = async (orgId: string) => {
       const insert = sql`insert into ${users} (organization_id, email) select ${orgId}::uuid, ${email} where ${whereChained(orgId)} on conflict do nothing returning 1`;
-      const pending = await pendingEvent({ orgId, actor: { kind: 'cli' }, request: testRequest() }, { actionType: 'LOGOUT', metadata: session() }, { userId: null });
+      const pending = await pendingEvent(
+        { orgId, actor: { kind: 'cli' }, request: testRequest() },
+        { actionType: 'LOGOUT', metadata: session() },
+        { userId: null },
+      );
       return insertLinked(getDb(), insert, pending);
     };
-    const inserted = async (orgId: string) => (await getDb().select().from(users).where(and(eq(users.organizationId, orgId), eq(users.email, email)))).length;
+    const inserted = async (orgId: string) =>
+      (
+        await getDb()
+          .select()
+          .from(users)
+          .where(and(eq(users.organizationId, orgId), eq(users.email, email)))
+      ).length;
 
     // Everything else audits an organization's creation, so one with no head is made by hand.
-    const [bare] = await getDb().insert(organizations).values({ name: 'no head', slug: `no-head-${crypto.randomUUID()}` }).returning();
+    const [bare] = await getDb()
+      .insert(organizations)
+      .values({ name: 'no head', slug: `no-head-${crypto.randomUUID()}` })
+      .returning();
     expect(await attempt(bare!.id)).toBeNull();
     expect(await inserted(bare!.id)).toBe(0);
     expect(await getDb().select().from(auditChainHeads).where(eq(auditChainHeads.organizationId, bare!.id))).toEqual([]);
@@ -110,7 +127,9 @@ describe('linking queued audit events at commit', () => {
   it('signs exactly the event before each checkpoint while other mutations append', async () => {
     const org = await makeOrg('checkpoint-race');
     const admin = asUser(org.orgId, org.adminId);
-    const appends = Array.from({ length: 30 }, () => runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGOUT', metadata: session() })));
+    const appends = Array.from({ length: 30 }, () =>
+      runMutation(admin, (ctx) => record(ctx, { actionType: 'LOGOUT', metadata: session() })),
+    );
     const checkpoints = Array.from({ length: 5 }, async () => {
       await new Promise((r) => setTimeout(r, 2));
       return writeCheckpoints({ organizationId: org.orgId, file: null });

@@ -50,7 +50,9 @@ function chainBody(e: Omit<ChainedFields, 'prevHash' | 'seq' | 'createdAt'> & { 
 }
 
 export function linkHash(e: ChainedFields): string {
-  return createHash('sha256').update(`${e.prevHash}\n${chainBody(e)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${e.prevHash}\n${chainBody(e)}`)
+    .digest('hex');
 }
 
 /** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
@@ -72,12 +74,19 @@ const LINK_TIME = sql`date_trunc('milliseconds', clock_timestamp())`;
  * are held. One round trip.
  */
 async function lockHeads(tx: DbOrTx, orgIds: string[]): Promise<{ organizationId: string; seq: number; hash: string; at: Date }[]> {
-  return tx
-    .insert(auditChainHeads)
-    .values([...orgIds].sort().map((organizationId) => ({ organizationId, seq: 0, hash: GENESIS_HASH })))
-    // The no-op update locks an existing head; a new one is locked by its insert.
-    .onConflictDoUpdate({ target: auditChainHeads.organizationId, set: { seq: sql`${auditChainHeads.seq}` } })
-    .returning({ organizationId: auditChainHeads.organizationId, seq: auditChainHeads.seq, hash: auditChainHeads.hash, at: sql<Date>`${LINK_TIME}`.mapWith(auditEvents.createdAt) });
+  return (
+    tx
+      .insert(auditChainHeads)
+      .values([...orgIds].sort().map((organizationId) => ({ organizationId, seq: 0, hash: GENESIS_HASH })))
+      // The no-op update locks an existing head; a new one is locked by its insert.
+      .onConflictDoUpdate({ target: auditChainHeads.organizationId, set: { seq: sql`${auditChainHeads.seq}` } })
+      .returning({
+        organizationId: auditChainHeads.organizationId,
+        seq: auditChainHeads.seq,
+        hash: auditChainHeads.hash,
+        at: sql<Date>`${LINK_TIME}`.mapWith(auditEvents.createdAt),
+      })
+  );
 }
 
 /** An event record() validated, waiting to be linked; `linked` is filled in when it is. */
@@ -113,10 +122,14 @@ export async function appendToChains(tx: DbOrTx, pending: PendingAuditEvent[]): 
   const key = (orgId: string, seq: bigint | string | number) => `${orgId}:${seq}`;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const insert = tx.insert(auditEvents).values(chunk).returning({ id: auditEvents.id, organizationId: auditEvents.organizationId, seq: auditEvents.seq });
+    const insert = tx
+      .insert(auditEvents)
+      .values(chunk)
+      .returning({ id: auditEvents.id, organizationId: auditEvents.organizationId, seq: auditEvents.seq });
     // The last chunk also advances every head, in the same statement (a data-modifying CTE runs exactly once).
-    const advances: SQL[] = [...heads].map(([orgId, h], i) =>
-      sql`${sql.identifier(`head_${i}`)} as (${tx.update(auditChainHeads).set({ seq: h.seq, hash: h.hash }).where(eq(auditChainHeads.organizationId, orgId)).getSQL()})`,
+    const advances: SQL[] = [...heads].map(
+      ([orgId, h], i) =>
+        sql`${sql.identifier(`head_${i}`)} as (${tx.update(auditChainHeads).set({ seq: h.seq, hash: h.hash }).where(eq(auditChainHeads.organizationId, orgId)).getSQL()})`,
     );
     const statement = start + CHUNK < rows.length ? insert.getSQL() : sql`with ${sql.join(advances, sql`, `)} ${insert.getSQL()}`;
     // Raw rows: column names, and int8 as the driver gives it (a string or a bigint).
@@ -142,7 +155,7 @@ const MARKS = new RegExp(`(${[SEQ_MARK, AT_MARK].map((m) => JSON.stringify(m).re
 async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<PendingAuditEvent['linked'] | null> {
   const f = p.fields;
   const pieces = chainBody({ ...f, seq: SEQ_MARK, createdAt: AT_MARK }).split(MARKS);
-  if (pieces.length !== 5) throw new Error('An audit event\'s canonical text holds a link stand-in.');
+  if (pieces.length !== 5) throw new Error("An audit event's canonical text holds a link stand-in.");
   const text = sql.join(
     pieces.map((piece) =>
       piece === JSON.stringify(SEQ_MARK)
@@ -154,7 +167,13 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<
     sql` || `,
   );
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const [row] = await queryRows<{ id: bigint | string; seq: bigint | string | number; prev_hash: string; hash: string; created_at: Date | string }>(
+  const [row] = await queryRows<{
+    id: bigint | string;
+    seq: bigint | string | number;
+    prev_hash: string;
+    hash: string;
+    created_at: Date | string;
+  }>(
     tx,
     sql`with ${change ? sql`change as (${change}),` : sql``} head as (
           select seq, hash from ${auditChainHeads} where ${auditChainHeads.organizationId} = ${f.organizationId}
@@ -175,7 +194,14 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<
         returning id, seq, prev_hash, hash, created_at`,
   );
   if (!row) return null;
-  return { ...f, seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash, createdAt: auditEvents.createdAt.mapFromDriverValue(row.created_at) as Date, id: BigInt(row.id) };
+  return {
+    ...f,
+    seq: Number(row.seq),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    createdAt: auditEvents.createdAt.mapFromDriverValue(row.created_at) as Date,
+    id: BigInt(row.id),
+  };
 }
 
 /**

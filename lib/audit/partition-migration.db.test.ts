@@ -28,7 +28,11 @@ function migrationsUpTo(lastTag: string): string {
   return dir;
 }
 
-type Database = { exec: (q: ReturnType<typeof sql>) => Promise<Record<string, unknown>[]>; migrate: (folder: string) => Promise<void>; close: () => Promise<void> };
+type Database = {
+  exec: (q: ReturnType<typeof sql>) => Promise<Record<string, unknown>[]>;
+  migrate: (folder: string) => Promise<void>;
+  close: () => Promise<void>;
+};
 
 async function freshDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -83,9 +87,13 @@ describe('migration 0010 (audit_events partitioned by month)', () => {
     await db.migrate(migrationsFolder());
 
     expect(await snapshot(rowsQuery)).toBe(old);
-    const placed = await db.exec(sql`select to_char(created_at at time zone 'UTC', 'YYYY_MM') as month, tableoid::regclass::text as part from audit_events`);
+    const placed = await db.exec(
+      sql`select to_char(created_at at time zone 'UTC', 'YYYY_MM') as month, tableoid::regclass::text as part from audit_events`,
+    );
     for (const r of placed) expect(r.part).toBe(`audit_events_${String(r.month)}`);
-    const [next] = await db.exec(sql`insert into audit_events (organization_id, action_type) values (${org}::uuid, 'AFTER') returning id::text as id`);
+    const [next] = await db.exec(
+      sql`insert into audit_events (organization_id, action_type) values (${org}::uuid, 'AFTER') returning id::text as id`,
+    );
     expect(BigInt(String(next!.id))).toBeGreaterThan(BigInt(max));
     const [kind] = await db.exec(sql`select c.relkind::text as kind from pg_class c where c.relname = 'audit_events'`);
     expect(kind!.kind).toBe('p');

@@ -57,11 +57,15 @@ describe('audit_events partitions', () => {
     const org = await makeOrg('guard');
     const part = sql.identifier(monthName(new Date()));
     const refusal = (q: ReturnType<typeof sql>) =>
-      getDb().execute(q).then(
-        () => 'allowed',
-        (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
-      );
-    expect(await refusal(sql`update ${part} set action_type = 'X' where organization_id = ${org.orgId}`)).toMatch(/append-only \(UPDATE refused\)/);
+      getDb()
+        .execute(q)
+        .then(
+          () => 'allowed',
+          (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+        );
+    expect(await refusal(sql`update ${part} set action_type = 'X' where organization_id = ${org.orgId}`)).toMatch(
+      /append-only \(UPDATE refused\)/,
+    );
     expect(await refusal(sql`delete from ${part} where organization_id = ${org.orgId}`)).toMatch(/append-only \(DELETE refused\)/);
     expect(await refusal(sql`truncate ${part}`)).toMatch(/append-only \(TRUNCATE refused\)/);
     expect(await refusal(sql`truncate audit_events_default`)).toMatch(/append-only \(TRUNCATE refused\)/);
@@ -72,9 +76,14 @@ describe('audit_events partitions', () => {
     const org = await makeOrg('stray');
     const when = new Date(Date.UTC(2040, 5, 15));
     await asSuperuser((tx) =>
-      tx.execute(sql`insert into audit_events (organization_id, action_type, created_at) values (${org.orgId}, 'STRAY', ${when.toISOString()}::timestamptz)`),
+      tx.execute(
+        sql`insert into audit_events (organization_id, action_type, created_at) values (${org.orgId}, 'STRAY', ${when.toISOString()}::timestamptz)`,
+      ),
     );
-    const [row] = await queryRows<{ part: string }>(getDb(), sql`select tableoid::regclass::text as part from audit_events where action_type = 'STRAY' and organization_id = ${org.orgId}`);
+    const [row] = await queryRows<{ part: string }>(
+      getDb(),
+      sql`select tableoid::regclass::text as part from audit_events where action_type = 'STRAY' and organization_id = ${org.orgId}`,
+    );
     expect(row?.part).toBe('audit_events_default');
     expect(await ensureAuditPartitions({ from: when, months: 1 })).toBe(0);
     expect((await listAuditPartitions()).map((p) => p.name)).not.toContain('audit_events_2040_06');

@@ -48,8 +48,10 @@ function auditWhere(orgId: string, f: AuditFilter): SQL | undefined {
 }
 
 // Row-value comparisons follow the (organization_id, created_at, id) index in either direction.
-const olderThan = (c: AuditCursor) => sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${c.createdAt.toISOString()}::timestamptz, ${c.id}::bigint)`;
-const newerThan = (c: AuditCursor) => sql`(${auditEvents.createdAt}, ${auditEvents.id}) > (${c.createdAt.toISOString()}::timestamptz, ${c.id}::bigint)`;
+const olderThan = (c: AuditCursor) =>
+  sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${c.createdAt.toISOString()}::timestamptz, ${c.id}::bigint)`;
+const newerThan = (c: AuditCursor) =>
+  sql`(${auditEvents.createdAt}, ${auditEvents.id}) > (${c.createdAt.toISOString()}::timestamptz, ${c.id}::bigint)`;
 
 export type AuditEventRow = AuditEventDto & { user: Record<string, unknown> | null };
 export type AuditEventPage = {
@@ -165,7 +167,9 @@ export async function auditEventCounts(
   // converting every event first costs more than the counting.
   const bins = db
     .select({
-      bin: sql<string>`date_bin(${bucket}::interval, ${auditEvents.createdAt}, ${new Date(BIN_ORIGIN).toISOString()}::timestamptz)`.as('bin'),
+      bin: sql<string>`date_bin(${bucket}::interval, ${auditEvents.createdAt}, ${new Date(BIN_ORIGIN).toISOString()}::timestamptz)`.as(
+        'bin',
+      ),
       actionType: auditEvents.actionType,
       n: sql<number>`count(*)::int`.as('n'),
     })
@@ -175,13 +179,20 @@ export async function auditEventCounts(
     .groupBy(sql`1`, sql`2`)
     .as('bins');
   const rows = await db
-    .select({ start: sql<number>`extract(epoch from ${bins.bin}) * 1000`.mapWith(Number), actionType: bins.actionType, count: sql<number>`${bins.n}`.mapWith(Number) })
+    .select({
+      start: sql<number>`extract(epoch from ${bins.bin}) * 1000`.mapWith(Number),
+      actionType: bins.actionType,
+      count: sql<number>`${bins.n}`.mapWith(Number),
+    })
     .from(bins);
   return stackCounts(rows, { start, end, bucket, top: opts.top ?? 6 });
 }
 
 async function oldestEventAt(db: DbOrTx, where: SQL | undefined): Promise<Date | null> {
-  const [row] = await db.select({ oldest: min(auditEvents.createdAt) }).from(auditEvents).where(where);
+  const [row] = await db
+    .select({ oldest: min(auditEvents.createdAt) })
+    .from(auditEvents)
+    .where(where);
   return row?.oldest ?? null;
 }
 

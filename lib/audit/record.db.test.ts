@@ -41,7 +41,10 @@ describe('audit spine', () => {
 
   it('accepts only catalogued fields, so secrets cannot ride along in metadata', async () => {
     const org = await makeOrg('strict');
-    const smuggled = { actionType: 'LOGOUT', metadata: { sessionId: crypto.randomUUID(), password: 'hunter2hunter2' } } as unknown as AuditEventInput;
+    const smuggled = {
+      actionType: 'LOGOUT',
+      metadata: { sessionId: crypto.randomUUID(), password: 'hunter2hunter2' },
+    } as unknown as AuditEventInput;
     await expect(runMutation(asUser(org.orgId, org.adminId), (ctx) => record(ctx, smuggled))).rejects.toThrow();
     expect(JSON.stringify(await auditRows(org.orgId))).not.toContain('hunter2');
   });

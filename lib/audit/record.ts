@@ -44,7 +44,12 @@ export async function record(ctx: MutationCtx, event: AuditEventInput, subject: 
  * nothing was inserted (a unique clash, or a chain with no head yet): the caller then makes the
  * change through runMutation, which handles both.
  */
-export async function insertAudited(init: MutationInit, insert: SQL, event: AuditEventInput, subject: Subject & { userRow: User }): Promise<boolean> {
+export async function insertAudited(
+  init: MutationInit,
+  insert: SQL,
+  event: AuditEventInput,
+  subject: Subject & { userRow: User },
+): Promise<boolean> {
   const pending = await pendingEvent(init, event, subject);
   if (!(await insertLinked(getDb(), insert, pending))) return false;
   logCommitted(pending);
@@ -55,12 +60,17 @@ export async function insertAudited(init: MutationInit, insert: SQL, event: Audi
  * An event validated and filled in as record() queues it. Without a transaction (`ctx.tx` absent:
  * a change that is one statement, insertAudited) the subject's row must come with it.
  */
-export async function pendingEvent(ctx: Pick<MutationCtx, 'orgId' | 'actor' | 'request'> & { tx?: DbOrTx }, event: AuditEventInput, subject: Subject = {}): Promise<PendingAuditEvent> {
+export async function pendingEvent(
+  ctx: Pick<MutationCtx, 'orgId' | 'actor' | 'request'> & { tx?: DbOrTx },
+  event: AuditEventInput,
+  subject: Subject = {},
+): Promise<PendingAuditEvent> {
   const parsed = auditEventInput.parse(event);
   const organizationId = subject.organizationId ?? ctx.orgId;
   if (!organizationId) throw new Error(`Audit event ${event.actionType} has no organization.`);
   const userId = subject.userId !== undefined ? subject.userId : subject.userRow ? subject.userRow.id : actorUserId(ctx.actor);
-  if (subject.userRow && subject.userRow.id !== userId) throw new Error(`Audit event ${event.actionType}: userRow is not the subject's row.`);
+  if (subject.userRow && subject.userRow.id !== userId)
+    throw new Error(`Audit event ${event.actionType}: userRow is not the subject's row.`);
   const metadata: Record<string, unknown> = { ...parsed.metadata };
   if (ctx.actor.kind !== 'user') metadata.actor = ctx.actor.kind;
   if (ctx.actor.kind === 'api_token') metadata.tokenId = ctx.actor.tokenId;

@@ -21,8 +21,20 @@ async function orgWithHistory(old: number, ageDays: number, fresh: number): Prom
     for (let i = 0; i < old + fresh; i++) {
       const { seq, prevHash } = await nextLink(ctx.tx, orgId);
       const row: ChainedFields = {
-        organizationId: orgId, seq, prevHash, userId: null, actionType: 'CREATE_GROUP', ipAddress: null, geoLocation: null, responseTimeMs: null,
-        pageName: null, queryName: null, resourceName: null, metadata: { groupId: crypto.randomUUID(), groupName: `g${i}` }, user: null, requestId: null,
+        organizationId: orgId,
+        seq,
+        prevHash,
+        userId: null,
+        actionType: 'CREATE_GROUP',
+        ipAddress: null,
+        geoLocation: null,
+        responseTimeMs: null,
+        pageName: null,
+        queryName: null,
+        resourceName: null,
+        metadata: { groupId: crypto.randomUUID(), groupName: `g${i}` },
+        user: null,
+        requestId: null,
         createdAt: new Date(Date.now() - (i < old ? ageDays * DAY - i * 1000 : 0)),
       };
       const hash = linkHash(row);
@@ -40,7 +52,10 @@ describe('audit retention', () => {
     expect(Object.values(await purgeExpiredEvents({ organizationId: orgId }))).toEqual([25]);
     const rows = await auditRows(orgId);
     expect(rows.map((r) => r.seq)).toEqual([26, 27, 28, 29]);
-    expect(rows.at(-1)).toMatchObject({ actionType: 'AUDIT_EVENTS_PURGED', metadata: { throughSeq: 25, events: 25, retentionDays: 365, actor: 'system', job: 'audit-retention' } });
+    expect(rows.at(-1)).toMatchObject({
+      actionType: 'AUDIT_EVENTS_PURGED',
+      metadata: { throughSeq: 25, events: 25, retentionDays: 365, actor: 'system', job: 'audit-retention' },
+    });
     expect(await verifyChain(orgId)).toMatchObject({ ok: true, baseSeq: 25, events: 4, headSeq: 29 });
     // Nothing more is due.
     expect(await purgeExpiredEvents({ organizationId: orgId })).toEqual({});
@@ -52,10 +67,21 @@ describe('audit retention', () => {
     expect(await purgeExpiredEvents({ organizationId: held })).toEqual({});
     await runMutation(operator(held), (ctx) => updateRetention(ctx, { retentionDays: 90, legalHold: false }));
     expect(Object.values(await purgeExpiredEvents({ organizationId: held }))).toEqual([5]);
-    expect((await auditRows(held)).map((e) => e.actionType)).toEqual(['AUDIT_RETENTION_UPDATED', 'AUDIT_RETENTION_UPDATED', 'AUDIT_EVENTS_PURGED']);
+    expect((await auditRows(held)).map((e) => e.actionType)).toEqual([
+      'AUDIT_RETENTION_UPDATED',
+      'AUDIT_RETENTION_UPDATED',
+      'AUDIT_EVENTS_PURGED',
+    ]);
 
     const streamed = await orgWithHistory(10, 400, 0);
-    await getDb().insert(auditSinks).values({ organizationId: streamed, name: 'behind', kind: 'webhook', url: 'https://x.example.test', secret: 'ghe1.x.y.z', cursorSeq: 4 });
+    await getDb().insert(auditSinks).values({
+      organizationId: streamed,
+      name: 'behind',
+      kind: 'webhook',
+      url: 'https://x.example.test',
+      secret: 'ghe1.x.y.z',
+      cursorSeq: 4,
+    });
     expect(Object.values(await purgeExpiredEvents({ organizationId: streamed }))).toEqual([4]);
     expect(await verifyChain(streamed)).toMatchObject({ ok: true, baseSeq: 4 });
   });

@@ -20,7 +20,11 @@ const BATCH = 10_000;
 const DAY_MS = 86_400_000;
 
 export const retentionInput = z.object({
-  retentionDays: z.coerce.number('Enter a number of days.').int('Use whole days.').min(30, 'Keep events at least 30 days.').max(3650, 'Use at most 3,650 days (10 years).'),
+  retentionDays: z.coerce
+    .number('Enter a number of days.')
+    .int('Use whole days.')
+    .min(30, 'Keep events at least 30 days.')
+    .max(3650, 'Use at most 3,650 days (10 years).'),
   legalHold: checkbox,
 });
 
@@ -34,10 +38,14 @@ export async function updateRetention(ctx: MutationCtx, input: z.infer<typeof re
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
   const before = retentionOf(org!.settings);
-  if (before.retentionDays === input.retentionDays && before.legalHold === input.legalHold) throw new AppError('conflict', 'Nothing changed.');
+  if (before.retentionDays === input.retentionDays && before.legalHold === input.legalHold)
+    throw new AppError('conflict', 'Nothing changed.');
   await ctx.tx
     .update(organizations)
-    .set({ settings: { ...org!.settings, auditRetentionDays: input.retentionDays, auditLegalHold: input.legalHold }, updatedAt: new Date() })
+    .set({
+      settings: { ...org!.settings, auditRetentionDays: input.retentionDays, auditLegalHold: input.legalHold },
+      updatedAt: new Date(),
+    })
     .where(eq(organizations.id, ctx.orgId));
   await record(ctx, { actionType: 'AUDIT_RETENTION_UPDATED', metadata: { before, after: input } });
 }
@@ -51,7 +59,11 @@ class NothingToPurge extends Error {}
 export async function purgeBatch(orgId: string, now = new Date()): Promise<number> {
   try {
     return await runMutation(
-      { orgId, actor: { kind: 'system', job: 'audit-retention' }, request: { requestId: `retention-${crypto.randomUUID()}`, ipAddress: null, userAgent: null } },
+      {
+        orgId,
+        actor: { kind: 'system', job: 'audit-retention' },
+        request: { requestId: `retention-${crypto.randomUUID()}`, ipAddress: null, userAgent: null },
+      },
       async (ctx) => {
         const [org] = await ctx.tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
         const { retentionDays, legalHold } = retentionOf(org?.settings ?? {});
@@ -79,7 +91,16 @@ export async function purgeBatch(orgId: string, now = new Date()): Promise<numbe
           .returning({ id: auditEvents.id });
         if (!head || through <= base) {
           if (unchained.length === 0) throw new NothingToPurge();
-          await record(ctx, { actionType: 'AUDIT_EVENTS_PURGED', metadata: { throughSeq: base, throughHash: head?.baseHash ?? '', events: unchained.length, olderThan: cutoff.toISOString(), retentionDays } });
+          await record(ctx, {
+            actionType: 'AUDIT_EVENTS_PURGED',
+            metadata: {
+              throughSeq: base,
+              throughHash: head?.baseHash ?? '',
+              events: unchained.length,
+              olderThan: cutoff.toISOString(),
+              retentionDays,
+            },
+          });
           return unchained.length;
         }
         const deleted = await ctx.tx
@@ -87,9 +108,15 @@ export async function purgeBatch(orgId: string, now = new Date()): Promise<numbe
           .where(and(eq(auditEvents.organizationId, orgId), gt(auditEvents.seq, base), lte(auditEvents.seq, through)))
           .returning({ seq: auditEvents.seq, hash: auditEvents.hash });
         const last = deleted.reduce((a, b) => (b.seq! > a.seq! ? b : a));
-        await ctx.tx.update(auditChainHeads).set({ baseSeq: last.seq!, baseHash: last.hash! }).where(eq(auditChainHeads.organizationId, orgId));
+        await ctx.tx
+          .update(auditChainHeads)
+          .set({ baseSeq: last.seq!, baseHash: last.hash! })
+          .where(eq(auditChainHeads.organizationId, orgId));
         const events = deleted.length + unchained.length;
-        await record(ctx, { actionType: 'AUDIT_EVENTS_PURGED', metadata: { throughSeq: last.seq!, throughHash: last.hash!, events, olderThan: cutoff.toISOString(), retentionDays } });
+        await record(ctx, {
+          actionType: 'AUDIT_EVENTS_PURGED',
+          metadata: { throughSeq: last.seq!, throughHash: last.hash!, events, olderThan: cutoff.toISOString(), retentionDays },
+        });
         return events;
       },
     );
@@ -120,7 +147,8 @@ export function startAuditRetentionLoop(intervalMs = 3_600_000): void {
     ensureAuditPartitions()
       .then(() => purgeExpiredEvents())
       .then((purged) => {
-        for (const [slug, n] of Object.entries(purged)) console.log(`[gatehouse] audit retention: deleted ${n} expired event(s) of ${slug}.`);
+        for (const [slug, n] of Object.entries(purged))
+          console.log(`[gatehouse] audit retention: deleted ${n} expired event(s) of ${slug}.`);
       })
       .catch((e) => console.error('[gatehouse] audit retention failed:', e));
   setTimeout(run, 60_000).unref();

@@ -3,7 +3,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AuditEventRow, AuditSink } from '@/db/schema';
 
-
 /** The event as every sink receives it; `id` is stable, so receivers can de-duplicate retries. */
 export function streamedEvent(row: AuditEventRow) {
   return {
@@ -89,7 +88,12 @@ export function batchSize(sink: Pick<AuditSink, 'kind' | 'options'>, events: Str
 }
 
 /** The HTTP request delivering `events` (already sized by batchSize) to `sink`, with its secret. */
-export function buildRequest(sink: Pick<AuditSink, 'kind' | 'options' | 'url'>, secret: string, events: StreamedEvent[], now = new Date()): OutgoingRequest {
+export function buildRequest(
+  sink: Pick<AuditSink, 'kind' | 'options' | 'url'>,
+  secret: string,
+  events: StreamedEvent[],
+  now = new Date(),
+): OutgoingRequest {
   const lines = entries(sink, events);
   switch (sink.kind) {
     case 'datadog':

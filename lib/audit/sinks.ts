@@ -29,28 +29,45 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 function sinkUrlProblem(value: string): string | null {
   if (!URL.canParse(value)) return 'Enter a full URL, e.g. https://logs.example.com/ingest.';
   const u = new URL(value);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.test(u.hostname))) return 'Use an https URL (plain http is allowed only to localhost).';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.test(u.hostname)))
+    return 'Use an https URL (plain http is allowed only to localhost).';
   if (/^169\.254\.|^\[fe80:/i.test(u.hostname)) return 'Link-local addresses are not allowed.';
   if (u.username || u.password) return 'Put credentials in the secret field, not in the URL.';
   return null;
 }
 
-const optionalText = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).optional().transform((v) => v || undefined);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .optional()
+    .transform((v) => v || undefined);
 
 export const createSinkInput = z
   .object({
     name: z.string().trim().min(1, 'Name the destination.').max(100, 'Use at most 100 characters.'),
     kind: z.enum(AUDIT_SINK_KINDS, 'Choose Datadog, Splunk or webhook.'),
     /** Datadog only: a site instead of a URL. */
-    site: z.enum(Object.keys(DATADOG_SITES) as [keyof typeof DATADOG_SITES]).optional().catch(undefined),
-    url: z.string().trim().optional().transform((v) => v || undefined),
+    site: z
+      .enum(Object.keys(DATADOG_SITES) as [keyof typeof DATADOG_SITES])
+      .optional()
+      .catch(undefined),
+    url: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || undefined),
     secret: z.string().trim().min(1, 'Enter the API key, HEC token or signing secret.').max(500, 'Use at most 500 characters.'),
     service: optionalText(100),
     tags: optionalText(500),
     index: optionalText(100),
     sourcetype: optionalText(100),
     /** Also send events from this moment on (a backfill); default: only events from now. */
-    backfillFrom: z.iso.datetime({ offset: true, message: 'Use a date and time, e.g. 2026-01-31T00:00:00Z.' }).optional().or(z.literal('').transform(() => undefined)),
+    backfillFrom: z.iso
+      .datetime({ offset: true, message: 'Use a date and time, e.g. 2026-01-31T00:00:00Z.' })
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
   })
   .transform((v, ctx) => {
     const url = v.kind === 'datadog' && !v.url ? DATADOG_SITES[v.site ?? 'datadoghq.com'] : v.url;
@@ -104,13 +121,19 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
     if (isUniqueViolation(e)) throw AppError.field('name', 'A destination with that name already exists.', 'conflict');
     throw e;
   }
-  await record(ctx, { actionType: 'AUDIT_SINK_CREATED', metadata: { sinkId: id, name: input.name, kind: input.kind, url: input.url, backfillFrom: from?.toISOString() ?? null } });
+  await record(ctx, {
+    actionType: 'AUDIT_SINK_CREATED',
+    metadata: { sinkId: id, name: input.name, kind: input.kind, url: input.url, backfillFrom: from?.toISOString() ?? null },
+  });
   return { id };
 }
 
 async function findSink(db: DbOrTx, orgId: string, sinkId: string): Promise<AuditSink> {
   const [row] = z.uuid().safeParse(sinkId).success
-    ? await db.select().from(auditSinks).where(and(eq(auditSinks.id, sinkId), eq(auditSinks.organizationId, orgId)))
+    ? await db
+        .select()
+        .from(auditSinks)
+        .where(and(eq(auditSinks.id, sinkId), eq(auditSinks.organizationId, orgId)))
     : [];
   if (!row) throw new AppError('not_found', 'No such destination.');
   return row;
@@ -121,9 +144,16 @@ export async function setSinkEnabled(ctx: MutationCtx, input: { sinkId: string; 
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const sink = await findSink(ctx.tx, orgId, input.sinkId);
-  if (sink.enabled === input.enabled) throw new AppError('conflict', input.enabled ? 'This destination is already enabled.' : 'This destination is already disabled.');
-  await ctx.tx.update(auditSinks).set({ enabled: input.enabled, failures: 0, nextAttemptAt: new Date(), updatedAt: new Date() }).where(eq(auditSinks.id, sink.id));
-  await record(ctx, { actionType: input.enabled ? 'AUDIT_SINK_ENABLED' : 'AUDIT_SINK_DISABLED', metadata: { sinkId: sink.id, name: sink.name } });
+  if (sink.enabled === input.enabled)
+    throw new AppError('conflict', input.enabled ? 'This destination is already enabled.' : 'This destination is already disabled.');
+  await ctx.tx
+    .update(auditSinks)
+    .set({ enabled: input.enabled, failures: 0, nextAttemptAt: new Date(), updatedAt: new Date() })
+    .where(eq(auditSinks.id, sink.id));
+  await record(ctx, {
+    actionType: input.enabled ? 'AUDIT_SINK_ENABLED' : 'AUDIT_SINK_DISABLED',
+    metadata: { sinkId: sink.id, name: sink.name },
+  });
 }
 
 export async function deleteSink(ctx: MutationCtx, input: { sinkId: string }): Promise<void> {
@@ -148,7 +178,10 @@ export async function listSinks(orgId: string, db: DbOrTx = getDb()): Promise<Si
     rows.map(async ({ secret: _secret, leaseOwner: _owner, leaseUntil: _until, ...sink }) => {
       const lagEvents = Math.max(0, (head?.seq ?? 0) - sink.cursorSeq);
       const [oldest] = lagEvents
-        ? await db.select({ at: auditEvents.createdAt }).from(auditEvents).where(and(eq(auditEvents.organizationId, orgId), eq(auditEvents.seq, sink.cursorSeq + 1)))
+        ? await db
+            .select({ at: auditEvents.createdAt })
+            .from(auditEvents)
+            .where(and(eq(auditEvents.organizationId, orgId), eq(auditEvents.seq, sink.cursorSeq + 1)))
         : [];
       return { ...sink, lagEvents, oldestPendingAt: oldest?.at ?? null };
     }),
@@ -163,13 +196,19 @@ export async function getSinkForOrg(orgId: string, sinkId: string, db: DbOrTx = 
  * Sends one synthetic event (not part of the audit log) to check a destination's URL and secret,
  * and records that the check happened. Runs inside the caller's transaction; bounded by a 10 s timeout.
  */
-export async function testSink(ctx: MutationCtx, input: { sinkId: string }): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+export async function testSink(
+  ctx: MutationCtx,
+  input: { sinkId: string },
+): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const sink = await findSink(ctx.tx, orgId, input.sinkId);
   const actorId = actorUserId(ctx.actor);
   const [actor] = actorId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, actorId)) : [];
   const result = await send(sink, [testEvent(sink, actor?.email ?? 'operator')]);
-  await record(ctx, { actionType: 'AUDIT_SINK_TESTED', metadata: { sinkId: sink.id, name: sink.name, ok: result.ok, status: result.status } });
+  await record(ctx, {
+    actionType: 'AUDIT_SINK_TESTED',
+    metadata: { sinkId: sink.id, name: sink.name, ok: result.ok, status: result.status },
+  });
   return { ok: result.ok, status: result.status, error: result.ok ? null : result.error };
 }

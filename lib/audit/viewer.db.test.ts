@@ -13,7 +13,10 @@ import { auditEventCounts, findAuditEvent, listAuditEvents, OTHER_SERIES } from 
  * writer in lib/ yet, so they are inserted as that ingest would: unchained, with chosen times.
  */
 async function insertRuntimeEvent(orgId: string, e: Omit<typeof auditEvents.$inferInsert, 'organizationId'>): Promise<string> {
-  const [row] = await getDb().insert(auditEvents).values({ organizationId: orgId, ...e }).returning({ id: auditEvents.id });
+  const [row] = await getDb()
+    .insert(auditEvents)
+    .values({ organizationId: orgId, ...e })
+    .returning({ id: auditEvents.id });
   return row!.id.toString();
 }
 
@@ -43,15 +46,38 @@ describe('audit viewer reads', () => {
     await groupsAs(org, ['Beta 100%', 'Gamma 1000'], shared);
     await groupsAs(other, ['Beta 100%'], shared);
     await signInWithPassword({ orgSlug: org.slug, email: bob.email, password: bob.password }, testRequest({ ipAddress: '198.51.100.2' }));
-    await signInWithPassword({ orgSlug: org.slug, email: bob.email, password: 'not the password' }, testRequest({ ipAddress: '198.51.100.2' }));
+    await signInWithPassword(
+      { orgSlug: org.slug, email: bob.email, password: 'not the password' },
+      testRequest({ ipAddress: '198.51.100.2' }),
+    );
 
     const old = new Date(Date.now() - 72 * HOUR);
     runtime.page = await insertRuntimeEvent(org.orgId, { actionType: 'PAGE_VIEW', pageName: 'Billing', createdAt: old });
-    runtime.appName = await insertRuntimeEvent(org.orgId, { actionType: 'QUERY_RUN', metadata: { appName: 'Billing' }, queryName: 'getInvoices', createdAt: old });
-    runtime.resource = await insertRuntimeEvent(org.orgId, { actionType: 'QUERY_RUN', resourceName: 'Stripe', metadata: { status: 200 }, createdAt: old });
+    runtime.appName = await insertRuntimeEvent(org.orgId, {
+      actionType: 'QUERY_RUN',
+      metadata: { appName: 'Billing' },
+      queryName: 'getInvoices',
+      createdAt: old,
+    });
+    runtime.resource = await insertRuntimeEvent(org.orgId, {
+      actionType: 'QUERY_RUN',
+      resourceName: 'Stripe',
+      metadata: { status: 200 },
+      createdAt: old,
+    });
     runtime.status = await insertRuntimeEvent(org.orgId, { actionType: 'QUERY_RUN', metadata: { status: '502' }, createdAt: old });
-    runtime.error = await insertRuntimeEvent(org.orgId, { actionType: 'QUERY_RUN', metadata: { error: 'timeout', status: 'n/a' }, createdAt: old });
-    await insertRuntimeEvent(other.orgId, { actionType: 'QUERY_RUN', pageName: 'Billing', queryName: 'getInvoices', resourceName: 'Stripe', metadata: { error: 'x' } });
+    runtime.error = await insertRuntimeEvent(org.orgId, {
+      actionType: 'QUERY_RUN',
+      metadata: { error: 'timeout', status: 'n/a' },
+      createdAt: old,
+    });
+    await insertRuntimeEvent(other.orgId, {
+      actionType: 'QUERY_RUN',
+      pageName: 'Billing',
+      queryName: 'getInvoices',
+      resourceName: 'Stripe',
+      metadata: { error: 'x' },
+    });
   });
 
   it('filters by action types', async () => {
@@ -74,7 +100,9 @@ describe('audit viewer reads', () => {
     expect(recent.length).toBeGreaterThan(0);
     expect(await ids({ to: new Date(now - HOUR) })).toEqual(Object.values(runtime).sort());
     const [page] = await list({ actionTypes: ['PAGE_VIEW'] });
-    expect(await ids({ from: page!.createdAt, to: new Date(page!.createdAt.getTime() + 1), actionTypes: ['PAGE_VIEW'] })).toEqual([runtime.page]);
+    expect(await ids({ from: page!.createdAt, to: new Date(page!.createdAt.getTime() + 1), actionTypes: ['PAGE_VIEW'] })).toEqual([
+      runtime.page,
+    ]);
     expect(await ids({ to: page!.createdAt, actionTypes: ['PAGE_VIEW'] })).toEqual([]);
   });
 
@@ -112,8 +140,16 @@ describe('audit viewer reads', () => {
     const otherIds = new Set((await list({}, other.orgId)).map((e) => e.id));
     expect(otherIds.size).toBeGreaterThan(0);
     const filters: AuditFilter[] = [
-      {}, { requestId: 'req-viewer-shared' }, { ip: '198.51.100.1' }, { text: 'Beta' }, { app: 'Billing' }, { query: 'getInvoices' },
-      { resource: 'Stripe' }, { errorsOnly: true }, { actionTypes: ['CREATE_GROUP', 'QUERY_RUN'] }, { userId: other.adminId },
+      {},
+      { requestId: 'req-viewer-shared' },
+      { ip: '198.51.100.1' },
+      { text: 'Beta' },
+      { app: 'Billing' },
+      { query: 'getInvoices' },
+      { resource: 'Stripe' },
+      { errorsOnly: true },
+      { actionTypes: ['CREATE_GROUP', 'QUERY_RUN'] },
+      { userId: other.adminId },
     ];
     for (const f of filters) expect((await list(f)).filter((e) => otherIds.has(e.id))).toEqual([]);
     expect(await list({ userId: other.adminId })).toEqual([]);
@@ -126,9 +162,19 @@ describe('audit viewer reads', () => {
     const [event] = await list({ requestId: 'req-viewer-shared', text: 'gamma' });
     const detail = await findAuditEvent(org.orgId, event!.id);
     expect(detail).toMatchObject({
-      id: event!.id, organizationId: org.orgId, actionType: 'CREATE_GROUP', userId: org.adminId, ipAddress: '198.51.100.1',
-      requestId: 'req-viewer-shared', pageName: null, queryName: null, resourceName: null, geoLocation: null, responseTimeMs: null,
-      metadata: { groupName: 'Gamma 1000' }, user: { id: org.adminId, email: org.email },
+      id: event!.id,
+      organizationId: org.orgId,
+      actionType: 'CREATE_GROUP',
+      userId: org.adminId,
+      ipAddress: '198.51.100.1',
+      requestId: 'req-viewer-shared',
+      pageName: null,
+      queryName: null,
+      resourceName: null,
+      geoLocation: null,
+      responseTimeMs: null,
+      metadata: { groupName: 'Gamma 1000' },
+      user: { id: org.adminId, email: org.email },
     });
     expect(detail!.seq).toBeGreaterThan(0);
     expect(detail!.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -171,7 +217,16 @@ describe('audit event counts', () => {
 
   it('counts per bucket and action type, the top six named and the rest as Other', async () => {
     const org = await makeOrg('counts');
-    const plan: [string, number][] = [['A_EVENT', 5], ['B_EVENT', 4], ['C_EVENT', 3], ['D_EVENT', 3], ['E_EVENT', 2], ['F_EVENT', 2], ['G_EVENT', 1], ['H_EVENT', 1]];
+    const plan: [string, number][] = [
+      ['A_EVENT', 5],
+      ['B_EVENT', 4],
+      ['C_EVENT', 3],
+      ['D_EVENT', 3],
+      ['E_EVENT', 2],
+      ['F_EVENT', 2],
+      ['G_EVENT', 1],
+      ['H_EVENT', 1],
+    ];
     for (const [actionType, n] of plan) {
       for (let i = 0; i < n; i++) await insertRuntimeEvent(org.orgId, { actionType, createdAt: at(i === 0 ? 2 : 58) });
     }

@@ -52,7 +52,11 @@ export async function openChallenge(
       and(
         eq(signInChallenges.organizationId, who.orgId),
         eq(signInChallenges.userId, who.userId),
-        or(isNotNull(signInChallenges.consumedAt), lte(signInChallenges.expiresAt, now), gte(signInChallenges.failedAttempts, MAX_SECOND_FACTOR_ATTEMPTS)),
+        or(
+          isNotNull(signInChallenges.consumedAt),
+          lte(signInChallenges.expiresAt, now),
+          gte(signInChallenges.failedAttempts, MAX_SECOND_FACTOR_ATTEMPTS),
+        ),
       ),
     );
   const token = randomToken();
@@ -94,7 +98,13 @@ function liveWhere(token: string, now: Date) {
 export async function findLiveChallenge(token: string | undefined, now = new Date(), db: DbOrTx = getDb()): Promise<LiveChallenge | null> {
   if (!token || token.length > 100) return null;
   const [row] = await db
-    .select({ c: signInChallenges, email: users.email, disabledAt: users.disabledAt, orgSlug: organizations.slug, orgName: organizations.name })
+    .select({
+      c: signInChallenges,
+      email: users.email,
+      disabledAt: users.disabledAt,
+      orgSlug: organizations.slug,
+      orgName: organizations.name,
+    })
     .from(signInChallenges)
     .innerJoin(users, eq(users.id, signInChallenges.userId))
     .innerJoin(organizations, eq(organizations.id, signInChallenges.organizationId))
@@ -126,7 +136,12 @@ export type SecondFactorResult =
  * Wrong codes are counted on the challenge (dead after MAX) and throttled per account; each is
  * audited as LOGIN_FAILED with its reason.
  */
-export async function completeSecondFactor(token: string | undefined, code: string | null, request: RequestMeta, now = new Date()): Promise<SecondFactorResult> {
+export async function completeSecondFactor(
+  token: string | undefined,
+  code: string | null,
+  request: RequestMeta,
+  now = new Date(),
+): Promise<SecondFactorResult> {
   const found = await findLiveChallenge(token, now);
   if (!found || !token) return { ok: false, reason: 'start_over' };
 
@@ -138,8 +153,14 @@ export async function completeSecondFactor(token: string | undefined, code: stri
     if (!challenge) return { ok: false, reason: 'start_over' };
     const startSession = async (secondFactor: 'totp' | 'recovery_code' | null) => {
       await tx.update(signInChallenges).set({ consumedAt: now }).where(eq(signInChallenges.id, challenge.id));
-      await tx.delete(signInFailures).where(and(eq(signInFailures.organizationId, found.orgId), eq(signInFailures.accountKey, throttleKey(found.userId))));
-      const sessionId = await startSignedInSession(ctx, { orgId: found.orgId, userId: found.userId, authMethod: challenge.method, secondFactor }, now);
+      await tx
+        .delete(signInFailures)
+        .where(and(eq(signInFailures.organizationId, found.orgId), eq(signInFailures.accountKey, throttleKey(found.userId))));
+      const sessionId = await startSignedInSession(
+        ctx,
+        { orgId: found.orgId, userId: found.userId, authMethod: challenge.method, secondFactor },
+        now,
+      );
       return { ok: true as const, sessionId, orgSlug: found.orgSlug };
     };
 
@@ -152,16 +173,34 @@ export async function completeSecondFactor(token: string | undefined, code: stri
     const failed = { method: challenge.method, email: found.email, challengeId: challenge.id };
     const since = new Date(now.getTime() - WINDOW_MS);
     const [stats] = await tx
-      .select({ count: count(), oldestAt: sql<Date | null>`min(${signInFailures.createdAt})`, latestAt: sql<Date | null>`max(${signInFailures.createdAt})` })
+      .select({
+        count: count(),
+        oldestAt: sql<Date | null>`min(${signInFailures.createdAt})`,
+        latestAt: sql<Date | null>`max(${signInFailures.createdAt})`,
+      })
       .from(signInFailures)
-      .where(and(eq(signInFailures.organizationId, found.orgId), eq(signInFailures.accountKey, throttleKey(found.userId)), gte(signInFailures.createdAt, since)));
+      .where(
+        and(
+          eq(signInFailures.organizationId, found.orgId),
+          eq(signInFailures.accountKey, throttleKey(found.userId)),
+          gte(signInFailures.createdAt, since),
+        ),
+      );
     const wait = retryAfterSeconds(
-      { count: stats?.count ?? 0, oldestAt: stats?.oldestAt ? new Date(stats.oldestAt) : null, latestAt: stats?.latestAt ? new Date(stats.latestAt) : null },
+      {
+        count: stats?.count ?? 0,
+        oldestAt: stats?.oldestAt ? new Date(stats.oldestAt) : null,
+        latestAt: stats?.latestAt ? new Date(stats.latestAt) : null,
+      },
       ACCOUNT_POLICY,
       now,
     );
     if (wait > 0) {
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } }, { userId: found.userId });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } },
+        { userId: found.userId },
+      );
       return { ok: false, reason: 'rate_limited', retryAfterSeconds: wait };
     }
 
@@ -170,16 +209,25 @@ export async function completeSecondFactor(token: string | undefined, code: stri
       .from(twoFactorCredentials)
       .where(and(eq(twoFactorCredentials.organizationId, found.orgId), eq(twoFactorCredentials.userId, found.userId)))
       .for('update');
-    const used = cred?.confirmedAt && code ? await consumeSecondFactor(ctx, cred, code, 'sign_in', now) : ({ ok: false, reason: 'wrong_two_factor_code' } as const);
+    const used =
+      cred?.confirmedAt && code
+        ? await consumeSecondFactor(ctx, cred, code, 'sign_in', now)
+        : ({ ok: false, reason: 'wrong_two_factor_code' } as const);
     if (used.ok) return startSession(used.factor);
 
     const attempts = challenge.failedAttempts + 1;
     await tx.update(signInChallenges).set({ failedAttempts: attempts }).where(eq(signInChallenges.id, challenge.id));
-    await tx.insert(signInFailures).values({ organizationId: found.orgId, accountKey: throttleKey(found.userId), ipAddress: request.ipAddress, createdAt: now });
+    await tx
+      .insert(signInFailures)
+      .values({ organizationId: found.orgId, accountKey: throttleKey(found.userId), ipAddress: request.ipAddress, createdAt: now });
     const exhausted = attempts >= MAX_SECOND_FACTOR_ATTEMPTS;
     await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: used.reason } }, { userId: found.userId });
     if (exhausted) {
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'two_factor_attempts_exhausted' } }, { userId: found.userId });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'two_factor_attempts_exhausted' } },
+        { userId: found.userId },
+      );
       return { ok: false, reason: 'start_over' };
     }
     return { ok: false, reason: 'wrong_code', attemptsLeft: MAX_SECOND_FACTOR_ATTEMPTS - attempts };
@@ -190,7 +238,12 @@ export async function completeSecondFactor(token: string | undefined, code: stri
  * Enrollment inside a sign-in (the organization requires 2FA and the user has none): confirms the
  * authenticator with a current code and marks the challenge passed. Returns the recovery codes.
  */
-export async function confirmChallengeEnrollment(token: string | undefined, code: string, request: RequestMeta, now = new Date()): Promise<{ recoveryCodes: string[] }> {
+export async function confirmChallengeEnrollment(
+  token: string | undefined,
+  code: string,
+  request: RequestMeta,
+  now = new Date(),
+): Promise<{ recoveryCodes: string[] }> {
   const found = await findLiveChallenge(token, now);
   if (!found || !token || found.kind !== 'enroll') throw new AppError('unauthenticated', 'This sign-in has expired. Sign in again.');
   return runMutation({ orgId: found.orgId, actor: { kind: 'anonymous' }, request }, async (ctx) => {

@@ -9,7 +9,14 @@ import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { getUser } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
-import { completeGoogleSignIn, googleSettingsInput, openGoogleBinding, saveGoogleSettings, sealGoogleBinding, type GoogleClaims } from './google';
+import {
+  completeGoogleSignIn,
+  googleSettingsInput,
+  openGoogleBinding,
+  saveGoogleSettings,
+  sealGoogleBinding,
+  type GoogleClaims,
+} from './google';
 
 const saved = { id: process.env.GOOGLE_CLIENT_ID, secret: process.env.GOOGLE_CLIENT_SECRET };
 beforeAll(() => {
@@ -17,7 +24,10 @@ beforeAll(() => {
   process.env.GOOGLE_CLIENT_SECRET = 'test-secret';
 });
 afterAll(() => {
-  for (const [k, v] of [['GOOGLE_CLIENT_ID', saved.id], ['GOOGLE_CLIENT_SECRET', saved.secret]] as const) {
+  for (const [k, v] of [
+    ['GOOGLE_CLIENT_ID', saved.id],
+    ['GOOGLE_CLIENT_SECRET', saved.secret],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -59,7 +69,9 @@ describe('Google sign-in settings', () => {
     delete process.env.GOOGLE_CLIENT_ID;
     try {
       const input = googleSettingsInput.parse({ enabled: 'on' });
-      expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveGoogleSettings(ctx, input)))).message).toMatch(/GOOGLE_CLIENT_ID/);
+      expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveGoogleSettings(ctx, input)))).message).toMatch(
+        /GOOGLE_CLIENT_ID/,
+      );
     } finally {
       process.env.GOOGLE_CLIENT_ID = 'test-client';
     }
@@ -79,7 +91,9 @@ describe('completeGoogleSignIn', () => {
     expect(session!.authMethod).toBe('google');
     const [user] = await getDb().select().from(users).where(eq(users.id, session!.userId));
     expect(user).toMatchObject({ email: claims.email, firstName: 'Grace', lastName: 'Hopper', passwordHash: null });
-    expect((await getDb().select().from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((m) => m.groupId)).toEqual([readers.id]);
+    expect((await getDb().select().from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((m) => m.groupId)).toEqual([
+      readers.id,
+    ]);
     expect((await getUser(org.orgId, user!.id))?.signInMethods).toEqual(['google']);
 
     // Google changed the email: the subject is what identifies the person.
@@ -97,7 +111,10 @@ describe('completeGoogleSignIn', () => {
     const claims = googler({ given_name: 'Gr\u0000ace', family_name: 'Hop\udc00per' });
     const result = await signIn(org, claims);
     expect(result).toMatchObject({ ok: true });
-    const [user] = await getDb().select().from(users).where(eq(users.email, String(claims.email)));
+    const [user] = await getDb()
+      .select()
+      .from(users)
+      .where(eq(users.email, String(claims.email)));
     expect(user).toMatchObject({ firstName: 'Gr\ufffdace', lastName: 'Hop\ufffdper' });
   });
 
@@ -110,7 +127,13 @@ describe('completeGoogleSignIn', () => {
     expect(await signIn(org, googler())).toMatchObject({ ok: false, reason: 'domain_not_allowed' });
     const other = googler({ hd: 'other.test' });
     expect(await signIn(org, other)).toMatchObject({ ok: false, reason: 'domain_not_allowed' });
-    expect(await lastFailure(org.orgId)).toMatchObject({ method: 'google', reason: 'domain_not_allowed', subject: other.sub, email: other.email, hd: 'other.test' });
+    expect(await lastFailure(org.orgId)).toMatchObject({
+      method: 'google',
+      reason: 'domain_not_allowed',
+      subject: other.sub,
+      email: other.email,
+      hd: 'other.test',
+    });
     expect(await signIn(org, googler({ hd: 'CORP.test' }))).toMatchObject({ ok: true });
     expect(await getDb().select().from(users).where(eq(users.organizationId, org.orgId))).toHaveLength(2);
   });

@@ -6,7 +6,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
-import { googleIdentities, groupMembers, organizations, permissionGroups, users, type GoogleSignInSettings, type OrganizationSettings } from '@/db/schema';
+import {
+  googleIdentities,
+  groupMembers,
+  organizations,
+  permissionGroups,
+  users,
+  type GoogleSignInSettings,
+  type OrganizationSettings,
+} from '@/db/schema';
 import type { GOOGLE_FAILURE_REASONS } from '@/lib/audit/events';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -31,7 +39,8 @@ export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {
   email_not_verified: 'Google has not verified your email address, so it cannot be used to sign in.',
   domain_not_allowed: 'This organization accepts Google accounts of its own domains only. Use your work account.',
   unknown_user: 'You do not have an account in this organization yet. Ask your admin to invite you.',
-  email_taken: 'An account with your email address already exists in this organization and is not linked to Google, and it has no password to prove it is yours. Sign in the way you usually do, or ask your admin.',
+  email_taken:
+    'An account with your email address already exists in this organization and is not linked to Google, and it has no password to prove it is yours. Sign in the way you usually do, or ask your admin.',
   user_disabled: 'Your account is disabled. Ask your admin.',
 };
 
@@ -86,7 +95,8 @@ export const googleSettingsInput = z.object({
 export async function saveGoogleSettings(ctx: MutationCtx, input: z.infer<typeof googleSettingsInput>): Promise<void> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  if (input.enabled && !googleClient()) throw new AppError('invalid_input', 'This Gatehouse has no Google client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET first.');
+  if (input.enabled && !googleClient())
+    throw new AppError('invalid_input', 'This Gatehouse has no Google client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET first.');
   if (input.defaultGroupId) {
     const [g] = await ctx.tx
       .select({ builtin: permissionGroups.builtin })
@@ -97,7 +107,12 @@ export async function saveGoogleSettings(ctx: MutationCtx, input: z.infer<typeof
   }
   const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
   const before = googleSettings(org!.settings);
-  const after: GoogleSignInSettings = { enabled: input.enabled, allowedDomains: [...new Set(input.allowedDomains)], jitEnabled: input.jitEnabled, defaultGroupId: input.defaultGroupId };
+  const after: GoogleSignInSettings = {
+    enabled: input.enabled,
+    allowedDomains: [...new Set(input.allowedDomains)],
+    jitEnabled: input.jitEnabled,
+    defaultGroupId: input.defaultGroupId,
+  };
   await ctx.tx
     .update(organizations)
     .set({ settings: { ...org!.settings, google: after }, updatedAt: new Date() })
@@ -113,9 +128,18 @@ export async function getGoogleSettings(orgId: string, db: DbOrTx = getDb()): Pr
 // --- the sign-in decision ---
 
 /** The claims of Google's verified ID token that matter here. */
-export type GoogleClaims = { sub: string; email?: unknown; email_verified?: unknown; hd?: unknown; given_name?: unknown; family_name?: unknown; name?: unknown };
+export type GoogleClaims = {
+  sub: string;
+  email?: unknown;
+  email_verified?: unknown;
+  hd?: unknown;
+  given_name?: unknown;
+  family_name?: unknown;
+  name?: unknown;
+};
 /** `linkToken`: the email belongs to an account that may prove itself to link this identity (identity-link.ts). */
-export type GoogleResult = { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: GoogleFailureReason; orgSlug: string | null; linkToken?: string };
+export type GoogleResult =
+  { ok: true; sessionId: string; orgSlug: string } | { ok: false; reason: GoogleFailureReason; orgSlug: string | null; linkToken?: string };
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -123,7 +147,11 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
  * Finishes a Google sign-in for the organization this browser started it for (`binding`), with
  * the claims of an ID token next-auth has verified. Never throws for a refused sign-in.
  */
-export async function completeGoogleSignIn(claims: GoogleClaims, bindingValue: { orgId: string } | null, request: RequestMeta): Promise<GoogleResult> {
+export async function completeGoogleSignIn(
+  claims: GoogleClaims,
+  bindingValue: { orgId: string } | null,
+  request: RequestMeta,
+): Promise<GoogleResult> {
   if (!bindingValue) return { ok: false, reason: 'missing_state', orgSlug: null };
   const orgId = bindingValue.orgId;
   return runMutation({ orgId, actor: { kind: 'anonymous' }, request }, async (ctx): Promise<GoogleResult> => {
@@ -189,11 +217,18 @@ export async function completeGoogleSignIn(claims: GoogleClaims, bindingValue: {
         : [];
       const groupIds = group ? [group.id] : [];
       if (groupIds.length) await tx.insert(groupMembers).values(groupIds.map((groupId) => ({ organizationId: orgId, groupId, userId })));
-      await record(ctx, { actionType: 'GOOGLE_JIT_USER_CREATED', metadata: { targetUserId: userId, email, subject, groupIds } }, { userId });
+      await record(
+        ctx,
+        { actionType: 'GOOGLE_JIT_USER_CREATED', metadata: { targetUserId: userId, email, subject, groupIds } },
+        { userId },
+      );
     }
 
     const now = new Date();
-    await tx.update(googleIdentities).set({ lastLoginAt: now }).where(and(eq(googleIdentities.organizationId, orgId), eq(googleIdentities.subject, subject)));
+    await tx
+      .update(googleIdentities)
+      .set({ lastLoginAt: now })
+      .where(and(eq(googleIdentities.organizationId, orgId), eq(googleIdentities.subject, subject)));
     const sessionId = await createSession(ctx, { orgId, userId, authMethod: 'google' });
     await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, userId));
     ctx.actor = { kind: 'user', userId, sessionId };

@@ -28,14 +28,23 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await peer.close();
-  for (const [k, v] of [['GOOGLE_CLIENT_ID', savedGoogle.id], ['GOOGLE_CLIENT_SECRET', savedGoogle.secret]] as const) {
+  for (const [k, v] of [
+    ['GOOGLE_CLIENT_ID', savedGoogle.id],
+    ['GOOGLE_CLIENT_SECRET', savedGoogle.secret],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
 });
 
 async function connect(org: TestOrg, extra: Record<string, string> = {}) {
-  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, jitEnabled: 'on', ...extra });
+  const input = saveSsoConnectionInput.parse({
+    discoveryUrl: peer.discoveryUrl,
+    clientId: peer.clientId,
+    clientSecret: peer.clientSecret,
+    jitEnabled: 'on',
+    ...extra,
+  });
   return runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, input));
 }
 
@@ -58,7 +67,8 @@ async function linkToken(result: Awaited<ReturnType<typeof ssoSignIn>>): Promise
 }
 
 const identitiesOf = (userId: string) => getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, userId));
-const groupsOf = async (userId: string) => (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))).map((r) => r.g);
+const groupsOf = async (userId: string) =>
+  (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))).map((r) => r.g);
 
 describe('linking an SSO identity with proof', () => {
   it('refuses on the email alone, then links with the password and signs in with SSO', async () => {
@@ -70,17 +80,43 @@ describe('linking an SSO identity with proof', () => {
     const token = await linkToken(await ssoSignIn(org, sub));
     expect(await identitiesOf(existing.id)).toHaveLength(0);
     expect(await getDb().select().from(sessions).where(eq(sessions.userId, existing.id))).toHaveLength(0);
-    expect((await auditRows(org.orgId)).filter((r) => r.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({ method: 'sso', reason: 'email_taken', subject: sub });
+    expect((await auditRows(org.orgId)).filter((r) => r.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({
+      method: 'sso',
+      reason: 'email_taken',
+      subject: sub,
+    });
     // The token is stored hashed only.
-    expect(JSON.stringify(await getDb().select().from(identityLinkRequests).where(eq(identityLinkRequests.userId, existing.id)))).not.toContain(token);
-    expect(await findPendingLink(token)).toEqual({ provider: 'sso', email: existing.email, orgSlug: org.slug, orgName: expect.any(String), needsCode: false });
+    expect(
+      JSON.stringify(await getDb().select().from(identityLinkRequests).where(eq(identityLinkRequests.userId, existing.id))),
+    ).not.toContain(token);
+    expect(await findPendingLink(token)).toEqual({
+      provider: 'sso',
+      email: existing.email,
+      orgSlug: org.slug,
+      orgName: expect.any(String),
+      needsCode: false,
+    });
 
     // Another browser (no token, or another token) has nothing to complete.
-    expect(await completeIdentityLink(undefined, { password: existing.password }, testRequest())).toEqual({ ok: false, reason: 'start_over' });
-    expect(await completeIdentityLink(`${token}x`, { password: existing.password }, testRequest())).toEqual({ ok: false, reason: 'start_over' });
+    expect(await completeIdentityLink(undefined, { password: existing.password }, testRequest())).toEqual({
+      ok: false,
+      reason: 'start_over',
+    });
+    expect(await completeIdentityLink(`${token}x`, { password: existing.password }, testRequest())).toEqual({
+      ok: false,
+      reason: 'start_over',
+    });
 
-    expect(await completeIdentityLink(token, { password: 'not-the-password' }, testRequest())).toEqual({ ok: false, reason: 'wrong_credentials', attemptsLeft: MAX_LINK_ATTEMPTS - 1 });
-    expect((await auditRows(org.orgId)).filter((r) => r.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({ method: 'password', reason: 'wrong_password', email: existing.email });
+    expect(await completeIdentityLink(token, { password: 'not-the-password' }, testRequest())).toEqual({
+      ok: false,
+      reason: 'wrong_credentials',
+      attemptsLeft: MAX_LINK_ATTEMPTS - 1,
+    });
+    expect((await auditRows(org.orgId)).filter((r) => r.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({
+      method: 'password',
+      reason: 'wrong_password',
+      email: existing.email,
+    });
     expect(await identitiesOf(existing.id)).toHaveLength(0);
 
     const linked = await completeIdentityLink(token, { password: existing.password }, testRequest());
@@ -91,7 +127,12 @@ describe('linking an SSO identity with proof', () => {
     const [session] = await getDb().select().from(sessions).where(eq(sessions.id, linked.sessionId));
     expect(session).toMatchObject({ userId: existing.id, authMethod: 'sso' });
     const events = await auditRows(org.orgId);
-    expect(events.find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({ method: 'sso', subject: sub, targetUserId: existing.id, connectionId: identity!.connectionId });
+    expect(events.find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({
+      method: 'sso',
+      subject: sub,
+      targetUserId: existing.id,
+      connectionId: identity!.connectionId,
+    });
     expect(events.at(-1)).toMatchObject({ actionType: 'LOGIN', metadata: { method: 'sso', sessionId: linked.sessionId } });
 
     // Single use.
@@ -106,23 +147,39 @@ describe('linking an SSO identity with proof', () => {
     await connect(org);
     const existing = await makeUser(org.orgId, { label: 'lnk2fa' });
     await runMutation(asUser(org.orgId, existing.id), (ctx) => startTwoFactorEnrollment(ctx));
-    const secret = (await pendingEnrollment(org.orgId, existing.id, { email: existing.email, issuer: 'Gatehouse' }))!.manualKey.replace(/ /g, '');
+    const secret = (await pendingEnrollment(org.orgId, existing.id, { email: existing.email, issuer: 'Gatehouse' }))!.manualKey.replace(
+      / /g,
+      '',
+    );
     await runMutation(asUser(org.orgId, existing.id), (ctx) => confirmTwoFactorEnrollment(ctx, { code: totpCode(secret) }));
     const sub = idpAccount(existing.email);
 
     const token = await linkToken(await ssoSignIn(org, sub));
     expect(await findPendingLink(token)).toMatchObject({ needsCode: true });
     // The right password alone is not enough.
-    expect(await completeIdentityLink(token, { password: existing.password }, testRequest())).toMatchObject({ ok: false, reason: 'wrong_credentials' });
-    expect(await completeIdentityLink(token, { password: existing.password, code: '000000' }, testRequest())).toMatchObject({ ok: false, reason: 'wrong_credentials' });
-    const linked = await completeIdentityLink(token, { password: existing.password, code: totpCode(secret, new Date(Date.now() + 30_000)) }, testRequest());
+    expect(await completeIdentityLink(token, { password: existing.password }, testRequest())).toMatchObject({
+      ok: false,
+      reason: 'wrong_credentials',
+    });
+    expect(await completeIdentityLink(token, { password: existing.password, code: '000000' }, testRequest())).toMatchObject({
+      ok: false,
+      reason: 'wrong_credentials',
+    });
+    const linked = await completeIdentityLink(
+      token,
+      { password: existing.password, code: totpCode(secret, new Date(Date.now() + 30_000)) },
+      testRequest(),
+    );
     expect(linked).toMatchObject({ ok: true });
-    expect((await auditRows(org.orgId)).find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({ secondFactor: 'totp' });
+    expect((await auditRows(org.orgId)).find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({
+      secondFactor: 'totp',
+    });
 
     // A fresh request (another IdP subject with the same email) dies after MAX wrong answers.
     const other = idpAccount(existing.email);
     const token2 = await linkToken(await ssoSignIn(org, other));
-    for (let i = 1; i < MAX_LINK_ATTEMPTS; i++) expect(await completeIdentityLink(token2, { password: `wrong-${i}` }, testRequest())).toMatchObject({ reason: 'wrong_credentials' });
+    for (let i = 1; i < MAX_LINK_ATTEMPTS; i++)
+      expect(await completeIdentityLink(token2, { password: `wrong-${i}` }, testRequest())).toMatchObject({ reason: 'wrong_credentials' });
     expect(await completeIdentityLink(token2, { password: 'wrong-last' }, testRequest())).toEqual({ ok: false, reason: 'start_over' });
   });
 
@@ -138,7 +195,11 @@ describe('linking an SSO identity with proof', () => {
     expect(await completeIdentityLink(token, { password: existing.password }, testRequest())).toMatchObject({ ok: true });
     expect(await groupsOf(existing.id)).toContain(engineers.id);
     const events = await auditRows(org.orgId);
-    expect(events.find((e) => e.actionType === 'SSO_GROUP_MAPPING_APPLIED')?.metadata).toMatchObject({ targetUserId: existing.id, idpGroups: ['eng'], added: [{ groupId: engineers.id, groupName: 'Engineers' }] });
+    expect(events.find((e) => e.actionType === 'SSO_GROUP_MAPPING_APPLIED')?.metadata).toMatchObject({
+      targetUserId: existing.id,
+      idpGroups: ['eng'],
+      added: [{ groupId: engineers.id, groupName: 'Engineers' }],
+    });
   });
 
   it('offers no link for an account without a password (nothing to prove it with)', async () => {
@@ -155,7 +216,9 @@ describe('linking an SSO identity with proof', () => {
 describe('linking a Google identity with proof', () => {
   it('links with the password and signs in with Google', async () => {
     const org = await makeOrg('glnk');
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveGoogleSettings(ctx, googleSettingsInput.parse({ enabled: 'on', allowedDomains: '', defaultGroupId: '' })));
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+      saveGoogleSettings(ctx, googleSettingsInput.parse({ enabled: 'on', allowedDomains: '', defaultGroupId: '' })),
+    );
     const existing = await makeUser(org.orgId, { label: 'glnk' });
     const claims = { sub: `10${Date.now()}`, email: existing.email, email_verified: true, given_name: 'G' };
     const refused = await completeGoogleSignIn(claims, { orgId: org.orgId }, testRequest());
@@ -164,8 +227,17 @@ describe('linking a Google identity with proof', () => {
     expect(await findPendingLink(token)).toMatchObject({ provider: 'google' });
     const linked = await completeIdentityLink(token, { password: existing.password }, testRequest());
     expect(linked).toMatchObject({ ok: true });
-    expect(await getDb().select().from(googleIdentities).where(and(eq(googleIdentities.organizationId, org.orgId), eq(googleIdentities.userId, existing.id)))).toHaveLength(1);
-    expect((await auditRows(org.orgId)).find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({ method: 'google', connectionId: null, subject: claims.sub });
+    expect(
+      await getDb()
+        .select()
+        .from(googleIdentities)
+        .where(and(eq(googleIdentities.organizationId, org.orgId), eq(googleIdentities.userId, existing.id))),
+    ).toHaveLength(1);
+    expect((await auditRows(org.orgId)).find((e) => e.actionType === 'LINK_SSO_IDENTITY')?.metadata).toMatchObject({
+      method: 'google',
+      connectionId: null,
+      subject: claims.sub,
+    });
     expect(await completeGoogleSignIn(claims, { orgId: org.orgId }, testRequest())).toMatchObject({ ok: true });
   });
 });

@@ -8,7 +8,15 @@
 // audited like password failures.
 import { and, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { googleIdentities, identityLinkRequests, organizations, signInFailures, ssoIdentities, twoFactorCredentials, users } from '@/db/schema';
+import {
+  googleIdentities,
+  identityLinkRequests,
+  organizations,
+  signInFailures,
+  ssoIdentities,
+  twoFactorCredentials,
+  users,
+} from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
@@ -25,7 +33,15 @@ export const LINK_TTL_MS = 10 * 60_000;
 export const MAX_LINK_ATTEMPTS = 5;
 
 export type LinkProvider = 'sso' | 'google';
-export type LinkIdentity = { orgId: string; userId: string; provider: LinkProvider; connectionId: string | null; subject: string; email: string; /** SSO: the IdP's groups, mapped when the link completes. */ groups?: string[] };
+export type LinkIdentity = {
+  orgId: string;
+  userId: string;
+  provider: LinkProvider;
+  connectionId: string | null;
+  subject: string;
+  email: string;
+  /** SSO: the IdP's groups, mapped when the link completes. */ groups?: string[];
+};
 
 /**
  * In the refused sign-in's transaction: opens a link request for the account `userId` and
@@ -43,7 +59,11 @@ export async function openIdentityLink(ctx: MutationCtx, who: LinkIdentity, now 
     .where(
       and(
         eq(identityLinkRequests.userId, who.userId),
-        or(isNotNull(identityLinkRequests.consumedAt), lte(identityLinkRequests.expiresAt, now), gte(identityLinkRequests.failedAttempts, MAX_LINK_ATTEMPTS)),
+        or(
+          isNotNull(identityLinkRequests.consumedAt),
+          lte(identityLinkRequests.expiresAt, now),
+          gte(identityLinkRequests.failedAttempts, MAX_LINK_ATTEMPTS),
+        ),
       ),
     );
   const token = randomToken();
@@ -77,7 +97,14 @@ export type PendingLink = { provider: LinkProvider; email: string; orgSlug: stri
 export async function findPendingLink(token: string | undefined, now = new Date(), db: DbOrTx = getDb()): Promise<PendingLink | null> {
   if (!token || token.length > 100) return null;
   const [row] = await db
-    .select({ provider: identityLinkRequests.provider, email: users.email, disabledAt: users.disabledAt, orgSlug: organizations.slug, orgName: organizations.name, confirmedAt: twoFactorCredentials.confirmedAt })
+    .select({
+      provider: identityLinkRequests.provider,
+      email: users.email,
+      disabledAt: users.disabledAt,
+      orgSlug: organizations.slug,
+      orgName: organizations.name,
+      confirmedAt: twoFactorCredentials.confirmedAt,
+    })
     .from(identityLinkRequests)
     .innerJoin(users, eq(users.id, identityLinkRequests.userId))
     .innerJoin(organizations, eq(organizations.id, identityLinkRequests.organizationId))
@@ -99,7 +126,12 @@ export type LinkResult =
  * when it has an authenticator): links the identity, consumes the request and signs the user in
  * with the identity's method, in one transaction.
  */
-export async function completeIdentityLink(token: string | undefined, input: { password: string; code?: string | null }, request: RequestMeta, now = new Date()): Promise<LinkResult> {
+export async function completeIdentityLink(
+  token: string | undefined,
+  input: { password: string; code?: string | null },
+  request: RequestMeta,
+  now = new Date(),
+): Promise<LinkResult> {
   if (!token || token.length > 100) return { ok: false, reason: 'start_over' };
   const [found] = await getDb()
     .select({ orgId: identityLinkRequests.organizationId, email: users.email })
@@ -123,14 +155,30 @@ export async function completeIdentityLink(token: string | undefined, input: { p
     const failed = { method: 'password' as const, email: user.email };
 
     const since = new Date(now.getTime() - WINDOW_MS);
-    const stats = await failureStats(tx, and(eq(signInFailures.organizationId, link.organizationId), eq(signInFailures.accountKey, accountKey), gte(signInFailures.createdAt, since)));
+    const stats = await failureStats(
+      tx,
+      and(
+        eq(signInFailures.organizationId, link.organizationId),
+        eq(signInFailures.accountKey, accountKey),
+        gte(signInFailures.createdAt, since),
+      ),
+    );
     const wait = retryAfterSeconds(stats, ACCOUNT_POLICY, now);
     if (wait > 0) {
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } }, { userId: user.id });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } },
+        { userId: user.id },
+      );
       return { ok: false, reason: 'rate_limited', retryAfterSeconds: wait };
     }
 
-    let reason: 'wrong_password' | 'wrong_two_factor_code' | 'two_factor_code_reused' | null = (await verifyPassword(user.passwordHash, input.password)) ? null : 'wrong_password';
+    let reason: 'wrong_password' | 'wrong_two_factor_code' | 'two_factor_code_reused' | null = (await verifyPassword(
+      user.passwordHash,
+      input.password,
+    ))
+      ? null
+      : 'wrong_password';
     let secondFactor: 'totp' | 'recovery_code' | undefined;
     if (!reason) {
       const [cred] = await tx
@@ -139,7 +187,9 @@ export async function completeIdentityLink(token: string | undefined, input: { p
         .where(and(eq(twoFactorCredentials.organizationId, link.organizationId), eq(twoFactorCredentials.userId, user.id)))
         .for('update');
       if (cred?.confirmedAt) {
-        const used = input.code ? await consumeSecondFactor(ctx, cred, input.code.trim(), 'sign_in', now) : ({ ok: false, reason: 'wrong_two_factor_code' } as const);
+        const used = input.code
+          ? await consumeSecondFactor(ctx, cred, input.code.trim(), 'sign_in', now)
+          : ({ ok: false, reason: 'wrong_two_factor_code' } as const);
         if (used.ok) secondFactor = used.factor;
         else reason = used.reason;
       }
@@ -147,9 +197,13 @@ export async function completeIdentityLink(token: string | undefined, input: { p
     if (reason) {
       const attempts = link.failedAttempts + 1;
       await tx.update(identityLinkRequests).set({ failedAttempts: attempts }).where(eq(identityLinkRequests.id, link.id));
-      await tx.insert(signInFailures).values({ organizationId: link.organizationId, accountKey, ipAddress: request.ipAddress, createdAt: now });
+      await tx
+        .insert(signInFailures)
+        .values({ organizationId: link.organizationId, accountKey, ipAddress: request.ipAddress, createdAt: now });
       await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason } }, { userId: user.id });
-      return attempts >= MAX_LINK_ATTEMPTS ? { ok: false, reason: 'start_over' } : { ok: false, reason: 'wrong_credentials', attemptsLeft: MAX_LINK_ATTEMPTS - attempts };
+      return attempts >= MAX_LINK_ATTEMPTS
+        ? { ok: false, reason: 'start_over' }
+        : { ok: false, reason: 'wrong_credentials', attemptsLeft: MAX_LINK_ATTEMPTS - attempts };
     }
 
     await tx.update(identityLinkRequests).set({ consumedAt: now }).where(eq(identityLinkRequests.id, link.id));
@@ -157,7 +211,13 @@ export async function completeIdentityLink(token: string | undefined, input: { p
       link.provider === 'sso'
         ? await tx
             .insert(ssoIdentities)
-            .values({ organizationId: link.organizationId, connectionId: link.connectionId!, subject: link.subject, userId: user.id, lastLoginAt: now })
+            .values({
+              organizationId: link.organizationId,
+              connectionId: link.connectionId!,
+              subject: link.subject,
+              userId: user.id,
+              lastLoginAt: now,
+            })
             .onConflictDoNothing()
             .returning({ id: ssoIdentities.id })
         : await tx
@@ -167,19 +227,32 @@ export async function completeIdentityLink(token: string | undefined, input: { p
             .returning({ id: googleIdentities.id });
     // The identity was linked or provisioned meanwhile (another browser): nothing to link here.
     if (linked.length === 0) return { ok: false, reason: 'start_over' };
-    await tx.delete(signInFailures).where(and(eq(signInFailures.organizationId, link.organizationId), eq(signInFailures.accountKey, accountKey)));
+    await tx
+      .delete(signInFailures)
+      .where(and(eq(signInFailures.organizationId, link.organizationId), eq(signInFailures.accountKey, accountKey)));
     await record(
       ctx,
       {
         actionType: 'LINK_SSO_IDENTITY',
-        metadata: { method: link.provider, connectionId: link.connectionId, subject: link.subject, email: link.email, targetUserId: user.id, ...(secondFactor ? { secondFactor } : {}) },
+        metadata: {
+          method: link.provider,
+          connectionId: link.connectionId,
+          subject: link.subject,
+          email: link.email,
+          targetUserId: user.id,
+          ...(secondFactor ? { secondFactor } : {}),
+        },
       },
       { userId: user.id },
     );
     // Like every SSO sign-in, this one applies the connection's group mappings.
     if (link.provider === 'sso') await applyGroupMappings(ctx, link.connectionId!, user.id, link.idpGroups);
     const [org] = await tx.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, link.organizationId));
-    const sessionId = await startSignedInSession(ctx, { orgId: link.organizationId, userId: user.id, authMethod: link.provider, secondFactor: secondFactor ?? null }, now);
+    const sessionId = await startSignedInSession(
+      ctx,
+      { orgId: link.organizationId, userId: user.id, authMethod: link.provider, secondFactor: secondFactor ?? null },
+      now,
+    );
     return { ok: true, sessionId, orgSlug: org!.slug };
   });
 }

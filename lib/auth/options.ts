@@ -58,7 +58,8 @@ async function googleSignIn(user: { id: string }, claims: GoogleClaims, headers:
     jar.set(LINK_COOKIE, result.linkToken, linkCookie(isHttpsRequest(headers)));
     return `/sign-in/${result.orgSlug}/link`;
   }
-  if (!result.ok) return result.orgSlug ? `/sign-in/${result.orgSlug}?google_error=${result.reason}` : `/sign-in?google_error=${result.reason}`;
+  if (!result.ok)
+    return result.orgSlug ? `/sign-in/${result.orgSlug}?google_error=${result.reason}` : `/sign-in?google_error=${result.reason}`;
   jar.set(ORG_COOKIE, result.orgSlug, rememberOrgCookie);
   user.id = result.sessionId;
   return true;
@@ -117,7 +118,8 @@ export function authOptionsFor(headers: Headers): AuthOptions {
       ...googleProviders(),
     ],
     callbacks: {
-      signIn: ({ user, account, profile }) => (account?.provider === 'google' ? googleSignIn(user, (profile ?? {}) as GoogleClaims, headers) : true),
+      signIn: ({ user, account, profile }) =>
+        account?.provider === 'google' ? googleSignIn(user, (profile ?? {}) as GoogleClaims, headers) : true,
       jwt: ({ token, user }) => ({ sid: user ? user.id : token.sid }),
       session: ({ session }) => ({ expires: session.expires }),
     },

@@ -10,5 +10,8 @@ export function seal(value: Record<string, unknown>, salt: string, maxAge: numbe
 /** The sealed value, or null when the cookie is missing, expired, forged, damaged or sealed for another purpose. */
 export async function unseal(cookie: string | undefined, salt: string): Promise<Record<string, unknown> | null> {
   if (!cookie) return null;
-  return (await decode({ token: cookie, secret: authSecret(), salt } as Parameters<typeof decode>[0]).catch(() => null)) as Record<string, unknown> | null;
+  return (await decode({ token: cookie, secret: authSecret(), salt } as Parameters<typeof decode>[0]).catch(() => null)) as Record<
+    string,
+    unknown
+  > | null;
 }

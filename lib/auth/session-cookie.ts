@@ -7,5 +7,9 @@ import { authSecret } from './secret';
 
 export async function sessionCookieFor(sessionId: string, secure: boolean) {
   const value = await encode({ token: { sid: sessionId }, secret: authSecret(), maxAge: SESSION_MAX_AGE_SECONDS });
-  return { name: secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, value, options: { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: SESSION_MAX_AGE_SECONDS } as const };
+  return {
+    name: secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE,
+    value,
+    options: { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: SESSION_MAX_AGE_SECONDS } as const,
+  };
 }

@@ -18,12 +18,22 @@ describe('signInWithPassword', () => {
     if (!result.ok) throw new Error('unreachable');
 
     const [session] = await getDb().select().from(sessions).where(eq(sessions.id, result.sessionId));
-    expect(session).toMatchObject({ userId: org.adminId, authMethod: 'password', ipAddress: '198.51.100.4', userAgent: 'Firefox/130', revokedAt: null });
+    expect(session).toMatchObject({
+      userId: org.adminId,
+      authMethod: 'password',
+      ipAddress: '198.51.100.4',
+      userAgent: 'Firefox/130',
+      revokedAt: null,
+    });
     const [user] = await getDb().select().from(users).where(eq(users.id, org.adminId));
     expect(user!.lastLoginAt).not.toBeNull();
 
     const login = (await auditRows(org.orgId)).find((e) => e.actionType === 'LOGIN');
-    expect(login).toMatchObject({ userId: org.adminId, ipAddress: '198.51.100.4', metadata: { method: 'password', sessionId: result.sessionId } });
+    expect(login).toMatchObject({
+      userId: org.adminId,
+      ipAddress: '198.51.100.4',
+      metadata: { method: 'password', sessionId: result.sessionId },
+    });
   });
 
   it('answers wrong password, unknown email and disabled user identically, and audits the real reason', async () => {
@@ -67,7 +77,14 @@ describe('signInWithPassword', () => {
     const t0 = new Date(Date.now() - 59 * 60_000);
     await getDb()
       .insert(signInFailures)
-      .values(Array.from({ length: 100 }, (_, i) => ({ organizationId: org.orgId, accountKey: org.email, ipAddress: null, createdAt: at(t0, i * 30) })));
+      .values(
+        Array.from({ length: 100 }, (_, i) => ({
+          organizationId: org.orgId,
+          accountKey: org.email,
+          ipAddress: null,
+          createdAt: at(t0, i * 30),
+        })),
+      );
     const now = at(t0, 100 * 30 + 120);
     const blocked = await signInWithPassword({ orgSlug: org.slug, email: org.email, password: org.password }, testRequest(), now);
     expect(blocked).toMatchObject({ ok: false, reason: 'rate_limited' });
@@ -83,12 +100,24 @@ describe('signInWithPassword', () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
     const t0 = new Date();
     for (let i = 0; i < 30; i++) {
-      const r = await signInWithPassword({ orgSlug: org.slug, email: `guess${i}@ip.test`, password: 'guessing here' }, testRequest({ ipAddress: ip }), at(t0, i));
+      const r = await signInWithPassword(
+        { orgSlug: org.slug, email: `guess${i}@ip.test`, password: 'guessing here' },
+        testRequest({ ipAddress: ip }),
+        at(t0, i),
+      );
       expect(r).toEqual({ ok: false, reason: 'invalid_credentials' });
     }
-    const r = await signInWithPassword({ orgSlug: org.slug, email: org.email, password: org.password }, testRequest({ ipAddress: ip }), at(t0, 29.5));
+    const r = await signInWithPassword(
+      { orgSlug: org.slug, email: org.email, password: org.password },
+      testRequest({ ipAddress: ip }),
+      at(t0, 29.5),
+    );
     expect(r).toMatchObject({ ok: false, reason: 'rate_limited' });
-    const elsewhere = await signInWithPassword({ orgSlug: org.slug, email: org.email, password: org.password }, testRequest({ ipAddress: '198.51.100.99' }), at(t0, 29.5));
+    const elsewhere = await signInWithPassword(
+      { orgSlug: org.slug, email: org.email, password: org.password },
+      testRequest({ ipAddress: '198.51.100.99' }),
+      at(t0, 29.5),
+    );
     expect(elsewhere.ok).toBe(true);
   });
 });

@@ -70,21 +70,33 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
       : { count: 0, oldestAt: null, latestAt: null };
     const wait = Math.max(retryAfterSeconds(account, ACCOUNT_POLICY, now), retryAfterSeconds(byIp, IP_POLICY, now));
     const failed = { method: 'password' as const, email: input.email };
-    const [{ settings } = { settings: {} }] = await tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, org.id));
-    const refused = enforcesSso(settings) ? ({ ok: false, reason: 'sso_enforced' } as const) : ({ ok: false, reason: 'invalid_credentials' } as const);
+    const [{ settings } = { settings: {} }] = await tx
+      .select({ settings: organizations.settings })
+      .from(organizations)
+      .where(eq(organizations.id, org.id));
+    const refused = enforcesSso(settings)
+      ? ({ ok: false, reason: 'sso_enforced' } as const)
+      : ({ ok: false, reason: 'invalid_credentials' } as const);
 
     if (wait > 0) {
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } }, { userId: user?.id ?? null });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: 'rate_limited', retryAfterSeconds: wait } },
+        { userId: user?.id ?? null },
+      );
       return { ok: false, reason: 'rate_limited', retryAfterSeconds: wait };
     }
 
     const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
-    const reason =
-      !user ? 'unknown_user'
-      : !user.passwordHash ? 'no_password'
-      : !passwordOk ? 'wrong_password'
-      : user.disabledAt ? 'user_disabled'
-      : await passwordRefusal(tx, org.id, settings, user.id);
+    const reason = !user
+      ? 'unknown_user'
+      : !user.passwordHash
+        ? 'no_password'
+        : !passwordOk
+          ? 'wrong_password'
+          : user.disabledAt
+            ? 'user_disabled'
+            : await passwordRefusal(tx, org.id, settings, user.id);
     if (reason || !user) {
       await tx.insert(signInFailures).values({ organizationId: org.id, accountKey, ipAddress: request.ipAddress, createdAt: now });
       await tx
@@ -98,7 +110,11 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
             ),
           ),
         );
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: reason ?? 'unknown_user' } }, { userId: user?.id ?? null });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { ...failed, reason: reason ?? 'unknown_user' } },
+        { userId: user?.id ?? null },
+      );
       return refused;
     }
 

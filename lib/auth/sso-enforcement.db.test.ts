@@ -33,7 +33,12 @@ afterAll(() => peer.close());
 const admin = (org: TestOrg) => asUser(org.orgId, org.adminId);
 
 async function connect(org: TestOrg) {
-  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, jitEnabled: 'on' });
+  const input = saveSsoConnectionInput.parse({
+    discoveryUrl: peer.discoveryUrl,
+    clientId: peer.clientId,
+    clientSecret: peer.clientSecret,
+    jitEnabled: 'on',
+  });
   await runMutation(admin(org), (ctx) => saveSsoConnection(ctx, input));
 }
 
@@ -55,8 +60,10 @@ async function enroll(orgId: string, userId: string, email: string): Promise<str
   return secret;
 }
 
-const password = (slug: string, email: string, pw: string) => signInWithPassword({ orgSlug: slug, email, password: pw }, testRequest({ ipAddress: null }));
-const failures = async (orgId: string) => (await auditRows(orgId)).filter((e) => e.actionType === 'LOGIN_FAILED').map((e) => e.metadata.reason);
+const password = (slug: string, email: string, pw: string) =>
+  signInWithPassword({ orgSlug: slug, email, password: pw }, testRequest({ ipAddress: null }));
+const failures = async (orgId: string) =>
+  (await auditRows(orgId)).filter((e) => e.actionType === 'LOGIN_FAILED').map((e) => e.metadata.reason);
 
 /** An organization with a working SSO connection, a recent SSO sign-in, and SSO enforced. */
 async function enforcedOrg(label: string) {
@@ -70,18 +77,26 @@ async function enforcedOrg(label: string) {
 describe('enforcing SSO', () => {
   it('is refused without a connection, and without an SSO sign-in in the last 24 hours', async () => {
     const org = await makeOrg('enfpre');
-    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(/SSO connection/);
+    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(
+      /SSO connection/,
+    );
     await connect(org);
-    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(/last 24 hours/);
+    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(
+      /last 24 hours/,
+    );
 
     const sessionId = await ssoSignIn(org);
     // A day and a bit later the proof is stale.
     const dayLater = new Date(Date.now() + SSO_PROOF_WINDOW_MS + 60_000);
-    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true }, dayLater)))).message).toMatch(/last 24 hours/);
+    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true }, dayLater)))).message).toMatch(
+      /last 24 hours/,
+    );
     // A password session does not count as proof.
     expect((await password(org.slug, org.email, org.password)).ok).toBe(true);
     await getDb().delete(sessions).where(eq(sessions.id, sessionId));
-    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(/last 24 hours/);
+    expect((await rejection(runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true })))).message).toMatch(
+      /last 24 hours/,
+    );
 
     await ssoSignIn(org);
     await runMutation(admin(org), (ctx) => setSsoEnforcement(ctx, { enforced: true }));
@@ -98,7 +113,9 @@ describe('enforcing SSO', () => {
   it('is for admins only, and the connection cannot be deleted while enforced', async () => {
     const org = await enforcedOrg('enfadm');
     const member = await makeUser(org.orgId);
-    expect((await rejection(runMutation(asUser(org.orgId, member.id), (ctx) => setSsoEnforcement(ctx, { enforced: false })))).code).toBe('forbidden');
+    expect((await rejection(runMutation(asUser(org.orgId, member.id), (ctx) => setSsoEnforcement(ctx, { enforced: false })))).code).toBe(
+      'forbidden',
+    );
     expect((await rejection(runMutation(admin(org), (ctx) => deleteSsoConnection(ctx)))).message).toMatch(/turn enforcement off/);
   });
 });
@@ -128,14 +145,26 @@ describe('password sign-in while SSO is enforced', () => {
     expect(refused.message).toMatch(/two-factor/);
     const secret = await enroll(org.orgId, other.id, other.email);
     await runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: other.id, designated: true }));
-    expect((await listBreakGlassCandidates(org.orgId, (await getDb().select().from(organizations).where(eq(organizations.id, org.orgId)))[0]!.settings)).find((c) => c.userId === other.id)).toMatchObject({ designated: true, twoFactor: true });
+    expect(
+      (
+        await listBreakGlassCandidates(
+          org.orgId,
+          (await getDb().select().from(organizations).where(eq(organizations.id, org.orgId)))[0]!.settings,
+        )
+      ).find((c) => c.userId === other.id),
+    ).toMatchObject({ designated: true, twoFactor: true });
 
     const step = await password(org.slug, other.email, other.password);
     expect(step).toMatchObject({ ok: false, reason: 'second_factor_required' });
     if (step.ok || step.reason !== 'second_factor_required') return;
     // The enrollment used this step's code; the next step's is accepted (±1 step), once.
     const now = new Date();
-    const done = await completeSecondFactor(step.challengeToken, totpCode(secret, new Date(now.getTime() + 31_000)), testRequest(), new Date(now.getTime() + 2_000));
+    const done = await completeSecondFactor(
+      step.challengeToken,
+      totpCode(secret, new Date(now.getTime() + 31_000)),
+      testRequest(),
+      new Date(now.getTime() + 2_000),
+    );
     expect(done).toMatchObject({ ok: true });
     // A wrong password of a break-glass admin gets the same answer as anyone's.
     expect(await password(org.slug, other.email, 'wrong password!')).toEqual({ ok: false, reason: 'sso_enforced' });
@@ -148,16 +177,22 @@ describe('password sign-in while SSO is enforced', () => {
     const changes = (await auditRows(org.orgId)).filter((e) => e.actionType === 'BREAK_GLASS_ADMIN_UPDATED').map((e) => e.metadata);
     expect(changes).toEqual([{ targetUserId: other.id, email: other.email, designated: true }]);
     await runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: other.id, designated: false }));
-    expect((await auditRows(org.orgId)).filter((e) => e.actionType === 'BREAK_GLASS_ADMIN_UPDATED').at(-1)!.metadata).toMatchObject({ designated: false });
+    expect((await auditRows(org.orgId)).filter((e) => e.actionType === 'BREAK_GLASS_ADMIN_UPDATED').at(-1)!.metadata).toMatchObject({
+      designated: false,
+    });
   });
 
   it('refuses to designate a non-admin, and refuses a designated admin who is no longer an admin', async () => {
     const org = await enforcedOrg('enfna');
     const member = await makeUser(org.orgId);
     await enroll(org.orgId, member.id, member.email);
-    expect((await rejection(runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: member.id, designated: true })))).message).toMatch(/Only active admins/);
+    expect(
+      (await rejection(runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: member.id, designated: true })))).message,
+    ).toMatch(/Only active admins/);
     const stranger = await makeOrg('enfna2');
-    expect((await rejection(runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: stranger.adminId, designated: true })))).code).toBe('not_found');
+    expect(
+      (await rejection(runMutation(admin(org), (ctx) => setBreakGlassAdmin(ctx, { userId: stranger.adminId, designated: true })))).code,
+    ).toBe('not_found');
 
     const former = await makeUser(org.orgId, { admin: true, label: 'former' });
     await enroll(org.orgId, former.id, former.email);
@@ -187,7 +222,9 @@ describe('password sign-in while SSO is enforced', () => {
 describe('other ways in while SSO is enforced', () => {
   it('keeps API tokens working, and turns invitations off with a clear message', async () => {
     const org = await makeOrg('enfapi');
-    const token = await runMutation(admin(org), (ctx) => createApiToken(ctx, createApiTokenInput.parse({ note: 'ci', scopes: ['users:read'] })));
+    const token = await runMutation(admin(org), (ctx) =>
+      createApiToken(ctx, createApiTokenInput.parse({ note: 'ci', scopes: ['users:read'] })),
+    );
     const invite = await runMutation(admin(org), (ctx) => inviteUser(ctx, { email: 'late@invite.test', groupIds: [] }));
     await connect(org);
     await ssoSignIn(org);
@@ -195,7 +232,17 @@ describe('other ways in while SSO is enforced', () => {
 
     expect(await authenticateApiToken(token.token)).toMatchObject({ orgId: org.orgId, userId: org.adminId });
     const anon = { orgId: null, actor: { kind: 'anonymous' as const }, request: testRequest() };
-    expect((await rejection(runMutation(anon, (ctx) => redeemInvite(ctx, { token: invite.token, firstName: 'L', lastName: 'I', password: 'a long password 1' })))).message).toMatch(/signs in with SSO/);
-    expect((await rejection(runMutation(admin(org), (ctx) => inviteUser(ctx, { email: 'new@invite.test', groupIds: [] })))).message).toMatch(/signs in with SSO/);
+    expect(
+      (
+        await rejection(
+          runMutation(anon, (ctx) =>
+            redeemInvite(ctx, { token: invite.token, firstName: 'L', lastName: 'I', password: 'a long password 1' }),
+          ),
+        )
+      ).message,
+    ).toMatch(/signs in with SSO/);
+    expect(
+      (await rejection(runMutation(admin(org), (ctx) => inviteUser(ctx, { email: 'new@invite.test', groupIds: [] })))).message,
+    ).toMatch(/signs in with SSO/);
   });
 });

@@ -16,7 +16,8 @@ import type { MutationCtx } from '@/lib/server/mutation';
 import { findSsoConnection } from '@/lib/sso/connections';
 
 export const SSO_PROOF_WINDOW_MS = 24 * 60 * 60_000;
-export const SSO_ENFORCED_MESSAGE = 'This organization signs in with SSO. Use “Sign in with SSO”; break-glass admins check their email and password.';
+export const SSO_ENFORCED_MESSAGE =
+  'This organization signs in with SSO. Use “Sign in with SSO”; break-glass admins check their email and password.';
 
 export const ssoEnforcementInput = z.object({ enforced: checkbox });
 export const breakGlassInput = z.object({ userId: z.uuid('Unknown user.'), designated: checkbox });
@@ -84,7 +85,13 @@ export async function setSsoEnforcement(ctx: MutationCtx, input: z.infer<typeof 
     const [recent] = await ctx.tx
       .select({ id: sessions.id })
       .from(sessions)
-      .where(and(eq(sessions.organizationId, org.id), eq(sessions.authMethod, 'sso'), gte(sessions.createdAt, new Date(now.getTime() - SSO_PROOF_WINDOW_MS))))
+      .where(
+        and(
+          eq(sessions.organizationId, org.id),
+          eq(sessions.authMethod, 'sso'),
+          gte(sessions.createdAt, new Date(now.getTime() - SSO_PROOF_WINDOW_MS)),
+        ),
+      )
       .limit(1);
     if (!recent) {
       throw new AppError(
@@ -102,7 +109,9 @@ export async function setSsoEnforcement(ctx: MutationCtx, input: z.infer<typeof 
     await ctx.tx
       .update(signInChallenges)
       .set({ consumedAt: now })
-      .where(and(eq(signInChallenges.organizationId, org.id), eq(signInChallenges.method, 'password'), isNull(signInChallenges.consumedAt)));
+      .where(
+        and(eq(signInChallenges.organizationId, org.id), eq(signInChallenges.method, 'password'), isNull(signInChallenges.consumedAt)),
+      );
   }
   await record(ctx, { actionType: 'SSO_ENFORCED', metadata: { before, after: input.enforced } });
 }
@@ -110,14 +119,22 @@ export async function setSsoEnforcement(ctx: MutationCtx, input: z.infer<typeof 
 /** Admins designate (admins with two-factor only) or remove a break-glass admin; BREAK_GLASS_ADMIN_UPDATED. */
 export async function setBreakGlassAdmin(ctx: MutationCtx, input: z.infer<typeof breakGlassInput>): Promise<void> {
   const org = await lockedOrg(ctx);
-  const [user] = await ctx.tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.id, input.userId), eq(users.organizationId, org.id)));
+  const [user] = await ctx.tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, input.userId), eq(users.organizationId, org.id)));
   if (!user) throw new AppError('not_found', 'No such user.');
   const current = breakGlassIds(org.settings);
-  if (current.includes(user.id) === input.designated) throw new AppError('conflict', input.designated ? 'Already a break-glass admin.' : 'Not a break-glass admin.');
+  if (current.includes(user.id) === input.designated)
+    throw new AppError('conflict', input.designated ? 'Already a break-glass admin.' : 'Not a break-glass admin.');
   if (input.designated) {
-    if (!(await activeAdminIds(ctx.tx, org.id)).includes(user.id)) throw new AppError('invalid_input', 'Only active admins can be break-glass admins.');
+    if (!(await activeAdminIds(ctx.tx, org.id)).includes(user.id))
+      throw new AppError('invalid_input', 'Only active admins can be break-glass admins.');
     if (!(await hasConfirmedTwoFactor(ctx.tx, org.id, user.id))) {
-      throw new AppError('invalid_input', 'A break-glass admin must have two-factor authentication. They can set it up on their account page.');
+      throw new AppError(
+        'invalid_input',
+        'A break-glass admin must have two-factor authentication. They can set it up on their account page.',
+      );
     }
   }
   const next = input.designated ? [...current, user.id] : current.filter((id) => id !== user.id);
@@ -125,13 +142,20 @@ export async function setBreakGlassAdmin(ctx: MutationCtx, input: z.infer<typeof
     .update(organizations)
     .set({ settings: { ...org.settings, breakGlassUserIds: next }, updatedAt: new Date() })
     .where(eq(organizations.id, org.id));
-  await record(ctx, { actionType: 'BREAK_GLASS_ADMIN_UPDATED', metadata: { targetUserId: user.id, email: user.email, designated: input.designated } });
+  await record(ctx, {
+    actionType: 'BREAK_GLASS_ADMIN_UPDATED',
+    metadata: { targetUserId: user.id, email: user.email, designated: input.designated },
+  });
 }
 
 export type BreakGlassCandidate = { userId: string; email: string; twoFactor: boolean; designated: boolean };
 
 /** The organization's active admins, for the settings page: who has two-factor, who is designated. */
-export async function listBreakGlassCandidates(orgId: string, settings: OrganizationSettings, db: DbOrTx = getDb()): Promise<BreakGlassCandidate[]> {
+export async function listBreakGlassCandidates(
+  orgId: string,
+  settings: OrganizationSettings,
+  db: DbOrTx = getDb(),
+): Promise<BreakGlassCandidate[]> {
   const admins = new Set(await activeAdminIds(db, orgId));
   const designated = breakGlassIds(settings);
   const rows = await db

@@ -38,12 +38,18 @@ async function enroll(who: Who): Promise<{ secret: string; codes: string[] }> {
   await runMutation(asUser(who.orgId, who.id), (ctx) => startTwoFactorEnrollment(ctx));
   const pending = await pendingEnrollment(who.orgId, who.id, { email: who.email, issuer: 'Gatehouse' });
   const secret = pending!.manualKey.replace(/ /g, '');
-  const { recoveryCodes: codes } = await runMutation(asUser(who.orgId, who.id), (ctx) => confirmTwoFactorEnrollment(ctx, { code: totpCode(secret) }));
+  const { recoveryCodes: codes } = await runMutation(asUser(who.orgId, who.id), (ctx) =>
+    confirmTwoFactorEnrollment(ctx, { code: totpCode(secret) }),
+  );
   return { secret, codes };
 }
 
 async function passwordStep(who: Who, now = new Date()): Promise<string> {
-  const result = await signInWithPassword({ orgSlug: who.slug, email: who.email, password: who.password }, testRequest({ ipAddress: null }), now);
+  const result = await signInWithPassword(
+    { orgSlug: who.slug, email: who.email, password: who.password },
+    testRequest({ ipAddress: null }),
+    now,
+  );
   if (result.ok || result.reason !== 'second_factor_required') throw new Error(`expected a second step, got ${JSON.stringify(result)}`);
   return result.challengeToken;
 }
@@ -62,14 +68,22 @@ describe('enrollment', () => {
     const [row] = await getDb().select().from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, who.id));
     expect(row!.secret.startsWith('ghe1.')).toBe(true);
     expect(row!.secret).not.toContain(secret);
-    expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id })).toBe(secret);
-    expect(() => decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: who.id })).toThrow(/could not be decrypted/);
+    expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id })).toBe(
+      secret,
+    );
+    expect(() =>
+      decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: who.id }),
+    ).toThrow(/could not be decrypted/);
     // The database refuses a seed in clear.
     await expect(getDb().update(twoFactorCredentials).set({ secret }).where(eq(twoFactorCredentials.id, row!.id))).rejects.toThrow();
 
-    const wrong = await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => confirmTwoFactorEnrollment(ctx, { code: totpCode(secret, later(-300)) })));
+    const wrong = await rejection(
+      runMutation(asUser(who.orgId, who.id), (ctx) => confirmTwoFactorEnrollment(ctx, { code: totpCode(secret, later(-300)) })),
+    );
     expect(wrong).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not right/) });
-    const { recoveryCodes: codes } = await runMutation(asUser(who.orgId, who.id), (ctx) => confirmTwoFactorEnrollment(ctx, { code: totpCode(secret) }));
+    const { recoveryCodes: codes } = await runMutation(asUser(who.orgId, who.id), (ctx) =>
+      confirmTwoFactorEnrollment(ctx, { code: totpCode(secret) }),
+    );
     expect(codes).toHaveLength(10);
 
     const stored = await getDb().select().from(recoveryCodes).where(eq(recoveryCodes.userId, who.id));
@@ -77,7 +91,9 @@ describe('enrollment', () => {
     for (const c of codes) expect(JSON.stringify(stored)).not.toContain(c.replace('-', ''));
 
     const events = await auditRows(who.orgId);
-    expect(events.filter((e) => e.actionType === 'ENABLE_TWO_FACTOR_AUTH').map((e) => e.metadata)).toEqual([{ credentialId: row!.id, via: 'account', recoveryCodes: 10 }]);
+    expect(events.filter((e) => e.actionType === 'ENABLE_TWO_FACTOR_AUTH').map((e) => e.metadata)).toEqual([
+      { credentialId: row!.id, via: 'account', recoveryCodes: 10 },
+    ]);
     const all = JSON.stringify(events);
     expect(all).not.toContain(secret);
     for (const c of codes) expect(all).not.toContain(c);
@@ -88,7 +104,9 @@ describe('enrollment', () => {
     expect((await getUser(who.orgId, who.id))!.twoFactor).toBe(true);
 
     // A confirmed authenticator cannot be silently replaced.
-    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => startTwoFactorEnrollment(ctx)))).toMatchObject({ code: 'conflict' });
+    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => startTwoFactorEnrollment(ctx)))).toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('is covered by key rotation: the seed moves to the new key and codes still work', async () => {
@@ -98,12 +116,20 @@ describe('enrollment', () => {
     const key = randomBytes(32);
     const ring: Keyring = { primary: { id: 'totp-rotated', key }, keys: new Map([...old.keys, ['totp-rotated', key]]) };
     expect((await keyStatus(old)).some((u) => u.table === 'two_factor_credentials' && u.column === 'secret')).toBe(true);
-    expect(await rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, ring, { organizationId: who.orgId })).toEqual({ rewrapped: 1 });
+    expect(await rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, ring, { organizationId: who.orgId })).toEqual({
+      rewrapped: 1,
+    });
     const [row] = await getDb().select().from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, who.id));
     expect(envelopeKeyId(row!.secret)).toBe('totp-rotated');
-    expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id }, ring)).toBe(secret);
+    expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id }, ring)).toBe(
+      secret,
+    );
     // Back onto the run's key: on Postgres every test file shares the database (and `keys status`).
-    await rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, { primary: old.primary, keys: ring.keys }, { organizationId: who.orgId });
+    await rewrapAll(
+      { actor: { kind: 'cli' }, request: testRequest() },
+      { primary: old.primary, keys: ring.keys },
+      { organizationId: who.orgId },
+    );
   });
 });
 
@@ -128,7 +154,11 @@ describe('sign-in with a second factor', () => {
     // The challenge is used up, and the same code is refused in a new sign-in (replay).
     expect(await completeSecondFactor(token, code, testRequest(), t)).toEqual({ ok: false, reason: 'start_over' });
     const again = await passwordStep(who, later(1, t));
-    expect(await completeSecondFactor(again, code, testRequest(), later(1, t))).toEqual({ ok: false, reason: 'wrong_code', attemptsLeft: 4 });
+    expect(await completeSecondFactor(again, code, testRequest(), later(1, t))).toEqual({
+      ok: false,
+      reason: 'wrong_code',
+      attemptsLeft: 4,
+    });
     const failed = (await auditRows(who.orgId)).filter((e) => e.actionType === 'LOGIN_FAILED');
     expect(failed.map((e) => e.metadata.reason)).toEqual(['two_factor_code_reused']);
     expect(JSON.stringify(failed)).not.toContain(code);
@@ -143,8 +173,13 @@ describe('sign-in with a second factor', () => {
     expect(first.ok).toBe(true);
     expect((await sessionsOf(who.id))[0]!.secondFactor).toBe('recovery_code');
     const used = (await auditRows(who.orgId)).filter((e) => e.actionType === 'RECOVERY_CODE_USED');
-    expect(used.map((e) => e.metadata)).toEqual([{ recoveryCodeId: expect.any(String), remaining: 9, during: 'sign_in', actor: 'anonymous' }]);
-    expect(await completeSecondFactor(await passwordStep(who), codes[3]!, testRequest())).toMatchObject({ ok: false, reason: 'wrong_code' });
+    expect(used.map((e) => e.metadata)).toEqual([
+      { recoveryCodeId: expect.any(String), remaining: 9, during: 'sign_in', actor: 'anonymous' },
+    ]);
+    expect(await completeSecondFactor(await passwordStep(who), codes[3]!, testRequest())).toMatchObject({
+      ok: false,
+      reason: 'wrong_code',
+    });
   });
 
   it('kills a pending sign-in after five wrong codes, and then slows the account down', async () => {
@@ -153,7 +188,11 @@ describe('sign-in with a second factor', () => {
     const t = later(90);
     const token = await passwordStep(who, t);
     for (let i = 1; i < MAX_SECOND_FACTOR_ATTEMPTS; i++) {
-      expect(await completeSecondFactor(token, '000000', testRequest(), t)).toEqual({ ok: false, reason: 'wrong_code', attemptsLeft: MAX_SECOND_FACTOR_ATTEMPTS - i });
+      expect(await completeSecondFactor(token, '000000', testRequest(), t)).toEqual({
+        ok: false,
+        reason: 'wrong_code',
+        attemptsLeft: MAX_SECOND_FACTOR_ATTEMPTS - i,
+      });
     }
     expect(await completeSecondFactor(token, '000000', testRequest(), t)).toEqual({ ok: false, reason: 'start_over' });
     // Dead: even the right code does not revive it.
@@ -167,7 +206,11 @@ describe('sign-in with a second factor', () => {
     const next = await passwordStep(who, later(0.5, t));
     // Opening a new one clears the user's finished challenges.
     expect(await getDb().select().from(signInChallenges).where(eq(signInChallenges.userId, who.id))).toHaveLength(1);
-    expect(await completeSecondFactor(next, totpCode(secret, t), testRequest(), later(0.5, t))).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 1 });
+    expect(await completeSecondFactor(next, totpCode(secret, t), testRequest(), later(0.5, t))).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+      retryAfterSeconds: 1,
+    });
     expect((await completeSecondFactor(next, totpCode(secret, t), testRequest(), later(2, t))).ok).toBe(true);
   });
 
@@ -176,7 +219,10 @@ describe('sign-in with a second factor', () => {
     const { secret } = await enroll(who);
     const t = later(90);
     const token = await passwordStep(who, t);
-    expect(await completeSecondFactor(token, totpCode(secret, later(301, t)), testRequest(), later(301, t))).toEqual({ ok: false, reason: 'start_over' });
+    expect(await completeSecondFactor(token, totpCode(secret, later(301, t)), testRequest(), later(301, t))).toEqual({
+      ok: false,
+      reason: 'start_over',
+    });
     expect(await completeSecondFactor(undefined, totpCode(secret, t), testRequest(), t)).toEqual({ ok: false, reason: 'start_over' });
     expect(await completeSecondFactor(`${token}x`, totpCode(secret, t), testRequest(), t)).toEqual({ ok: false, reason: 'start_over' });
   });
@@ -188,13 +234,22 @@ describe('turning two-factor off', () => {
     const { secret } = await enroll(who);
     const t = later(90);
     const as = () => asUser(who.orgId, who.id);
-    expect(await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: 'not the password', code: totpCode(secret, t) }, t)))).toMatchObject({
+    expect(
+      await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: 'not the password', code: totpCode(secret, t) }, t))),
+    ).toMatchObject({
       message: 'That password is not right.',
     });
-    expect(await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: who.password, code: '000000' }, t)))).toMatchObject({ code: 'invalid_input' });
+    expect(
+      await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: who.password, code: '000000' }, t))),
+    ).toMatchObject({ code: 'invalid_input' });
 
-    await getDb().update(organizations).set({ settings: { requireTwoFactor: true } }).where(eq(organizations.id, who.orgId));
-    expect(await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: who.password, code: totpCode(secret, t) }, t)))).toMatchObject({ code: 'forbidden' });
+    await getDb()
+      .update(organizations)
+      .set({ settings: { requireTwoFactor: true } })
+      .where(eq(organizations.id, who.orgId));
+    expect(
+      await rejection(runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: who.password, code: totpCode(secret, t) }, t))),
+    ).toMatchObject({ code: 'forbidden' });
     await getDb().update(organizations).set({ settings: {} }).where(eq(organizations.id, who.orgId));
 
     await runMutation(as(), (ctx) => disableOwnTwoFactor(ctx, { password: who.password, code: totpCode(secret, t) }, t));
@@ -203,17 +258,24 @@ describe('turning two-factor off', () => {
     const off = (await auditRows(who.orgId)).find((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH');
     expect(off).toMatchObject({ userId: who.id, metadata: { targetUserId: who.id, by: 'self', sessionsRevoked: 0, tokensRevoked: 0 } });
     // Back to password only.
-    expect((await signInWithPassword({ orgSlug: who.slug, email: who.email, password: who.password }, testRequest({ ipAddress: null }))).ok).toBe(true);
+    expect(
+      (await signInWithPassword({ orgSlug: who.slug, email: who.email, password: who.password }, testRequest({ ipAddress: null }))).ok,
+    ).toBe(true);
   });
 
   it('regenerating recovery codes needs a code and kills the old ones', async () => {
     const who = await userIn('regen');
     const { secret, codes } = await enroll(who);
     const t = later(90);
-    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => regenerateRecoveryCodes(ctx, { code: '000000' }, t)))).toMatchObject({ code: 'invalid_input' });
+    expect(
+      await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => regenerateRecoveryCodes(ctx, { code: '000000' }, t))),
+    ).toMatchObject({ code: 'invalid_input' });
     const fresh = await runMutation(asUser(who.orgId, who.id), (ctx) => regenerateRecoveryCodes(ctx, { code: totpCode(secret, t) }, t));
     expect(fresh.recoveryCodes).toHaveLength(10);
-    expect(await completeSecondFactor(await passwordStep(who), codes[0]!, testRequest())).toMatchObject({ ok: false, reason: 'wrong_code' });
+    expect(await completeSecondFactor(await passwordStep(who), codes[0]!, testRequest())).toMatchObject({
+      ok: false,
+      reason: 'wrong_code',
+    });
     expect((await completeSecondFactor(await passwordStep(who), fresh.recoveryCodes[0]!, testRequest())).ok).toBe(true);
   });
 
@@ -223,28 +285,51 @@ describe('turning two-factor off', () => {
     const t = later(90);
     const signedIn = await completeSecondFactor(await passwordStep(who, t), totpCode(secret, t), testRequest(), t);
     if (!signedIn.ok) throw new Error('sign-in failed');
-    await runMutation(asUser(who.orgId, who.id), (ctx) => createApiToken(ctx, createApiTokenInput.parse({ note: 'ci', scopes: ['users:read'] })));
+    await runMutation(asUser(who.orgId, who.id), (ctx) =>
+      createApiToken(ctx, createApiTokenInput.parse({ note: 'ci', scopes: ['users:read'] })),
+    );
     const pending = await passwordStep(who, later(1, t));
 
     // Not for non-admins, not across organizations, not for yourself.
     const plain = await makeUser(who.orgId, { label: 'plain' });
-    expect(await rejection(runMutation(asUser(who.orgId, plain.id), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runMutation(asUser(who.orgId, plain.id), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({
+      code: 'forbidden',
+    });
     const other = await makeOrg('reset-other');
-    expect(await rejection(runMutation(asUser(other.orgId, other.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({ code: 'not_found' });
-    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({ code: 'invalid_input' });
+    expect(
+      await rejection(runMutation(asUser(other.orgId, other.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id }))),
+    ).toMatchObject({ code: 'not_found' });
+    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({
+      code: 'invalid_input',
+    });
 
-    expect(await runMutation(asUser(who.orgId, who.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id, reason: 'lost phone' }))).toEqual({ sessionsRevoked: 1, tokensRevoked: 1 });
+    expect(
+      await runMutation(asUser(who.orgId, who.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id, reason: 'lost phone' })),
+    ).toEqual({ sessionsRevoked: 1, tokensRevoked: 1 });
     expect((await sessionsOf(who.id)).map((s) => [s.revokedAt !== null, s.revokedReason])).toEqual([[true, 'two_factor_reset']]);
-    const tokens = await getDb().select().from(apiTokens).where(and(eq(apiTokens.organizationId, who.orgId), eq(apiTokens.createdBy, who.id)));
+    const tokens = await getDb()
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.organizationId, who.orgId), eq(apiTokens.createdBy, who.id)));
     expect(tokens.map((tk) => tk.revokedAt !== null)).toEqual([true]);
-    expect(await completeSecondFactor(pending, totpCode(secret, later(31, t)), testRequest(), later(2, t))).toEqual({ ok: false, reason: 'start_over' });
+    expect(await completeSecondFactor(pending, totpCode(secret, later(31, t)), testRequest(), later(2, t))).toEqual({
+      ok: false,
+      reason: 'start_over',
+    });
     const event = (await auditRows(who.orgId)).find((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH');
-    expect(event).toMatchObject({ userId: who.adminId, metadata: { targetUserId: who.id, by: 'admin_reset', reason: 'lost phone', sessionsRevoked: 1, tokensRevoked: 1 } });
-    expect(await rejection(runMutation(asUser(who.orgId, who.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({ code: 'conflict' });
+    expect(event).toMatchObject({
+      userId: who.adminId,
+      metadata: { targetUserId: who.id, by: 'admin_reset', reason: 'lost phone', sessionsRevoked: 1, tokensRevoked: 1 },
+    });
+    expect(await rejection(runMutation(asUser(who.orgId, who.adminId), (ctx) => resetTwoFactor(ctx, { userId: who.id })))).toMatchObject({
+      code: 'conflict',
+    });
 
     // The operator (CLI) can reset too, e.g. when the only admin lost their device.
     await enroll(who);
-    await runMutation({ orgId: who.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) => resetTwoFactor(ctx, { userId: who.id }));
+    await runMutation({ orgId: who.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) =>
+      resetTwoFactor(ctx, { userId: who.id }),
+    );
     const byCli = (await auditRows(who.orgId)).filter((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH').at(-1);
     expect(byCli!.metadata).toMatchObject({ by: 'admin_reset', actor: 'cli' });
   });
@@ -253,9 +338,14 @@ describe('turning two-factor off', () => {
 describe('organization-wide requirement', () => {
   it('is admin-only and audited, and makes users without 2FA enroll before they get a session', async () => {
     const who = await userIn('require');
-    expect(await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => setTwoFactorRequirement(ctx, { required: true })))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(runMutation(asUser(who.orgId, who.id), (ctx) => setTwoFactorRequirement(ctx, { required: true }))),
+    ).toMatchObject({ code: 'forbidden' });
     await runMutation(asUser(who.orgId, who.adminId), (ctx) => setTwoFactorRequirement(ctx, { required: true }));
-    expect((await auditRows(who.orgId)).find((e) => e.actionType === 'TWO_FACTOR_REQUIREMENT_UPDATED')!.metadata).toEqual({ before: false, after: true });
+    expect((await auditRows(who.orgId)).find((e) => e.actionType === 'TWO_FACTOR_REQUIREMENT_UPDATED')!.metadata).toEqual({
+      before: false,
+      after: true,
+    });
 
     const token = await passwordStep(who);
     expect(await findLiveChallenge(token)).toMatchObject({ kind: 'enroll', passed: false });

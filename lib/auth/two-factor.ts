@@ -24,7 +24,10 @@ export type SecondFactorKind = 'totp' | 'recovery_code';
 
 const codeField = z.string().trim().min(1, 'Enter the code from your authenticator app.').max(32, 'That is not a code.');
 export const confirmEnrollmentInput = z.object({ code: codeField });
-export const disableTwoFactorInput = z.object({ password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX_LENGTH), code: codeField });
+export const disableTwoFactorInput = z.object({
+  password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX_LENGTH),
+  code: codeField,
+});
 export const regenerateRecoveryCodesInput = z.object({ code: codeField });
 export const resetTwoFactorInput = z.object({ userId: z.uuid('Unknown user.'), reason: z.string().trim().max(500).optional() });
 export const twoFactorRequirementInput = z.object({ required: checkbox });
@@ -66,7 +69,12 @@ function actingUser(ctx: MutationCtx): { orgId: string; userId: string } {
  * Gives the user a new, unconfirmed seed (replacing an unconfirmed one). A confirmed authenticator
  * is never replaced here: it must be disabled first, with password and code.
  */
-export async function beginEnrollment(ctx: MutationCtx, orgId: string, userId: string, via: EnrolledVia): Promise<{ credentialId: string }> {
+export async function beginEnrollment(
+  ctx: MutationCtx,
+  orgId: string,
+  userId: string,
+  via: EnrolledVia,
+): Promise<{ credentialId: string }> {
   const existing = await findCredential(ctx.tx, orgId, userId, true);
   if (existing?.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
   if (existing) await ctx.tx.delete(twoFactorCredentials).where(eq(twoFactorCredentials.id, existing.id));
@@ -131,19 +139,30 @@ export async function confirmEnrollment(
   if (cred.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
   const step = matchTotp(decryptSecret(cred.secret, seedContext(orgId, cred.id)), code, now, null);
   if (step === null) throw AppError.field('code', WRONG_CODE);
-  await ctx.tx.update(twoFactorCredentials).set({ confirmedAt: now, lastUsedStep: step, updatedAt: now }).where(eq(twoFactorCredentials.id, cred.id));
+  await ctx.tx
+    .update(twoFactorCredentials)
+    .set({ confirmedAt: now, lastUsedStep: step, updatedAt: now })
+    .where(eq(twoFactorCredentials.id, cred.id));
   const codes = await replaceRecoveryCodes(ctx.tx, orgId, userId);
-  await record(ctx, { actionType: 'ENABLE_TWO_FACTOR_AUTH', metadata: { credentialId: cred.id, via, recoveryCodes: codes.length } }, { organizationId: orgId, userId });
+  await record(
+    ctx,
+    { actionType: 'ENABLE_TWO_FACTOR_AUTH', metadata: { credentialId: cred.id, via, recoveryCodes: codes.length } },
+    { organizationId: orgId, userId },
+  );
   return { recoveryCodes: codes };
 }
 
 /** The signed-in user confirms their new authenticator (account page). */
-export async function confirmTwoFactorEnrollment(ctx: MutationCtx, input: z.infer<typeof confirmEnrollmentInput>): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTwoFactorEnrollment(
+  ctx: MutationCtx,
+  input: z.infer<typeof confirmEnrollmentInput>,
+): Promise<{ recoveryCodes: string[] }> {
   const { orgId, userId } = actingUser(ctx);
   return confirmEnrollment(ctx, orgId, userId, input.code, 'account');
 }
 
-export type ConsumeResult = { ok: true; factor: SecondFactorKind } | { ok: false; reason: 'wrong_two_factor_code' | 'two_factor_code_reused' };
+export type ConsumeResult =
+  { ok: true; factor: SecondFactorKind } | { ok: false; reason: 'wrong_two_factor_code' | 'two_factor_code_reused' };
 
 /**
  * Checks a TOTP code (±1 step, never a step at or before the last accepted one) or an unused
@@ -168,7 +187,11 @@ export async function consumeSecondFactor(
       .select({ n: count() })
       .from(recoveryCodes)
       .where(and(eq(recoveryCodes.userId, cred.userId), isNull(recoveryCodes.usedAt)));
-    await record(ctx, { actionType: 'RECOVERY_CODE_USED', metadata: { recoveryCodeId: used.id, remaining: left?.n ?? 0, during } }, { organizationId: cred.organizationId, userId: cred.userId });
+    await record(
+      ctx,
+      { actionType: 'RECOVERY_CODE_USED', metadata: { recoveryCodeId: used.id, remaining: left?.n ?? 0, during } },
+      { organizationId: cred.organizationId, userId: cred.userId },
+    );
     return { ok: true, factor: 'recovery_code' };
   }
   const secret = decryptSecret(cred.secret, seedContext(cred.organizationId, cred.id));
@@ -179,7 +202,9 @@ export async function consumeSecondFactor(
   const [advanced] = await ctx.tx
     .update(twoFactorCredentials)
     .set({ lastUsedStep: step, updatedAt: now })
-    .where(and(eq(twoFactorCredentials.id, cred.id), or(isNull(twoFactorCredentials.lastUsedStep), lt(twoFactorCredentials.lastUsedStep, step))))
+    .where(
+      and(eq(twoFactorCredentials.id, cred.id), or(isNull(twoFactorCredentials.lastUsedStep), lt(twoFactorCredentials.lastUsedStep, step))),
+    )
     .returning({ id: twoFactorCredentials.id });
   return advanced ? { ok: true, factor: 'totp' } : { ok: false, reason: 'two_factor_code_reused' };
 }
@@ -209,7 +234,10 @@ export async function disableOwnTwoFactor(ctx: MutationCtx, input: z.infer<typeo
     .where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
   if (!row) throw new AppError('unauthenticated', 'Sign in first.');
   if (requiresTwoFactor(row.settings)) {
-    throw new AppError('forbidden', 'Your organization requires two-factor authentication, so it cannot be turned off. An admin can reset it if you lost your device.');
+    throw new AppError(
+      'forbidden',
+      'Your organization requires two-factor authentication, so it cannot be turned off. An admin can reset it if you lost your device.',
+    );
   }
   const cred = await ownConfirmedCredential(ctx, orgId, userId);
   if (!(await verifyPassword(row.passwordHash, input.password))) throw AppError.field('password', 'That password is not right.');
@@ -223,7 +251,11 @@ export async function disableOwnTwoFactor(ctx: MutationCtx, input: z.infer<typeo
 }
 
 /** New recovery codes for the acting user (the old ones stop working); needs a current code. */
-export async function regenerateRecoveryCodes(ctx: MutationCtx, input: z.infer<typeof regenerateRecoveryCodesInput>, now = new Date()): Promise<{ recoveryCodes: string[] }> {
+export async function regenerateRecoveryCodes(
+  ctx: MutationCtx,
+  input: z.infer<typeof regenerateRecoveryCodesInput>,
+  now = new Date(),
+): Promise<{ recoveryCodes: string[] }> {
   const { orgId, userId } = actingUser(ctx);
   const cred = await ownConfirmedCredential(ctx, orgId, userId);
   const used = await consumeSecondFactor(ctx, cred, input.code, 'regenerate', now);
@@ -237,29 +269,48 @@ export async function regenerateRecoveryCodes(ctx: MutationCtx, input: z.infer<t
  * An admin removes another user's two-factor (a lost device). In the same transaction every
  * session and API token of that user is revoked, and any pending sign-in of theirs dies.
  */
-export async function resetTwoFactor(ctx: MutationCtx, input: z.infer<typeof resetTwoFactorInput>, now = new Date()): Promise<{ sessionsRevoked: number; tokensRevoked: number }> {
+export async function resetTwoFactor(
+  ctx: MutationCtx,
+  input: z.infer<typeof resetTwoFactorInput>,
+  now = new Date(),
+): Promise<{ sessionsRevoked: number; tokensRevoked: number }> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const [user] = await ctx.tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
+  const [user] = await ctx.tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
   if (!user) throw new AppError('not_found', 'No such user.');
-  if (actorUserId(ctx.actor) === user.id) throw new AppError('invalid_input', 'Turn off your own two-factor authentication on your account page.');
+  if (actorUserId(ctx.actor) === user.id)
+    throw new AppError('invalid_input', 'Turn off your own two-factor authentication on your account page.');
   const cred = await findCredential(ctx.tx, orgId, user.id, true);
   if (!cred?.confirmedAt) throw new AppError('conflict', 'This user has no two-factor authentication to reset.');
   await removeTwoFactor(ctx.tx, orgId, user.id);
   await ctx.tx
     .update(signInChallenges)
     .set({ consumedAt: now })
-    .where(and(eq(signInChallenges.organizationId, orgId), eq(signInChallenges.userId, user.id), isNull(signInChallenges.consumedAt), gt(signInChallenges.expiresAt, now)));
+    .where(
+      and(
+        eq(signInChallenges.organizationId, orgId),
+        eq(signInChallenges.userId, user.id),
+        isNull(signInChallenges.consumedAt),
+        gt(signInChallenges.expiresAt, now),
+      ),
+    );
   const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'two_factor_reset');
   const tokensRevoked = await revokeUserApiTokens(ctx.tx, orgId, user.id);
-  await record(
-    ctx,
-    {
-      actionType: 'DISABLE_TWO_FACTOR_AUTH',
-      metadata: { targetUserId: user.id, email: user.email, by: 'admin_reset', ...(input.reason ? { reason: input.reason } : {}), sessionsRevoked, tokensRevoked },
+  await record(ctx, {
+    actionType: 'DISABLE_TWO_FACTOR_AUTH',
+    metadata: {
+      targetUserId: user.id,
+      email: user.email,
+      by: 'admin_reset',
+      ...(input.reason ? { reason: input.reason } : {}),
+      sessionsRevoked,
+      tokensRevoked,
     },
-  );
+  });
   return { sessionsRevoked, tokensRevoked };
 }
 
@@ -285,5 +336,10 @@ export async function twoFactorStatus(orgId: string, userId: string, db: DbOrTx 
     .select({ n: count() })
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.organizationId, orgId), eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
-  return { enabled: Boolean(cred?.confirmedAt), pending: Boolean(cred && !cred.confirmedAt), enabledAt: cred?.confirmedAt ?? null, recoveryCodesLeft: left?.n ?? 0 };
+  return {
+    enabled: Boolean(cred?.confirmedAt),
+    pending: Boolean(cred && !cred.confirmedAt),
+    enabledAt: cred?.confirmedAt ?? null,
+    recoveryCodesLeft: left?.n ?? 0,
+  };
 }

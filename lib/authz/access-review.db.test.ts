@@ -15,7 +15,9 @@ describe('access review', () => {
     await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: team.id, userIds: [ann.id] }));
     const folder = await runMutation(admin, (ctx) => createFolder(ctx, { kind: 'app', name: 'Ops' }));
     await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Orders', folderId: folder.id }));
-    await runMutation(admin, (ctx) => setGrant(ctx, { groupId: team.id, objectKind: 'app', scope: 'folder', targetId: folder.id, level: 'edit' }));
+    await runMutation(admin, (ctx) =>
+      setGrant(ctx, { groupId: team.id, objectKind: 'app', scope: 'folder', targetId: folder.id, level: 'edit' }),
+    );
 
     const rows = [];
     for await (const row of await accessReviewFor(org.orgId, org.adminId)) rows.push(row);

@@ -19,15 +19,36 @@ export async function accessReviewFor(orgId: string, userId: string, db: DbOrTx 
 export async function* accessReview(orgId: string, db: DbOrTx = getDb()): AsyncGenerator<AccessReviewRow> {
   const [groups, members, grants, people, items] = await Promise.all([
     db
-      .select({ id: permissionGroups.id, name: permissionGroups.name, builtin: permissionGroups.builtin, queryLibrary: permissionGroups.queryLibraryAccess, auditLog: permissionGroups.auditLogAccess })
+      .select({
+        id: permissionGroups.id,
+        name: permissionGroups.name,
+        builtin: permissionGroups.builtin,
+        queryLibrary: permissionGroups.queryLibraryAccess,
+        auditLog: permissionGroups.auditLogAccess,
+      })
       .from(permissionGroups)
       .where(eq(permissionGroups.organizationId, orgId)),
-    db.select({ groupId: groupMembers.groupId, userId: groupMembers.userId, isGroupAdmin: groupMembers.isGroupAdmin }).from(groupMembers).where(eq(groupMembers.organizationId, orgId)),
     db
-      .select({ id: permissionGrants.id, groupId: permissionGrants.groupId, objectKind: permissionGrants.objectKind, scope: permissionGrants.scope, targetId: permissionGrants.targetId, level: permissionGrants.level, environmentId: permissionGrants.environmentId })
+      .select({ groupId: groupMembers.groupId, userId: groupMembers.userId, isGroupAdmin: groupMembers.isGroupAdmin })
+      .from(groupMembers)
+      .where(eq(groupMembers.organizationId, orgId)),
+    db
+      .select({
+        id: permissionGrants.id,
+        groupId: permissionGrants.groupId,
+        objectKind: permissionGrants.objectKind,
+        scope: permissionGrants.scope,
+        targetId: permissionGrants.targetId,
+        level: permissionGrants.level,
+        environmentId: permissionGrants.environmentId,
+      })
       .from(permissionGrants)
       .where(eq(permissionGrants.organizationId, orgId)),
-    db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.organizationId, orgId), isNull(users.disabledAt))).orderBy(asc(users.email)),
+    db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(eq(users.organizationId, orgId), isNull(users.disabledAt)))
+      .orderBy(asc(users.email)),
     db
       .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId, folderName: folders.name })
       .from(objects)
@@ -38,7 +59,12 @@ export async function* accessReview(orgId: string, db: DbOrTx = getDb()): AsyncG
   const everyone = groups.filter((g) => g.builtin === 'all_users');
   const snapshots: [string, Snapshot][] = people.map((u) => {
     const mine = members.filter((m) => m.userId === u.id);
-    const userGroups = [...everyone.map((g) => ({ ...g, isGroupAdmin: false })), ...groups.filter((g) => mine.some((m) => m.groupId === g.id)).map((g) => ({ ...g, isGroupAdmin: mine.find((m) => m.groupId === g.id)!.isGroupAdmin }))];
+    const userGroups = [
+      ...everyone.map((g) => ({ ...g, isGroupAdmin: false })),
+      ...groups
+        .filter((g) => mine.some((m) => m.groupId === g.id))
+        .map((g) => ({ ...g, isGroupAdmin: mine.find((m) => m.groupId === g.id)!.isGroupAdmin })),
+    ];
     const ids = new Set(userGroups.map((g) => g.id));
     return [u.email, { orgId, userId: u.id, groups: userGroups, grants: grants.filter((g) => ids.has(g.groupId)) }];
   });

@@ -12,9 +12,21 @@ const group = (id: string, extra: Partial<SnapshotGroup> = {}): SnapshotGroup =>
   ...extra,
 });
 const allUsers = group('everyone', { builtin: 'all_users', name: 'All Users' });
-const snapshot = (groups: SnapshotGroup[], grants: SnapshotGrant[] = []): Snapshot => ({ orgId: 'org', userId: 'u1', groups: [allUsers, ...groups], grants });
+const snapshot = (groups: SnapshotGroup[], grants: SnapshotGrant[] = []): Snapshot => ({
+  orgId: 'org',
+  userId: 'u1',
+  groups: [allUsers, ...groups],
+  grants,
+});
 let n = 0;
-const grant = (groupId: string, objectKind: ObjectKind, scope: SnapshotGrant['scope'], targetId: string | null, level: Level, environmentId: string | null = null): SnapshotGrant => ({
+const grant = (
+  groupId: string,
+  objectKind: ObjectKind,
+  scope: SnapshotGrant['scope'],
+  targetId: string | null,
+  level: Level,
+  environmentId: string | null = null,
+): SnapshotGrant => ({
   id: `grant-${++n}`,
   groupId,
   objectKind,
@@ -61,8 +73,14 @@ describe('can() — rules', () => {
 
   it('gives the Admin group own on everything and every organization area', () => {
     const s = snapshot([group('admins', { builtin: 'admin', name: 'Admin' })]);
-    for (const kind of OBJECT_KINDS) expect(can(s, 'delete' as never, obj(kind))).toMatchObject({ allowed: true, level: 'own', because: { kind: 'admin', group: { name: 'Admin' } } });
-    for (const area of ['settings', 'users', 'groups', 'audit_log'] as const) expect(can(s, area === 'audit_log' ? 'view' : 'manage', { kind: 'org', area }).allowed).toBe(true);
+    for (const kind of OBJECT_KINDS)
+      expect(can(s, 'delete' as never, obj(kind))).toMatchObject({
+        allowed: true,
+        level: 'own',
+        because: { kind: 'admin', group: { name: 'Admin' } },
+      });
+    for (const area of ['settings', 'users', 'groups', 'audit_log'] as const)
+      expect(can(s, area === 'audit_log' ? 'view' : 'manage', { kind: 'org', area }).allowed).toBe(true);
     expect(can(s, 'edit', { kind: 'org', area: 'query_library' }).allowed).toBe(true);
     expect(canEditAnyApp(s)).toBe(true);
   });
@@ -91,9 +109,19 @@ describe('can() — rules', () => {
     const owners = grant('owners', 'app', 'object', 'app-1', 'own');
     const s = snapshot([group('viewers'), group('editors'), group('owners')], [viewers, editors, owners]);
     const d = can(s, 'delete', obj('app'));
-    expect(d).toMatchObject({ allowed: true, level: 'own', because: { kind: 'grant', group: { id: 'owners' }, grant: { id: owners.id, scope: 'object' } } });
-    expect(effectiveLevel(s, 'app', { id: 'app-2', folderId: 'f1' })).toMatchObject({ level: 'edit', because: { group: { id: 'editors' } } });
-    expect(effectiveLevel(s, 'app', { id: 'app-3', folderId: null })).toMatchObject({ level: 'use', because: { group: { id: 'viewers' } } });
+    expect(d).toMatchObject({
+      allowed: true,
+      level: 'own',
+      because: { kind: 'grant', group: { id: 'owners' }, grant: { id: owners.id, scope: 'object' } },
+    });
+    expect(effectiveLevel(s, 'app', { id: 'app-2', folderId: 'f1' })).toMatchObject({
+      level: 'edit',
+      because: { group: { id: 'editors' } },
+    });
+    expect(effectiveLevel(s, 'app', { id: 'app-3', folderId: null })).toMatchObject({
+      level: 'use',
+      because: { group: { id: 'viewers' } },
+    });
   });
 
   it('explains the most specific grant when two give the same level', () => {
@@ -105,18 +133,27 @@ describe('can() — rules', () => {
 
   it('explains a denial caused by too low a level', () => {
     const d = can(snapshot([group('g')], [grant('g', 'app', 'object', 'app-1', 'use')]), 'edit', obj('app'));
-    expect(d).toEqual({ allowed: false, level: 'use', because: { kind: 'denied', reason: 'This needs edit access to the app; you have use.' } });
+    expect(d).toEqual({
+      allowed: false,
+      level: 'use',
+      because: { kind: 'denied', reason: 'This needs edit access to the app; you have use.' },
+    });
   });
 
   it('needs edit kind-wide to create, own kind-wide to create folders', () => {
     const editors = snapshot([group('g')], [grant('g', 'app', 'kind', null, 'edit')]);
     expect(can(editors, 'create', { kind: 'all', objectKind: 'app' }).allowed).toBe(true);
     expect(can(editors, 'create_folder', { kind: 'all', objectKind: 'app' }).allowed).toBe(false);
-    expect(can(snapshot([group('g')], [grant('g', 'app', 'object', 'x', 'own')]), 'create', { kind: 'all', objectKind: 'app' }).allowed).toBe(false);
+    expect(
+      can(snapshot([group('g')], [grant('g', 'app', 'object', 'x', 'own')]), 'create', { kind: 'all', objectKind: 'app' }).allowed,
+    ).toBe(false);
   });
 
   it('keeps settings, users and groups for admins only', () => {
-    const s = snapshot([group('g', { auditLog: true, queryLibrary: 'edit', isGroupAdmin: true })], [grant('g', 'app', 'kind', null, 'own')]);
+    const s = snapshot(
+      [group('g', { auditLog: true, queryLibrary: 'edit', isGroupAdmin: true })],
+      [grant('g', 'app', 'kind', null, 'own')],
+    );
     for (const area of ['settings', 'users', 'groups'] as const) {
       expect(can(s, 'manage', { kind: 'org', area })).toMatchObject({ allowed: false, because: { kind: 'denied' } });
     }
@@ -124,7 +161,10 @@ describe('can() — rules', () => {
 
   it('grants audit-log and query-library access through group settings', () => {
     const auditors = snapshot([group('aud', { auditLog: true })]);
-    expect(can(auditors, 'view', { kind: 'org', area: 'audit_log' })).toMatchObject({ allowed: true, because: { kind: 'group_setting', setting: 'audit_log' } });
+    expect(can(auditors, 'view', { kind: 'org', area: 'audit_log' })).toMatchObject({
+      allowed: true,
+      because: { kind: 'group_setting', setting: 'audit_log' },
+    });
     expect(can(snapshot([]), 'view', { kind: 'org', area: 'audit_log' }).allowed).toBe(false);
 
     const viewers = snapshot([group('q', { queryLibrary: 'view' })]);
@@ -148,14 +188,24 @@ describe('can() — rules', () => {
 });
 
 describe('can() — grants limited to one environment', () => {
-  const s = snapshot([group('ops')], [grant('ops', 'resource', 'kind', null, 'use'), grant('ops', 'resource', 'object', 'resource-1', 'own', 'staging')]);
+  const s = snapshot(
+    [group('ops')],
+    [grant('ops', 'resource', 'kind', null, 'use'), grant('ops', 'resource', 'object', 'resource-1', 'own', 'staging')],
+  );
   const resource = { kind: 'resource' as const, id: 'resource-1', folderId: null };
 
   it('count only for decisions about that environment', () => {
-    expect(can(s, 'edit_config', { ...resource, environmentId: 'staging' })).toMatchObject({ allowed: true, level: 'own', because: { kind: 'grant', grant: { environmentId: 'staging' } } });
+    expect(can(s, 'edit_config', { ...resource, environmentId: 'staging' })).toMatchObject({
+      allowed: true,
+      level: 'own',
+      because: { kind: 'grant', grant: { environmentId: 'staging' } },
+    });
     expect(can(s, 'edit_config', { ...resource, environmentId: 'production' })).toMatchObject({ allowed: false, level: 'use' });
     expect(can(s, 'edit_config', resource)).toMatchObject({ allowed: false, level: 'use' });
-    expect(can(s, 'use', resource)).toMatchObject({ allowed: true, because: { kind: 'grant', grant: { scope: 'kind', environmentId: null } } });
+    expect(can(s, 'use', resource)).toMatchObject({
+      allowed: true,
+      because: { kind: 'grant', grant: { scope: 'kind', environmentId: null } },
+    });
   });
 
   it('give nothing by themselves outside their environment (deny by default)', () => {

@@ -165,7 +165,11 @@ export function can(s: Snapshot, action: string, target: Target): Decision {
       if (admin) return { allowed: true, level: 'own', because: { kind: 'admin', group: ref(admin) } };
       const managed = s.groups.find((g) => g.id === target.id && g.isGroupAdmin);
       if (managed) return { allowed: true, level: 'edit', because: { kind: 'group_setting', group: ref(managed), setting: 'group_admin' } };
-      return { allowed: false, level: null, because: { kind: 'denied', reason: 'Only admins and this group’s group admins can change its members.' } };
+      return {
+        allowed: false,
+        level: null,
+        because: { kind: 'denied', reason: 'Only admins and this group’s group admins can change its members.' },
+      };
     }
   }
 }
@@ -181,7 +185,12 @@ function orgDecision(s: Snapshot, action: string, area: OrgArea): Decision {
   if (area === 'query_library') {
     const wanted: QueryLibraryAccess = action === 'edit' ? 'edit' : 'view';
     const g = s.groups.find((x) => x.queryLibrary === 'edit' || (wanted === 'view' && x.queryLibrary === 'view'));
-    if (g) return { allowed: true, level: g.queryLibrary === 'edit' ? 'edit' : 'use', because: { kind: 'group_setting', group: ref(g), setting: 'query_library' } };
+    if (g)
+      return {
+        allowed: true,
+        level: g.queryLibrary === 'edit' ? 'edit' : 'use',
+        because: { kind: 'group_setting', group: ref(g), setting: 'query_library' },
+      };
     return { allowed: false, level: null, because: { kind: 'denied', reason: `None of your groups may ${wanted} the query library.` } };
   }
   return adminOnly(s, area === 'users' ? 'users' : area === 'groups' ? 'permission groups' : 'settings');

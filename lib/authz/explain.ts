@@ -6,7 +6,12 @@ export function explain(because: Because): string {
     case 'admin':
       return `Member of ${because.group.name}: admins own everything.`;
     case 'grant': {
-      const where = because.grant.scope === 'kind' ? `all ${because.grant.objectKind}s` : because.grant.scope === 'folder' ? 'its folder' : `this ${because.grant.objectKind}`;
+      const where =
+        because.grant.scope === 'kind'
+          ? `all ${because.grant.objectKind}s`
+          : because.grant.scope === 'folder'
+            ? 'its folder'
+            : `this ${because.grant.objectKind}`;
       return `${because.group.name} has ${because.grant.level} on ${where}${because.grant.environmentId ? ' in this environment' : ''}.`;
     }
     case 'group_setting':

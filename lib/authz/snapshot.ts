@@ -46,8 +46,25 @@ export async function loadSnapshot(db: DbOrTx, orgId: string, userId: string): P
   const groups = new Map<string, SnapshotGroup>();
   const grants: SnapshotGrant[] = [];
   for (const r of rows) {
-    if (!groups.has(r.id)) groups.set(r.id, { id: r.id, name: r.name, builtin: r.builtin, queryLibrary: r.query_library, auditLog: r.audit_log, isGroupAdmin: r.is_group_admin });
-    if (r.grant_id) grants.push({ id: r.grant_id, groupId: r.id, objectKind: r.object_kind!, scope: r.scope!, targetId: r.target_id, level: r.level!, environmentId: r.environment_id });
+    if (!groups.has(r.id))
+      groups.set(r.id, {
+        id: r.id,
+        name: r.name,
+        builtin: r.builtin,
+        queryLibrary: r.query_library,
+        auditLog: r.audit_log,
+        isGroupAdmin: r.is_group_admin,
+      });
+    if (r.grant_id)
+      grants.push({
+        id: r.grant_id,
+        groupId: r.id,
+        objectKind: r.object_kind!,
+        scope: r.scope!,
+        targetId: r.target_id,
+        level: r.level!,
+        environmentId: r.environment_id,
+      });
   }
   return { orgId, userId, groups: [...groups.values()], grants };
 }

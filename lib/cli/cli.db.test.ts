@@ -31,9 +31,24 @@ describe('gatehouse CLI', () => {
   it('migrates, creates an organization and a user, with --json for scripts', () => {
     expect(gatehouse('migrate')).toMatchObject({ code: 0, stdout: expect.stringContaining('Migrations applied') });
 
-    const org = gatehouse('org', 'create', '--name', 'CLI Org', '--slug', slug, '--admin-email', `root@${slug}.test`, '--admin-password', 'operator password 1', '--json');
+    const org = gatehouse(
+      'org',
+      'create',
+      '--name',
+      'CLI Org',
+      '--slug',
+      slug,
+      '--admin-email',
+      `root@${slug}.test`,
+      '--admin-password',
+      'operator password 1',
+      '--json',
+    );
     expect(org.code).toBe(0);
-    expect(JSON.parse(org.stdout)).toMatchObject({ organization: { slug, name: 'CLI Org', id: expect.any(String) }, admin: { email: `root@${slug}.test` } });
+    expect(JSON.parse(org.stdout)).toMatchObject({
+      organization: { slug, name: 'CLI Org', id: expect.any(String) },
+      admin: { email: `root@${slug}.test` },
+    });
 
     const user = gatehouse('user', 'create', '--org', slug, '--email', `dev@${slug}.test`, '--password', 'developer password', '--admin');
     expect(user.code).toBe(0);
@@ -59,7 +74,10 @@ describe('gatehouse CLI', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`Sign in at /sign-in/${demo}x`);
     expect(text.stdout).toMatch(/viewer +alice@example\.com +one password for all/);
-    expect(gatehouse('seed', 'demo', '--slug', 'x', '--password', 'short')).toMatchObject({ code: 1, stderr: expect.stringContaining('error: --password: Use at least 12 characters.') });
+    expect(gatehouse('seed', 'demo', '--slug', 'x', '--password', 'short')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('error: --password: Use at least 12 characters.'),
+    });
   });
 
   it('names the flag at fault and exits 1 on bad input', () => {
@@ -69,17 +87,33 @@ describe('gatehouse CLI', () => {
     expect(r.stderr).toContain('error: --admin-email: Enter a valid email address');
     expect(r.stderr).toContain('error: --admin-password: Use at least 12 characters.');
 
-    const dup = gatehouse('org', 'create', '--name', 'Again', '--slug', slug, '--admin-email', 'x@y.test', '--admin-password', 'long enough pw', '--json');
+    const dup = gatehouse(
+      'org',
+      'create',
+      '--name',
+      'Again',
+      '--slug',
+      slug,
+      '--admin-email',
+      'x@y.test',
+      '--admin-password',
+      'long enough pw',
+      '--json',
+    );
     expect(dup.code).toBe(1);
     expect(JSON.parse(dup.stdout)).toEqual({
-      error: { code: 'conflict', message: 'That URL is already taken. Choose another.', fieldErrors: { '--slug': ['That URL is already taken. Choose another.'] } },
+      error: {
+        code: 'conflict',
+        message: 'That URL is already taken. Choose another.',
+        fieldErrors: { '--slug': ['That URL is already taken. Choose another.'] },
+      },
     });
 
     const missing = gatehouse('user', 'create', '--org', 'no-such-org', '--email', 'a@b.test', '--password', 'long enough pw');
     expect(missing).toMatchObject({ code: 1, stderr: 'error: No organization with slug "no-such-org".' });
   });
 
-  it('resets a user\'s two-factor only when there is one, naming the user by email', () => {
+  it("resets a user's two-factor only when there is one, naming the user by email", () => {
     const none = gatehouse('user', 'reset-2fa', '--org', slug, '--email', `DEV@${slug}.test`);
     expect(none).toMatchObject({ code: 1, stderr: 'error: This user has no two-factor authentication to reset.' });
     const unknown = gatehouse('user', 'reset-2fa', '--org', slug, '--email', `nobody@${slug}.test`);
@@ -99,22 +133,35 @@ describe('gatehouse CLI', () => {
     expect(bad.stderr).toContain('error: --expires: Use a duration like 30d or 12h.');
 
     expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 0, stdout: `Revoked token ${token.id}.` });
-    expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({ code: 1, stderr: 'error: No active token with that id.' });
+    expect(gatehouse('token', 'revoke', '--org', slug, '--id', token.id)).toMatchObject({
+      code: 1,
+      stderr: 'error: No active token with that id.',
+    });
   });
 
   it('creates, lists, rotates and pauses SCIM directories', () => {
     const created = gatehouse('scim', 'directory', 'create', '--org', slug, '--name', 'Okta', '--json');
     expect(created.code).toBe(0);
     const dir = JSON.parse(created.stdout);
-    expect(dir).toEqual({ id: expect.any(String), baseUrl: expect.stringMatching(new RegExp(`/api/scim/v2/${dir.id}$`)), token: expect.stringMatching(/^ghs_/) });
-    expect(gatehouse('scim', 'directory', 'create', '--org', slug, '--name', 'okta')).toMatchObject({ code: 1, stderr: 'error: --name: A SCIM directory with that name already exists.' });
+    expect(dir).toEqual({
+      id: expect.any(String),
+      baseUrl: expect.stringMatching(new RegExp(`/api/scim/v2/${dir.id}$`)),
+      token: expect.stringMatching(/^ghs_/),
+    });
+    expect(gatehouse('scim', 'directory', 'create', '--org', slug, '--name', 'okta')).toMatchObject({
+      code: 1,
+      stderr: 'error: --name: A SCIM directory with that name already exists.',
+    });
 
     const rotated = JSON.parse(gatehouse('scim', 'directory', 'rotate-token', '--org', slug, '--id', dir.id, '--json').stdout);
     expect(rotated.token).not.toBe(dir.token);
     expect(gatehouse('scim', 'directory', 'pause', '--org', slug, '--id', dir.id)).toMatchObject({ code: 0 });
     const listed = JSON.parse(gatehouse('scim', 'directory', 'list', '--org', slug, '--json').stdout);
     expect(listed.directories).toEqual([expect.objectContaining({ id: dir.id, name: 'Okta', paused: true, users: 0, groups: 0 })]);
-    expect(gatehouse('scim', 'directory', 'resume', '--org', slug, '--id', 'nope')).toMatchObject({ code: 1, stderr: 'error: --id: Give the directory id.' });
+    expect(gatehouse('scim', 'directory', 'resume', '--org', slug, '--id', 'nope')).toMatchObject({
+      code: 1,
+      stderr: 'error: --id: Give the directory id.',
+    });
   });
 
   it('reports and rotates encryption keys', () => {
@@ -147,9 +194,25 @@ describe('gatehouse CLI', () => {
 
   it('exits 2 on usage errors and documents every command', () => {
     expect(gatehouse('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
-    expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
+    expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Unknown option '--colour'"),
+    });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
-    for (const cmd of ['migrate', 'org create', 'user create', 'token create', 'token revoke', 'scim directory create', 'scim directory rotate-token', 'keys status', 'keys rotate', 'audit verify', '--json']) expect(help.stdout).toContain(cmd);
+    for (const cmd of [
+      'migrate',
+      'org create',
+      'user create',
+      'token create',
+      'token revoke',
+      'scim directory create',
+      'scim directory rotate-token',
+      'keys status',
+      'keys rotate',
+      'audit verify',
+      '--json',
+    ])
+      expect(help.stdout).toContain(cmd);
   });
 });

@@ -14,7 +14,14 @@ import { findOrganizationBySlug, listOrganizations } from '@/lib/orgs/reads';
 import { createOrganization } from '@/lib/orgs/writes';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
 import { createApiToken, createApiTokenInput, revokeApiToken } from '@/lib/api-tokens/writes';
-import { createDirectory, createDirectoryInput, listDirectories, rotateDirectoryToken, scimBaseUrl, setDirectoryPaused } from '@/lib/scim/directories';
+import {
+  createDirectory,
+  createDirectoryInput,
+  listDirectories,
+  rotateDirectoryToken,
+  scimBaseUrl,
+  setDirectoryPaused,
+} from '@/lib/scim/directories';
 import { currentKeyring } from '@/lib/crypto/envelope';
 import { generateKeyringEntry } from '@/lib/crypto/keyring';
 import { addDataDirKey, keyStatus, rewrapAll } from '@/lib/crypto/rotation';
@@ -121,7 +128,11 @@ const userFlagNames: Record<string, string> = {
 };
 
 function cliInit(orgId: string | null): MutationInit {
-  return { orgId, actor: { kind: 'cli' }, request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' } };
+  return {
+    orgId,
+    actor: { kind: 'cli' },
+    request: { requestId: `cli-${crypto.randomUUID()}`, ipAddress: null, userAgent: 'gatehouse-cli' },
+  };
 }
 
 function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
@@ -158,21 +169,21 @@ const commands: Record<string, Command> = {
       'admin-first-name': { type: 'string' },
       'admin-last-name': { type: 'string' },
     });
-    const input = parseWith(
-      createOrganizationInput,
-      {
-        name: o.name ?? '',
-        slug: o.slug ?? '',
-        email: o['admin-email'] ?? '',
-        password: o['admin-password'] ?? '',
-        firstName: o['admin-first-name'] ?? defaultFirstName(o['admin-email']),
-        lastName: o['admin-last-name'] ?? '',
-      },
-    );
+    const input = parseWith(createOrganizationInput, {
+      name: o.name ?? '',
+      slug: o.slug ?? '',
+      email: o['admin-email'] ?? '',
+      password: o['admin-password'] ?? '',
+      firstName: o['admin-first-name'] ?? defaultFirstName(o['admin-email']),
+      lastName: o['admin-last-name'] ?? '',
+    });
     await migrate();
     const created = await runMutation(cliInit(null), (ctx) => createOrganization(ctx, input, 'cli'));
     return {
-      json: { organization: { id: created.organizationId, slug: created.slug, name: input.name }, admin: { id: created.userId, email: input.email } },
+      json: {
+        organization: { id: created.organizationId, slug: created.slug, name: input.name },
+        admin: { id: created.userId, email: input.email },
+      },
       text: `Created organization ${input.name} (${created.slug}) with admin ${input.email}.\nSign in at /sign-in/${created.slug}`,
     };
   },
@@ -186,16 +197,13 @@ const commands: Record<string, Command> = {
       'last-name': { type: 'string' },
       admin: { type: 'boolean' },
     });
-    const input = parseWith(
-      createUserInput,
-      {
-        email: o.email ?? '',
-        password: o.password ?? '',
-        firstName: o['first-name'] ?? defaultFirstName(o.email),
-        lastName: o['last-name'] ?? '',
-        admin: o.admin ?? false,
-      },
-    );
+    const input = parseWith(createUserInput, {
+      email: o.email ?? '',
+      password: o.password ?? '',
+      firstName: o['first-name'] ?? defaultFirstName(o.email),
+      lastName: o['last-name'] ?? '',
+      admin: o.admin ?? false,
+    });
     const org = await orgBySlug(o.org);
     const user = await runMutation(cliInit(org.id), (ctx) => createUser(ctx, input));
     return {
@@ -259,7 +267,10 @@ const commands: Record<string, Command> = {
     const o = options(args, { org: { type: 'string' } });
     const org = o.org ? await orgBySlug(o.org) : (await migrate(), null);
     const written = await writeCheckpoints({ organizationId: org?.id });
-    return { json: { checkpoints: written }, text: written.map((c) => `signed ${c.organizationId} at event ${c.seq}`).join('\n') || 'Every chain is already checkpointed.' };
+    return {
+      json: { checkpoints: written },
+      text: written.map((c) => `signed ${c.organizationId} at event ${c.seq}`).join('\n') || 'Every chain is already checkpointed.',
+    };
   },
 
   async 'audit signing-key'(args) {
@@ -279,16 +290,28 @@ const commands: Record<string, Command> = {
         throw AppError.field('checkpoints', `Cannot read ${o.checkpoints}: ${(e as Error).message}`);
       }
       const report = await verifyCheckpoints(lines, undefined, org?.id);
-      if (report.problems.length) throw new AppError('conflict', `${report.problems.join('\n')}\n${report.problems.length} checkpoint problem(s); ${report.checked} checkpoint(s) matched.`, { details: report });
-      if (report.checked === 0 && report.skipped === 0) throw new AppError('invalid_input', `No checkpoints${org ? ` of ${org.slug}` : ''} in ${o.checkpoints}.`);
-      return { json: { ok: true, ...report }, text: `ok      ${report.checked} checkpoint(s) match the chain${report.skipped ? ` (${report.skipped} cover events removed by retention)` : ''}.` };
+      if (report.problems.length)
+        throw new AppError(
+          'conflict',
+          `${report.problems.join('\n')}\n${report.problems.length} checkpoint problem(s); ${report.checked} checkpoint(s) matched.`,
+          { details: report },
+        );
+      if (report.checked === 0 && report.skipped === 0)
+        throw new AppError('invalid_input', `No checkpoints${org ? ` of ${org.slug}` : ''} in ${o.checkpoints}.`);
+      return {
+        json: { ok: true, ...report },
+        text: `ok      ${report.checked} checkpoint(s) match the chain${report.skipped ? ` (${report.skipped} cover events removed by retention)` : ''}.`,
+      };
     }
     const orgs = o.org ? [await orgBySlug(o.org)] : (await migrate(), await listOrganizations());
     const reports = [];
     for (const org of orgs) reports.push({ slug: org.slug, ...(await verifyChain(org.id)) });
     const broken = reports.filter((r) => !r.ok);
     const lines = reports.map((r) => (r.ok ? `ok      ${r.slug}: ${r.events} events, chain intact` : `BROKEN  ${r.slug}: ${r.reason}`));
-    if (broken.length) throw new AppError('conflict', `${lines.join('\n')}\n${broken.length} of ${reports.length} audit chain(s) are broken.`, { details: reports });
+    if (broken.length)
+      throw new AppError('conflict', `${lines.join('\n')}\n${broken.length} of ${reports.length} audit chain(s) are broken.`, {
+        details: reports,
+      });
     return { json: { ok: true, organizations: reports }, text: lines.join('\n') || 'No organizations.' };
   },
 
@@ -308,7 +331,9 @@ const commands: Record<string, Command> = {
     const o = options(args, { org: { type: 'string' } });
     const org = await orgBySlug(o.org);
     const dirs = (await listDirectories(org.id)).map((d) => ({ ...d, baseUrl: scimBaseUrl(cliOrigin(), d.id) }));
-    const lines = dirs.map((d) => `${d.id}  ${d.paused ? 'paused' : 'active'}  ${d.users} users  ${d.groups} groups  ${d.name}  ${d.baseUrl}`);
+    const lines = dirs.map(
+      (d) => `${d.id}  ${d.paused ? 'paused' : 'active'}  ${d.users} users  ${d.groups} groups  ${d.name}  ${d.baseUrl}`,
+    );
     return { json: { directories: dirs }, text: lines.join('\n') || `No SCIM directories in ${org.slug}.` };
   },
 
@@ -336,9 +361,15 @@ const commands: Record<string, Command> = {
     const usage = await keyStatus();
     const ring = currentKeyring();
     const missing = usage.filter((u) => !u.inKeyring);
-    const lines = [`Keyring: ${[...ring.keys.keys()].join(', ')} (newest: ${ring.primary.id})`, ...usage.map((u) => `${u.table}.${u.column}: ${u.values} value(s) on key ${u.keyId}${u.inKeyring ? '' : '  MISSING FROM KEYRING'}`)];
+    const lines = [
+      `Keyring: ${[...ring.keys.keys()].join(', ')} (newest: ${ring.primary.id})`,
+      ...usage.map((u) => `${u.table}.${u.column}: ${u.values} value(s) on key ${u.keyId}${u.inKeyring ? '' : '  MISSING FROM KEYRING'}`),
+    ];
     if (usage.length === 0) lines.push('No encrypted values stored yet.');
-    if (missing.length) throw new AppError('conflict', `${lines.join('\n')}\nSome values use keys the keyring does not contain; they cannot be decrypted.`, { details: usage });
+    if (missing.length)
+      throw new AppError('conflict', `${lines.join('\n')}\nSome values use keys the keyring does not contain; they cannot be decrypted.`, {
+        details: usage,
+      });
     return { json: { keys: [...ring.keys.keys()], primary: ring.primary.id, usage }, text: lines.join('\n') };
   },
 
@@ -378,7 +409,13 @@ function cliOrigin(): string {
 }
 
 const scimFlagNames: Record<string, string> = { org: '--org', name: '--name', directoryId: '--id' };
-const tokenFlagNames: Record<string, string> = { org: '--org', scopes: '--scopes', expiresIn: '--expires', note: '--note', tokenId: '--id' };
+const tokenFlagNames: Record<string, string> = {
+  org: '--org',
+  scopes: '--scopes',
+  expiresIn: '--expires',
+  note: '--note',
+  tokenId: '--id',
+};
 const commandFlags: Record<string, Record<string, string>> = {
   'audit verify': { org: '--org', checkpoints: '--checkpoints' },
   'audit checkpoint': { org: '--org' },

@@ -53,10 +53,17 @@ describe('gatehouse seed demo', () => {
     expect(await landingApp(editorSnapshot)).toBeNull();
 
     const types = (await auditRows(orgId)).map((r) => r.actionType);
-    expect(types).toEqual(expect.arrayContaining(['CREATE_ORGANIZATION', 'CREATE_USER', 'APP_RELEASED', 'GRANT_PERMISSION', 'UPDATE_GROUP']));
-    expect((await auditRows(orgId)).filter((r) => r.actionType !== 'QUERY_RUN').every((r) => (r.metadata as { actor?: string }).actor === 'cli')).toBe(true);
+    expect(types).toEqual(
+      expect.arrayContaining(['CREATE_ORGANIZATION', 'CREATE_USER', 'APP_RELEASED', 'GRANT_PERMISSION', 'UPDATE_GROUP']),
+    );
+    expect(
+      (await auditRows(orgId)).filter((r) => r.actionType !== 'QUERY_RUN').every((r) => (r.metadata as { actor?: string }).actor === 'cli'),
+    ).toBe(true);
 
-    expect(await rejection(runMutation(cli(), (ctx) => seedDemo(ctx, { slug })))).toMatchObject({ code: 'conflict', message: expect.stringContaining(`"${slug}" already exists`) });
+    expect(await rejection(runMutation(cli(), (ctx) => seedDemo(ctx, { slug })))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(`"${slug}" already exists`),
+    });
   });
 
   it('uses --password for every user when given', async () => {

@@ -82,11 +82,30 @@ export async function seedDemo(ctx: MutationCtx, raw: SeedDemoInput): Promise<De
   }
   const password = () => input.password ?? generatedPassword();
   const [admin, ...others] = PEOPLE.map((p) => ({ ...p, password: password() }));
-  const created = await createOrganization(ctx, { name: input.name, slug: input.slug, email: admin!.email, password: admin!.password, firstName: admin!.firstName, lastName: admin!.lastName }, 'cli');
+  const created = await createOrganization(
+    ctx,
+    {
+      name: input.name,
+      slug: input.slug,
+      email: admin!.email,
+      password: admin!.password,
+      firstName: admin!.firstName,
+      lastName: admin!.lastName,
+    },
+    'cli',
+  );
   const org: MutationCtx = { ...ctx, orgId: created.organizationId };
-  const users: DemoUser[] = [{ role: 'admin', id: created.userId, email: admin!.email, password: admin!.password, name: `${admin!.firstName} ${admin!.lastName}` }];
+  const users: DemoUser[] = [
+    { role: 'admin', id: created.userId, email: admin!.email, password: admin!.password, name: `${admin!.firstName} ${admin!.lastName}` },
+  ];
   for (const p of others) {
-    const user = await createUser(org, { email: p.email, password: p.password, firstName: p.firstName, lastName: p.lastName, admin: false });
+    const user = await createUser(org, {
+      email: p.email,
+      password: p.password,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      admin: false,
+    });
     users.push({ role: p.role, id: user.id, email: p.email, password: p.password, name: `${p.firstName} ${p.lastName}` });
   }
   const idsOf = (role: DemoUser['role']) => users.filter((u) => u.role === role).map((u) => u.id);

@@ -24,13 +24,20 @@ describe('envelopes', () => {
 
   it('fails closed when moved to another row, column or organization, altered, or the key is gone', () => {
     const value = encryptSecret('s3cret', ctx, ring);
-    for (const other of [{ ...ctx, rowId: 'row-2' }, { ...ctx, column: 'other' }, { ...ctx, orgId: 'org-2' }, { ...ctx, table: 'users' }]) {
+    for (const other of [
+      { ...ctx, rowId: 'row-2' },
+      { ...ctx, column: 'other' },
+      { ...ctx, orgId: 'org-2' },
+      { ...ctx, table: 'users' },
+    ]) {
       expect(() => decryptSecret(value, other, ring)).toThrow(/could not be decrypted/);
     }
     const parts = value.split('.');
     const flipped = [parts[0], parts[1], parts[2], (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1)].join('.');
     expect(() => decryptSecret(flipped, ctx, ring)).toThrow(/could not be decrypted/);
-    expect(() => decryptSecret(value, ctx, parseKeyring(`old:${key(1)}`))).toThrow(/key "new", which GATEHOUSE_ENCRYPTION_KEYS does not contain/);
+    expect(() => decryptSecret(value, ctx, parseKeyring(`old:${key(1)}`))).toThrow(
+      /key "new", which GATEHOUSE_ENCRYPTION_KEYS does not contain/,
+    );
     expect(() => decryptSecret(value, ctx, parseKeyring(`new:${key(3)}`))).toThrow(/could not be decrypted/);
     expect(() => decryptSecret('plaintext', ctx, ring)).toThrow(/not an encrypted value/);
   });

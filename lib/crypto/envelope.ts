@@ -51,19 +51,26 @@ export function envelopeKeyId(envelope: string): string | null {
 
 export function decryptSecret(envelope: string, ctx: EnvelopeContext, keyring: Keyring = currentKeyring()): string {
   const parts = envelope.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION) throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} is not an encrypted value.`);
+  if (parts.length !== 4 || parts[0] !== VERSION)
+    throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} is not an encrypted value.`);
   const [, keyId, ivText, bodyText] = parts as [string, string, string, string];
   const key = keyring.keys.get(keyId);
-  if (!key) throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} was encrypted with key "${keyId}", which GATEHOUSE_ENCRYPTION_KEYS does not contain.`);
+  if (!key)
+    throw new DecryptionError(
+      `${ctx.table}.${ctx.column} of ${ctx.rowId} was encrypted with key "${keyId}", which GATEHOUSE_ENCRYPTION_KEYS does not contain.`,
+    );
   const iv = Buffer.from(ivText, 'base64url');
   const body = Buffer.from(bodyText, 'base64url');
-  if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} is a damaged encrypted value.`);
+  if (iv.length !== IV_BYTES || body.length < TAG_BYTES)
+    throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} is a damaged encrypted value.`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad(ctx));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
-    throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} could not be decrypted with key "${keyId}": the value was altered, moved from another row, or the key is wrong.`);
+    throw new DecryptionError(
+      `${ctx.table}.${ctx.column} of ${ctx.rowId} could not be decrypted with key "${keyId}": the value was altered, moved from another row, or the key is wrong.`,
+    );
   }
 }

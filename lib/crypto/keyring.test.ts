@@ -25,7 +25,10 @@ describe('keyring', () => {
   ])('rejects %j with a message that names the problem but not the key', (value, message) => {
     expect(() => parseKeyring(value)).toThrow(message);
     // Each entry's key material, whatever its length (not only key(1)).
-    const keys = value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1)).filter(Boolean);
+    const keys = value
+      .split(',')
+      .map((entry) => entry.slice(entry.indexOf(':') + 1))
+      .filter(Boolean);
     try {
       parseKeyring(value);
     } catch (e) {

@@ -11,7 +11,10 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 export function parseKeyring(value: string): Keyring {
   const keys = new Map<string, Buffer>();
   let primary: Keyring['primary'] | undefined;
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error('GATEHOUSE_ENCRYPTION_KEYS is empty.');
   entries.forEach((entry, i) => {
     const sep = entry.indexOf(':');
@@ -36,7 +39,7 @@ export function loadKeyring(): Keyring {
       ['GATEHOUSE_ENCRYPTION_KEYS'],
       'encryption-keys',
       () => generateKeyringEntry('k1'),
-      'Generate one with: node -e "console.log(\'k1:\'+require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
+      "Generate one with: node -e \"console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))\"",
     ),
   );
 }

@@ -20,7 +20,9 @@ describe('key rotation', () => {
   it('re-encrypts every value onto the newest key, batch by batch, audited per organization', async () => {
     const org = await makeOrg('rot');
     for (let i = 0; i < 5; i++) {
-      await runMutation(asUser(org.orgId, org.adminId), (ctx) => createSink(ctx, createSinkInput.parse({ name: `s${i}`, kind: 'webhook', url: 'https://h.example.test/x', secret: `secret-${i}` })));
+      await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+        createSink(ctx, createSinkInput.parse({ name: `s${i}`, kind: 'webhook', url: 'https://h.example.test/x', secret: `secret-${i}` })),
+      );
     }
     const old = currentKeyring();
     const ring = withNewKey(old, 'rotated');
@@ -28,7 +30,13 @@ describe('key rotation', () => {
     expect(await rewrapAll(init, ring, { batch: 2, organizationId: org.orgId })).toEqual({ rewrapped: 5 });
     const rows = await getDb().select().from(auditSinks).where(eq(auditSinks.organizationId, org.orgId));
     expect(rows.map((r) => envelopeKeyId(r.secret))).toEqual(Array(5).fill('rotated'));
-    expect(rows.map((r) => decryptSecret(r.secret, secretContext(r), ring)).sort()).toEqual(['secret-0', 'secret-1', 'secret-2', 'secret-3', 'secret-4']);
+    expect(rows.map((r) => decryptSecret(r.secret, secretContext(r), ring)).sort()).toEqual([
+      'secret-0',
+      'secret-1',
+      'secret-2',
+      'secret-3',
+      'secret-4',
+    ]);
     // The old keyring alone can no longer read them; running again finds nothing to do.
     expect(() => decryptSecret(rows[0]!.secret, secretContext(rows[0]!), old)).toThrow(/does not contain/);
     expect(await rewrapAll(init, ring, { organizationId: org.orgId })).toEqual({ rewrapped: 0 });
@@ -41,8 +49,12 @@ describe('key rotation', () => {
 
   it('fails closed, naming the key, when a value uses a key the keyring lacks', async () => {
     const org = await makeOrg('rot-missing');
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => createSink(ctx, createSinkInput.parse({ name: 's', kind: 'webhook', url: 'https://h.example.test/x', secret: 'x' })));
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+      createSink(ctx, createSinkInput.parse({ name: 's', kind: 'webhook', url: 'https://h.example.test/x', secret: 'x' })),
+    );
     const stranger = withNewKey({ primary: { id: 'other', key: randomBytes(32) }, keys: new Map() }, 'next');
-    await expect(rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, stranger, { organizationId: org.orgId })).rejects.toThrow(/which GATEHOUSE_ENCRYPTION_KEYS does not contain/);
+    await expect(rewrapAll({ actor: { kind: 'cli' }, request: testRequest() }, stranger, { organizationId: org.orgId })).rejects.toThrow(
+      /which GATEHOUSE_ENCRYPTION_KEYS does not contain/,
+    );
   });
 });

@@ -77,9 +77,14 @@ export async function rewrapAll(
             const where = { orgId, table, column, rowId: r.id };
             const next = encryptSecret(decryptSecret(r.value, where, keyring), where, keyring);
             // Compare-and-set: a value changed meanwhile is left for the next pass.
-            await ctx.tx.execute(sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${next} where id = ${r.id} and ${sql.identifier(column)} = ${r.value}`);
+            await ctx.tx.execute(
+              sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${next} where id = ${r.id} and ${sql.identifier(column)} = ${r.value}`,
+            );
           }
-          await record(ctx, { actionType: 'ENCRYPTION_KEY_ROTATED', metadata: { keyId: keyring.primary.id, table, column, values: items.length } });
+          await record(ctx, {
+            actionType: 'ENCRYPTION_KEY_ROTATED',
+            metadata: { keyId: keyring.primary.id, table, column, values: items.length },
+          });
         });
         rewrapped += items.length;
       }

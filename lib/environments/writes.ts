@@ -32,7 +32,10 @@ export async function createEnvironment(ctx: MutationCtx, input: CreateEnvironme
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   let row: { id: string } | undefined;
   try {
-    [row] = await ctx.tx.insert(environments).values({ organizationId: orgId, name: input.name, color: input.color }).returning({ id: environments.id });
+    [row] = await ctx.tx
+      .insert(environments)
+      .values({ organizationId: orgId, name: input.name, color: input.color })
+      .returning({ id: environments.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw NAME_TAKEN();
     throw e;
@@ -48,7 +51,10 @@ export async function updateEnvironment(ctx: MutationCtx, input: UpdateEnvironme
   if (env.isDefault && input.name !== env.name) throw AppError.field('name', 'The production environment cannot be renamed.', 'conflict');
   if (input.name === env.name && input.color === env.color) throw new AppError('conflict', 'Nothing changed.');
   try {
-    await ctx.tx.update(environments).set({ name: input.name, color: input.color, updatedAt: new Date() }).where(eq(environments.id, env.id));
+    await ctx.tx
+      .update(environments)
+      .set({ name: input.name, color: input.color, updatedAt: new Date() })
+      .where(eq(environments.id, env.id));
   } catch (e) {
     if (isUniqueViolation(e)) throw NAME_TAKEN();
     throw e;
@@ -65,8 +71,14 @@ export async function deleteEnvironment(ctx: MutationCtx, input: { environmentId
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const env = await findEnvironment(orgId, { id: input.environmentId }, ctx.tx);
   if (env.isDefault) throw new AppError('conflict', 'The production environment cannot be deleted.');
-  const [configs] = await ctx.tx.select({ n: count() }).from(resourceConfigs).where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.environmentId, env.id)));
-  const [values] = await ctx.tx.select({ n: count() }).from(configVariableValues).where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.environmentId, env.id)));
+  const [configs] = await ctx.tx
+    .select({ n: count() })
+    .from(resourceConfigs)
+    .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.environmentId, env.id)));
+  const [values] = await ctx.tx
+    .select({ n: count() })
+    .from(configVariableValues)
+    .where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.environmentId, env.id)));
   await ctx.tx.delete(environments).where(eq(environments.id, env.id));
   await record(ctx, {
     actionType: 'DELETE_ENVIRONMENT',

@@ -23,9 +23,7 @@ export const deleteGroupInput = z.object({ groupId });
 export const groupMembersInput = z.object({ groupId, userIds: z.array(userId).min(1, 'Choose at least one user.').max(1000) });
 export type GroupMembersInput = z.infer<typeof groupMembersInput>;
 /** The form shape: one user at a time from a select. */
-export const groupMemberFormInput = z
-  .object({ groupId, userId })
-  .transform(({ groupId, userId }) => ({ groupId, userIds: [userId] }));
+export const groupMemberFormInput = z.object({ groupId, userId }).transform(({ groupId, userId }) => ({ groupId, userIds: [userId] }));
 
 export const setGroupAdminInput = z.object({ groupId, userId, isGroupAdmin: checkbox });
 

@@ -68,12 +68,25 @@ export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx 
       ? []
       : (
           await db
-            .select({ userId: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName, disabledAt: users.disabledAt, isGroupAdmin: groupMembers.isGroupAdmin })
+            .select({
+              userId: users.id,
+              email: users.email,
+              firstName: users.firstName,
+              lastName: users.lastName,
+              disabledAt: users.disabledAt,
+              isGroupAdmin: groupMembers.isGroupAdmin,
+            })
             .from(groupMembers)
             .innerJoin(users, eq(users.id, groupMembers.userId))
             .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.organizationId, orgId)))
             .orderBy(asc(sql`lower(${users.email})`))
-        ).map((m) => ({ userId: m.userId, email: m.email, name: `${m.firstName} ${m.lastName}`.trim(), disabled: m.disabledAt !== null, isGroupAdmin: m.isGroupAdmin }));
+        ).map((m) => ({
+          userId: m.userId,
+          email: m.email,
+          name: `${m.firstName} ${m.lastName}`.trim(),
+          disabled: m.disabledAt !== null,
+          isGroupAdmin: m.isGroupAdmin,
+        }));
   const grantList = await db
     .select({
       id: permissionGrants.id,
@@ -81,7 +94,9 @@ export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx 
       scope: permissionGrants.scope,
       targetId: permissionGrants.targetId,
       level: permissionGrants.level,
-      targetName: sql<string | null>`coalesce((select o.name from objects o where o.id = permission_grants.target_id), (select f.name from folders f where f.id = permission_grants.target_id))`,
+      targetName: sql<
+        string | null
+      >`coalesce((select o.name from objects o where o.id = permission_grants.target_id), (select f.name from folders f where f.id = permission_grants.target_id))`,
       environmentId: permissionGrants.environmentId,
       environmentName: sql<string | null>`(select e.name from environments e where e.id = permission_grants.environment_id)`,
     })

@@ -43,7 +43,10 @@ export async function createGroup(ctx: MutationCtx, input: CreateGroupInput): Pr
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
   let group: { id: string } | undefined;
   try {
-    [group] = await ctx.tx.insert(permissionGroups).values({ organizationId: orgId, name: input.name }).returning({ id: permissionGroups.id });
+    [group] = await ctx.tx
+      .insert(permissionGroups)
+      .values({ organizationId: orgId, name: input.name })
+      .returning({ id: permissionGroups.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
     throw e;
@@ -59,10 +62,23 @@ export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Pr
   if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
   if (group.scimDirectoryId && input.name !== group.name) throw AppError.field('name', PROVISIONED);
   if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
-  const before = { name: group.name, queryLibraryAccess: group.queryLibraryAccess, auditLogAccess: group.auditLogAccess, homepageAppId: group.homepageAppId };
-  const after = { name: input.name, queryLibraryAccess: input.queryLibraryAccess, auditLogAccess: input.auditLogAccess, homepageAppId: input.homepageAppId };
+  const before = {
+    name: group.name,
+    queryLibraryAccess: group.queryLibraryAccess,
+    auditLogAccess: group.auditLogAccess,
+    homepageAppId: group.homepageAppId,
+  };
+  const after = {
+    name: input.name,
+    queryLibraryAccess: input.queryLibraryAccess,
+    auditLogAccess: input.auditLogAccess,
+    homepageAppId: input.homepageAppId,
+  };
   try {
-    await ctx.tx.update(permissionGroups).set({ ...after, updatedAt: new Date() }).where(eq(permissionGroups.id, group.id));
+    await ctx.tx
+      .update(permissionGroups)
+      .set({ ...after, updatedAt: new Date() })
+      .where(eq(permissionGroups.id, group.id));
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
     throw e;
@@ -79,7 +95,10 @@ export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }):
   const [m] = await ctx.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, group.id));
   const [g] = await ctx.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, group.id));
   await ctx.tx.delete(permissionGroups).where(eq(permissionGroups.id, group.id));
-  await record(ctx, { actionType: 'DELETE_GROUP', metadata: { groupId: group.id, groupName: group.name, members: m?.n ?? 0, grants: g?.n ?? 0 } });
+  await record(ctx, {
+    actionType: 'DELETE_GROUP',
+    metadata: { groupId: group.id, groupName: group.name, members: m?.n ?? 0, grants: g?.n ?? 0 },
+  });
 }
 
 async function requireOrgUsers(db: DbOrTx, orgId: string, userIds: string[]) {
@@ -104,7 +123,10 @@ export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput
     .onConflictDoNothing()
     .returning({ userId: groupMembers.userId });
   if (added.length === 0) throw new AppError('conflict', 'Already a member of this group.');
-  await record(ctx, { actionType: 'ADD_USERS_TO_GROUP', metadata: { groupId: group.id, groupName: group.name, userIds: added.map((a) => a.userId) } });
+  await record(ctx, {
+    actionType: 'ADD_USERS_TO_GROUP',
+    metadata: { groupId: group.id, groupName: group.name, userIds: added.map((a) => a.userId) },
+  });
   return { added: added.length };
 }
 
@@ -126,7 +148,10 @@ export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembers
     .where(and(eq(groupMembers.groupId, group.id), inArray(groupMembers.userId, input.userIds)))
     .returning({ userId: groupMembers.userId });
   if (removed.length === 0) throw new AppError('not_found', 'Not a member of this group.');
-  await record(ctx, { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: { groupId: group.id, groupName: group.name, userIds: removed.map((r) => r.userId) } });
+  await record(ctx, {
+    actionType: 'REMOVE_USERS_FROM_GROUP',
+    metadata: { groupId: group.id, groupName: group.name, userIds: removed.map((r) => r.userId) },
+  });
   return { removed: removed.length };
 }
 
@@ -142,11 +167,18 @@ export async function setGroupAdmin(ctx: MutationCtx, input: { groupId: string; 
     .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, input.userId)))
     .returning({ userId: groupMembers.userId });
   if (updated.length === 0) throw new AppError('not_found', 'Not a member of this group.');
-  await record(ctx, { actionType: 'SET_GROUP_ADMIN', metadata: { groupId: group.id, groupName: group.name, targetUserId: input.userId, isGroupAdmin: input.isGroupAdmin } });
+  await record(ctx, {
+    actionType: 'SET_GROUP_ADMIN',
+    metadata: { groupId: group.id, groupName: group.name, targetUserId: input.userId, isGroupAdmin: input.isGroupAdmin },
+  });
 }
 
 /** The target of a grant must exist in the organization, and the actor must be allowed to share it. */
-async function authorizeSharing(ctx: MutationCtx, orgId: string, g: { objectKind: SetGrantInput['objectKind']; scope: string; targetId: string | null }) {
+async function authorizeSharing(
+  ctx: MutationCtx,
+  orgId: string,
+  g: { objectKind: SetGrantInput['objectKind']; scope: string; targetId: string | null },
+) {
   if (g.scope === 'object') {
     const object = await findObject(ctx.tx, orgId, g.objectKind, g.targetId!);
     await authorize(ctx, 'share', { kind: object.kind, id: object.id, folderId: object.folderId });
@@ -185,7 +217,15 @@ export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<
   } else {
     const [row] = await ctx.tx
       .insert(permissionGrants)
-      .values({ organizationId: orgId, groupId: group.id, objectKind: input.objectKind, scope: input.scope, targetId: input.targetId, level: input.level, environmentId })
+      .values({
+        organizationId: orgId,
+        groupId: group.id,
+        objectKind: input.objectKind,
+        scope: input.scope,
+        targetId: input.targetId,
+        level: input.level,
+        environmentId,
+      })
       .returning({ id: permissionGrants.id });
     grantId = row!.id;
   }

@@ -26,9 +26,10 @@ export function visibilityFilter(s: Snapshot, kind: ObjectKind): SQL | null | 'n
   if (grants.some((g) => g.scope === 'kind')) return null;
   const objectIds = grants.filter((g) => g.scope === 'object').map((g) => g.targetId!);
   const folderIds = grants.filter((g) => g.scope === 'folder').map((g) => g.targetId!);
-  const parts = [objectIds.length ? inArray(objects.id, objectIds) : undefined, folderIds.length ? inArray(objects.folderId, folderIds) : undefined].filter(
-    (p): p is SQL => p !== undefined,
-  );
+  const parts = [
+    objectIds.length ? inArray(objects.id, objectIds) : undefined,
+    folderIds.length ? inArray(objects.folderId, folderIds) : undefined,
+  ].filter((p): p is SQL => p !== undefined);
   if (parts.length === 0) return 'none';
   return parts.length === 1 ? parts[0]! : or(...parts)!;
 }
@@ -50,9 +51,16 @@ export async function listVisibleObjects(
     eq(objects.kind, kind),
     filter ?? undefined,
     opts.q ? ilike(objects.name, containsPattern(opts.q)) : undefined,
-    opts.folderId !== undefined ? (opts.folderId === null ? sql`${objects.folderId} is null` : eq(objects.folderId, opts.folderId)) : undefined,
+    opts.folderId !== undefined
+      ? opts.folderId === null
+        ? sql`${objects.folderId} is null`
+        : eq(objects.folderId, opts.folderId)
+      : undefined,
     opts.cursor
-      ? or(gt(sql`lower(${objects.name})`, opts.cursor.name.toLowerCase()), and(eq(sql`lower(${objects.name})`, opts.cursor.name.toLowerCase()), gt(objects.id, opts.cursor.id)))
+      ? or(
+          gt(sql`lower(${objects.name})`, opts.cursor.name.toLowerCase()),
+          and(eq(sql`lower(${objects.name})`, opts.cursor.name.toLowerCase()), gt(objects.id, opts.cursor.id)),
+        )
       : undefined,
   ];
   const rows = await db
@@ -75,29 +83,50 @@ export type FolderSummary = { id: string; name: string; level: Level | null; ite
 /** Folders of a kind with the viewer's level on each; folders they cannot see are left out. */
 export async function listFolders(s: Snapshot, kind: ObjectKind, db: DbOrTx = getDb()): Promise<FolderSummary[]> {
   const rows = await db
-    .select({ id: folders.id, name: folders.name, items: sql<number>`(select count(*)::int from objects o where o.folder_id = folders.id)` })
+    .select({
+      id: folders.id,
+      name: folders.name,
+      items: sql<number>`(select count(*)::int from objects o where o.folder_id = folders.id)`,
+    })
     .from(folders)
     .where(and(eq(folders.organizationId, s.orgId), eq(folders.objectKind, kind)))
     .orderBy(asc(sql`lower(${folders.name})`));
-  return rows
-    .map((f) => ({ ...f, level: effectiveLevel(s, kind, { folderId: f.id }).level }))
-    .filter((f) => f.level !== null);
+  return rows.map((f) => ({ ...f, level: effectiveLevel(s, kind, { folderId: f.id }).level })).filter((f) => f.level !== null);
 }
 
 /** Every folder and object of the organization, for admins' pickers (grants, homepages). */
 export async function listAllTargets(orgId: string, db: DbOrTx = getDb()) {
   const [allFolders, allObjects] = await Promise.all([
-    db.select({ id: folders.id, kind: folders.objectKind, name: folders.name }).from(folders).where(eq(folders.organizationId, orgId)).orderBy(asc(folders.name)),
-    db.select({ id: objects.id, kind: objects.kind, name: objects.name }).from(objects).where(eq(objects.organizationId, orgId)).orderBy(asc(objects.name)),
+    db
+      .select({ id: folders.id, kind: folders.objectKind, name: folders.name })
+      .from(folders)
+      .where(eq(folders.organizationId, orgId))
+      .orderBy(asc(folders.name)),
+    db
+      .select({ id: objects.id, kind: objects.kind, name: objects.name })
+      .from(objects)
+      .where(eq(objects.organizationId, orgId))
+      .orderBy(asc(objects.name)),
   ]);
   return { folders: allFolders, objects: allObjects };
 }
 
 /** `environmentName`: the grant counts in that environment only. */
-export type ObjectGrant = { id: string; groupId: string; groupName: string; scope: 'object' | 'folder' | 'kind'; level: Level; environmentName: string | null };
+export type ObjectGrant = {
+  id: string;
+  groupId: string;
+  groupName: string;
+  scope: 'object' | 'folder' | 'kind';
+  level: Level;
+  environmentName: string | null;
+};
 
 /** Every grant that reaches one object: on it, on its folder, and on its whole kind. */
-export async function listObjectGrants(orgId: string, object: { id: string; kind: ObjectKind; folderId: string | null }, db: DbOrTx = getDb()): Promise<ObjectGrant[]> {
+export async function listObjectGrants(
+  orgId: string,
+  object: { id: string; kind: ObjectKind; folderId: string | null },
+  db: DbOrTx = getDb(),
+): Promise<ObjectGrant[]> {
   return db
     .select({
       id: permissionGrants.id,
@@ -128,7 +157,14 @@ export async function listObjectGrants(orgId: string, object: { id: string; kind
 export async function getObject(orgId: string, kind: ObjectKind, id: string, db: DbOrTx = getDb()) {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   const [row] = await db
-    .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId, folderName: folders.name, createdAt: objects.createdAt })
+    .select({
+      id: objects.id,
+      kind: objects.kind,
+      name: objects.name,
+      folderId: objects.folderId,
+      folderName: folders.name,
+      createdAt: objects.createdAt,
+    })
     .from(objects)
     .leftJoin(folders, eq(folders.id, objects.folderId))
     .where(and(eq(objects.id, id), eq(objects.organizationId, orgId), eq(objects.kind, kind)));
@@ -137,6 +173,9 @@ export async function getObject(orgId: string, kind: ObjectKind, id: string, db:
 
 /** The kind of objects a folder holds, or null when it is not the organization's. */
 export async function folderKind(orgId: string, folderId: string, db: DbOrTx = getDb()): Promise<ObjectKind | null> {
-  const [row] = await db.select({ kind: folders.objectKind }).from(folders).where(and(eq(folders.id, folderId), eq(folders.organizationId, orgId)));
+  const [row] = await db
+    .select({ kind: folders.objectKind })
+    .from(folders)
+    .where(and(eq(folders.id, folderId), eq(folders.organizationId, orgId)));
   return row?.kind ?? null;
 }

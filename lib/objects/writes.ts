@@ -40,7 +40,10 @@ export async function createObject(ctx: MutationCtx, input: CreateObjectInput): 
     if (isUniqueViolation(e)) throw nameTaken(input.kind);
     throw e;
   }
-  await record(ctx, { actionType: `CREATE_${VERB[input.kind]}`, metadata: { objectId: row!.id, name: input.name, folderId: input.folderId } });
+  await record(ctx, {
+    actionType: `CREATE_${VERB[input.kind]}`,
+    metadata: { objectId: row!.id, name: input.name, folderId: input.folderId },
+  });
   return row!;
 }
 
@@ -54,11 +57,17 @@ export async function renameObject(ctx: MutationCtx, input: { kind: ObjectKind; 
     if (isUniqueViolation(e)) throw nameTaken(input.kind);
     throw e;
   }
-  await record(ctx, { actionType: `RENAME_${VERB[input.kind]}`, metadata: { objectId: object.id, before: object.name, after: input.name } });
+  await record(ctx, {
+    actionType: `RENAME_${VERB[input.kind]}`,
+    metadata: { objectId: object.id, before: object.name, after: input.name },
+  });
 }
 
 /** Moves an object: Own on the object, and Edit where it goes (the folder, or the whole kind for the top level). */
-export async function moveToFolder(ctx: MutationCtx, input: { kind: ObjectKind; objectId: string; folderId: string | null }): Promise<void> {
+export async function moveToFolder(
+  ctx: MutationCtx,
+  input: { kind: ObjectKind; objectId: string; folderId: string | null },
+): Promise<void> {
   const orgId = orgOf(ctx);
   const object = await findObject(ctx.tx, orgId, input.kind, input.objectId);
   await authorize(ctx, 'move', { kind: object.kind, id: object.id, folderId: object.folderId });
@@ -72,7 +81,13 @@ export async function moveToFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
   await ctx.tx.update(objects).set({ folderId: input.folderId, updatedAt: new Date() }).where(eq(objects.id, object.id));
   await record(ctx, {
     actionType: 'MOVE_TO_FOLDER',
-    metadata: { objectId: object.id, objectKind: object.kind, name: object.name, fromFolderId: object.folderId, toFolderId: input.folderId },
+    metadata: {
+      objectId: object.id,
+      objectKind: object.kind,
+      name: object.name,
+      fromFolderId: object.folderId,
+      toFolderId: input.folderId,
+    },
   });
 }
 
@@ -85,7 +100,10 @@ export async function deleteObject(ctx: MutationCtx, input: { kind: ObjectKind; 
     .where(and(eq(permissionGrants.organizationId, orgId), eq(permissionGrants.scope, 'object'), eq(permissionGrants.targetId, object.id)))
     .returning({ id: permissionGrants.id });
   await ctx.tx.delete(objects).where(eq(objects.id, object.id));
-  await record(ctx, { actionType: `DELETE_${VERB[input.kind]}`, metadata: { objectId: object.id, name: object.name, grantsRemoved: removed.length } });
+  await record(ctx, {
+    actionType: `DELETE_${VERB[input.kind]}`,
+    metadata: { objectId: object.id, name: object.name, grantsRemoved: removed.length },
+  });
 }
 
 /** Folders are created by those who own the whole kind (admins, unless granted). */
@@ -94,7 +112,10 @@ export async function createFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
   await authorize(ctx, 'create_folder', { kind: 'all', objectKind: input.kind });
   let row: { id: string } | undefined;
   try {
-    [row] = await ctx.tx.insert(folders).values({ organizationId: orgId, objectKind: input.kind, name: input.name }).returning({ id: folders.id });
+    [row] = await ctx.tx
+      .insert(folders)
+      .values({ organizationId: orgId, objectKind: input.kind, name: input.name })
+      .returning({ id: folders.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('name', 'There is already a folder with that name.', 'conflict');
     throw e;
@@ -113,7 +134,10 @@ export async function renameFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
     if (isUniqueViolation(e)) throw AppError.field('name', 'There is already a folder with that name.', 'conflict');
     throw e;
   }
-  await record(ctx, { actionType: 'RENAME_FOLDER', metadata: { folderId: folder.id, objectKind: folder.objectKind, before: folder.name, after: input.name } });
+  await record(ctx, {
+    actionType: 'RENAME_FOLDER',
+    metadata: { folderId: folder.id, objectKind: folder.objectKind, before: folder.name, after: input.name },
+  });
 }
 
 /** Deletes an empty folder and the grants on it. */
@@ -122,11 +146,18 @@ export async function deleteFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
   const folder = await findFolder(ctx.tx, orgId, input.kind, input.folderId);
   await authorize(ctx, 'delete', { kind: 'folder', objectKind: folder.objectKind, id: folder.id });
   const [inside] = await ctx.tx.select({ n: count() }).from(objects).where(eq(objects.folderId, folder.id));
-  if ((inside?.n ?? 0) > 0) throw new AppError('conflict', `The folder is not empty: it holds ${inside!.n} ${KIND_LABEL[folder.objectKind].many}. Move them out first.`);
+  if ((inside?.n ?? 0) > 0)
+    throw new AppError(
+      'conflict',
+      `The folder is not empty: it holds ${inside!.n} ${KIND_LABEL[folder.objectKind].many}. Move them out first.`,
+    );
   const removed = await ctx.tx
     .delete(permissionGrants)
     .where(and(eq(permissionGrants.organizationId, orgId), eq(permissionGrants.scope, 'folder'), eq(permissionGrants.targetId, folder.id)))
     .returning({ id: permissionGrants.id });
   await ctx.tx.delete(folders).where(eq(folders.id, folder.id));
-  await record(ctx, { actionType: 'DELETE_FOLDER', metadata: { folderId: folder.id, objectKind: folder.objectKind, name: folder.name, grantsRemoved: removed.length } });
+  await record(ctx, {
+    actionType: 'DELETE_FOLDER',
+    metadata: { folderId: folder.id, objectKind: folder.objectKind, name: folder.name, grantsRemoved: removed.length },
+  });
 }

@@ -20,7 +20,10 @@ export async function countOrganizations(db: DbOrTx = getDb()): Promise<number> 
 }
 
 export async function listOrganizations(db: DbOrTx = getDb()): Promise<OrganizationSummary[]> {
-  return db.select({ id: organizations.id, name: organizations.name, slug: organizations.slug }).from(organizations).orderBy(organizations.slug);
+  return db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+    .from(organizations)
+    .orderBy(organizations.slug);
 }
 
 export async function getOrganizationSettings(orgId: string, db: DbOrTx = getDb()): Promise<OrganizationSettings> {

@@ -95,7 +95,10 @@ describe('users within an organization', () => {
     expect(err.meta.fieldErrors?.email?.[0]).toContain('already exists');
 
     const inB = await runMutation(cli(b.orgId), (ctx) => createUser(ctx, newUser));
-    const rows = await getDb().select().from(users).where(and(eq(users.organizationId, b.orgId), eq(users.id, inB.id)));
+    const rows = await getDb()
+      .select()
+      .from(users)
+      .where(and(eq(users.organizationId, b.orgId), eq(users.id, inB.id)));
     expect(rows).toHaveLength(1);
     const events = await auditRows(b.orgId);
     expect(events.at(-1)).toMatchObject({ actionType: 'CREATE_USER', userId: null, metadata: { actor: 'cli', email: newUser.email } });

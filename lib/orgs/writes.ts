@@ -34,10 +34,9 @@ export async function createOrganization(ctx: MutationCtx, input: CreateOrganiza
 
   let org: { id: string };
   try {
-    [org] = (await ctx.tx
-      .insert(organizations)
-      .values({ name: input.name, slug: input.slug })
-      .returning({ id: organizations.id })) as [{ id: string }];
+    [org] = (await ctx.tx.insert(organizations).values({ name: input.name, slug: input.slug }).returning({ id: organizations.id })) as [
+      { id: string },
+    ];
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('slug', SLUG_TAKEN, 'conflict');
     throw e;

@@ -42,7 +42,10 @@ export async function listLibraryQueries(snapshot: Snapshot, db: DbOrTx = getDb(
       resourceName: objects.name,
     })
     .from(libraryQueries)
-    .innerJoin(libraryQueryVersions, and(eq(libraryQueryVersions.libraryQueryId, libraryQueries.id), eq(libraryQueryVersions.version, libraryQueries.latestVersion)))
+    .innerJoin(
+      libraryQueryVersions,
+      and(eq(libraryQueryVersions.libraryQueryId, libraryQueries.id), eq(libraryQueryVersions.version, libraryQueries.latestVersion)),
+    )
     .innerJoin(objects, eq(objects.id, libraryQueryVersions.resourceId))
     .where(eq(libraryQueries.organizationId, snapshot.orgId))
     .orderBy(asc(libraryQueries.name));
@@ -53,12 +56,24 @@ export async function listLibraryQueries(snapshot: Snapshot, db: DbOrTx = getDb(
 export async function getLibraryQuery(snapshot: Snapshot, id: string, db: DbOrTx = getDb()): Promise<LibraryQueryDetail> {
   requireLibraryAccess(snapshot, 'view');
   const [row] = await db
-    .select({ id: libraryQueries.id, name: libraryQueries.name, description: libraryQueries.description, latestVersion: libraryQueries.latestVersion, updatedAt: libraryQueries.updatedAt })
+    .select({
+      id: libraryQueries.id,
+      name: libraryQueries.name,
+      description: libraryQueries.description,
+      latestVersion: libraryQueries.latestVersion,
+      updatedAt: libraryQueries.updatedAt,
+    })
     .from(libraryQueries)
     .where(and(eq(libraryQueries.id, id), eq(libraryQueries.organizationId, snapshot.orgId)));
   if (!row) throw new AppError('not_found', 'No such library query.');
   const versions = await db
-    .select({ version: libraryQueryVersions.version, resourceId: libraryQueryVersions.resourceId, resourceName: objects.name, body: libraryQueryVersions.body, createdAt: libraryQueryVersions.createdAt })
+    .select({
+      version: libraryQueryVersions.version,
+      resourceId: libraryQueryVersions.resourceId,
+      resourceName: objects.name,
+      body: libraryQueryVersions.body,
+      createdAt: libraryQueryVersions.createdAt,
+    })
     .from(libraryQueryVersions)
     .innerJoin(objects, eq(objects.id, libraryQueryVersions.resourceId))
     .where(eq(libraryQueryVersions.libraryQueryId, row.id))
@@ -71,11 +86,22 @@ export async function getLibraryQuery(snapshot: Snapshot, id: string, db: DbOrTx
  * organization; null when it does not exist (deleted, or another organization's). No access check:
  * running an app's query needs Use on the app, not the library (the app is what is shared).
  */
-export async function findLibraryQueryVersion(orgId: string, libraryQueryId: string, version: number, db: DbOrTx = getDb()): Promise<{ name: string; resourceId: string; body: QueryBody } | null> {
+export async function findLibraryQueryVersion(
+  orgId: string,
+  libraryQueryId: string,
+  version: number,
+  db: DbOrTx = getDb(),
+): Promise<{ name: string; resourceId: string; body: QueryBody } | null> {
   const [row] = await db
     .select({ name: libraryQueries.name, resourceId: libraryQueryVersions.resourceId, body: libraryQueryVersions.body })
     .from(libraryQueryVersions)
     .innerJoin(libraryQueries, eq(libraryQueries.id, libraryQueryVersions.libraryQueryId))
-    .where(and(eq(libraryQueryVersions.libraryQueryId, libraryQueryId), eq(libraryQueryVersions.version, version), eq(libraryQueryVersions.organizationId, orgId)));
+    .where(
+      and(
+        eq(libraryQueryVersions.libraryQueryId, libraryQueryId),
+        eq(libraryQueryVersions.version, version),
+        eq(libraryQueryVersions.organizationId, orgId),
+      ),
+    );
   return row ? { name: row.name, resourceId: row.resourceId, body: queryBodySchema.parse(row.body) } : null;
 }

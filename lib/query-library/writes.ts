@@ -24,7 +24,9 @@ const NAME_TAKEN = () => AppError.field('name', 'There is already a library quer
 export function libraryQueryBody(input: CreateLibraryQueryInput): QueryBody {
   const fieldErrors: FieldErrors = {};
   const add = (field: string, message: string) => (fieldErrors[field] ??= []).push(message);
-  const disableLoggingFor = (Array.isArray(input.disableLoggingFor) ? input.disableLoggingFor : input.disableLoggingFor.split(/[\s,]+/)).filter(Boolean);
+  const disableLoggingFor = (
+    Array.isArray(input.disableLoggingFor) ? input.disableLoggingFor : input.disableLoggingFor.split(/[\s,]+/)
+  ).filter(Boolean);
   const params: { name: string; value: string }[] = [];
   input.params.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
@@ -35,7 +37,14 @@ export function libraryQueryBody(input: CreateLibraryQueryInput): QueryBody {
   const raw =
     input.type === 'sql'
       ? { type: 'sql', sql: input.sql, disableLoggingFor }
-      : { type: 'rest', method: input.method, path: input.path, params, ...(input.body.trim() ? { body: input.body } : {}), disableLoggingFor };
+      : {
+          type: 'rest',
+          method: input.method,
+          path: input.path,
+          params,
+          ...(input.body.trim() ? { body: input.body } : {}),
+          disableLoggingFor,
+        };
   const parsed = queryBodySchema.safeParse(raw);
   if (parsed.success) for (const p of queryBodyProblems(parsed.data)) add(String(p.path[0]), p.message);
   else for (const i of parsed.error.issues) add(String(i.path[0] ?? 'type'), i.message);
@@ -64,13 +73,26 @@ export async function createLibraryQuery(ctx: MutationCtx, input: CreateLibraryQ
   const createdBy = actorUserId(ctx.actor);
   let row: { id: string } | undefined;
   try {
-    [row] = await ctx.tx.insert(libraryQueries).values({ organizationId: orgId, name: input.name, description: input.description, createdBy }).returning({ id: libraryQueries.id });
+    [row] = await ctx.tx
+      .insert(libraryQueries)
+      .values({ organizationId: orgId, name: input.name, description: input.description, createdBy })
+      .returning({ id: libraryQueries.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw NAME_TAKEN();
     throw e;
   }
-  await ctx.tx.insert(libraryQueryVersions).values({ organizationId: orgId, libraryQueryId: row!.id, version: 1, resourceId: resource.id, body: body as unknown as Record<string, unknown>, createdBy });
-  await record(ctx, { actionType: 'CREATE_LIBRARY_QUERY', metadata: { libraryQueryId: row!.id, name: input.name, version: 1, resourceId: resource.id, type: body.type } });
+  await ctx.tx.insert(libraryQueryVersions).values({
+    organizationId: orgId,
+    libraryQueryId: row!.id,
+    version: 1,
+    resourceId: resource.id,
+    body: body as unknown as Record<string, unknown>,
+    createdBy,
+  });
+  await record(ctx, {
+    actionType: 'CREATE_LIBRARY_QUERY',
+    metadata: { libraryQueryId: row!.id, name: input.name, version: 1, resourceId: resource.id, type: body.type },
+  });
   return { id: row!.id, version: 1 };
 }
 
@@ -89,7 +111,10 @@ async function lockedLibraryQuery(ctx: MutationCtx, orgId: string, id: string) {
  * Saves changes. A changed body or resource becomes the next version (apps pinned to earlier
  * versions keep running those); a new name or description changes no version.
  */
-export async function updateLibraryQuery(ctx: MutationCtx, input: UpdateLibraryQueryInput): Promise<{ version: number; changed: string[] }> {
+export async function updateLibraryQuery(
+  ctx: MutationCtx,
+  input: UpdateLibraryQueryInput,
+): Promise<{ version: number; changed: string[] }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'edit', { kind: 'org', area: 'query_library' });
   const row = await lockedLibraryQuery(ctx, orgId, input.libraryQueryId);
@@ -109,15 +134,28 @@ export async function updateLibraryQuery(ctx: MutationCtx, input: UpdateLibraryQ
   const newVersion = changed.includes('query') || changed.includes('resourceId');
   const version = newVersion ? row.latestVersion + 1 : row.latestVersion;
   if (newVersion) {
-    await ctx.tx.insert(libraryQueryVersions).values({ organizationId: orgId, libraryQueryId: row.id, version, resourceId: resource.id, body: body as unknown as Record<string, unknown>, createdBy: actorUserId(ctx.actor) });
+    await ctx.tx.insert(libraryQueryVersions).values({
+      organizationId: orgId,
+      libraryQueryId: row.id,
+      version,
+      resourceId: resource.id,
+      body: body as unknown as Record<string, unknown>,
+      createdBy: actorUserId(ctx.actor),
+    });
   }
   try {
-    await ctx.tx.update(libraryQueries).set({ name: input.name, description: input.description, latestVersion: version, updatedAt: new Date() }).where(eq(libraryQueries.id, row.id));
+    await ctx.tx
+      .update(libraryQueries)
+      .set({ name: input.name, description: input.description, latestVersion: version, updatedAt: new Date() })
+      .where(eq(libraryQueries.id, row.id));
   } catch (e) {
     if (isUniqueViolation(e)) throw NAME_TAKEN();
     throw e;
   }
-  await record(ctx, { actionType: 'UPDATE_LIBRARY_QUERY', metadata: { libraryQueryId: row.id, name: input.name, before: row.name, version, changed } });
+  await record(ctx, {
+    actionType: 'UPDATE_LIBRARY_QUERY',
+    metadata: { libraryQueryId: row.id, name: input.name, before: row.name, version, changed },
+  });
   return { version, changed };
 }
 
@@ -128,5 +166,8 @@ export async function deleteLibraryQuery(ctx: MutationCtx, input: { libraryQuery
   const row = await lockedLibraryQuery(ctx, orgId, input.libraryQueryId);
   const [versions] = await ctx.tx.select({ n: count() }).from(libraryQueryVersions).where(eq(libraryQueryVersions.libraryQueryId, row.id));
   await ctx.tx.delete(libraryQueries).where(eq(libraryQueries.id, row.id));
-  await record(ctx, { actionType: 'DELETE_LIBRARY_QUERY', metadata: { libraryQueryId: row.id, name: row.name, versions: versions?.n ?? 0 } });
+  await record(ctx, {
+    actionType: 'DELETE_LIBRARY_QUERY',
+    metadata: { libraryQueryId: row.id, name: row.name, versions: versions?.n ?? 0 },
+  });
 }

@@ -27,7 +27,10 @@ export function readSecrets(row: Pick<ResourceConfigRow, 'id' | 'organizationId'
 /** Refuses types the instance denies (GATEHOUSE_RESOURCE_TYPES_DENY). */
 export function assertTypeAllowed(type: ResourceType): void {
   if (deniedResourceTypes().includes(type)) {
-    throw new AppError('forbidden', `${RESOURCE_TYPE_LABEL[type]} resources are turned off on this Gatehouse (GATEHOUSE_RESOURCE_TYPES_DENY).`);
+    throw new AppError(
+      'forbidden',
+      `${RESOURCE_TYPE_LABEL[type]} resources are turned off on this Gatehouse (GATEHOUSE_RESOURCE_TYPES_DENY).`,
+    );
   }
 }
 
@@ -37,13 +40,20 @@ function orgOf(ctx: MutationCtx): string {
 }
 
 /** The resource (needs `action` on it in that environment) and the environment, both of the acting organization. */
-export async function configTarget(ctx: MutationCtx, input: { objectId: string; environmentId: string }, action: 'edit_config' | 'view_config') {
+export async function configTarget(
+  ctx: MutationCtx,
+  input: { objectId: string; environmentId: string },
+  action: 'edit_config' | 'view_config',
+) {
   const orgId = orgOf(ctx);
   const resource = await findObject(ctx.tx, orgId, 'resource', input.objectId);
   const environment = await findEnvironment(orgId, { id: input.environmentId }, ctx.tx);
   // Grants limited to an environment ("Own on staging only") count here, for that environment.
   await authorize(ctx, action, { kind: 'resource', id: resource.id, folderId: resource.folderId, environmentId: environment.id });
-  const [row] = await ctx.tx.select().from(resourceConfigs).where(and(eq(resourceConfigs.resourceId, resource.id), eq(resourceConfigs.environmentId, environment.id)));
+  const [row] = await ctx.tx
+    .select()
+    .from(resourceConfigs)
+    .where(and(eq(resourceConfigs.resourceId, resource.id), eq(resourceConfigs.environmentId, environment.id)));
   return { orgId, resource, environment, row: row ?? null };
 }
 
@@ -89,7 +99,14 @@ function requiredProblems(input: SaveResourceConfigInput, secrets: ResourceSecre
 /** Which secret fields the chosen settings use; the others are dropped when saving. */
 function usedSecrets(input: SaveResourceConfigInput): SecretField[] {
   if (input.type === 'postgres') return input.mode === 'connection_string' ? ['connectionString'] : ['password'];
-  if (input.type === 'rest') return input.auth === 'bearer' ? ['bearerToken'] : input.auth === 'basic' ? ['basicPassword'] : input.auth === 'api_key' ? ['apiKey'] : [];
+  if (input.type === 'rest')
+    return input.auth === 'bearer'
+      ? ['bearerToken']
+      : input.auth === 'basic'
+        ? ['basicPassword']
+        : input.auth === 'api_key'
+          ? ['apiKey']
+          : [];
   return [];
 }
 
@@ -101,9 +118,17 @@ function usedSecrets(input: SaveResourceConfigInput): SecretField[] {
 export async function saveResourceConfig(ctx: MutationCtx, input: SaveResourceConfigInput): Promise<{ id: string; changed: string[] }> {
   assertTypeAllowed(input.type);
   const { orgId, resource, environment, row } = await configTarget(ctx, input, 'edit_config');
-  const others = await ctx.tx.select({ type: resourceConfigs.type, environmentId: resourceConfigs.environmentId }).from(resourceConfigs).where(eq(resourceConfigs.resourceId, resource.id));
+  const others = await ctx.tx
+    .select({ type: resourceConfigs.type, environmentId: resourceConfigs.environmentId })
+    .from(resourceConfigs)
+    .where(eq(resourceConfigs.resourceId, resource.id));
   const otherType = others.find((o) => o.environmentId !== environment.id && o.type !== input.type);
-  if (otherType) throw AppError.field('type', `${resource.name} is a ${RESOURCE_TYPE_LABEL[otherType.type]} resource in other environments; every environment uses the same type.`, 'conflict');
+  if (otherType)
+    throw AppError.field(
+      'type',
+      `${resource.name} is a ${RESOURCE_TYPE_LABEL[otherType.type]} resource in other environments; every environment uses the same type.`,
+      'conflict',
+    );
 
   const { options, secrets: typed } = splitInput(input);
   const before = row && row.type === input.type ? readSecrets(row) : {};
@@ -125,14 +150,33 @@ export async function saveResourceConfig(ctx: MutationCtx, input: SaveResourceCo
   const id = row?.id ?? crypto.randomUUID();
   const sealed = encryptSecret(JSON.stringify(secrets), secretsContext({ id, organizationId: orgId }));
   if (row) {
-    await ctx.tx.update(resourceConfigs).set({ type: input.type, options, secrets: sealed, updatedAt: new Date() }).where(eq(resourceConfigs.id, id));
+    await ctx.tx
+      .update(resourceConfigs)
+      .set({ type: input.type, options, secrets: sealed, updatedAt: new Date() })
+      .where(eq(resourceConfigs.id, id));
   } else {
-    await ctx.tx.insert(resourceConfigs).values({ id, organizationId: orgId, resourceId: resource.id, environmentId: environment.id, type: input.type, options, secrets: sealed });
+    await ctx.tx.insert(resourceConfigs).values({
+      id,
+      organizationId: orgId,
+      resourceId: resource.id,
+      environmentId: environment.id,
+      type: input.type,
+      options,
+      secrets: sealed,
+    });
   }
   ctx.afterCommit.push(() => closePool(resource.id, environment.id));
   await record(ctx, {
     actionType: 'UPDATE_RESOURCE_CONFIG',
-    metadata: { objectId: resource.id, name: resource.name, environmentId: environment.id, environment: environment.name, type: input.type, created: !row, changed },
+    metadata: {
+      objectId: resource.id,
+      name: resource.name,
+      environmentId: environment.id,
+      environment: environment.name,
+      type: input.type,
+      created: !row,
+      changed,
+    },
   });
   return { id, changed };
 }
@@ -160,7 +204,10 @@ export type ResourceConfigView = {
 
 /** For the resource page: its configuration per environment, without any secret value. */
 export async function listResourceConfigs(orgId: string, resourceId: string, db: DbOrTx = getDb()): Promise<ResourceConfigView[]> {
-  const rows = await db.select().from(resourceConfigs).where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId)));
+  const rows = await db
+    .select()
+    .from(resourceConfigs)
+    .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId)));
   return rows.map((row) => {
     let secretsSet: SecretField[] = [];
     let unreadable = false;
@@ -182,6 +229,7 @@ export async function createSampleResource(ctx: MutationCtx, input: { name: stri
   assertTypeAllowed('sample');
   const orgId = orgOf(ctx);
   const { id } = await createObject(ctx, { kind: 'resource', name: input.name, folderId: null });
-  for (const env of await listEnvironments(orgId, ctx.tx)) await saveResourceConfig(ctx, { type: 'sample', objectId: id, environmentId: env.id });
+  for (const env of await listEnvironments(orgId, ctx.tx))
+    await saveResourceConfig(ctx, { type: 'sample', objectId: id, environmentId: env.id });
   return { id };
 }

@@ -17,8 +17,21 @@ export const SECRET_FIELDS = {
 } as const satisfies Record<ResourceType, readonly string[]>;
 export type SecretField = (typeof SECRET_FIELDS)[ResourceType][number];
 
-export type PostgresOptions = { mode: 'fields' | 'connection_string'; host: string; port: string; database: string; user: string; sslMode: (typeof SSL_MODES)[number] };
-export type RestOptions = { baseUrl: string; headers: { name: string; value: string }[]; auth: (typeof REST_AUTH)[number]; basicUser: string; apiKeyHeader: string };
+export type PostgresOptions = {
+  mode: 'fields' | 'connection_string';
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  sslMode: (typeof SSL_MODES)[number];
+};
+export type RestOptions = {
+  baseUrl: string;
+  headers: { name: string; value: string }[];
+  auth: (typeof REST_AUTH)[number];
+  basicUser: string;
+  apiKeyHeader: string;
+};
 export type ResourceOptions = { postgres: PostgresOptions; rest: RestOptions; sample: Record<string, never> };
 export type ResourceSecrets = Partial<Record<SecretField, string>>;
 

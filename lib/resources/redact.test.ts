@@ -3,7 +3,9 @@ import { redact } from './redact';
 
 describe('redact', () => {
   it('cuts secret values of 3 characters or more out everywhere, longest first', () => {
-    expect(redact('password authentication failed: s3cret-pw and s3cret', ['s3cret', 's3cret-pw'])).toBe('password authentication failed: [redacted] and [redacted]');
+    expect(redact('password authentication failed: s3cret-pw and s3cret', ['s3cret', 's3cret-pw'])).toBe(
+      'password authentication failed: [redacted] and [redacted]',
+    );
     // Short secrets are left alone (non-secret variable values like "on" would shred every message).
     expect(redact('connect ECONNREFUSED 127.0.0.1:5432', ['1'])).toBe('connect ECONNREFUSED 127.0.0.1:5432');
   });

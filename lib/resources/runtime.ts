@@ -19,9 +19,7 @@ import { redact } from './redact';
 import { withSampleDatabase } from './sample';
 
 export type ResolvedResourceConfig =
-  | { type: 'postgres'; connection: PgConnection }
-  | { type: 'rest'; baseUrl: string; headers: Record<string, string> }
-  | { type: 'sample' };
+  { type: 'postgres'; connection: PgConnection } | { type: 'rest'; baseUrl: string; headers: Record<string, string> } | { type: 'sample' };
 
 export type ResolvedResource = {
   resourceId: string;
@@ -33,12 +31,18 @@ export type ResolvedResource = {
 
 export { redact };
 
-const SSL: Record<PostgresOptions['sslMode'], PgConnection['ssl']> = { disable: false, prefer: 'prefer', require: 'require', 'verify-full': 'verify-full' };
+const SSL: Record<PostgresOptions['sslMode'], PgConnection['ssl']> = {
+  disable: false,
+  prefer: 'prefer',
+  require: 'require',
+  'verify-full': 'verify-full',
+};
 
 function parseConnectionString(value: string, sslMode: PostgresOptions['sslMode']): PgConnection {
   if (!URL.canParse(value)) throw new AppError('invalid_input', 'The connection string is not a postgres:// URL.');
   const u = new URL(value);
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new AppError('invalid_input', 'The connection string must start with postgres:// or postgresql://.');
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')
+    throw new AppError('invalid_input', 'The connection string must start with postgres:// or postgresql://.');
   const mode = (u.searchParams.get('sslmode') ?? sslMode) as PostgresOptions['sslMode'];
   return {
     host: checkedHost(decodeURIComponent(u.hostname)),
@@ -52,7 +56,8 @@ function parseConnectionString(value: string, sslMode: PostgresOptions['sslMode'
 
 /** Link-local addresses (cloud metadata services) are never a resource. */
 function checkedHost(host: string): string {
-  if (/^169\.254\.|^\[?fe80:/i.test(host)) throw new AppError('forbidden', 'Link-local addresses (such as cloud metadata services) cannot be resources.');
+  if (/^169\.254\.|^\[?fe80:/i.test(host))
+    throw new AppError('forbidden', 'Link-local addresses (such as cloud metadata services) cannot be resources.');
   return host;
 }
 
@@ -89,7 +94,13 @@ export async function resolveResourceConfig(
       : await db
           .select()
           .from(resourceConfigs)
-          .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId), eq(resourceConfigs.environmentId, env.id)));
+          .where(
+            and(
+              eq(resourceConfigs.organizationId, orgId),
+              eq(resourceConfigs.resourceId, resourceId),
+              eq(resourceConfigs.environmentId, env.id),
+            ),
+          );
   if (!row) throw new AppError('not_found', `This resource is not configured for the ${env.name} environment.`);
   assertTypeAllowed(row.type);
   const secrets = readSecrets(row);
@@ -103,7 +114,8 @@ export async function resolveResourceConfig(
     }
     variables ??= await variableValuesFor(orgId, env.id, db);
     const value = variables.get(ref.name);
-    if (value === undefined) throw new AppError('invalid_input', `Config variable "${ref.name}" has no value in the ${env.name} environment.`);
+    if (value === undefined)
+      throw new AppError('invalid_input', `Config variable "${ref.name}" has no value in the ${env.name} environment.`);
     secretValues.push(value);
     return value;
   };
@@ -113,10 +125,14 @@ export async function resolveResourceConfig(
   if (row.type === 'postgres') {
     const o = row.options as PostgresOptions;
     if (o.mode === 'connection_string') {
-      config = { type: 'postgres', connection: parseConnectionString(await render(secrets.connectionString ?? '', 'Connection string'), o.sslMode) };
+      config = {
+        type: 'postgres',
+        connection: parseConnectionString(await render(secrets.connectionString ?? '', 'Connection string'), o.sslMode),
+      };
     } else {
       const port = Number(await render(o.port || '5432', 'Port'));
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new AppError('invalid_input', 'The port must be a whole number from 1 to 65535.');
+      if (!Number.isInteger(port) || port < 1 || port > 65_535)
+        throw new AppError('invalid_input', 'The port must be a whole number from 1 to 65535.');
       config = {
         type: 'postgres',
         connection: {
@@ -134,7 +150,8 @@ export async function resolveResourceConfig(
     const headers: Record<string, string> = {};
     for (const h of o.headers ?? []) headers[h.name] = await render(h.value, `Header ${h.name}`);
     if (o.auth === 'bearer') headers.authorization = `Bearer ${await render(secrets.bearerToken ?? '', 'Bearer token')}`;
-    if (o.auth === 'basic') headers.authorization = `Basic ${Buffer.from(`${await render(o.basicUser, 'Username')}:${await render(secrets.basicPassword ?? '', 'Password')}`).toString('base64')}`;
+    if (o.auth === 'basic')
+      headers.authorization = `Basic ${Buffer.from(`${await render(o.basicUser, 'Username')}:${await render(secrets.basicPassword ?? '', 'Password')}`).toString('base64')}`;
     if (o.auth === 'api_key') headers[await render(o.apiKeyHeader, 'API key header')] = await render(secrets.apiKey ?? '', 'API key');
     if (headers.authorization) secretValues.push(headers.authorization);
     config = { type: 'rest', baseUrl: checkedBaseUrl(await render(o.baseUrl, 'Base URL')), headers };
@@ -167,7 +184,12 @@ async function probe(resolved: ResolvedResource, db: DbOrTx): Promise<string> {
   }
 }
 
-async function storedSecretValues(orgId: string, row: Parameters<typeof readSecrets>[0], environmentId: string, db: DbOrTx): Promise<string[]> {
+async function storedSecretValues(
+  orgId: string,
+  row: Parameters<typeof readSecrets>[0],
+  environmentId: string,
+  db: DbOrTx,
+): Promise<string[]> {
   const out: string[] = [];
   try {
     out.push(...Object.values(readSecrets(row)).filter((v): v is string => Boolean(v)));
@@ -192,7 +214,10 @@ function describeFailure(e: unknown): string {
  * TEST_RESOURCE_CONNECTION. Failures are answers, not errors: their message has every secret
  * value involved replaced by [redacted].
  */
-export async function testResourceConnection(ctx: MutationCtx, input: { objectId: string; environmentId: string }): Promise<ConnectionTestResult> {
+export async function testResourceConnection(
+  ctx: MutationCtx,
+  input: { objectId: string; environmentId: string },
+): Promise<ConnectionTestResult> {
   const { orgId, resource, environment, row } = await configTarget(ctx, input, 'view_config');
   if (!row) throw new AppError('not_found', `${resource.name} has no configuration in ${environment.name}.`);
   assertTypeAllowed(row.type);
@@ -210,8 +235,14 @@ export async function testResourceConnection(ctx: MutationCtx, input: { objectId
   }
   await record(ctx, {
     actionType: 'TEST_RESOURCE_CONNECTION',
-    metadata: { objectId: resource.id, name: resource.name, environmentId: environment.id, environment: environment.name, type: row.type as ResourceType, ok: result.ok },
+    metadata: {
+      objectId: resource.id,
+      name: resource.name,
+      environmentId: environment.id,
+      environment: environment.name,
+      type: row.type as ResourceType,
+      ok: result.ok,
+    },
   });
   return { ...result, durationMs: Math.round(performance.now() - started) };
 }
-

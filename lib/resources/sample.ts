@@ -30,8 +30,15 @@ export async function withSampleDatabase<R>(fn: (tx: Tx) => Promise<R>, db: DbOr
 
 async function asSampleReader<R>(tx: Tx, fn: (tx: Tx) => Promise<R>, statementTimeoutMs: number): Promise<R> {
   {
-    const [role] = await queryRows<{ ok: boolean }>(tx, sql`select pg_has_role(current_user, ${SAMPLE_ROLE}, 'member') as ok from pg_roles where rolname = ${SAMPLE_ROLE}`);
-    if (!role?.ok) throw new AppError('unavailable', `The sample database needs the role ${SAMPLE_ROLE}, which Gatehouse's database user could not create or join.`);
+    const [role] = await queryRows<{ ok: boolean }>(
+      tx,
+      sql`select pg_has_role(current_user, ${SAMPLE_ROLE}, 'member') as ok from pg_roles where rolname = ${SAMPLE_ROLE}`,
+    );
+    if (!role?.ok)
+      throw new AppError(
+        'unavailable',
+        `The sample database needs the role ${SAMPLE_ROLE}, which Gatehouse's database user could not create or join.`,
+      );
     await tx.execute(sql.raw(`set local role ${SAMPLE_ROLE}`));
     await tx.execute(sql.raw(`set local search_path to ${SAMPLE_SCHEMA}`));
     await tx.execute(sql.raw(`set local statement_timeout = ${Math.floor(statementTimeoutMs)}`));

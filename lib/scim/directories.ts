@@ -43,13 +43,19 @@ async function findDirectory(db: DbOrTx, orgId: string, directoryId: string): Pr
 }
 
 /** Creates a directory (admins). Returns its token once; only the hash is kept. */
-export async function createDirectory(ctx: MutationCtx, input: z.infer<typeof createDirectoryInput>): Promise<{ id: string; token: string }> {
+export async function createDirectory(
+  ctx: MutationCtx,
+  input: z.infer<typeof createDirectoryInput>,
+): Promise<{ id: string; token: string }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const { token, tokenHash, tokenPrefix } = newToken();
   let row: { id: string } | undefined;
   try {
-    [row] = await ctx.tx.insert(scimDirectories).values({ organizationId: orgId, name: input.name, tokenHash, tokenPrefix }).returning({ id: scimDirectories.id });
+    [row] = await ctx.tx
+      .insert(scimDirectories)
+      .values({ organizationId: orgId, name: input.name, tokenHash, tokenPrefix })
+      .returning({ id: scimDirectories.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('name', 'A SCIM directory with that name already exists.', 'conflict');
     throw e;
@@ -64,7 +70,10 @@ export async function rotateDirectoryToken(ctx: MutationCtx, input: { directoryI
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
   const { token, tokenHash, tokenPrefix } = newToken();
-  await ctx.tx.update(scimDirectories).set({ tokenHash, tokenPrefix, tokenRotatedAt: new Date(), updatedAt: new Date() }).where(eq(scimDirectories.id, dir.id));
+  await ctx.tx
+    .update(scimDirectories)
+    .set({ tokenHash, tokenPrefix, tokenRotatedAt: new Date(), updatedAt: new Date() })
+    .where(eq(scimDirectories.id, dir.id));
   await record(ctx, { actionType: 'SCIM_TOKEN_ROTATED', metadata: { directoryId: dir.id, name: dir.name } });
   return { token };
 }
@@ -74,9 +83,13 @@ export async function setDirectoryPaused(ctx: MutationCtx, input: { directoryId:
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
-  if (dir.paused === input.paused) throw new AppError('conflict', input.paused ? 'This directory is already paused.' : 'This directory is not paused.');
+  if (dir.paused === input.paused)
+    throw new AppError('conflict', input.paused ? 'This directory is already paused.' : 'This directory is not paused.');
   await ctx.tx.update(scimDirectories).set({ paused: input.paused, updatedAt: new Date() }).where(eq(scimDirectories.id, dir.id));
-  await record(ctx, { actionType: input.paused ? 'SCIM_DIRECTORY_PAUSED' : 'SCIM_DIRECTORY_RESUMED', metadata: { directoryId: dir.id, name: dir.name } });
+  await record(ctx, {
+    actionType: input.paused ? 'SCIM_DIRECTORY_PAUSED' : 'SCIM_DIRECTORY_RESUMED',
+    metadata: { directoryId: dir.id, name: dir.name },
+  });
 }
 
 /** Deletes a directory; its users and groups stay, no longer managed by it. */
@@ -88,7 +101,11 @@ export async function deleteDirectory(ctx: MutationCtx, input: { directoryId: st
   await record(ctx, { actionType: 'SCIM_DIRECTORY_DELETED', metadata: { directoryId: dir.id, name: dir.name } });
 }
 
-export type DirectoryListItem = Pick<ScimDirectory, 'id' | 'name' | 'tokenPrefix' | 'paused' | 'tokenRotatedAt' | 'createdAt'> & { lastRequestAt: Date | null; users: number; groups: number };
+export type DirectoryListItem = Pick<ScimDirectory, 'id' | 'name' | 'tokenPrefix' | 'paused' | 'tokenRotatedAt' | 'createdAt'> & {
+  lastRequestAt: Date | null;
+  users: number;
+  groups: number;
+};
 
 export async function listDirectories(orgId: string, db: DbOrTx = getDb()): Promise<DirectoryListItem[]> {
   // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
@@ -99,7 +116,9 @@ export async function listDirectories(orgId: string, db: DbOrTx = getDb()): Prom
       tokenPrefix: scimDirectories.tokenPrefix,
       paused: scimDirectories.paused,
       tokenRotatedAt: scimDirectories.tokenRotatedAt,
-      lastRequestAt: sql<Date | null>`(select max(r.created_at) from scim_requests r where r.directory_id = scim_directories.id)`.mapWith((v) => (v ? new Date(v as string) : null)),
+      lastRequestAt: sql<Date | null>`(select max(r.created_at) from scim_requests r where r.directory_id = scim_directories.id)`.mapWith(
+        (v) => (v ? new Date(v as string) : null),
+      ),
       createdAt: scimDirectories.createdAt,
       users: sql<number>`(select count(*)::int from users u where u.scim_directory_id = scim_directories.id and u.scim_deleted_at is null)`,
       groups: sql<number>`(select count(*)::int from permission_groups g where g.scim_directory_id = scim_directories.id)`,
@@ -120,7 +139,12 @@ export async function getDirectory(orgId: string, directoryId: string, db: DbOrT
 }
 
 // Every SCIM request starts here: built once (db/index.ts `prepared`).
-const directoryById = (db: DbOrTx) => db.select().from(scimDirectories).where(eq(scimDirectories.id, sql.placeholder('id'))).prepare('scim_directory_by_id');
+const directoryById = (db: DbOrTx) =>
+  db
+    .select()
+    .from(scimDirectories)
+    .where(eq(scimDirectories.id, sql.placeholder('id')))
+    .prepare('scim_directory_by_id');
 
 /**
  * The directory a request is for, when the bearer token is that directory's current token
@@ -142,9 +166,20 @@ export function checkDirectoryToken(row: ScimDirectory | undefined, bearer: stri
   return { directory: valid ? row : null, exists: true };
 }
 
-export type ScimRequestLogEntry = { method: string; path: string; status: number; error: string | null; durationMs: number; requestId: string | null };
+export type ScimRequestLogEntry = {
+  method: string;
+  path: string;
+  status: number;
+  error: string | null;
+  durationMs: number;
+  requestId: string | null;
+};
 
-type PendingLog = { entries: (ScimRequestLogEntry & { directoryId: string; createdAt: Date })[]; timer: NodeJS.Timeout | null; flushing: Promise<void> };
+type PendingLog = {
+  entries: (ScimRequestLogEntry & { directoryId: string; createdAt: Date })[];
+  timer: NodeJS.Timeout | null;
+  flushing: Promise<void>;
+};
 // On globalThis: Next bundles this module more than once (the production server's SCIM handler is
 // published from instrumentation, the settings pages read the log from theirs), and a flush must
 // see every queued entry.
@@ -157,7 +192,13 @@ const pending = (shared.__gatehouseScimLog ??= { entries: [], timer: null, flush
  * its log line; a crash loses at most that quarter second of log, never provisioning data.
  */
 export function logScimRequest(directoryId: string, entry: ScimRequestLogEntry): void {
-  pending.entries.push({ directoryId, ...entry, path: entry.path.slice(0, 500), error: entry.error?.slice(0, 500) ?? null, createdAt: new Date() });
+  pending.entries.push({
+    directoryId,
+    ...entry,
+    path: entry.path.slice(0, 500),
+    error: entry.error?.slice(0, 500) ?? null,
+    createdAt: new Date(),
+  });
   if (pending.entries.length >= 100) void flushScimRequestLog();
   else pending.timer ??= setTimeout(() => void flushScimRequestLog(), 250).unref();
 }
@@ -170,7 +211,10 @@ export function flushScimRequestLog(): Promise<void> {
   pending.flushing = pending.flushing.then(async () => {
     if (batch.length === 0) return;
     try {
-      const rows = await getDb().insert(scimRequests).values(batch).returning({ id: scimRequests.id, directoryId: scimRequests.directoryId });
+      const rows = await getDb()
+        .insert(scimRequests)
+        .values(batch)
+        .returning({ id: scimRequests.id, directoryId: scimRequests.directoryId });
       // Trim about once per 50 entries (or after a large batch), so trimming costs little and the log stays near its size.
       for (const directoryId of new Set(rows.filter((r) => r.id % 50 === 0 || rows.length >= 50).map((r) => r.directoryId))) {
         await getDb().execute(sql`

@@ -5,7 +5,6 @@ import { MAX_BODY_BYTES, MAX_PAGE_SIZE } from './resource';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, LIST_RESPONSE_SCHEMA, schemaResources, USER_SCHEMA } from './schemas';
 import { MAX_PATCH_OPERATIONS } from './patch';
 
-
 function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
@@ -17,11 +16,21 @@ function serviceProviderConfig(baseUrl: string) {
     sort: { supported: false },
     etag: { supported: false },
     authenticationSchemes: [
-      { type: 'oauthbearertoken', name: 'Bearer token', description: 'The directory token from Settings → SCIM, as "Authorization: Bearer <token>".', primary: true },
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description: 'The directory token from Settings → SCIM, as "Authorization: Bearer <token>".',
+        primary: true,
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
     // Not part of the RFC's schema, but what an admin debugging limits wants to read.
-    'urn:gatehouse:limits': { maxBodyBytes: MAX_BODY_BYTES, maxPatchOperations: MAX_PATCH_OPERATIONS, maxFilterLength: MAX_FILTER_LENGTH, maxCount: MAX_PAGE_SIZE },
+    'urn:gatehouse:limits': {
+      maxBodyBytes: MAX_BODY_BYTES,
+      maxPatchOperations: MAX_PATCH_OPERATIONS,
+      maxFilterLength: MAX_FILTER_LENGTH,
+      maxCount: MAX_PAGE_SIZE,
+    },
   };
 }
 
@@ -50,7 +59,13 @@ function resourceTypes(baseUrl: string) {
   ];
 }
 
-const list = (resources: unknown[]) => ({ schemas: [LIST_RESPONSE_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+const list = (resources: unknown[]) => ({
+  schemas: [LIST_RESPONSE_SCHEMA],
+  totalResults: resources.length,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 
 /**
  * The body for a discovery path: undefined when `collection` is not a discovery endpoint, null

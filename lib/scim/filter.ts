@@ -231,7 +231,8 @@ class Parser {
     this.pos++;
     const start = this.pos;
     const name = this.match(/[\w$-]+/y)?.toLowerCase();
-    if (!name || !NAME.test(name)) this.fail(`expected a sub-attribute name after "]." at position ${start + 1}, found ${this.describeToken()}.`);
+    if (!name || !NAME.test(name))
+      this.fail(`expected a sub-attribute name after "]." at position ${start + 1}, found ${this.describeToken()}.`);
     return name;
   }
 
@@ -375,7 +376,8 @@ function compare(op: CompareOp, path: string, attr: FilterAttribute, value: Filt
 }
 
 function compareString(op: CompareOp, path: string, attr: FilterAttribute, value: FilterValue): SQL {
-  if (typeof value !== 'string') invalid(`Invalid filter: "${path}" is a string; compare it to a "quoted string", not ${JSON.stringify(value)}.`);
+  if (typeof value !== 'string')
+    invalid(`Invalid filter: "${path}" is a string; compare it to a "quoted string", not ${JSON.stringify(value)}.`);
   // The ::text cast lets Postgres pick lower(text) for an untyped parameter.
   const caseFold = (v: SQL | string) => (attr.caseExact ? sql`${v}` : sql`lower(${v}::text)`);
   const column = attr.caseExact ? attr.sql : sql`lower(${attr.sql})`;
@@ -400,17 +402,28 @@ function compareBoolean(op: CompareOp, path: string, attr: FilterAttribute, valu
   // Entra sends booleans as strings ("True"/"False").
   if (op !== 'eq' && op !== 'ne') invalid(`Invalid filter: "${path}" is a boolean; only eq, ne and pr apply to it, not ${op}.`);
   const bool = typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
-  if (typeof bool !== 'boolean') invalid(`Invalid filter: "${path}" is a boolean; compare it to true or false, not ${JSON.stringify(value)}.`);
+  if (typeof bool !== 'boolean')
+    invalid(`Invalid filter: "${path}" is a boolean; compare it to true or false, not ${JSON.stringify(value)}.`);
   return op === 'eq' ? sql`${attr.sql} = ${bool}` : sql`${attr.sql} is distinct from ${bool}`;
 }
 
-const DATE_TIME_OPS = { eq: sql.raw('='), ne: sql.raw('is distinct from'), gt: sql.raw('>'), ge: sql.raw('>='), lt: sql.raw('<'), le: sql.raw('<=') };
+const DATE_TIME_OPS = {
+  eq: sql.raw('='),
+  ne: sql.raw('is distinct from'),
+  gt: sql.raw('>'),
+  ge: sql.raw('>='),
+  lt: sql.raw('<'),
+  le: sql.raw('<='),
+};
 
 function compareDateTime(op: CompareOp, path: string, attr: FilterAttribute, value: FilterValue): SQL {
-  if (!(op in DATE_TIME_OPS)) invalid(`Invalid filter: "${path}" is a dateTime; ${op} does not apply to it (use eq, ne, gt, ge, lt, le or pr).`);
+  if (!(op in DATE_TIME_OPS))
+    invalid(`Invalid filter: "${path}" is a dateTime; ${op} does not apply to it (use eq, ne, gt, ge, lt, le or pr).`);
   const iso = typeof value === 'string' ? parseDateTime(value) : null;
   if (iso === null) {
-    invalid(`Invalid filter: "${path}" is a dateTime; compare it to an ISO 8601 string such as "2024-05-13T04:42:34Z", not ${JSON.stringify(value)}.`);
+    invalid(
+      `Invalid filter: "${path}" is a dateTime; compare it to an ISO 8601 string such as "2024-05-13T04:42:34Z", not ${JSON.stringify(value)}.`,
+    );
   }
   return sql`${attr.sql} ${DATE_TIME_OPS[op as keyof typeof DATE_TIME_OPS]} cast(${iso} as timestamptz)`;
 }

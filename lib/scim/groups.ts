@@ -12,7 +12,19 @@ import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
 import { ScimError } from './errors';
 import { compileFilter, parseFilter, type FilterAttributes } from './filter';
 import { parsePatchBody, planGroupPatch } from './patch';
-import { isUuid, listResponse, meta, mutate, notFound, project, totalOf, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
+import {
+  isUuid,
+  listResponse,
+  meta,
+  mutate,
+  notFound,
+  project,
+  totalOf,
+  Unchanged,
+  wants,
+  type ListParams,
+  type ScimCtx,
+} from './resource';
 import { GROUP_SCHEMA } from './schemas';
 
 const hasMember = (cond: SQL) =>
@@ -67,7 +79,12 @@ type Projection = Pick<ListParams, 'attributes' | 'excludedAttributes'>;
 
 async function render(ctx: ScimCtx, rows: PermissionGroup[], params: Projection, db: DbOrTx) {
   // excludedAttributes=members (what Entra and Okta ask for on large groups) never reads a member.
-  const members = wants(params, 'members') ? await membersOf(db, rows.map((g) => g.id)) : null;
+  const members = wants(params, 'members')
+    ? await membersOf(
+        db,
+        rows.map((g) => g.id),
+      )
+    : null;
   return rows.map((g) => project(toScimGroup(ctx, g, members ? members.filter((m) => m.groupId === g.id) : null), params));
 }
 
@@ -76,14 +93,26 @@ export async function listGroups(ctx: ScimCtx, params: ListParams) {
   const where = and(visible(ctx.orgId), filter);
   // The filter decides the statement's shape: planned with its values every time (getAdhocDb).
   const db = getAdhocDb();
-  const rows = params.count === 0 ? [] : await db.select().from(permissionGroups).where(where).orderBy(asc(permissionGroups.createdAt), asc(permissionGroups.id)).offset(params.startIndex - 1).limit(params.count);
+  const rows =
+    params.count === 0
+      ? []
+      : await db
+          .select()
+          .from(permissionGroups)
+          .where(where)
+          .orderBy(asc(permissionGroups.createdAt), asc(permissionGroups.id))
+          .offset(params.startIndex - 1)
+          .limit(params.count);
   const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(permissionGroups).where(where))[0]?.n ?? 0);
   return listResponse(await render(ctx, rows, params, getDb()), total, params);
 }
 
 async function findGroup(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<PermissionGroup> {
   if (!isUuid(id)) throw notFound('Group', id);
-  const q = db.select().from(permissionGroups).where(and(visible(ctx.orgId), eq(permissionGroups.id, id)));
+  const q = db
+    .select()
+    .from(permissionGroups)
+    .where(and(visible(ctx.orgId), eq(permissionGroups.id, id)));
   const [row] = lock ? await q.for('update') : await q;
   if (!row) throw notFound('Group', id);
   return row;
@@ -108,7 +137,8 @@ function validName(value: unknown): string {
 
 function validExternalId(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > 255) throw ScimError.badRequest('invalidValue', 'externalId must be a string of at most 255 characters.');
+  if (typeof value !== 'string' || value.length > 255)
+    throw ScimError.badRequest('invalidValue', 'externalId must be a string of at most 255 characters.');
   return value;
 }
 
@@ -145,7 +175,12 @@ async function addMembers(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, ids:
     .values(wanted.map((userId) => ({ organizationId: ctx.orgId, groupId: g.id, userId })))
     .onConflictDoNothing()
     .returning({ userId: groupMembers.userId });
-  if (added.length) await record(m, { actionType: 'ADD_USERS_TO_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: added.map((a) => a.userId) } }, { userId: null });
+  if (added.length)
+    await record(
+      m,
+      { actionType: 'ADD_USERS_TO_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: added.map((a) => a.userId) } },
+      { userId: null },
+    );
 }
 
 async function removeMembers(m: MutationCtx, g: PermissionGroup, ids: string[] | 'all'): Promise<void> {
@@ -154,17 +189,38 @@ async function removeMembers(m: MutationCtx, g: PermissionGroup, ids: string[] |
     .delete(groupMembers)
     .where(and(eq(groupMembers.groupId, g.id), ids === 'all' ? undefined : inArray(groupMembers.userId, ids)))
     .returning({ userId: groupMembers.userId });
-  if (removed.length) await record(m, { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: removed.map((r) => r.userId) } }, { userId: null });
+  if (removed.length)
+    await record(
+      m,
+      { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: removed.map((r) => r.userId) } },
+      { userId: null },
+    );
 }
 
 async function replaceMembers(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, ids: string[]): Promise<void> {
-  const current = (await m.tx.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, g.id))).map((r) => r.userId);
-  await removeMembers(m, g, current.filter((id) => !ids.includes(id)));
-  await addMembers(m, ctx, g, ids.filter((id) => !current.includes(id)));
+  const current = (await m.tx.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, g.id))).map(
+    (r) => r.userId,
+  );
+  await removeMembers(
+    m,
+    g,
+    current.filter((id) => !ids.includes(id)),
+  );
+  await addMembers(
+    m,
+    ctx,
+    g,
+    ids.filter((id) => !current.includes(id)),
+  );
 }
 
 /** Renames and re-keys a group, and links it to this directory; audited as UPDATE_GROUP. */
-async function updateFields(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, fields: { name?: string; externalId?: string | null }): Promise<PermissionGroup> {
+async function updateFields(
+  m: MutationCtx,
+  ctx: ScimCtx,
+  g: PermissionGroup,
+  fields: { name?: string; externalId?: string | null },
+): Promise<PermissionGroup> {
   const name = fields.name ?? g.name;
   const externalId = fields.externalId !== undefined ? fields.externalId : g.scimExternalId;
   if (name === g.name && externalId === g.scimExternalId && g.scimDirectoryId === ctx.directory.id) return g;
@@ -178,8 +234,17 @@ async function updateFields(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, fi
   } catch (e) {
     nameTaken(e, name);
   }
-  const settings = (x: PermissionGroup) => ({ name: x.name, queryLibraryAccess: x.queryLibraryAccess, auditLogAccess: x.auditLogAccess, homepageAppId: x.homepageAppId });
-  await record(m, { actionType: 'UPDATE_GROUP', metadata: { groupId: g.id, before: settings(g), after: settings(row!) } }, { userId: null });
+  const settings = (x: PermissionGroup) => ({
+    name: x.name,
+    queryLibraryAccess: x.queryLibraryAccess,
+    auditLogAccess: x.auditLogAccess,
+    homepageAppId: x.homepageAppId,
+  });
+  await record(
+    m,
+    { actionType: 'UPDATE_GROUP', metadata: { groupId: g.id, before: settings(g), after: settings(row!) } },
+    { userId: null },
+  );
   return row!;
 }
 
@@ -198,7 +263,10 @@ export async function createGroup(ctx: ScimCtx, input: unknown, params: Projecti
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
     let g: PermissionGroup | undefined;
     try {
-      [g] = await m.tx.insert(permissionGroups).values({ organizationId: ctx.orgId, name, scimExternalId: externalId, scimDirectoryId: ctx.directory.id }).returning();
+      [g] = await m.tx
+        .insert(permissionGroups)
+        .values({ organizationId: ctx.orgId, name, scimExternalId: externalId, scimDirectoryId: ctx.directory.id })
+        .returning();
     } catch (e) {
       nameTaken(e, name);
     }
@@ -254,6 +322,10 @@ export async function deleteGroup(ctx: ScimCtx, id: string): Promise<void> {
     const [members] = await m.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, g.id));
     const [grants] = await m.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, g.id));
     await m.tx.delete(permissionGroups).where(eq(permissionGroups.id, g.id));
-    await record(m, { actionType: 'DELETE_GROUP', metadata: { groupId: g.id, groupName: g.name, members: members?.n ?? 0, grants: grants?.n ?? 0 } }, { userId: null });
+    await record(
+      m,
+      { actionType: 'DELETE_GROUP', metadata: { groupId: g.id, groupName: g.name, members: members?.n ?? 0, grants: grants?.n ?? 0 } },
+      { userId: null },
+    );
   });
 }

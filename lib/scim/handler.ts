@@ -66,7 +66,12 @@ async function route(ctx: ScimCtx, req: ScimHttpRequest, url: URL, path: string[
     return ok(found);
   }
   const resource = collection === 'Users' ? users : collection === 'Groups' ? groups : null;
-  if (!resource) throw new ScimError(404, null, 'No such endpoint. This directory serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.');
+  if (!resource)
+    throw new ScimError(
+      404,
+      null,
+      'No such endpoint. This directory serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.',
+    );
   const isUsers = resource === users;
   const projection = listParams(url.searchParams);
 
@@ -127,7 +132,8 @@ export function scimErrorAnswer(e: ScimError, requestId: string): ScimAnswer {
 }
 
 function errorReply(e: ScimError): Reply {
-  const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : e.status === 503 ? { 'retry-after': '60' } : {};
+  const headers: Record<string, string> =
+    e.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : e.status === 503 ? { 'retry-after': '60' } : {};
   return { status: e.status, body: scimErrorBody(e.status, e.scimType, e.message), headers };
 }
 
@@ -155,13 +161,20 @@ export async function answerScimRequest(req: ScimHttpRequest, directoryId: strin
     const bearer = /^Bearer\s+(\S+)$/i.exec(headerOf(req.headers, 'authorization') ?? '')?.[1] ?? '';
     // Okta's and Entra's lookup before every create comes with the token check, in one statement.
     const lookup = lookupOf(req, url, path);
-    const { directory, exists, named } = lookup ? await users.authenticateAndFindUser(getAdhocDb(), directoryId, bearer, lookup.userName, lookup.params) : { ...(await authenticateDirectory(directoryId, bearer)), named: undefined };
+    const { directory, exists, named } = lookup
+      ? await users.authenticateAndFindUser(getAdhocDb(), directoryId, bearer, lookup.userName, lookup.params)
+      : { ...(await authenticateDirectory(directoryId, bearer)), named: undefined };
     directoryExists = exists;
     if (!directory) {
       throw new ScimError(401, null, 'Send this directory\'s current token as "Authorization: Bearer <token>".');
     }
     if (directory.paused) throw new ScimError(503, null, 'This directory is paused by an administrator; retry later.');
-    const ctx: ScimCtx = { directory, orgId: directory.organizationId, baseUrl: scimBaseUrl(originFrom(req.headers), directory.id), request: meta };
+    const ctx: ScimCtx = {
+      directory,
+      orgId: directory.organizationId,
+      baseUrl: scimBaseUrl(originFrom(req.headers), directory.id),
+      request: meta,
+    };
     reply = named ? ok(await users.listUsers(ctx, lookup!.params, named)) : await route(ctx, req, url, path);
   } catch (e) {
     if (e instanceof ScimError) reply = errorReply(e);
@@ -173,7 +186,14 @@ export async function answerScimRequest(req: ScimHttpRequest, directoryId: strin
   }
   if (directoryExists) {
     const error = reply.status >= 400 ? String((reply.body as { detail?: string } | undefined)?.detail ?? '') : null;
-    logScimRequest(directoryId, { method: req.method, path: `/${path.join('/')}${url.search}`, status: reply.status, error, durationMs: Math.round(performance.now() - started), requestId: meta.requestId });
+    logScimRequest(directoryId, {
+      method: req.method,
+      path: `/${path.join('/')}${url.search}`,
+      status: reply.status,
+      error,
+      durationMs: Math.round(performance.now() - started),
+      requestId: meta.requestId,
+    });
   }
   return answer(reply, meta.requestId);
 }
@@ -183,4 +203,3 @@ export async function handleScimRequest(req: Request, directoryId: string, path:
   const { status, headers, body } = await answerScimRequest(req, directoryId, path);
   return new Response(body, { status, headers });
 }
-

@@ -23,7 +23,11 @@ export function scimRoute(url: string): { directoryId: string; path: string[] } 
   const end = url.search(/[?#]/);
   let segments: string[];
   try {
-    segments = url.slice(SCIM_PATH_PREFIX.length, end === -1 ? undefined : end).split('/').filter(Boolean).map(decodeURIComponent);
+    segments = url
+      .slice(SCIM_PATH_PREFIX.length, end === -1 ? undefined : end)
+      .split('/')
+      .filter(Boolean)
+      .map(decodeURIComponent);
   } catch {
     return null; // malformed %-escapes
   }

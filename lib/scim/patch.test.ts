@@ -68,11 +68,21 @@ describe('parsePatchBody', () => {
     ['an unknown op', patch({ op: 'move', path: 'title' }), 'invalidSyntax', 'not "move"'],
     ['a missing op', patch({ path: 'title', value: 'x' }), 'invalidSyntax', '"op" must be'],
     ['a non-string path', patch({ op: 'replace', path: 5, value: 'x' }), 'invalidPath', '"path" must be a string'],
-    ['a malformed path', patch({ op: 'replace', path: 'emails[type eq "work"', value: 'x' }), 'invalidPath', 'Invalid path "emails[type eq "work"": expected "]"'],
+    [
+      'a malformed path',
+      patch({ op: 'replace', path: 'emails[type eq "work"', value: 'x' }),
+      'invalidPath',
+      'Invalid path "emails[type eq "work"": expected "]"',
+    ],
     ['a path with spaces', patch({ op: 'replace', path: 'name givenName', value: 'x' }), 'invalidPath', 'unexpected'],
     ['remove without a path', patch({ op: 'remove' }), 'noTarget', 'needs a "path"'],
     ['add without a value', patch({ op: 'add', path: 'title' }), 'invalidValue', 'needs a "value"'],
-    ['an over-deep value', patch({ op: 'add', path: 'title', value: JSON.parse('['.repeat(40) + ']'.repeat(40)) }), 'invalidValue', 'nested'],
+    [
+      'an over-deep value',
+      patch({ op: 'add', path: 'title', value: JSON.parse('['.repeat(40) + ']'.repeat(40)) }),
+      'invalidValue',
+      'nested',
+    ],
   ])('refuses %s', (_, body, scimType, message) => {
     const err = scimError(() => parsePatchBody(body));
     expect(err.status).toBe(400);
@@ -400,12 +410,21 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
   });
 
   it('replace on a multi-valued attribute replaces the list; an empty list unsets it', () => {
-    expect(patchUser(barbara(), { op: 'replace', path: 'emails', value: [{ value: 'only@x.com' }] }).emails).toEqual([{ value: 'only@x.com' }]);
+    expect(patchUser(barbara(), { op: 'replace', path: 'emails', value: [{ value: 'only@x.com' }] }).emails).toEqual([
+      { value: 'only@x.com' },
+    ]);
     expect(patchUser(barbara(), { op: 'replace', path: 'phoneNumbers', value: [] })).not.toHaveProperty('phoneNumbers');
   });
 
   it('replace through a filter changes every matching element, or fails with noTarget', () => {
-    const doc = { userName: 'u', emails: [{ value: 'a@x', type: 'work' }, { value: 'b@x', type: 'work' }, { value: 'c@x', type: 'home' }] };
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'a@x', type: 'work' },
+        { value: 'b@x', type: 'work' },
+        { value: 'c@x', type: 'home' },
+      ],
+    };
     expect(patchUser(doc, { op: 'replace', path: 'emails[type eq "work"].display', value: 'W' }).emails).toEqual([
       { value: 'a@x', type: 'work', display: 'W' },
       { value: 'b@x', type: 'work', display: 'W' },
@@ -422,7 +441,8 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
 
   it('add through a filter that matches nothing creates the element from its eq conditions', () => {
     expect(
-      patchUser({ userName: 'u' }, { op: 'add', path: 'phoneNumbers[type eq "work" and primary eq true]', value: { value: '1' } }).phoneNumbers,
+      patchUser({ userName: 'u' }, { op: 'add', path: 'phoneNumbers[type eq "work" and primary eq true]', value: { value: '1' } })
+        .phoneNumbers,
     ).toEqual([{ type: 'work', primary: true, value: '1' }]);
     const err = scimError(() => patchUser({ userName: 'u' }, { op: 'add', path: 'emails[type ne "work"].value', value: 'x' }));
     expect(err.scimType).toBe('noTarget');
@@ -437,19 +457,30 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
     // An email reduced to its labels is gone.
     expect(patchUser(barbara(), { op: 'remove', path: 'emails[type eq "home"].value' }).emails).toHaveLength(1);
     const addr = { userName: 'u', addresses: [{ type: 'work', streetAddress: '1 Main', locality: 'X' }] };
-    expect(patchUser(addr, { op: 'remove', path: 'addresses[type eq "work"].streetAddress' }).addresses).toEqual([{ type: 'work', locality: 'X' }]);
+    expect(patchUser(addr, { op: 'remove', path: 'addresses[type eq "work"].streetAddress' }).addresses).toEqual([
+      { type: 'work', locality: 'X' },
+    ]);
   });
 
   it('remove on a multi-valued attribute with a value list removes those elements (as Entra does for members)', () => {
-    expect(patchUser(barbara(), { op: 'remove', path: 'emails', value: [{ value: 'babs@jensen.org', type: 'home' }] }).emails).toHaveLength(1);
+    expect(patchUser(barbara(), { op: 'remove', path: 'emails', value: [{ value: 'babs@jensen.org', type: 'home' }] }).emails).toHaveLength(
+      1,
+    );
   });
 
   it('remove unsets simple, complex and sub-attributes', () => {
-    const out = patchUser(barbara(), { op: 'remove', path: 'displayName' }, { op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'phoneNumbers' });
+    const out = patchUser(
+      barbara(),
+      { op: 'remove', path: 'displayName' },
+      { op: 'remove', path: 'name.givenName' },
+      { op: 'remove', path: 'phoneNumbers' },
+    );
     expect(out).not.toHaveProperty('displayName');
     expect(out).not.toHaveProperty('phoneNumbers');
     expect(out.name).toEqual({ familyName: 'Jensen' });
-    expect(patchUser(barbara(), { op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'name.familyName' })).not.toHaveProperty('name');
+    expect(patchUser(barbara(), { op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'name.familyName' })).not.toHaveProperty(
+      'name',
+    );
     expect(patchUser(barbara(), { op: 'remove', path: 'title' })).toEqual(barbara());
   });
 
@@ -465,11 +496,30 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
       { value: 'babs@jensen.org', type: 'home', primary: true },
     ]);
     const viaAdd = patchUser(barbara(), { op: 'add', path: 'emails', value: [{ value: 'n@x', type: 'other', primary: 'True' }] });
-    expect((viaAdd.emails as Array<Record<string, unknown>>).filter((e) => e.primary === true)).toEqual([{ value: 'n@x', type: 'other', primary: true }]);
-    const two = scimError(() => patchUser(barbara(), { op: 'replace', path: 'emails', value: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }));
+    expect((viaAdd.emails as Array<Record<string, unknown>>).filter((e) => e.primary === true)).toEqual([
+      { value: 'n@x', type: 'other', primary: true },
+    ]);
+    const two = scimError(() =>
+      patchUser(barbara(), {
+        op: 'replace',
+        path: 'emails',
+        value: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      }),
+    );
     expect(two.scimType).toBe('invalidValue');
-    const doc = { userName: 'u', emails: [{ value: 'a', type: 'work' }, { value: 'b', type: 'work' }] };
-    expect(scimError(() => patchUser(doc, { op: 'replace', path: 'emails[type eq "work"].primary', value: true })).scimType).toBe('invalidValue');
+    const doc = {
+      userName: 'u',
+      emails: [
+        { value: 'a', type: 'work' },
+        { value: 'b', type: 'work' },
+      ],
+    };
+    expect(scimError(() => patchUser(doc, { op: 'replace', path: 'emails[type eq "work"].primary', value: true })).scimType).toBe(
+      'invalidValue',
+    );
   });
 
   it('matches filters case-insensitively on case-insensitive sub-attributes', () => {
@@ -496,7 +546,15 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
   it('ignores read-only, unsupported and extension keys in a path-less value', () => {
     const out = patchUser(barbara(), {
       op: 'replace',
-      value: { id: 'x', meta: {}, groups: [], schemas: [], photos: [], 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge': '1', title: 'T' },
+      value: {
+        id: 'x',
+        meta: {},
+        groups: [],
+        schemas: [],
+        photos: [],
+        'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge': '1',
+        title: 'T',
+      },
     });
     expect(out).toEqual({ ...barbara(), title: 'T' });
   });
@@ -513,7 +571,11 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
   it.each([
     [{ op: 'replace', path: 'favoriteColor', value: 'x' }, 'invalidPath', 'Unknown attribute path "favoriteColor"'],
     [{ op: 'replace', path: 'name.nickname', value: 'x' }, 'invalidPath', 'Unknown attribute path "name.nickname"'],
-    [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge', value: 'x' }, 'invalidPath', 'Unknown attribute path'],
+    [
+      { op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge', value: 'x' },
+      'invalidPath',
+      'Unknown attribute path',
+    ],
     [{ op: 'replace', path: 'emails.value', value: 'x' }, 'invalidPath', 'emails[type eq "work"].value'],
     [{ op: 'replace', path: 'name[givenName eq "x"]', value: 'x' }, 'invalidPath', 'not multi-valued'],
     [{ op: 'replace', path: 'displayName.value', value: 'x' }, 'invalidPath', 'Unknown attribute path'],
@@ -547,7 +609,9 @@ describe('applyUserPatch semantics (RFC 7644 §3.5.2)', () => {
 
 describe('normalizeUserDoc', () => {
   it('maps attribute names in any case to canonical names', () => {
-    expect(normalizeUserDoc({ USERNAME: 'u', Name: { GIVENNAME: 'A' }, Emails: [{ VALUE: 'a@x', Type: 'work', Primary: 'true' }] })).toEqual({
+    expect(
+      normalizeUserDoc({ USERNAME: 'u', Name: { GIVENNAME: 'A' }, Emails: [{ VALUE: 'a@x', Type: 'work', Primary: 'true' }] }),
+    ).toEqual({
       userName: 'u',
       name: { givenName: 'A' },
       emails: [{ value: 'a@x', type: 'work', primary: true }],
@@ -582,10 +646,19 @@ describe('normalizeUserDoc', () => {
       active: false,
       emails: [{ value: 'a@x', display: 'A', type: 'work', primary: true }],
       phoneNumbers: [{ value: '1', display: 'one', type: 'mobile', primary: false }],
-      addresses: [{ formatted: 'f', streetAddress: 's', locality: 'l', region: 'r', postalCode: 'p', country: 'FR', type: 'work', primary: true }],
+      addresses: [
+        { formatted: 'f', streetAddress: 's', locality: 'l', region: 'r', postalCode: 'p', country: 'FR', type: 'work', primary: true },
+      ],
       roles: [{ value: 'admin', display: 'Admin', type: 'app', primary: true }],
       externalId: 'e',
-      [ENT]: { employeeNumber: '1', costCenter: 'c', organization: 'o', division: 'd', department: 'd', manager: { value: 'm', $ref: '../Users/m' } },
+      [ENT]: {
+        employeeNumber: '1',
+        costCenter: 'c',
+        organization: 'o',
+        division: 'd',
+        department: 'd',
+        manager: { value: 'm', $ref: '../Users/m' },
+      },
     };
     expect(normalizeUserDoc(body)).toEqual(body);
   });
@@ -598,7 +671,17 @@ describe('normalizeUserDoc', () => {
     ['emails as an object', { userName: 'u', emails: { value: 'a@x' } }, 'invalidValue'],
     ['name as a string', { userName: 'u', name: 'Ann' }, 'invalidValue'],
     ['active as "yes"', { userName: 'u', active: 'yes' }, 'invalidValue'],
-    ['two primary emails', { userName: 'u', emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }, 'invalidValue'],
+    [
+      'two primary emails',
+      {
+        userName: 'u',
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+      'invalidValue',
+    ],
   ])('refuses %s', (_, body, scimType) => {
     expect(scimError(() => normalizeUserDoc(body)).scimType).toBe(scimType);
   });
@@ -631,7 +714,10 @@ describe('planGroupPatch', () => {
   });
 
   it('accepts URN-prefixed and differently cased paths', () => {
-    expect(planGroup({ op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:Group:DisplayName', value: 'X' })).toEqual({ displayName: 'X', members: [] });
+    expect(planGroup({ op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:Group:DisplayName', value: 'X' })).toEqual({
+      displayName: 'X',
+      members: [],
+    });
   });
 
   it.each([
@@ -646,7 +732,11 @@ describe('planGroupPatch', () => {
     [{ op: 'remove', path: 'displayName' }, 'invalidValue', 'cannot be removed'],
     [{ op: 'replace', path: 'displayName', value: '' }, 'invalidValue', 'non-empty string'],
     [{ op: 'replace', path: 'externalId', value: 5 }, 'invalidValue', 'must be a string'],
-    [{ op: 'add', path: 'members', value: [{ display: 'Ann' }] }, 'invalidValue', 'members[0] must be an object like {"value": "<user id>"}'],
+    [
+      { op: 'add', path: 'members', value: [{ display: 'Ann' }] },
+      'invalidValue',
+      'members[0] must be an object like {"value": "<user id>"}',
+    ],
     [{ op: 'add', path: 'members', value: ['a'] }, 'invalidValue', 'members[0]'],
     [{ op: 'replace', value: ['x'] }, 'invalidValue', 'needs an object value'],
   ])('refuses %j with %s', (op, scimType, message) => {

@@ -43,7 +43,8 @@ const READ_ONLY = new Set(['id', 'meta', 'schemas']);
 const ENTERPRISE_KEY = ENTERPRISE_USER_SCHEMA.toLowerCase();
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const describeValue = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
+const describeValue = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 const invalidValue = (detail: string) => ScimError.badRequest('invalidValue', detail);
 const invalidPath = (detail: string) => ScimError.badRequest('invalidPath', detail);
 
@@ -62,7 +63,10 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
     throw ScimError.badRequest('invalidSyntax', 'The PATCH body must have a non-empty "Operations" array.');
   }
   if (ops.length > MAX_PATCH_OPERATIONS) {
-    throw ScimError.badRequest('tooMany', `A PATCH may carry at most ${MAX_PATCH_OPERATIONS} operations; this one has ${ops.length}. Split it.`);
+    throw ScimError.badRequest(
+      'tooMany',
+      `A PATCH may carry at most ${MAX_PATCH_OPERATIONS} operations; this one has ${ops.length}. Split it.`,
+    );
   }
   return ops.map(parseOperation);
 }
@@ -87,7 +91,10 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
 
 /** Refuses a key or path naming a forbidden key anywhere outside its quoted filter values. */
 function assertSafeKey(key: string) {
-  const names = key.replace(/"(?:[^"\\]|\\.)*"/g, '""').toLowerCase().split(/[^a-z0-9_$]+/);
+  const names = key
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .toLowerCase()
+    .split(/[^a-z0-9_$]+/);
   if (names.some((name) => FORBIDDEN_KEYS.has(name))) {
     throw invalidPath(`"${key}" is not an attribute path.`);
   }
@@ -178,7 +185,8 @@ function resolveUserPath(path: ParsedPath, mode: 'strict' | 'lenient'): Target |
   if (!def) return unknown();
   if (def.mutability === 'readOnly') return skip(ScimError.badRequest('mutability', `"${path.text}" is read-only.`));
   if (def.mutability === 'writeOnly') return null; // password: accepted and discarded
-  if (path.filter && !def.multiValued) return skip(invalidPath(`"${path.text}": ${def.name} is not multi-valued, so it takes no [filter].`));
+  if (path.filter && !def.multiValued)
+    return skip(invalidPath(`"${path.text}": ${def.name} is not multi-valued, so it takes no [filter].`));
   let sub: SchemaAttribute | null = null;
   if (path.subAttr) {
     sub = findAttribute(def.subAttributes ?? [], path.subAttr) ?? null;
@@ -194,7 +202,8 @@ function resolveUserPath(path: ParsedPath, mode: 'strict' | 'lenient'): Target |
 
 /** A path-less add/replace: every key of the value is a path of its own (Okta nests, Entra flattens). */
 function applyValueObject(doc: ScimUserDoc, op: 'add' | 'replace', value: unknown) {
-  if (!isObject(value)) throw invalidValue(`An "${op}" without a path needs an object value, e.g. {"active": false}, not ${describeValue(value)}.`);
+  if (!isObject(value))
+    throw invalidValue(`An "${op}" without a path needs an object value, e.g. {"active": false}, not ${describeValue(value)}.`);
   for (const [key, item] of Object.entries(value)) {
     assertSafeKey(key);
     if (key.toLowerCase() === ENTERPRISE_KEY) {
@@ -244,7 +253,11 @@ function applyToTarget(doc: ScimUserDoc, op: PatchOperation['op'], t: Target, va
     // Entra names the elements to remove in `value` (as it does for group members).
     if (def.multiValued && Array.isArray(value) && Array.isArray(container[def.name])) {
       const gone = normalizeValue(def, value, label) as Json[];
-      setList(container, def, (container[def.name] as Json[]).filter((el) => !gone.some((g) => sameElement(def, el, g))));
+      setList(
+        container,
+        def,
+        (container[def.name] as Json[]).filter((el) => !gone.some((g) => sameElement(def, el, g))),
+      );
     } else {
       delete container[def.name];
     }
@@ -280,10 +293,19 @@ function applyFiltered(container: Json, op: PatchOperation['op'], t: Target, val
   let matches = list.filter((el) => elementMatches(filter, el, def));
 
   if (op === 'remove') {
-    if (!sub) return setList(container, def, list.filter((el) => !matches.includes(el)));
+    if (!sub)
+      return setList(
+        container,
+        def,
+        list.filter((el) => !matches.includes(el)),
+      );
     for (const el of matches) delete el[sub.name];
     // An email without its value is no email: drop elements left with only labels.
-    return setList(container, def, list.filter((el) => Object.keys(el).some((k) => k !== 'type' && k !== 'primary')));
+    return setList(
+      container,
+      def,
+      list.filter((el) => Object.keys(el).some((k) => k !== 'type' && k !== 'primary')),
+    );
   }
 
   if (matches.length === 0) {
@@ -445,7 +467,10 @@ function checkValueFilter(node: FilterNode, def: SchemaAttribute, text: string) 
           ? (node.op === 'eq' || node.op === 'ne') && (typeof node.value === 'boolean' || /^(true|false)$/i.test(String(node.value)))
           : typeof node.value === 'string' && ['eq', 'ne', 'co', 'sw', 'ew'].includes(node.op);
       if (!fits) {
-        throw ScimError.badRequest('invalidFilter', `"${text}": ${def.name}.${sub.name} cannot be compared with ${node.op} ${JSON.stringify(node.value)}.`);
+        throw ScimError.badRequest(
+          'invalidFilter',
+          `"${text}": ${def.name}.${sub.name} cannot be compared with ${node.op} ${JSON.stringify(node.value)}.`,
+        );
       }
     }
   }
@@ -509,7 +534,8 @@ export function planGroupPatch(ops: PatchOperation[]): GroupPatchPlan {
       continue;
     }
     if (op === 'remove') throw ScimError.badRequest('noTarget', '"remove" needs a "path" naming what to remove.');
-    if (!isObject(value)) throw invalidValue(`An "${op}" without a path needs an object value, e.g. {"displayName": "…"}, not ${describeValue(value)}.`);
+    if (!isObject(value))
+      throw invalidValue(`An "${op}" without a path needs an object value, e.g. {"displayName": "…"}, not ${describeValue(value)}.`);
     // Okta sends the group's id along with the new displayName; id is read-only, so it is skipped.
     for (const [key, item] of Object.entries(value)) {
       assertSafeKey(key);
@@ -534,10 +560,12 @@ function applyGroupPath(plan: GroupPatchPlan, op: PatchOperation['op'], path: Pa
 
   if (attr === 'displayname') {
     if (op === 'remove') throw invalidValue('"displayName" is required and cannot be removed.');
-    if (typeof value !== 'string' || value.trim() === '') throw invalidValue(`"displayName" must be a non-empty string, not ${describeValue(value)}.`);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw invalidValue(`"displayName" must be a non-empty string, not ${describeValue(value)}.`);
     plan.displayName = value;
   } else if (attr === 'externalid') {
-    if (op !== 'remove' && value !== null && typeof value !== 'string') throw invalidValue(`"externalId" must be a string, not ${describeValue(value)}.`);
+    if (op !== 'remove' && value !== null && typeof value !== 'string')
+      throw invalidValue(`"externalId" must be a string, not ${describeValue(value)}.`);
     plan.externalId = op === 'remove' ? null : (value as string | null);
   } else if (attr === 'members') {
     if (subAttr) throw invalidPath(`"${path.text}": members are added and removed whole; their sub-attributes cannot be patched.`);

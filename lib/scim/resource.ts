@@ -64,7 +64,8 @@ export function searchParams(body: unknown): ListParams {
   const b = body as Record<string, unknown>;
   const s = new URLSearchParams();
   for (const key of ['filter', 'startIndex', 'count'] as const) if (b[key] !== undefined && b[key] !== null) s.set(key, String(b[key]));
-  for (const key of ['attributes', 'excludedAttributes'] as const) if (Array.isArray(b[key])) s.set(key, (b[key] as unknown[]).map(String).join(','));
+  for (const key of ['attributes', 'excludedAttributes'] as const)
+    if (Array.isArray(b[key])) s.set(key, (b[key] as unknown[]).map(String).join(','));
   return listParams(s);
 }
 
@@ -93,7 +94,10 @@ const ALWAYS = new Set(['id', 'schemas']);
  * are always returned; sub-attributes (`name.givenName`) and extension attributes
  * (`urn:…:enterprise:2.0:User:department`) may be named.
  */
-export function project(resource: Record<string, unknown>, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>): Record<string, unknown> {
+export function project(
+  resource: Record<string, unknown>,
+  params: Pick<ListParams, 'attributes' | 'excludedAttributes'>,
+): Record<string, unknown> {
   const requested = params.attributes?.map(normalizePath) ?? null;
   const excluded = params.excludedAttributes.map(normalizePath);
   const out: Record<string, unknown> = {};
@@ -131,11 +135,23 @@ function subset(value: unknown, subs: string[], mode: 'keep' | 'drop'): unknown 
 }
 
 export function listResponse(resources: Record<string, unknown>[], totalResults: number, params: ListParams) {
-  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex: params.startIndex, itemsPerPage: resources.length, Resources: resources };
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    startIndex: params.startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
 }
 
 export function meta(resourceType: 'User' | 'Group', location: string, created: Date, lastModified: Date) {
-  return { resourceType, created: created.toISOString(), lastModified: lastModified.toISOString(), location, version: `W/"${lastModified.getTime().toString(36)}"` };
+  return {
+    resourceType,
+    created: created.toISOString(),
+    lastModified: lastModified.toISOString(),
+    location,
+    version: `W/"${lastModified.getTime().toString(36)}"`,
+  };
 }
 
 /** Thrown inside a change that turned out to change nothing: rolls back (nothing to audit) and answers with the resource as it is. */

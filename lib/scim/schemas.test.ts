@@ -122,7 +122,14 @@ describe('attribute definitions', () => {
   });
 
   it('defines the Enterprise User extension', () => {
-    expect(names(ENTERPRISE_USER_ATTRIBUTES)).toEqual(['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager']);
+    expect(names(ENTERPRISE_USER_ATTRIBUTES)).toEqual([
+      'employeeNumber',
+      'costCenter',
+      'organization',
+      'division',
+      'department',
+      'manager',
+    ]);
     expect(get(ENTERPRISE_USER_ATTRIBUTES, 'manager')).toMatchObject({ type: 'complex', multiValued: false });
     expect(names(get(ENTERPRISE_USER_ATTRIBUTES, 'manager').subAttributes)).toEqual(['value', '$ref', 'displayName']);
     expect(get(ENTERPRISE_USER_ATTRIBUTES, 'manager.displayName').mutability).toBe('readOnly');

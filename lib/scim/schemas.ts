@@ -100,7 +100,10 @@ export const USER_ATTRIBUTES: readonly SchemaAttribute[] = [
   ]),
   multi('addresses', 'A physical mailing address for this User.', [
     attr('formatted', 'The full mailing address, formatted for display or use with a mailing label.'),
-    attr('streetAddress', 'The full street address component, which may include house number, street name, P.O. box, and multi-line extended street address information.'),
+    attr(
+      'streetAddress',
+      'The full street address component, which may include house number, street name, P.O. box, and multi-line extended street address information.',
+    ),
     attr('locality', 'The city or locality component.'),
     attr('region', 'The state or region component.'),
     attr('postalCode', 'The zip code or postal code component.'),
@@ -136,13 +139,16 @@ export const USER_ATTRIBUTES: readonly SchemaAttribute[] = [
 ];
 
 export const ENTERPRISE_USER_ATTRIBUTES: readonly SchemaAttribute[] = [
-  attr('employeeNumber', 'Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization.'),
+  attr(
+    'employeeNumber',
+    'Numeric or alphanumeric identifier assigned to a person, typically based on order of hire or association with an organization.',
+  ),
   attr('costCenter', 'Identifies the name of a cost center.'),
   attr('organization', 'Identifies the name of an organization.'),
   attr('division', 'Identifies the name of a division.'),
   attr('department', 'Identifies the name of a department.'),
   complex('manager', "The User's manager.", [
-    attr('value', 'The id of the SCIM resource representing the User\'s manager.'),
+    attr('value', "The id of the SCIM resource representing the User's manager."),
     attr('$ref', "The URI of the SCIM resource representing the User's manager.", { type: 'reference', referenceTypes: ['User'] }),
     attr('displayName', "The displayName of the User's manager.", { mutability: 'readOnly' }),
   ]),

@@ -13,7 +13,14 @@ import { addUsersToGroup, updateGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { findActiveSession } from '@/lib/sessions/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
-import { createDirectory, listScimRequests, logScimRequest, rotateDirectoryToken, setDirectoryPaused, SCIM_REQUEST_LOG_SIZE } from './directories';
+import {
+  createDirectory,
+  listScimRequests,
+  logScimRequest,
+  rotateDirectoryToken,
+  setDirectoryPaused,
+  SCIM_REQUEST_LOG_SIZE,
+} from './directories';
 import { handleScimRequest } from './handler';
 import { authenticateAndFindUser } from './users';
 
@@ -31,7 +38,12 @@ async function scim(dir: Dir, method: string, path: string, body?: unknown, head
   const url = `http://gatehouse.test/api/scim/v2/${dir.id}${path}`;
   const req = new Request(url, {
     method,
-    headers: { host: 'gatehouse.test', authorization: `Bearer ${dir.token}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...headers },
+    headers: {
+      host: 'gatehouse.test',
+      authorization: `Bearer ${dir.token}`,
+      ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const segments = new URL(url).pathname.split('/').slice(5).map(decodeURIComponent);
@@ -67,7 +79,16 @@ describe('SCIM with Okta', () => {
     const dir = await makeDirectory('okta');
     const email = `ada-${dir.id.slice(0, 6)}@example.test`;
     const lookup = await scim(dir, 'GET', `/Users${q(`userName eq "${email}"`)}&startIndex=1&count=100`);
-    expect(lookup).toMatchObject({ status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] } });
+    expect(lookup).toMatchObject({
+      status: 200,
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      },
+    });
     expect(lookup.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
 
     const created = await scim(dir, 'POST', '/Users', oktaUser(email));
@@ -81,7 +102,13 @@ describe('SCIM with Okta', () => {
       emails: [{ value: email, primary: true, type: 'work' }],
       active: true,
       groups: [],
-      meta: { resourceType: 'User', location: `http://gatehouse.test/api/scim/v2/${dir.id}/Users/${id}`, created: expect.any(String), lastModified: expect.any(String), version: expect.any(String) },
+      meta: {
+        resourceType: 'User',
+        location: `http://gatehouse.test/api/scim/v2/${dir.id}/Users/${id}`,
+        created: expect.any(String),
+        lastModified: expect.any(String),
+        version: expect.any(String),
+      },
     });
     expect(created.body).not.toHaveProperty('password');
 
@@ -111,12 +138,17 @@ describe('SCIM with Okta', () => {
     const bob = await makeUser(dir.org.orgId, { label: 'bob', admin: true });
     const session = await signInWithPassword({ orgSlug: dir.org.slug, email: bob.email, password: bob.password }, testRequest());
     if (!session.ok) throw new Error('sign-in failed');
-    const token = await runMutation(asUser(dir.org.orgId, bob.id), (ctx) => createApiToken(ctx, { note: '', scopes: ['users:read'], expiresIn: undefined }));
+    const token = await runMutation(asUser(dir.org.orgId, bob.id), (ctx) =>
+      createApiToken(ctx, { note: '', scopes: ['users:read'], expiresIn: undefined }),
+    );
 
     // An existing password user is found by userName (their email) and linked on first change.
     const found = await scim(dir, 'GET', `/Users${q(`userName eq "${bob.email}"`)}`);
     expect(found.body.Resources).toHaveLength(1);
-    const off = await scim(dir, 'PATCH', `/Users/${bob.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] });
+    const off = await scim(dir, 'PATCH', `/Users/${bob.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    });
     expect(off.status).toBe(200);
     expect(await findActiveSession(getDb(), session.sessionId)).toBeNull();
     expect(await authenticateApiToken(token.token)).toBeNull();
@@ -130,20 +162,43 @@ describe('SCIM with Okta', () => {
     const b = (await scim(dir, 'POST', '/Users', oktaUser(`b-${dir.id.slice(0, 6)}@example.test`))).body.id;
 
     expect((await scim(dir, 'GET', `/Groups${q('displayName eq "Engineering"')}`)).body.totalResults).toBe(0);
-    const created = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: a, display: 'a' }] });
+    const created = await scim(dir, 'POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Engineering',
+      members: [{ value: a, display: 'a' }],
+    });
     expect(created).toMatchObject({ status: 201, body: { displayName: 'Engineering', members: [{ value: a, type: 'User' }] } });
     const gid = created.body.id;
 
-    expect((await scim(dir, 'PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: b, display: 'b' }] }] })).status).toBe(204);
+    expect(
+      (
+        await scim(dir, 'PATCH', `/Groups/${gid}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: b, display: 'b' }] }],
+        })
+      ).status,
+    ).toBe(204);
     expect((await scim(dir, 'GET', `/Groups/${gid}`)).body.members.map((m: { value: string }) => m.value).sort()).toEqual([a, b].sort());
-    expect((await scim(dir, 'PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'remove', path: `members[value eq "${a}"]` }] })).status).toBe(204);
-    expect((await scim(dir, 'PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { id: gid, displayName: 'Platform' } }] })).status).toBe(204);
+    expect(
+      (await scim(dir, 'PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'remove', path: `members[value eq "${a}"]` }] }))
+        .status,
+    ).toBe(204);
+    expect(
+      (
+        await scim(dir, 'PATCH', `/Groups/${gid}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'replace', value: { id: gid, displayName: 'Platform' } }],
+        })
+      ).status,
+    ).toBe(204);
 
     const read = await scim(dir, 'GET', `/Groups/${gid}?excludedAttributes=members`);
     expect(read.body).toMatchObject({ id: gid, displayName: 'Platform' });
     expect(read.body).not.toHaveProperty('members');
     expect((await scim(dir, 'GET', `/Groups${q(`members eq "${b}"`)}`)).body.Resources.map((g: { id: string }) => g.id)).toEqual([gid]);
-    expect((await scim(dir, 'GET', `/Users/${b}`)).body.groups).toEqual([{ value: gid, display: 'Platform', type: 'direct', $ref: expect.stringContaining(`/Groups/${gid}`) }]);
+    expect((await scim(dir, 'GET', `/Users/${b}`)).body.groups).toEqual([
+      { value: gid, display: 'Platform', type: 'direct', $ref: expect.stringContaining(`/Groups/${gid}`) },
+    ]);
 
     // The group keeps its id through the rename, so grants given to it in Gatehouse still apply.
     const [group] = await getDb().select().from(permissionGroups).where(eq(permissionGroups.id, gid));
@@ -151,14 +206,32 @@ describe('SCIM with Okta', () => {
 
     // Its name and members are the IdP's: Gatehouse's own UI paths refuse to change them.
     const admin = asUser(dir.org.orgId, dir.org.adminId);
-    expect(await rejection(runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: gid, userIds: [a] })))).toMatchObject({ message: expect.stringContaining('managed by SCIM') });
-    expect(await rejection(runMutation(admin, (ctx) => updateGroup(ctx, { groupId: gid, name: 'Renamed', queryLibraryAccess: 'none', auditLogAccess: true, homepageAppId: null })))).toMatchObject({ code: 'invalid_input' });
-    await runMutation(admin, (ctx) => updateGroup(ctx, { groupId: gid, name: 'Platform', queryLibraryAccess: 'view', auditLogAccess: true, homepageAppId: null }));
+    expect(await rejection(runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: gid, userIds: [a] })))).toMatchObject({
+      message: expect.stringContaining('managed by SCIM'),
+    });
+    expect(
+      await rejection(
+        runMutation(admin, (ctx) =>
+          updateGroup(ctx, { groupId: gid, name: 'Renamed', queryLibraryAccess: 'none', auditLogAccess: true, homepageAppId: null }),
+        ),
+      ),
+    ).toMatchObject({ code: 'invalid_input' });
+    await runMutation(admin, (ctx) =>
+      updateGroup(ctx, { groupId: gid, name: 'Platform', queryLibraryAccess: 'view', auditLogAccess: true, homepageAppId: null }),
+    );
 
     expect((await scim(dir, 'DELETE', `/Groups/${gid}`)).status).toBe(204);
     expect((await scim(dir, 'GET', `/Groups/${gid}`)).status).toBe(404);
     const types = (await auditRows(dir.org.orgId)).filter((e) => e.metadata.groupId === gid).map((e) => e.actionType);
-    expect(types).toEqual(['CREATE_GROUP', 'ADD_USERS_TO_GROUP', 'ADD_USERS_TO_GROUP', 'REMOVE_USERS_FROM_GROUP', 'UPDATE_GROUP', 'UPDATE_GROUP', 'DELETE_GROUP']);
+    expect(types).toEqual([
+      'CREATE_GROUP',
+      'ADD_USERS_TO_GROUP',
+      'ADD_USERS_TO_GROUP',
+      'REMOVE_USERS_FROM_GROUP',
+      'UPDATE_GROUP',
+      'UPDATE_GROUP',
+      'DELETE_GROUP',
+    ]);
   });
 
   it('does not offer the built-in groups', async () => {
@@ -189,7 +262,12 @@ describe('SCIM with Microsoft Entra ID', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect(created.body).toMatchObject({ schemas: [USER, ENTERPRISE], externalId, title: 'Rear Admiral', [ENTERPRISE]: { employeeNumber: '1906', department: 'Navy' } });
+    expect(created.body).toMatchObject({
+      schemas: [USER, ENTERPRISE],
+      externalId,
+      title: 'Rear Admiral',
+      [ENTERPRISE]: { employeeNumber: '1906', department: 'Navy' },
+    });
     expect((await scim(dir, 'GET', `/Users${q(`externalId eq "${externalId}"`)}`)).body.Resources[0].id).toBe(id);
     expect((await scim(dir, 'GET', `/Users${q(`${ENTERPRISE}:department eq "navy"`)}`)).body.totalResults).toBe(1);
 
@@ -202,8 +280,21 @@ describe('SCIM with Microsoft Entra ID', () => {
         { op: 'Replace', path: 'active', value: 'False' },
       ],
     });
-    expect(patched).toMatchObject({ status: 200, body: { active: false, name: { familyName: 'Murray Hopper' }, [ENTERPRISE]: { department: 'Computing', manager: { value: 'mgr-1' } } } });
-    const reactivated = await scim(dir, 'PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'True' }, { op: 'Add', value: { 'name.givenName': 'Amazing Grace' } }] });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: {
+        active: false,
+        name: { familyName: 'Murray Hopper' },
+        [ENTERPRISE]: { department: 'Computing', manager: { value: 'mgr-1' } },
+      },
+    });
+    const reactivated = await scim(dir, 'PATCH', `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [
+        { op: 'Replace', path: 'active', value: 'True' },
+        { op: 'Add', value: { 'name.givenName': 'Amazing Grace' } },
+      ],
+    });
     expect(reactivated).toMatchObject({ status: 200, body: { active: true, name: { givenName: 'Amazing Grace' } } });
     const [row] = await getDb().select().from(users).where(eq(users.id, id));
     expect(row).toMatchObject({ firstName: 'Amazing Grace', lastName: 'Murray Hopper', disabledAt: null });
@@ -215,12 +306,21 @@ describe('SCIM with Microsoft Entra ID', () => {
     const u2 = (await scim(dir, 'POST', '/Users', oktaUser(`e2-${dir.id.slice(0, 6)}@contoso.test`))).body.id;
     const g = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], externalId: 'grp-ext-1', displayName: 'Sales', members: [] });
     const gid = g.body.id;
-    expect((await scim(dir, 'GET', `/Groups${q('displayName eq "sales"')}&excludedAttributes=members`)).body.Resources).toEqual([expect.objectContaining({ id: gid, externalId: 'grp-ext-1' })]);
+    expect((await scim(dir, 'GET', `/Groups${q('displayName eq "sales"')}&excludedAttributes=members`)).body.Resources).toEqual([
+      expect.objectContaining({ id: gid, externalId: 'grp-ext-1' }),
+    ]);
     const ops = (op: string, value: unknown) => ({ schemas: [PATCH], Operations: [{ op, path: 'members', value }] });
     expect((await scim(dir, 'PATCH', `/Groups/${gid}`, ops('Add', [{ value: u1 }, { value: u2 }]))).status).toBe(204);
     expect((await scim(dir, 'PATCH', `/Groups/${gid}`, ops('Remove', [{ value: u1 }]))).status).toBe(204);
     expect((await scim(dir, 'GET', `/Groups/${gid}`)).body.members.map((m: { value: string }) => m.value)).toEqual([u2]);
-    expect((await scim(dir, 'PATCH', `/Groups/${gid}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }] })).status).toBe(204);
+    expect(
+      (
+        await scim(dir, 'PATCH', `/Groups/${gid}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }],
+        })
+      ).status,
+    ).toBe(204);
     // Repeating a change is a no-op, not an error (IdPs retry).
     expect((await scim(dir, 'PATCH', `/Groups/${gid}`, ops('Add', [{ value: u2 }]))).status).toBe(204);
 
@@ -229,7 +329,11 @@ describe('SCIM with Microsoft Entra ID', () => {
     expect((await scim(dir, 'GET', `/Groups/${gid}`)).body.members).toEqual([]);
     const [row] = await getDb().select().from(users).where(eq(users.id, u2));
     expect(row!.disabledAt).not.toBeNull();
-    expect((await auditRows(dir.org.orgId)).filter((e) => e.metadata.targetUserId === u2).map((e) => e.actionType)).toEqual(['CREATE_USER', 'DISABLE_USER', 'DELETE_USER']);
+    expect((await auditRows(dir.org.orgId)).filter((e) => e.metadata.targetUserId === u2).map((e) => e.actionType)).toEqual([
+      'CREATE_USER',
+      'DISABLE_USER',
+      'DELETE_USER',
+    ]);
 
     // Provisioned again later: the same person (same id, same history) comes back.
     const again = await scim(dir, 'POST', '/Users', oktaUser(row!.email));
@@ -253,16 +357,29 @@ describe('SCIM requests the server refuses', () => {
       [await scim(dir, 'GET', '/Users?count=201'), 400, 'tooMany'],
       [await scim(dir, 'POST', '/Users', { schemas: [USER], name: { givenName: 'No' } }), 400, 'invalidValue'],
       [await scim(dir, 'POST', '/Users', { schemas: [USER], userName: 'not-an-email' }), 400, 'invalidValue'],
-      [await scim(dir, 'PATCH', `/Users/${crypto.randomUUID()}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] }), 404, undefined],
+      [
+        await scim(dir, 'PATCH', `/Users/${crypto.randomUUID()}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'replace', value: { active: false } }],
+        }),
+        404,
+        undefined,
+      ],
       [await scim(dir, 'GET', '/Users/not-a-uuid'), 404, undefined],
       [await scim(dir, 'GET', '/Nope'), 404, undefined],
       [await scim(dir, 'POST', '/Users', 'x'.repeat(1_000_001)), 413, undefined],
       // Text Postgres cannot store is refused by name, not a 500 from the insert.
-      [await scim(dir, 'POST', '/Users', { ...oktaUser('nul@example.test'), name: { givenName: 'Ada\u0000', familyName: 'L' } }), 400, 'invalidValue'],
+      [
+        await scim(dir, 'POST', '/Users', { ...oktaUser('nul@example.test'), name: { givenName: 'Ada\u0000', familyName: 'L' } }),
+        400,
+        'invalidValue',
+      ],
       [await scim(dir, 'POST', '/Users', { ...oktaUser('surrogate@example.test'), title: 'Lead \ud800' }), 400, 'invalidValue'],
       [await scim(dir, 'GET', `/Users${q('userName eq "a\\u0000b"')}`), 400, 'invalidFilter'],
     ];
-    expect(cases.at(-3)![0].body.detail).toBe('name.givenName contains a NUL character or a broken (unpaired surrogate) character, which cannot be stored.');
+    expect(cases.at(-3)![0].body.detail).toBe(
+      'name.givenName contains a NUL character or a broken (unpaired surrogate) character, which cannot be stored.',
+    );
     expect(cases.at(-2)![0].body.detail).toMatch(/^title contains/);
     for (const [reply, status, scimType] of cases) {
       expect(reply.status).toBe(status);
@@ -275,11 +392,26 @@ describe('SCIM requests the server refuses', () => {
     const dir = await makeDirectory('patch-errors');
     const id = (await scim(dir, 'POST', '/Users', oktaUser(`p-${dir.id.slice(0, 6)}@example.test`))).body.id;
     const patch = (Operations: unknown[]) => scim(dir, 'PATCH', `/Users/${id}`, { schemas: [PATCH], Operations });
-    expect((await patch([{ op: 'replace', path: 'favouriteColour', value: 'blue' }])).body).toMatchObject({ status: '400', scimType: expect.stringMatching(/noTarget|invalidPath/) });
+    expect((await patch([{ op: 'replace', path: 'favouriteColour', value: 'blue' }])).body).toMatchObject({
+      status: '400',
+      scimType: expect.stringMatching(/noTarget|invalidPath/),
+    });
     expect((await patch([{ op: 'replace', path: '__proto__.polluted', value: true }])).status).toBe(400);
-    expect((await scim(dir, 'PATCH', `/Users/${id}`, `{"schemas":["${PATCH}"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}`)).status).toBe(400);
+    expect(
+      (
+        await scim(
+          dir,
+          'PATCH',
+          `/Users/${id}`,
+          `{"schemas":["${PATCH}"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}`,
+        )
+      ).status,
+    ).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect((await patch(Array.from({ length: 101 }, () => ({ op: 'replace', path: 'title', value: 'x' })))).body).toMatchObject({ status: '400', scimType: 'tooMany' });
+    expect((await patch(Array.from({ length: 101 }, () => ({ op: 'replace', path: 'title', value: 'x' })))).body).toMatchObject({
+      status: '400',
+      scimType: 'tooMany',
+    });
     expect((await patch([{ op: 'jump', path: 'title', value: 'x' }])).body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
   });
 
@@ -301,7 +433,10 @@ describe('SCIM requests the server refuses', () => {
     expect(paused.status).toBe(503);
     expect(paused.headers.get('retry-after')).toBe('60');
     await runMutation(admin, (ctx) => setDirectoryPaused(ctx, { directoryId: dir.id, paused: false }));
-    expect((await scim(fresh, 'GET', '/ServiceProviderConfig')).body).toMatchObject({ patch: { supported: true }, filter: { supported: true, maxResults: 200 } });
+    expect((await scim(fresh, 'GET', '/ServiceProviderConfig')).body).toMatchObject({
+      patch: { supported: true },
+      filter: { supported: true, maxResults: 200 },
+    });
 
     const log = await listScimRequests(dir.id);
     expect(log.map((r) => [r.method, r.path, r.status])).toEqual([
@@ -329,7 +464,13 @@ describe('SCIM requests the server refuses', () => {
     expect(found.body.Resources[0].groups).toEqual([]);
     expect((await scim(dir, 'GET', `${lookup}&excludedAttributes=groups`)).body.Resources[0]).not.toHaveProperty('groups');
 
-    for (const wrong of [{ ...dir, token: '' }, { ...dir, token: 'ghs_wrong' }, { ...dir, token: other.token }, { ...dir, id: randomUUID() }, { ...dir, id: 'not-a-uuid' }]) {
+    for (const wrong of [
+      { ...dir, token: '' },
+      { ...dir, token: 'ghs_wrong' },
+      { ...dir, token: other.token },
+      { ...dir, id: randomUUID() },
+      { ...dir, id: 'not-a-uuid' },
+    ]) {
       const reply = await scim(wrong, 'GET', lookup);
       expect(reply).toMatchObject({ status: 401, body: { status: '401' } });
       expect(JSON.stringify(reply.body)).not.toContain(id);
@@ -353,7 +494,14 @@ describe('SCIM requests the server refuses', () => {
     const dir = await makeDirectory('log');
     const other = await makeDirectory('log-other');
     for (let i = 0; i < SCIM_REQUEST_LOG_SIZE + 60; i++) {
-      await logScimRequest(i % 2 ? dir.id : other.id, { method: 'GET', path: `/Users?n=${i}`, status: 200, error: null, durationMs: 1, requestId: null });
+      await logScimRequest(i % 2 ? dir.id : other.id, {
+        method: 'GET',
+        path: `/Users?n=${i}`,
+        status: 200,
+        error: null,
+        durationMs: 1,
+        requestId: null,
+      });
       await logScimRequest(dir.id, { method: 'GET', path: `/Users?m=${i}`, status: 200, error: null, durationMs: 1, requestId: null });
     }
     const log = await listScimRequests(dir.id);
@@ -368,7 +516,8 @@ describe('SCIM lists', () => {
   it('pages with startIndex and count, projects attributes, and supports rich filters', async () => {
     const dir = await makeDirectory('paging');
     const tag = dir.id.slice(0, 6);
-    for (let i = 0; i < 7; i++) await scim(dir, 'POST', '/Users', oktaUser(`u${i}-${tag}@example.test`, `First${i}`, i % 2 ? 'Odd' : 'Even'));
+    for (let i = 0; i < 7; i++)
+      await scim(dir, 'POST', '/Users', oktaUser(`u${i}-${tag}@example.test`, `First${i}`, i % 2 ? 'Odd' : 'Even'));
     const page = await scim(dir, 'GET', '/Users?startIndex=3&count=2&attributes=userName,name.givenName');
     expect(page.body).toMatchObject({ totalResults: 8, startIndex: 3, itemsPerPage: 2 });
     expect(Object.keys(page.body.Resources[0]).sort()).toEqual(['id', 'name', 'schemas', 'userName']);
@@ -376,12 +525,23 @@ describe('SCIM lists', () => {
     expect((await scim(dir, 'GET', '/Users?count=0')).body).toMatchObject({ totalResults: 8, Resources: [] });
     expect((await scim(dir, 'GET', '/Users?startIndex=100')).body).toMatchObject({ totalResults: 8, itemsPerPage: 0 });
 
-    const filtered = await scim(dir, 'GET', `/Users${q(`(name.familyName eq "odd" or userName sw "u0-") and not (emails.value co "u5") and active eq true`)}`);
+    const filtered = await scim(
+      dir,
+      'GET',
+      `/Users${q(`(name.familyName eq "odd" or userName sw "u0-") and not (emails.value co "u5") and active eq true`)}`,
+    );
     expect(filtered.body.Resources.map((r: { userName: string }) => r.userName.split('-')[0]).sort()).toEqual(['u0', 'u1', 'u3']);
-    expect((await scim(dir, 'GET', `/Users${q('meta.created gt "2000-01-01T00:00:00Z" and userName ew "@example.test"')}`)).body.totalResults).toBe(7);
+    expect(
+      (await scim(dir, 'GET', `/Users${q('meta.created gt "2000-01-01T00:00:00Z" and userName ew "@example.test"')}`)).body.totalResults,
+    ).toBe(7);
     expect((await scim(dir, 'GET', `/Users${q(`emails[type eq "work" and value sw "u2-"]`)}`)).body.totalResults).toBe(1);
 
-    const search = await scim(dir, 'POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'name.familyName eq "Even"', count: 2, attributes: ['userName'] });
+    const search = await scim(dir, 'POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'name.familyName eq "Even"',
+      count: 2,
+      attributes: ['userName'],
+    });
     expect(search.body).toMatchObject({ totalResults: 4, itemsPerPage: 2 });
   });
 
@@ -411,7 +571,13 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
       for (let i = 0; i < 6; i++) await lookUp();
       await tx.execute(sql`insert into users (organization_id, email, first_name, last_name)
         select ${org.orgId}, 'bulk' || i || '@plans.test', 'Bulk', 'User' || i from generate_series(1, 3000) i`);
-      const tuples = async () => (await queryRows<{ n: number }>(tx, sql`select coalesce(idx_tup_fetch, 0)::int as n from pg_stat_xact_user_tables where relname = 'users'`))[0]!.n;
+      const tuples = async () =>
+        (
+          await queryRows<{ n: number }>(
+            tx,
+            sql`select coalesce(idx_tup_fetch, 0)::int as n from pg_stat_xact_user_tables where relname = 'users'`,
+          )
+        )[0]!.n;
       const before = await tuples();
       expect((await authenticateAndFindUser(tx, dir.id, dir.token, 'BULK2999@plans.test', everything)).named.rows).toHaveLength(1);
       await lookUp();
@@ -440,10 +606,20 @@ describe('SCIM isolation', () => {
     expect((await scim(b, 'GET', `/Users/${ua}`)).status).toBe(404);
     expect((await scim(b, 'GET', `/Groups/${ga}`)).status).toBe(404);
     expect((await scim(b, 'DELETE', `/Users/${ua}`)).status).toBe(404);
-    expect((await scim(b, 'PATCH', `/Groups/${ga}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: ua }] }] })).status).toBe(404);
+    expect(
+      (await scim(b, 'PATCH', `/Groups/${ga}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: ua }] }] }))
+        .status,
+    ).toBe(404);
     const bGroup = (await scim(b, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Theirs' })).body.id;
     // Another organization's user id is not a member candidate.
-    expect((await scim(b, 'PATCH', `/Groups/${bGroup}`, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: ua }] }] })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+    expect(
+      (
+        await scim(b, 'PATCH', `/Groups/${bGroup}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: ua }] }],
+        })
+      ).body,
+    ).toMatchObject({ status: '400', scimType: 'invalidValue' });
     // A token only opens its own directory.
     expect((await scim({ ...b, id: a.id }, 'GET', '/Users')).status).toBe(401);
   });
@@ -466,7 +642,10 @@ describe('SCIM isolation', () => {
       // Each create is one statement with its event (decision 0025): 200 events, one per user, on a chain that verifies.
       const created = (await auditRows(dir.org.orgId)).filter((e) => e.actionType === 'CREATE_USER');
       expect(created).toHaveLength(200);
-      const mine = await getDb().select({ id: users.id, email: users.email, createdAt: users.createdAt }).from(users).where(eq(users.scimDirectoryId, dir.id));
+      const mine = await getDb()
+        .select({ id: users.id, email: users.email, createdAt: users.createdAt })
+        .from(users)
+        .where(eq(users.scimDirectoryId, dir.id));
       expect(new Set(created.map((e) => e.metadata.targetUserId))).toEqual(new Set(mine.map((u) => u.id)));
       for (const e of created) {
         const u = mine.find((m) => m.id === e.userId)!;
@@ -476,10 +655,10 @@ describe('SCIM isolation', () => {
       expect(await verifyChain(dir.org.orgId)).toMatchObject({ ok: true });
       // They took the one-statement path, not the transaction it falls back to: their created_at is
       // the server's millisecond clock, where the column's default now() would carry microseconds.
-      const [{ precise }] = await queryRows<{ precise: number }>(
+      const [{ precise }] = (await queryRows<{ precise: number }>(
         getDb(),
         sql`select count(*)::int as precise from ${users} where ${users.scimDirectoryId} = ${dir.id} and ${users.createdAt} <> date_trunc('milliseconds', ${users.createdAt})`,
-      ) as [{ precise: number }];
+      )) as [{ precise: number }];
       expect(precise).toBe(0);
     }
   });

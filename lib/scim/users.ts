@@ -17,7 +17,20 @@ import { ScimError } from './errors';
 import { checkDirectoryToken, type DirectoryAuthentication } from './directories';
 import { compileFilter, parseFilter, type FilterAttributes, type FilterNode } from './filter';
 import { applyUserPatch, normalizeUserDoc, parsePatchBody, type ScimUserDoc } from './patch';
-import { isUuid, listResponse, meta, mutate, mutationInit, notFound, project, totalOf, Unchanged, wants, type ListParams, type ScimCtx } from './resource';
+import {
+  isUuid,
+  listResponse,
+  meta,
+  mutate,
+  mutationInit,
+  notFound,
+  project,
+  totalOf,
+  Unchanged,
+  wants,
+  type ListParams,
+  type ScimCtx,
+} from './resource';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './schemas';
 
 const attr = (path: string) => sql`(${users.scimAttributes} #>> ${`{${path}}`})`;
@@ -51,7 +64,11 @@ const FILTER_ATTRIBUTES: FilterAttributes = {
       { type: 'string' as const, sql: attr(`${ENTERPRISE_USER_SCHEMA},${a}`) },
     ]),
   ),
-  [`${ENTERPRISE_USER_SCHEMA.toLowerCase()}:manager.value`]: { type: 'string', sql: attr(`${ENTERPRISE_USER_SCHEMA},manager,value`), caseExact: true },
+  [`${ENTERPRISE_USER_SCHEMA.toLowerCase()}:manager.value`]: {
+    type: 'string',
+    sql: attr(`${ENTERPRISE_USER_SCHEMA},manager,value`),
+    caseExact: true,
+  },
 };
 
 /** Users a directory can see: its organization's, minus those deleted through SCIM. */
@@ -71,7 +88,12 @@ function synthesizedDoc(u: User): ScimUserDoc {
 }
 
 function currentDoc(u: User): ScimUserDoc {
-  return { ...(u.scimAttributes ?? synthesizedDoc(u)), userName: u.scimUserName ?? u.email, active: u.disabledAt === null, ...(u.scimExternalId ? { externalId: u.scimExternalId } : {}) };
+  return {
+    ...(u.scimAttributes ?? synthesizedDoc(u)),
+    userName: u.scimUserName ?? u.email,
+    active: u.disabledAt === null,
+    ...(u.scimExternalId ? { externalId: u.scimExternalId } : {}),
+  };
 }
 
 export function toScimUser(ctx: ScimCtx, u: User, memberships: Membership[] | null): Record<string, unknown> {
@@ -86,7 +108,16 @@ export function toScimUser(ctx: ScimCtx, u: User, memberships: Membership[] | nu
     name: { ...(core.name as object | undefined), givenName: u.firstName, familyName: u.lastName },
     active: u.disabledAt === null,
     ...(enterprise ? { [ENTERPRISE_USER_SCHEMA]: enterprise } : {}),
-    ...(memberships ? { groups: memberships.map((m) => ({ value: m.groupId, display: m.name, type: 'direct', $ref: `${ctx.baseUrl}/Groups/${m.groupId}` })) } : {}),
+    ...(memberships
+      ? {
+          groups: memberships.map((m) => ({
+            value: m.groupId,
+            display: m.name,
+            type: 'direct',
+            $ref: `${ctx.baseUrl}/Groups/${m.groupId}`,
+          })),
+        }
+      : {}),
     meta: meta('User', location, u.createdAt, u.updatedAt),
   };
 }
@@ -112,7 +143,16 @@ async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projectio
     const order = [asc(users.createdAt), asc(users.id)];
     // The page is chosen by id first, so groups are gathered for its rows only, not for every row
     // sorted past on the way to a deep offset.
-    const inPage = inArray(users.id, db.select({ id: users.id }).from(users).where(where).orderBy(...order).offset(page.offset).limit(page.limit));
+    const inPage = inArray(
+      users.id,
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(where)
+        .orderBy(...order)
+        .offset(page.offset)
+        .limit(page.limit),
+    );
     rows = await query.where(inPage).orderBy(...order);
   } else {
     rows = await query.where(where);
@@ -124,7 +164,8 @@ function withMemberships(rows: { user: User; groups: { groupId: string; name: st
   return rows.map((r) => ({ user: r.user, memberships: r.groups ? r.groups.map((g) => ({ userId: r.user.id, ...g })) : null }));
 }
 
-const userNameIs = (userName: Placeholder | string) => sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
+const userNameIs = (userName: Placeholder | string) =>
+  sql`lower(coalesce(${users.scimUserName}, ${users.email})) = lower(${userName}::text)`;
 
 // Built once per handle (db/index.ts `prepared`): run before every create, this is the hottest
 // statement of a directory import. The directory's row comes with it, so the token check and the
@@ -155,7 +196,13 @@ export type NamedUsers = { userName: string; rows: { user: User; memberships: Me
  * values every time: a generic plan made while the organization was small walks all of its users
  * once it is large (decision 0023). There it is a named statement, one round trip.
  */
-export async function authenticateAndFindUser(db: DbOrTx, directoryId: string, bearer: string, userName: string, params: Projection): Promise<DirectoryAuthentication & { named: NamedUsers }> {
+export async function authenticateAndFindUser(
+  db: DbOrTx,
+  directoryId: string,
+  bearer: string,
+  userName: string,
+  params: Projection,
+): Promise<DirectoryAuthentication & { named: NamedUsers }> {
   if (!isUuid(directoryId)) return { directory: null, exists: false, named: { userName, rows: [] } };
   const rows = await namedRows(db, directoryId, sha256Hex(bearer), userName, params);
   const auth = checkDirectoryToken(rows[0]?.directory, bearer);
@@ -164,7 +211,11 @@ export async function authenticateAndFindUser(db: DbOrTx, directoryId: string, b
 
 function namedRows(db: DbOrTx, directoryId: string, tokenHash: string, userName: string, params: Projection) {
   const withGroups = wants(params, 'groups');
-  return prepared(db, withGroups ? 'scimDirectoryUsersNamedWithGroups' : 'scimDirectoryUsersNamed', named(withGroups)).execute({ directoryId, tokenHash, userName });
+  return prepared(db, withGroups ? 'scimDirectoryUsersNamedWithGroups' : 'scimDirectoryUsersNamed', named(withGroups)).execute({
+    directoryId,
+    tokenHash,
+    userName,
+  });
 }
 
 const usersOf = (rows: { user: User | null; groups: { groupId: string; name: string }[] | null }[]) =>
@@ -180,7 +231,9 @@ export function userNameLookup(params: ListParams): string | null {
 }
 
 const lookedUp = (node: FilterNode, params: ListParams) =>
-  node.op === 'eq' && node.attr === 'username' && typeof node.value === 'string' && params.startIndex === 1 && params.count > 0 ? node.value : null;
+  node.op === 'eq' && node.attr === 'username' && typeof node.value === 'string' && params.startIndex === 1 && params.count > 0
+    ? node.value
+    : null;
 
 function render(ctx: ScimCtx, rows: { user: User; memberships: Membership[] | null }[], params: Projection) {
   return rows.map((r) => project(toScimUser(ctx, r.user, r.memberships), params));
@@ -206,7 +259,10 @@ export async function listUsers(ctx: ScimCtx, params: ListParams, named?: NamedU
 
 async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<User> {
   if (!isUuid(id)) throw notFound('User', id);
-  const q = db.select().from(users).where(and(visible(ctx.orgId), eq(users.id, id)));
+  const q = db
+    .select()
+    .from(users)
+    .where(and(visible(ctx.orgId), eq(users.id, id)));
   const [row] = lock ? await q.for('update') : await q;
   if (!row) throw notFound('User', id);
   return row;
@@ -228,7 +284,10 @@ function columnsOf(doc: ScimUserDoc) {
   const userName = String(doc.userName);
   const address = typeof chosen?.value === 'string' ? chosen.value.trim() : email.safeParse(userName).success ? userName : null;
   if (!address || !email.safeParse(address).success) {
-    throw ScimError.badRequest('invalidValue', 'The user needs an email address: a primary emails value, or a userName that is an email address.');
+    throw ScimError.badRequest(
+      'invalidValue',
+      'The user needs an email address: a primary emails value, or a userName that is an email address.',
+    );
   }
   const name = (doc.name ?? {}) as { givenName?: unknown; familyName?: unknown };
   return {
@@ -261,7 +320,8 @@ function assertOwnedBy(ctx: ScimCtx, u: User) {
 /** Unique violations become 409s; AppErrors from shared user code (the last active admin) become 400s the IdP shows its admin. */
 function asScimError(e: unknown): never {
   if (isUniqueViolation(e)) uniquenessError(e);
-  if (isAppError(e) && e.status < 500 && e.code !== 'unauthenticated') throw new ScimError(e.code === 'not_found' ? 404 : 400, e.code === 'not_found' ? null : 'invalidValue', e.message);
+  if (isAppError(e) && e.status < 500 && e.code !== 'unauthenticated')
+    throw new ScimError(e.code === 'not_found' ? 404 : 400, e.code === 'not_found' ? null : 'invalidValue', e.message);
   throw e;
 }
 
@@ -271,8 +331,20 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
   const cols = columnsOf(doc);
   const { active, ...values } = cols;
   const stored = storedAttributes(doc);
-  const before = { firstName: u.firstName, lastName: u.lastName, email: u.email, userName: u.scimUserName ?? u.email, externalId: u.scimExternalId };
-  const after = { firstName: values.firstName, lastName: values.lastName, email: values.email, userName: values.scimUserName, externalId: values.scimExternalId };
+  const before = {
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    userName: u.scimUserName ?? u.email,
+    externalId: u.scimExternalId,
+  };
+  const after = {
+    firstName: values.firstName,
+    lastName: values.lastName,
+    email: values.email,
+    userName: values.scimUserName,
+    externalId: values.scimExternalId,
+  };
   const attributesChanged = JSON.stringify(u.scimAttributes) !== JSON.stringify(stored);
   const profileChanged = JSON.stringify(before) !== JSON.stringify(after);
   const linking = u.scimDirectoryId !== ctx.directory.id;
@@ -288,10 +360,15 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
       .set({ ...changes, ...(active ? { disabledAt: null } : {}) })
       .where(eq(users.id, u.id))
       .catch(uniquenessError);
-    if (!wasActive && active) await record(m, { actionType: 'ENABLE_USER', metadata: { targetUserId: u.id, email: values.email } }, { userId: u.id });
+    if (!wasActive && active)
+      await record(m, { actionType: 'ENABLE_USER', metadata: { targetUserId: u.id, email: values.email } }, { userId: u.id });
   }
   if (profileChanged || attributesChanged || linking) {
-    const changed = attributesChanged ? Object.keys({ ...(u.scimAttributes ?? {}), ...stored }).filter((k) => JSON.stringify(u.scimAttributes?.[k]) !== JSON.stringify(stored[k])) : [];
+    const changed = attributesChanged
+      ? Object.keys({ ...(u.scimAttributes ?? {}), ...stored }).filter(
+          (k) => JSON.stringify(u.scimAttributes?.[k]) !== JSON.stringify(stored[k]),
+        )
+      : [];
     await record(m, { actionType: 'UPDATE_USER', metadata: { targetUserId: u.id, before, after, attributes: changed } }, { userId: u.id });
   }
 }
@@ -321,7 +398,14 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
       createdAt: now,
       updatedAt: now,
     };
-    if (await insertAudited(init, insertNewUser(row), { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } }, { userRow: row })) {
+    if (
+      await insertAudited(
+        init,
+        insertNewUser(row),
+        { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } },
+        { userRow: row },
+      )
+    ) {
       return render(ctx, [{ user: row, memberships: wants(params, 'groups') ? [] : null }], params)[0]!;
     }
   }
@@ -330,7 +414,13 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
     // The usual case in one round trip; a clash with any unique index (userName, email) inserts nothing.
     const [row] = await m.tx
       .insert(users)
-      .values({ organizationId: ctx.orgId, ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, disabledAt: active ? null : new Date() })
+      .values({
+        organizationId: ctx.orgId,
+        ...values,
+        scimAttributes: stored,
+        scimDirectoryId: ctx.directory.id,
+        disabledAt: active ? null : new Date(),
+      })
       .onConflictDoNothing()
       .returning();
     if (row) {
@@ -397,7 +487,11 @@ export async function deleteUser(ctx: ScimCtx, id: string): Promise<void> {
     assertOwnedBy(ctx, u);
     const deleted = { scimDeletedAt: new Date(), scimDirectoryId: ctx.directory.id };
     if (u.disabledAt === null) await deactivateUser(m, u, deleted).catch(asScimError);
-    else await m.tx.update(users).set({ ...deleted, updatedAt: new Date() }).where(eq(users.id, u.id));
+    else
+      await m.tx
+        .update(users)
+        .set({ ...deleted, updatedAt: new Date() })
+        .where(eq(users.id, u.id));
     await record(m, { actionType: 'DELETE_USER', metadata: { targetUserId: u.id, email: u.email } }, { userId: u.id });
   });
 }

@@ -64,7 +64,10 @@ function valueContext(orgId: string, rowId: string): EnvelopeContext {
 }
 
 async function findVariable(db: DbOrTx, orgId: string, id: string): Promise<ConfigVariable> {
-  const [row] = await db.select().from(configVariables).where(and(eq(configVariables.organizationId, orgId), eq(configVariables.id, id)));
+  const [row] = await db
+    .select()
+    .from(configVariables)
+    .where(and(eq(configVariables.organizationId, orgId), eq(configVariables.id, id)));
   if (!row) throw new AppError('not_found', 'No such config variable.');
   return row;
 }
@@ -74,7 +77,10 @@ export async function createConfigVariable(ctx: MutationCtx, input: CreateConfig
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   let row: { id: string } | undefined;
   try {
-    [row] = await ctx.tx.insert(configVariables).values({ organizationId: orgId, name: input.name, description: input.description, secret: input.secret }).returning({ id: configVariables.id });
+    [row] = await ctx.tx
+      .insert(configVariables)
+      .values({ organizationId: orgId, name: input.name, description: input.description, secret: input.secret })
+      .returning({ id: configVariables.id });
   } catch (e) {
     if (isUniqueViolation(e)) throw AppError.field('name', 'There is already a config variable with that name.', 'conflict');
     throw e;
@@ -90,11 +96,19 @@ export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfig
   const variable = await findVariable(ctx.tx, orgId, input.variableId);
   const envs = new Map((await listEnvironments(orgId, ctx.tx)).map((e) => [e.id, e]));
   const existing = new Map(
-    (await ctx.tx.select().from(configVariableValues).where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.variableId, variable.id)))).map((r) => [r.environmentId, r]),
+    (
+      await ctx.tx
+        .select()
+        .from(configVariableValues)
+        .where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.variableId, variable.id)))
+    ).map((r) => [r.environmentId, r]),
   );
   const changed: string[] = [];
   if (input.description !== undefined && input.description !== variable.description) {
-    await ctx.tx.update(configVariables).set({ description: input.description, updatedAt: new Date() }).where(eq(configVariables.id, variable.id));
+    await ctx.tx
+      .update(configVariables)
+      .set({ description: input.description, updatedAt: new Date() })
+      .where(eq(configVariables.id, variable.id));
     changed.push('description');
   }
   for (const envId of new Set([...Object.keys(input.values), ...input.clear])) {
@@ -113,14 +127,26 @@ export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfig
     if (typed === '') continue; // a blank secret field keeps the stored value
     if (!variable.secret && row?.value === typed) continue;
     const id = row?.id ?? crypto.randomUUID();
-    const values = variable.secret ? { value: null, valueEnc: encryptSecret(typed, valueContext(orgId, id)) } : { value: typed, valueEnc: null };
-    if (row) await ctx.tx.update(configVariableValues).set({ ...values, updatedAt: new Date() }).where(eq(configVariableValues.id, id));
-    else await ctx.tx.insert(configVariableValues).values({ id, organizationId: orgId, variableId: variable.id, environmentId: envId, ...values });
+    const values = variable.secret
+      ? { value: null, valueEnc: encryptSecret(typed, valueContext(orgId, id)) }
+      : { value: typed, valueEnc: null };
+    if (row)
+      await ctx.tx
+        .update(configVariableValues)
+        .set({ ...values, updatedAt: new Date() })
+        .where(eq(configVariableValues.id, id));
+    else
+      await ctx.tx
+        .insert(configVariableValues)
+        .values({ id, organizationId: orgId, variableId: variable.id, environmentId: envId, ...values });
     changed.push(`value:${env.name}`);
   }
   if (changed.length === 0) throw new AppError('conflict', 'Nothing changed.');
   await ctx.tx.update(configVariables).set({ updatedAt: new Date() }).where(eq(configVariables.id, variable.id));
-  await record(ctx, { actionType: 'UPDATE_CONFIG_VARIABLE', metadata: { variableId: variable.id, name: variable.name, secret: variable.secret, changed } });
+  await record(ctx, {
+    actionType: 'UPDATE_CONFIG_VARIABLE',
+    metadata: { variableId: variable.id, name: variable.name, secret: variable.secret, changed },
+  });
   return { changed };
 }
 
@@ -129,7 +155,10 @@ export async function deleteConfigVariable(ctx: MutationCtx, input: { variableId
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const variable = await findVariable(ctx.tx, orgId, input.variableId);
   await ctx.tx.delete(configVariables).where(eq(configVariables.id, variable.id));
-  await record(ctx, { actionType: 'DELETE_CONFIG_VARIABLE', metadata: { variableId: variable.id, name: variable.name, secret: variable.secret } });
+  await record(ctx, {
+    actionType: 'DELETE_CONFIG_VARIABLE',
+    metadata: { variableId: variable.id, name: variable.name, secret: variable.secret },
+  });
 }
 
 export type ConfigVariableView = {
@@ -145,7 +174,11 @@ export type ConfigVariableView = {
 export async function listConfigVariables(orgId: string, db: DbOrTx = getDb()): Promise<ConfigVariableView[]> {
   const vars = await db.select().from(configVariables).where(eq(configVariables.organizationId, orgId)).orderBy(asc(configVariables.name));
   const values = await db
-    .select({ variableId: configVariableValues.variableId, environmentId: configVariableValues.environmentId, value: configVariableValues.value })
+    .select({
+      variableId: configVariableValues.variableId,
+      environmentId: configVariableValues.environmentId,
+      value: configVariableValues.value,
+    })
     .from(configVariableValues)
     .where(eq(configVariableValues.organizationId, orgId));
   return vars.map((v) => ({
@@ -153,7 +186,9 @@ export async function listConfigVariables(orgId: string, db: DbOrTx = getDb()): 
     name: v.name,
     description: v.description,
     secret: v.secret,
-    values: Object.fromEntries(values.filter((x) => x.variableId === v.id).map((x) => [x.environmentId, { set: true, value: v.secret ? null : x.value }])),
+    values: Object.fromEntries(
+      values.filter((x) => x.variableId === v.id).map((x) => [x.environmentId, { set: true, value: v.secret ? null : x.value }]),
+    ),
   }));
 }
 
@@ -163,7 +198,12 @@ export async function listConfigVariables(orgId: string, db: DbOrTx = getDb()): 
  */
 export async function variableValuesFor(orgId: string, environmentId: string, db: DbOrTx = getDb()): Promise<Map<string, string>> {
   const rows = await db
-    .select({ id: configVariableValues.id, name: configVariables.name, value: configVariableValues.value, valueEnc: configVariableValues.valueEnc })
+    .select({
+      id: configVariableValues.id,
+      name: configVariables.name,
+      value: configVariableValues.value,
+      valueEnc: configVariableValues.valueEnc,
+    })
     .from(configVariableValues)
     .innerJoin(configVariables, eq(configVariables.id, configVariableValues.variableId))
     .innerJoin(environments, eq(environments.id, configVariableValues.environmentId))

@@ -9,7 +9,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSecret, resetSecretCache } from './stores';
 
 const saved = { ...process.env };
-const STORE_VARS = ['GATEHOUSE_SECRET_STORES', 'GATEHOUSE_SECRETS_DIR', 'GATEHOUSE_SECRETS_CACHE_SECONDS', 'VAULT_ADDR', 'VAULT_TOKEN', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'GATEHOUSE_VAULT_MOUNT', 'GATEHOUSE_VAULT_PATH', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'GATEHOUSE_AWS_SECRETS_ENDPOINT', 'GATEHOUSE_AWS_SECRET_PREFIX'];
+const STORE_VARS = [
+  'GATEHOUSE_SECRET_STORES',
+  'GATEHOUSE_SECRETS_DIR',
+  'GATEHOUSE_SECRETS_CACHE_SECONDS',
+  'VAULT_ADDR',
+  'VAULT_TOKEN',
+  'VAULT_ROLE_ID',
+  'VAULT_SECRET_ID',
+  'GATEHOUSE_VAULT_MOUNT',
+  'GATEHOUSE_VAULT_PATH',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'GATEHOUSE_AWS_SECRETS_ENDPOINT',
+  'GATEHOUSE_AWS_SECRET_PREFIX',
+];
 
 function useEnv(vars: Record<string, string>) {
   for (const k of STORE_VARS) delete process.env[k];
@@ -87,7 +102,8 @@ describe('HashiCorp Vault KV v2', () => {
   const server = createServer(async (req, res) => {
     const text = await body(req);
     requests.push({ method: req.method!, url: req.url!, token: req.headers['x-vault-token'] as string | undefined });
-    const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const json = (status: number, value: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     if (req.method === 'POST' && req.url === '/v1/auth/approle/login') {
       const { role_id, secret_id } = JSON.parse(text) as { role_id: string; secret_id: string };
       if (role_id !== 'role-1' || secret_id !== 'secret-1') return json(400, { errors: ['invalid role or secret ID'] });
@@ -95,7 +111,8 @@ describe('HashiCorp Vault KV v2', () => {
       return json(200, { auth: { client_token: 'approle-token', lease_duration: 3600, renewable: true } });
     }
     if (req.method === 'GET' && req.url === '/v1/secret/data/gatehouse') {
-      if (req.headers['x-vault-token'] !== 'root-token' && req.headers['x-vault-token'] !== 'approle-token') return json(403, { errors: ['permission denied'] });
+      if (req.headers['x-vault-token'] !== 'root-token' && req.headers['x-vault-token'] !== 'approle-token')
+        return json(403, { errors: ['permission denied'] });
       return json(200, { data: { data: { DB_PASSWORD: 'vault-db-pass', API_TOKEN: 'vault-api-token' }, metadata: { version: 3 } } });
     }
     return json(404, { errors: [] });
@@ -115,7 +132,13 @@ describe('HashiCorp Vault KV v2', () => {
   });
 
   it('logs in with AppRole once and reuses the token', async () => {
-    useEnv({ GATEHOUSE_SECRET_STORES: 'vault', VAULT_ADDR: address, VAULT_ROLE_ID: 'role-1', VAULT_SECRET_ID: 'secret-1', GATEHOUSE_SECRETS_CACHE_SECONDS: '0' });
+    useEnv({
+      GATEHOUSE_SECRET_STORES: 'vault',
+      VAULT_ADDR: address,
+      VAULT_ROLE_ID: 'role-1',
+      VAULT_SECRET_ID: 'secret-1',
+      GATEHOUSE_SECRETS_CACHE_SECONDS: '0',
+    });
     const before = logins;
     expect(await readSecret('API_TOKEN')).toBe('vault-api-token');
     expect(await readSecret('DB_PASSWORD')).toBe('vault-db-pass');
@@ -146,13 +169,22 @@ describe('AWS Secrets Manager', () => {
     const id = seen.at(-1)!.body.SecretId;
     if (req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && secrets[id]) {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(
-        JSON.stringify({ ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${id}`, Name: id, SecretString: secrets[id], VersionId: 'v1', CreatedDate: 1767225600 }),
+        JSON.stringify({
+          ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${id}`,
+          Name: id,
+          SecretString: secrets[id],
+          VersionId: 'v1',
+          CreatedDate: 1767225600,
+        }),
       );
       return;
     }
-    res
-      .writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ResourceNotFoundException' })
-      .end(JSON.stringify({ __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ResourceNotFoundException' }).end(
+      JSON.stringify({
+        __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException',
+        message: "Secrets Manager can't find the specified secret.",
+      }),
+    );
   });
   beforeAll(async () => {
     address = await listen(server);
@@ -175,7 +207,9 @@ describe('AWS Secrets Manager', () => {
     expect(call.target).toBe('secretsmanager.GetSecretValue');
     expect(call.contentType).toBe('application/x-amz-json-1.1');
     expect(call.body).toEqual({ SecretId: 'gatehouse/STRIPE_KEY' });
-    expect(call.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+    expect(call.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
+    );
     await expect(readSecret('MISSING')).rejects.toThrow('Secret "MISSING" was not found in the secret stores (aws).');
   });
 

@@ -37,7 +37,8 @@ const fileStore: Store = {
     } catch {
       return null;
     }
-    if (path.dirname(file) !== root) throw new AppError('forbidden', `Secret "${name}" points outside GATEHOUSE_SECRETS_DIR; it is not read.`);
+    if (path.dirname(file) !== root)
+      throw new AppError('forbidden', `Secret "${name}" points outside GATEHOUSE_SECRETS_DIR; it is not read.`);
     return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   },
 };
@@ -46,7 +47,10 @@ async function vaultFetch(url: string, init: RequestInit, what: string): Promise
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
   } catch (e) {
-    throw new AppError('unavailable', `Vault did not answer (${what}): ${(e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message}.`);
+    throw new AppError(
+      'unavailable',
+      `Vault did not answer (${what}): ${(e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message}.`,
+    );
   }
 }
 
@@ -55,9 +59,14 @@ let vaultLogin: { token: string; until: number } | null = null;
 async function vaultToken(): Promise<string> {
   const s = secretStoreSettings().vault;
   if (s.token) return s.token;
-  if (!s.roleId || !s.secretId) throw new AppError('unavailable', 'The Vault secret store needs VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole.');
+  if (!s.roleId || !s.secretId)
+    throw new AppError('unavailable', 'The Vault secret store needs VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole.');
   if (vaultLogin && vaultLogin.until > Date.now()) return vaultLogin.token;
-  const res = await vaultFetch(`${s.addr}/v1/auth/${s.approleMount}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role_id: s.roleId, secret_id: s.secretId }) }, 'AppRole login');
+  const res = await vaultFetch(
+    `${s.addr}/v1/auth/${s.approleMount}/login`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role_id: s.roleId, secret_id: s.secretId }) },
+    'AppRole login',
+  );
   if (!res.ok) throw new AppError('unavailable', `Vault refused the AppRole login (HTTP ${res.status}).`);
   const body = (await res.json()) as { auth?: { client_token?: string; lease_duration?: number } };
   if (!body.auth?.client_token) throw new AppError('unavailable', 'Vault’s AppRole login answered without a token.');
@@ -94,9 +103,12 @@ const awsStore: Store = {
     const s = secretStoreSettings().aws;
     if (!s.region) throw new AppError('unavailable', 'The AWS secret store is enabled but AWS_REGION is not set.');
     const key = `${s.region}|${s.endpoint ?? ''}`;
-    if (awsClient?.key !== key) awsClient = { key, client: new SecretsManagerClient({ region: s.region, endpoint: s.endpoint ?? undefined, maxAttempts: 2 }) };
+    if (awsClient?.key !== key)
+      awsClient = { key, client: new SecretsManagerClient({ region: s.region, endpoint: s.endpoint ?? undefined, maxAttempts: 2 }) };
     try {
-      const out = await awsClient.client.send(new GetSecretValueCommand({ SecretId: `${s.prefix}${name}` }), { abortSignal: AbortSignal.timeout(5_000) });
+      const out = await awsClient.client.send(new GetSecretValueCommand({ SecretId: `${s.prefix}${name}` }), {
+        abortSignal: AbortSignal.timeout(5_000),
+      });
       return out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : null);
     } catch (e) {
       if (e instanceof ResourceNotFoundException) return null;

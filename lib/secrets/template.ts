@@ -34,7 +34,8 @@ export function parseTemplate(value: string, where: string): TemplatePart[] {
     parts.push({ ref: parseExpression(value.slice(open + 2, close), where) });
     i = close + 2;
   }
-  if (value.indexOf('}}') !== -1 && parts.every((p) => 'text' in p)) throw new AppError('invalid_input', `${where}: a "}}" has no "{{" before it.`);
+  if (value.indexOf('}}') !== -1 && parts.every((p) => 'text' in p))
+    throw new AppError('invalid_input', `${where}: a "}}" has no "{{" before it.`);
   return parts;
 }
 

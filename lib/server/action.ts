@@ -10,9 +10,7 @@ import { runMutation, type MutationCtx } from './mutation';
 import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
-export type ActionResult<R = void> =
-  | { ok: true; data: R }
-  | { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
+export type ActionResult<R = void> = { ok: true; data: R } | { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
 
 export async function toFailure(e: unknown): Promise<ActionResult<never>> {
   unstable_rethrow(e);

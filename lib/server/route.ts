@@ -26,7 +26,8 @@ export function jsonError(e: AppError, requestId: string): Response {
  * cannot send that without a CORS preflight), parses, and holds only text that can be stored.
  */
 export async function readJsonBody(req: Request, what: string): Promise<unknown> {
-  if (!(req.headers.get('content-type') ?? '').includes('application/json')) throw new AppError('invalid_input', 'Send a JSON body (content-type: application/json).');
+  if (!(req.headers.get('content-type') ?? '').includes('application/json'))
+    throw new AppError('invalid_input', 'Send a JSON body (content-type: application/json).');
   let body: unknown;
   try {
     body = await req.json();
@@ -38,8 +39,14 @@ export async function readJsonBody(req: Request, what: string): Promise<unknown>
   return body;
 }
 
-export function defineRoute(opts: { auth: 'none' }, handler: Handler<null>): (req: NextRequest, context?: RouteContext) => Promise<Response>;
-export function defineRoute(opts: { auth: 'session' }, handler: Handler<SessionCtx>): (req: NextRequest, context?: RouteContext) => Promise<Response>;
+export function defineRoute(
+  opts: { auth: 'none' },
+  handler: Handler<null>,
+): (req: NextRequest, context?: RouteContext) => Promise<Response>;
+export function defineRoute(
+  opts: { auth: 'session' },
+  handler: Handler<SessionCtx>,
+): (req: NextRequest, context?: RouteContext) => Promise<Response>;
 export function defineRoute(opts: { auth: 'none' | 'session' }, handler: Handler<SessionCtx> | Handler<null>) {
   return async (req: NextRequest, context?: RouteContext): Promise<Response> => {
     const { requestId } = await currentRequestMeta();

@@ -50,11 +50,17 @@ describe('sessions', () => {
     expect(await findActiveSession(db, idle, new Date(Date.now() + 8 * HOUR + 1000))).toBeNull();
 
     const old = await signIn(org);
-    await db.update(sessions).set({ createdAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, old));
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 24 * HOUR) })
+      .where(eq(sessions.id, old));
     expect(await findActiveSession(db, old)).toBeNull();
 
     const tight = await signIn(org);
-    await db.update(organizations).set({ settings: { sessionIdleMinutes: 5 } }).where(eq(organizations.id, org.orgId));
+    await db
+      .update(organizations)
+      .set({ settings: { sessionIdleMinutes: 5 } })
+      .where(eq(organizations.id, org.orgId));
     expect(await findActiveSession(db, tight, new Date(Date.now() + 6 * 60_000))).toBeNull();
     await db.update(organizations).set({ settings: {} }).where(eq(organizations.id, org.orgId));
 

@@ -61,14 +61,7 @@ async function revokeOne(ctx: MutationCtx, sessionId: string, userId: string, re
   const rows = await ctx.tx
     .update(sessions)
     .set({ revokedAt: new Date(), revokedReason: reason })
-    .where(
-      and(
-        eq(sessions.id, sessionId),
-        eq(sessions.organizationId, ctx.orgId),
-        eq(sessions.userId, userId),
-        isNull(sessions.revokedAt),
-      ),
-    )
+    .where(and(eq(sessions.id, sessionId), eq(sessions.organizationId, ctx.orgId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return rows.length > 0;
 }

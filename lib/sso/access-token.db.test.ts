@@ -27,7 +27,13 @@ afterEach(() => {
 });
 
 async function connect(org: TestOrg, extra: Partial<SaveSsoConnectionInput> = {}) {
-  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, jitEnabled: 'on', ...extra });
+  const input = saveSsoConnectionInput.parse({
+    discoveryUrl: peer.discoveryUrl,
+    clientId: peer.clientId,
+    clientSecret: peer.clientSecret,
+    jitEnabled: 'on',
+    ...extra,
+  });
   return runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, input));
 }
 
@@ -35,7 +41,13 @@ async function connect(org: TestOrg, extra: Partial<SaveSsoConnectionInput> = {}
 function account(label: string, roles: string[] = []) {
   const sub = `${label}-${Math.random().toString(36).slice(2)}`;
   const accessEmail = `${sub}@access.test`;
-  peer.accounts.set(sub, { sub, email: `${sub}@id.test`, name: `${label} Person`, groups: ['from-id-token'], accessTokenClaims: { ext: { mail: accessEmail }, realm_access: { roles } } });
+  peer.accounts.set(sub, {
+    sub,
+    email: `${sub}@id.test`,
+    name: `${label} Person`,
+    groups: ['from-id-token'],
+    accessTokenClaims: { ext: { mail: accessEmail }, realm_access: { roles } },
+  });
   return { sub, idEmail: `${sub}@id.test`, accessEmail };
 }
 
@@ -53,7 +65,13 @@ describe('claims from the access token', () => {
   it('reads email and groups at dotted paths of a verified JWT access token', async () => {
     const org = await makeOrg('atok');
     const admins = await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Realm Admins' }));
-    await connect(org, { emailClaim: 'ext.mail', emailClaimSource: 'access_token', groupsClaim: 'realm_access.roles', groupsClaimSource: 'access_token', groupMappings: 'realm-admin => Realm Admins' });
+    await connect(org, {
+      emailClaim: 'ext.mail',
+      emailClaimSource: 'access_token',
+      groupsClaim: 'realm_access.roles',
+      groupsClaimSource: 'access_token',
+      groupMappings: 'realm-admin => Realm Admins',
+    });
     const u = account('atok', ['realm-admin', 'offline_access']);
 
     const result = await signIn(org, u.sub, 'jwt');
@@ -63,7 +81,9 @@ describe('claims from the access token', () => {
     const [user] = await getDb().select().from(users).where(eq(users.id, session!.userId));
     expect(user!.email).toBe(u.accessEmail);
     expect(user!.firstName).toBe('atok');
-    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g);
+    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map(
+      (r) => r.g,
+    );
     expect(groups).toContain(admins.id);
     // The token itself is in no audit row.
     expect(JSON.stringify(await auditRows(org.orgId))).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
@@ -72,13 +92,25 @@ describe('claims from the access token', () => {
   it('can take groups from the access token and the email from the ID token', async () => {
     const org = await makeOrg('atgrp');
     const admins = await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Realm Admins' }));
-    await connect(org, { groupsClaim: 'realm_access.roles', groupsClaimSource: 'access_token', groupMappings: 'realm-admin => Realm Admins\nfrom-id-token => Realm Admins' });
+    await connect(org, {
+      groupsClaim: 'realm_access.roles',
+      groupsClaimSource: 'access_token',
+      groupMappings: 'realm-admin => Realm Admins\nfrom-id-token => Realm Admins',
+    });
     const u = account('atgrp', []);
     expect(await signIn(org, u.sub, 'jwt')).toMatchObject({ ok: true });
-    const [user] = await getDb().select().from(users).where(and(eq(users.organizationId, org.orgId), eq(users.email, u.idEmail)));
+    const [user] = await getDb()
+      .select()
+      .from(users)
+      .where(and(eq(users.organizationId, org.orgId), eq(users.email, u.idEmail)));
     expect(user).toBeDefined();
     // The ID token's groups are not read: the access token has no realm-admin role.
-    expect(await getDb().select().from(groupMembers).where(and(eq(groupMembers.userId, user!.id), eq(groupMembers.groupId, admins.id)))).toHaveLength(0);
+    expect(
+      await getDb()
+        .select()
+        .from(groupMembers)
+        .where(and(eq(groupMembers.userId, user!.id), eq(groupMembers.groupId, admins.id))),
+    ).toHaveLength(0);
   });
 
   it('refuses an opaque access token with its own reason', async () => {
@@ -111,12 +143,22 @@ describe('claims from the access token', () => {
   it('stores the sources, audits them, and rejects an unknown source', async () => {
     const org = await makeOrg('atset');
     await connect(org, { groupsClaim: 'realm_access.roles', groupsClaimSource: 'access_token' });
-    expect(await getSsoConnection(org.orgId)).toMatchObject({ emailClaimSource: 'id_token', groupsClaimSource: 'access_token', groupsClaim: 'realm_access.roles' });
+    expect(await getSsoConnection(org.orgId)).toMatchObject({
+      emailClaimSource: 'id_token',
+      groupsClaimSource: 'access_token',
+      groupsClaim: 'realm_access.roles',
+    });
     const created = (await auditRows(org.orgId)).find((r) => r.actionType === 'SSO_CONNECTION_CREATED')!;
     expect(created.metadata).toMatchObject({ after: { emailClaimSource: 'id_token', groupsClaimSource: 'access_token' } });
     await connect(org, { clientSecret: '', emailClaimSource: 'access_token' });
     const updated = (await auditRows(org.orgId)).find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!;
-    expect(updated.metadata).toMatchObject({ before: { emailClaimSource: 'id_token' }, after: { emailClaimSource: 'access_token', groupsClaimSource: 'id_token' } });
-    expect(saveSsoConnectionInput.safeParse({ discoveryUrl: peer.discoveryUrl, clientId: 'a', emailClaimSource: 'userinfo' }).error?.issues[0]?.message).toMatch(/ID token or the access token/);
+    expect(updated.metadata).toMatchObject({
+      before: { emailClaimSource: 'id_token' },
+      after: { emailClaimSource: 'access_token', groupsClaimSource: 'id_token' },
+    });
+    expect(
+      saveSsoConnectionInput.safeParse({ discoveryUrl: peer.discoveryUrl, clientId: 'a', emailClaimSource: 'userinfo' }).error?.issues[0]
+        ?.message,
+    ).toMatch(/ID token or the access token/);
   });
 });

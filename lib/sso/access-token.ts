@@ -18,7 +18,8 @@ function keySet(uri: string) {
   return set;
 }
 
-export type AccessTokenClaims = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: 'access_token_not_jwt' | 'access_token_rejected' };
+export type AccessTokenClaims =
+  { ok: true; claims: Record<string, unknown> } | { ok: false; reason: 'access_token_not_jwt' | 'access_token_rejected' };
 
 /** Reads a signed JWT in compact form; anything else (opaque, encrypted) is not one. */
 function isSignedJwt(token: string): boolean {
@@ -39,7 +40,12 @@ export async function verifiedAccessTokenClaims(tokens: IdpTokens): Promise<Acce
   if (!accessToken || !issuer || !jwksUri) return { ok: false, reason: 'access_token_rejected' };
   if (!isSignedJwt(accessToken)) return { ok: false, reason: 'access_token_not_jwt' };
   try {
-    const { payload } = await jwtVerify(accessToken, keySet(jwksUri), { issuer, algorithms: ALGORITHMS, clockTolerance: CLOCK_TOLERANCE, requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(accessToken, keySet(jwksUri), {
+      issuer,
+      algorithms: ALGORITHMS,
+      clockTolerance: CLOCK_TOLERANCE,
+      requiredClaims: ['exp'],
+    });
     return { ok: true, claims: payload as Record<string, unknown> };
   } catch {
     return { ok: false, reason: 'access_token_rejected' };

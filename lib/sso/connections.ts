@@ -100,7 +100,10 @@ export type Settings = {
 };
 
 async function groupIdsByName(ctx: MutationCtx, orgId: string, names: string[]): Promise<Map<string, string>> {
-  const rows = await ctx.tx.select({ id: permissionGroups.id, name: permissionGroups.name }).from(permissionGroups).where(eq(permissionGroups.organizationId, orgId));
+  const rows = await ctx.tx
+    .select({ id: permissionGroups.id, name: permissionGroups.name })
+    .from(permissionGroups)
+    .where(eq(permissionGroups.organizationId, orgId));
   const byName = new Map(rows.map((r) => [r.name.toLowerCase(), r.id]));
   const missing = names.filter((n) => !byName.has(n.toLowerCase()));
   if (missing.length) throw AppError.field('groupMappings', `No permission group is named ${missing.map((n) => `"${n}"`).join(', ')}.`);
@@ -116,7 +119,8 @@ async function jacksonSecret(jacksonClientId: string): Promise<string | null> {
 export async function deleteJacksonConnection(jacksonClientId: string): Promise<void> {
   const jackson = startedJackson();
   const [existing] = await jackson.connectionAPIController.getConnections({ clientID: jacksonClientId });
-  if (existing) await jackson.connectionAPIController.deleteConnections({ clientID: existing.clientID, clientSecret: existing.clientSecret });
+  if (existing)
+    await jackson.connectionAPIController.deleteConnections({ clientID: existing.clientID, clientSecret: existing.clientSecret });
 }
 
 /** Checks the default group (never Admin) and resolves "IdP value => group name" mappings to ids. */
@@ -125,7 +129,11 @@ export async function resolveGroupSettings(
   orgId: string,
   input: { defaultGroupId: string | null; groupMappings: { idpGroup: string; groupName: string }[] },
 ): Promise<{ idpGroup: string; groupId: string }[]> {
-  const byName = await groupIdsByName(ctx, orgId, input.groupMappings.map((m) => m.groupName));
+  const byName = await groupIdsByName(
+    ctx,
+    orgId,
+    input.groupMappings.map((m) => m.groupName),
+  );
   if (input.defaultGroupId) {
     const [g] = await ctx.tx
       .select({ builtin: permissionGroups.builtin })
@@ -134,7 +142,14 @@ export async function resolveGroupSettings(
     if (!g) throw AppError.field('defaultGroupId', 'No such group.', 'not_found');
     if (g.builtin === 'admin') throw AppError.field('defaultGroupId', 'New users cannot become admins by default. Choose another group.');
   }
-  return [...new Map(input.groupMappings.map((m) => [`${m.idpGroup}\u0000${byName.get(m.groupName.toLowerCase())}`, { idpGroup: m.idpGroup, groupId: byName.get(m.groupName.toLowerCase())! }])).values()];
+  return [
+    ...new Map(
+      input.groupMappings.map((m) => [
+        `${m.idpGroup}\u0000${byName.get(m.groupName.toLowerCase())}`,
+        { idpGroup: m.idpGroup, groupId: byName.get(m.groupName.toLowerCase())! },
+      ]),
+    ).values(),
+  ];
 }
 
 /**
@@ -187,12 +202,21 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
   if (existing) {
     id = existing.id;
     const before = await currentSettings(ctx, existing);
-    await ctx.tx.update(ssoConnections).set({ ...values, updatedAt: new Date() }).where(eq(ssoConnections.id, id));
+    await ctx.tx
+      .update(ssoConnections)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(ssoConnections.id, id));
     await ctx.tx.delete(ssoGroupMappings).where(eq(ssoGroupMappings.connectionId, id));
     await insertMappings(ctx, orgId, id, mappings);
-    await record(ctx, { actionType: 'SSO_CONNECTION_UPDATED', metadata: { connectionId: id, before, after: { ...after, secretChanged: Boolean(input.clientSecret) } } });
+    await record(ctx, {
+      actionType: 'SSO_CONNECTION_UPDATED',
+      metadata: { connectionId: id, before, after: { ...after, secretChanged: Boolean(input.clientSecret) } },
+    });
   } else {
-    const [row] = await ctx.tx.insert(ssoConnections).values({ organizationId: orgId, ...values }).returning({ id: ssoConnections.id });
+    const [row] = await ctx.tx
+      .insert(ssoConnections)
+      .values({ organizationId: orgId, ...values })
+      .returning({ id: ssoConnections.id });
     id = row!.id;
     await insertMappings(ctx, orgId, id, mappings);
     await record(ctx, { actionType: 'SSO_CONNECTION_CREATED', metadata: { connectionId: id, after } });
@@ -200,13 +224,28 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
   return { id };
 }
 
-export async function insertMappings(ctx: MutationCtx, orgId: string, connectionId: string, mappings: { idpGroup: string; groupId: string }[]) {
+export async function insertMappings(
+  ctx: MutationCtx,
+  orgId: string,
+  connectionId: string,
+  mappings: { idpGroup: string; groupId: string }[],
+) {
   if (mappings.length) await ctx.tx.insert(ssoGroupMappings).values(mappings.map((m) => ({ ...m, organizationId: orgId, connectionId })));
 }
 
 type SettingsRow = Pick<
   SsoConnection,
-  'type' | 'discoveryUrl' | 'clientId' | 'samlIdpEntityId' | 'samlMetadataUrl' | 'samlIdpInitiated' | 'emailClaim' | 'nameClaim' | 'groupsClaim' | 'jitEnabled' | 'defaultGroupId'
+  | 'type'
+  | 'discoveryUrl'
+  | 'clientId'
+  | 'samlIdpEntityId'
+  | 'samlMetadataUrl'
+  | 'samlIdpInitiated'
+  | 'emailClaim'
+  | 'nameClaim'
+  | 'groupsClaim'
+  | 'jitEnabled'
+  | 'defaultGroupId'
 > &
   Partial<Pick<SsoConnection, 'emailClaimSource' | 'groupsClaimSource'>>;
 
@@ -215,7 +254,12 @@ export function settingsOf(row: SettingsRow, groupMappings: { idpGroup: string; 
   const protocol: Partial<Settings> =
     row.type === 'saml'
       ? { samlIdpEntityId: row.samlIdpEntityId ?? '', samlMetadataUrl: row.samlMetadataUrl, samlIdpInitiated: row.samlIdpInitiated }
-      : { discoveryUrl: row.discoveryUrl ?? '', clientId: row.clientId ?? '', emailClaimSource: row.emailClaimSource ?? 'id_token', groupsClaimSource: row.groupsClaimSource ?? 'id_token' };
+      : {
+          discoveryUrl: row.discoveryUrl ?? '',
+          clientId: row.clientId ?? '',
+          emailClaimSource: row.emailClaimSource ?? 'id_token',
+          groupsClaimSource: row.groupsClaimSource ?? 'id_token',
+        };
   return {
     type: row.type,
     ...protocol,
@@ -243,8 +287,13 @@ export async function deleteSsoConnection(ctx: MutationCtx): Promise<void> {
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const existing = await findSsoConnection(orgId, ctx.tx);
   if (!existing) throw new AppError('not_found', 'This organization has no SSO connection.');
-  const [org] = await ctx.tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)).for('update');
-  if (org?.settings.enforceSso) throw new AppError('conflict', 'SSO is enforced: turn enforcement off under Settings → Authentication before deleting the connection.');
+  const [org] = await ctx.tx
+    .select({ settings: organizations.settings })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .for('update');
+  if (org?.settings.enforceSso)
+    throw new AppError('conflict', 'SSO is enforced: turn enforcement off under Settings → Authentication before deleting the connection.');
   await withJacksonTx(ctx.tx, () => deleteJacksonConnection(existing.jacksonClientId));
   await ctx.tx.delete(ssoConnections).where(eq(ssoConnections.id, existing.id));
   await record(ctx, {

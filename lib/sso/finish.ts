@@ -9,12 +9,23 @@ import { isHttpsRequest, originFrom } from '@/lib/server/request-meta';
 import { SSO_BINDING_COOKIE, ssoBindingCookie, type SsoBinding } from './binding';
 import { organizationSlug, type SsoResult } from './sign-in';
 
-export async function ssoFinishResponse(req: NextRequest, result: SsoResult, binding: SsoBinding | null, orgIdHint: string | null = null): Promise<NextResponse> {
+export async function ssoFinishResponse(
+  req: NextRequest,
+  result: SsoResult,
+  binding: SsoBinding | null,
+  orgIdHint: string | null = null,
+): Promise<NextResponse> {
   const origin = originFrom(req.headers);
   const orgId = binding?.orgId ?? orgIdHint;
   const slug = result.ok ? result.orgSlug : ((orgId && (await organizationSlug(orgId))) ?? req.cookies.get(ORG_COOKIE)?.value ?? null);
   const linkToken = !result.ok && slug ? result.linkToken : undefined;
-  const target = result.ok ? '/' : linkToken ? `/sign-in/${slug}/link` : slug ? `/sign-in/${slug}?sso_error=${result.reason}` : `/sign-in?sso_error=${result.reason}`;
+  const target = result.ok
+    ? '/'
+    : linkToken
+      ? `/sign-in/${slug}/link`
+      : slug
+        ? `/sign-in/${slug}?sso_error=${result.reason}`
+        : `/sign-in?sso_error=${result.reason}`;
   const res = NextResponse.redirect(new URL(target, origin), 303);
   if (linkToken) res.cookies.set(LINK_COOKIE, linkToken, linkCookie(isHttpsRequest(req.headers)));
   res.cookies.set(SSO_BINDING_COOKIE, '', { ...ssoBindingCookie, maxAge: 0 });

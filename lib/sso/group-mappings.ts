@@ -14,7 +14,13 @@ import type { MutationCtx } from '@/lib/server/mutation';
 export async function applyGroupMappings(ctx: MutationCtx, connectionId: string, userId: string, idpGroups: string[]): Promise<void> {
   const { tx } = ctx;
   const mappings = await tx
-    .select({ idpGroup: ssoGroupMappings.idpGroup, groupId: ssoGroupMappings.groupId, groupName: permissionGroups.name, builtin: permissionGroups.builtin, organizationId: ssoGroupMappings.organizationId })
+    .select({
+      idpGroup: ssoGroupMappings.idpGroup,
+      groupId: ssoGroupMappings.groupId,
+      groupName: permissionGroups.name,
+      builtin: permissionGroups.builtin,
+      organizationId: ssoGroupMappings.organizationId,
+    })
     .from(ssoGroupMappings)
     .innerJoin(permissionGroups, eq(permissionGroups.id, ssoGroupMappings.groupId))
     .where(eq(ssoGroupMappings.connectionId, connectionId));
@@ -42,7 +48,10 @@ export async function applyGroupMappings(ctx: MutationCtx, connectionId: string,
   const ref = (g: string) => ({ groupId: g, groupName: managed.get(g)!.groupName });
   await record(
     ctx,
-    { actionType: 'SSO_GROUP_MAPPING_APPLIED', metadata: { connectionId, targetUserId: userId, idpGroups: idpGroups.slice(0, 100), added: add.map(ref), removed: remove.map(ref) } },
+    {
+      actionType: 'SSO_GROUP_MAPPING_APPLIED',
+      metadata: { connectionId, targetUserId: userId, idpGroups: idpGroups.slice(0, 100), added: add.map(ref), removed: remove.map(ref) },
+    },
     { userId },
   );
 }

@@ -7,8 +7,15 @@ const claimPath = (label: string, fallback: string) =>
     .optional()
     .default('')
     .pipe(z.string().trim())
-    .pipe(z.string().max(128, `Use at most 128 characters for the ${label} claim.`)
-    .regex(/^$|^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, `The ${label} claim is a claim name, or a dotted path such as realm_access.roles.`))
+    .pipe(
+      z
+        .string()
+        .max(128, `Use at most 128 characters for the ${label} claim.`)
+        .regex(
+          /^$|^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/,
+          `The ${label} claim is a claim name, or a dotted path such as realm_access.roles.`,
+        ),
+    )
     .transform((s) => s || fallback);
 
 /** Where an OIDC claim is read: the ID token (with userinfo), or the IdP's access token (a JWT). */
@@ -67,7 +74,10 @@ export const saveSsoConnectionInput = z.object({
     .union([z.literal('on'), z.literal('true'), z.literal('false'), z.literal(''), z.boolean()])
     .optional()
     .transform((v) => v === true || v === 'on' || v === 'true'),
-  defaultGroupId: z.union([z.uuid(), z.literal('')]).optional().transform((v) => v || null),
+  defaultGroupId: z
+    .union([z.uuid(), z.literal('')])
+    .optional()
+    .transform((v) => v || null),
   groupMappings: z.string().optional().default('').pipe(groupMappingsText),
 });
 export type SaveSsoConnectionInput = z.input<typeof saveSsoConnectionInput>;
@@ -108,9 +118,15 @@ export const saveSamlConnectionInput = z
     groupsClaim: claimPath('groups', 'groups'),
     idpInitiated: checkbox,
     jitEnabled: checkbox,
-    defaultGroupId: z.union([z.uuid(), z.literal('')]).optional().transform((v) => v || null),
+    defaultGroupId: z
+      .union([z.uuid(), z.literal('')])
+      .optional()
+      .transform((v) => v || null),
     groupMappings: z.string().optional().default('').pipe(groupMappingsText),
   })
   .refine((v) => !(v.metadataXml && v.metadataUrl), { message: 'Paste the metadata or give its URL, not both.', path: ['metadataUrl'] })
-  .refine((v) => !v.metadataXml || v.metadataXml.startsWith('<'), { message: 'Paste the metadata XML document your identity provider gave you.', path: ['metadataXml'] });
+  .refine((v) => !v.metadataXml || v.metadataXml.startsWith('<'), {
+    message: 'Paste the metadata XML document your identity provider gave you.',
+    path: ['metadataXml'],
+  });
 export type SaveSamlConnectionInput = z.input<typeof saveSamlConnectionInput>;

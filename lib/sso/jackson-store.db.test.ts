@@ -29,7 +29,10 @@ describe('JacksonStoreDriver', () => {
     const n = ns();
     for (const k of ['a', 'b', 'c']) {
       await driver.put(n, k, val(k), 0, { name: 'p', value: 'x' });
-      await getDb().update(jacksonStore).set({ createdAt: new Date(Date.UTC(2026, 0, 'abc'.indexOf(k) + 1)) }).where(eq(jacksonStore.key, k));
+      await getDb()
+        .update(jacksonStore)
+        .set({ createdAt: new Date(Date.UTC(2026, 0, 'abc'.indexOf(k) + 1)) })
+        .where(eq(jacksonStore.key, k));
     }
     expect((await driver.getAll(n)).data.map((d) => d.value)).toEqual(['c', 'b']);
     expect((await driver.getAll(n, 2, 10, undefined, 'ASC')).data.map((d) => d.value)).toEqual(['c']);
@@ -41,10 +44,15 @@ describe('JacksonStoreDriver', () => {
   it('hides expired records and prunes them on the next expiring write', async () => {
     const n = ns();
     await driver.put(n, 'old', val('old'), 60);
-    await getDb().update(jacksonStore).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(jacksonStore.namespace, n));
+    await getDb()
+      .update(jacksonStore)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(jacksonStore.namespace, n));
     expect(await driver.get(n, 'old')).toBeNull();
     await driver.put(n, 'new', val('new'), 60);
-    expect(await getDb().select({ key: jacksonStore.key }).from(jacksonStore).where(eq(jacksonStore.namespace, n))).toEqual([{ key: 'new' }]);
+    expect(await getDb().select({ key: jacksonStore.key }).from(jacksonStore).where(eq(jacksonStore.namespace, n))).toEqual([
+      { key: 'new' },
+    ]);
   });
 
   it('writes inside the caller’s transaction: a rollback undoes them', async () => {

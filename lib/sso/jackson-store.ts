@@ -47,7 +47,8 @@ export class JacksonStoreDriver implements DatabaseDriver {
 
   private async list(where: SQL | undefined, pageOffset?: number, pageLimit?: number, sortOrder?: SortOrder): Promise<Records> {
     const { offset, limit } = this.page(pageOffset, pageLimit);
-    const order = sortOrder === 'ASC' ? [asc(jacksonStore.createdAt), asc(jacksonStore.key)] : [desc(jacksonStore.createdAt), desc(jacksonStore.key)];
+    const order =
+      sortOrder === 'ASC' ? [asc(jacksonStore.createdAt), asc(jacksonStore.key)] : [desc(jacksonStore.createdAt), desc(jacksonStore.key)];
     const rows = await executor()
       .select({ value: jacksonStore.value, iv: jacksonStore.iv, tag: jacksonStore.tag })
       .from(jacksonStore)
@@ -80,7 +81,14 @@ export class JacksonStoreDriver implements DatabaseDriver {
     return this.list(eq(jacksonStore.namespace, namespace), pageOffset, pageLimit, sortOrder);
   }
 
-  getByIndex(namespace: string, idx: Index, pageOffset?: number, pageLimit?: number, _pageToken?: string, sortOrder?: SortOrder): Promise<Records> {
+  getByIndex(
+    namespace: string,
+    idx: Index,
+    pageOffset?: number,
+    pageLimit?: number,
+    _pageToken?: string,
+    sortOrder?: SortOrder,
+  ): Promise<Records> {
     return this.list(and(eq(jacksonStore.namespace, namespace), this.indexed(namespace, idx)), pageOffset, pageLimit, sortOrder);
   }
 
@@ -114,12 +122,16 @@ export class JacksonStoreDriver implements DatabaseDriver {
   }
 
   async delete(namespace: string, key: string): Promise<void> {
-    await executor().delete(jacksonStore).where(and(eq(jacksonStore.namespace, namespace), eq(jacksonStore.key, key)));
+    await executor()
+      .delete(jacksonStore)
+      .where(and(eq(jacksonStore.namespace, namespace), eq(jacksonStore.key, key)));
   }
 
   async deleteMany(namespace: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await executor().delete(jacksonStore).where(and(eq(jacksonStore.namespace, namespace), inArray(jacksonStore.key, keys)));
+    await executor()
+      .delete(jacksonStore)
+      .where(and(eq(jacksonStore.namespace, namespace), inArray(jacksonStore.key, keys)));
   }
 
   async close(): Promise<void> {}

@@ -54,9 +54,13 @@ type OpenIdClient = { enableNonRepudiationChecks: (config: object) => void };
  * without this; lib/sso/dependency-floor.test.ts pins the Jackson version it was written for.
  */
 async function requireIdTokenSignatures(): Promise<void> {
-  const { default: mod } = (await import('@boxyhq/saml-jackson/dist/controller/oauth/oidc-client.js')) as { default: OidcClientModule & { __gatehouseSigned?: true } };
+  const { default: mod } = (await import('@boxyhq/saml-jackson/dist/controller/oauth/oidc-client.js')) as {
+    default: OidcClientModule & { __gatehouseSigned?: true };
+  };
   if (mod.__gatehouseSigned) return;
-  const { dynamicImport } = (await import('@boxyhq/saml-jackson/dist/controller/utils.js')).default as { dynamicImport: (name: string) => Promise<OpenIdClient> };
+  const { dynamicImport } = (await import('@boxyhq/saml-jackson/dist/controller/utils.js')).default as {
+    dynamicImport: (name: string) => Promise<OpenIdClient>;
+  };
   const client = await dynamicImport('openid-client');
   const original = mod.oidcClientConfig;
   mod.oidcClientConfig = async (args) => {
@@ -71,7 +75,8 @@ async function requireIdTokenSignatures(): Promise<void> {
 export type IdpTokens = { accessToken?: string; issuer?: string; jwksUri?: string };
 
 // On globalThis: the wrapper is installed once per process, but Next bundles this module several times.
-const tokenSlots = ((globalThis as unknown as { __gatehouseIdpTokens?: AsyncLocalStorage<IdpTokens> }).__gatehouseIdpTokens ??= new AsyncLocalStorage<IdpTokens>());
+const tokenSlots = ((globalThis as unknown as { __gatehouseIdpTokens?: AsyncLocalStorage<IdpTokens> }).__gatehouseIdpTokens ??=
+  new AsyncLocalStorage<IdpTokens>());
 
 /**
  * Runs `fn` (Jackson's oidcAuthzResponse) and fills `slot` with the IdP's access token and the
@@ -83,7 +88,13 @@ export function captureIdpTokens<R>(slot: IdpTokens, fn: () => Promise<R>): Prom
   return tokenSlots.run(slot, fn);
 }
 
-type UtilsModule = { extractOIDCUserProfile: (tokens: { access_token?: string }, config: { serverMetadata(): { issuer: string; jwks_uri?: string } }, ...rest: unknown[]) => Promise<unknown> };
+type UtilsModule = {
+  extractOIDCUserProfile: (
+    tokens: { access_token?: string },
+    config: { serverMetadata(): { issuer: string; jwks_uri?: string } },
+    ...rest: unknown[]
+  ) => Promise<unknown>;
+};
 
 /**
  * Jackson 26.2.0 reads the IdP's profile in utils.extractOIDCUserProfile(tokens, oidcConfig), called
@@ -94,7 +105,9 @@ type UtilsModule = { extractOIDCUserProfile: (tokens: { access_token?: string },
  * reads the access token is refused).
  */
 async function captureAccessTokens(): Promise<void> {
-  const { default: mod } = (await import('@boxyhq/saml-jackson/dist/controller/utils.js')) as unknown as { default: UtilsModule & { __gatehouseCapture?: true } };
+  const { default: mod } = (await import('@boxyhq/saml-jackson/dist/controller/utils.js')) as unknown as {
+    default: UtilsModule & { __gatehouseCapture?: true };
+  };
   if (mod.__gatehouseCapture) return;
   const original = mod.extractOIDCUserProfile;
   mod.extractOIDCUserProfile = async (tokens, config, ...rest) => {
@@ -138,9 +151,9 @@ export function getJackson(): Promise<SAMLJackson> {
     cache.__gatehouseJackson = start()
       .then((j) => (cache.__gatehouseJacksonReady = j))
       .catch((e: unknown) => {
-      delete cache.__gatehouseJackson;
-      throw e;
-    });
+        delete cache.__gatehouseJackson;
+        throw e;
+      });
   }
   return cache.__gatehouseJackson;
 }

@@ -72,7 +72,11 @@ export function checkSamlResponse(samlResponse: string, expect: SamlExpectations
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('saml_malformed');
   let root: Element | null;
   try {
-    const doc = new DOMParser({ onError: (level) => { if (level !== 'warning') throw new Error('bad xml'); } }).parseFromString(xml, 'text/xml');
+    const doc = new DOMParser({
+      onError: (level) => {
+        if (level !== 'warning') throw new Error('bad xml');
+      },
+    }).parseFromString(xml, 'text/xml');
     root = doc.documentElement;
   } catch {
     return fail('saml_malformed');
@@ -88,7 +92,9 @@ export function checkSamlResponse(samlResponse: string, expect: SamlExpectations
   if (all.length !== 1 || encrypted.length !== 0 || direct.length !== 1) return fail('saml_assertion_count');
   const assertion = direct[0]!;
   const assertionId = assertion.getAttribute('ID');
-  const issuer = children(root, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim() || children(assertion, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim();
+  const issuer =
+    children(root, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim() ||
+    children(assertion, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim();
   if (!assertionId || !issuer) return fail('saml_malformed');
 
   if (root.getAttribute('Destination') !== expect.acsUrl) return fail('saml_destination');
@@ -103,7 +109,11 @@ export function checkSamlResponse(samlResponse: string, expect: SamlExpectations
   const c = conditions[0]!;
   const restrictions = children(c, SAML_ASSERTION_NS, 'AudienceRestriction');
   const audiences = restrictions.flatMap((r) => children(r, SAML_ASSERTION_NS, 'Audience').map((a) => a.textContent?.trim() ?? ''));
-  if (restrictions.length === 0 || restrictions.some((r) => children(r, SAML_ASSERTION_NS, 'Audience').length === 0) || audiences.some((a) => a !== expect.audience)) {
+  if (
+    restrictions.length === 0 ||
+    restrictions.some((r) => children(r, SAML_ASSERTION_NS, 'Audience').length === 0) ||
+    audiences.some((a) => a !== expect.audience)
+  ) {
     return fail('saml_audience');
   }
   const conditionsEnd = time(c.getAttribute('NotOnOrAfter'));

@@ -32,7 +32,13 @@ async function testAs(org: TestOrg, idp: SamlIdp, who: { sub: string; email: str
   const start = await startSsoTest(org.slug, org.adminId);
   const { requestId, relayState } = await readAuthnRequest(start!.redirectUrl);
   expect(start!.binding).toMatchObject({ samlRequestId: requestId, testBy: org.adminId });
-  const SAMLResponse = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId, nameId: who.sub, attributes: { email: who.email, name: 'Sam Lee', memberOf: ['eng', 'other'] }, ...options });
+  const SAMLResponse = mintSamlResponse(idp, {
+    acsUrl: samlAcsUrl(),
+    requestId,
+    nameId: who.sub,
+    attributes: { email: who.email, name: 'Sam Lee', memberOf: ['eng', 'other'] },
+    ...options,
+  });
   const body = { SAMLResponse, RelayState: relayState };
   // The answer crosses from the ACS to the signed-in GET in a sealed cookie.
   const answer = await openSamlTestAnswer(await sealSamlTestAnswer(await checkSamlTest(body, start!.binding, testRequest())));
@@ -58,7 +64,12 @@ describe('SAML test connection', () => {
     const org = await makeOrg('samltest');
     const idp = makeSamlIdp('test');
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: 'Engineers' }));
-    const input = saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml, jitEnabled: 'on', groupsClaim: 'memberOf', groupMappings: 'eng => Engineers' });
+    const input = saveSamlConnectionInput.parse({
+      metadataXml: idp.metadataXml,
+      jitEnabled: 'on',
+      groupsClaim: 'memberOf',
+      groupMappings: 'eng => Engineers',
+    });
     const { id: connectionId } = await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, input));
     const before = await counts(org.orgId);
     const who = user('t');
@@ -68,13 +79,23 @@ describe('SAML test connection', () => {
     const result = await finishSamlTest(answer, sessionOf(org), testRequest());
     expect(result).toMatchObject({
       ok: true,
-      report: { subject: who.sub, email: who.email, name: 'Sam Lee', groups: ['eng', 'other'], outcome: 'jit_create', user: null, mappedGroups: ['Engineers'] },
+      report: {
+        subject: who.sub,
+        email: who.email,
+        name: 'Sam Lee',
+        groups: ['eng', 'other'],
+        outcome: 'jit_create',
+        user: null,
+        mappedGroups: ['Engineers'],
+      },
     });
     if (!result.ok) return;
     expect(result.report.claimNames).toEqual(expect.arrayContaining(['email', 'memberOf', 'nameID']));
     expect(await counts(org.orgId)).toEqual(before);
     const tested = (await auditRows(org.orgId)).filter((e) => e.actionType === 'SSO_CONNECTION_TESTED');
-    expect(tested.map((e) => [e.userId, e.metadata])).toEqual([[org.adminId, expect.objectContaining({ connectionId, subject: who.sub, outcome: 'jit_create' })]]);
+    expect(tested.map((e) => [e.userId, e.metadata])).toEqual([
+      [org.adminId, expect.objectContaining({ connectionId, subject: who.sub, outcome: 'jit_create' })],
+    ]);
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).not.toContain('LOGIN');
 
     // The replay cache ran: the assertion was remembered, and a test answered with it again is refused.
@@ -85,8 +106,14 @@ describe('SAML test connection', () => {
     expect(await completeSamlSignIn(again.body, again.binding, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
     // Only the admin who started it, signed in to the same organization, gets the report.
     const other = await makeOrg('samltest2');
-    expect(await finishSamlTest(again.answer, { ...sessionOf(org), orgId: other.orgId }, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
-    expect(await finishSamlTest(again.answer, { ...sessionOf(org), userId: other.adminId }, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
+    expect(await finishSamlTest(again.answer, { ...sessionOf(org), orgId: other.orgId }, testRequest())).toEqual({
+      ok: false,
+      reason: 'state_mismatch',
+    });
+    expect(await finishSamlTest(again.answer, { ...sessionOf(org), userId: other.adminId }, testRequest())).toEqual({
+      ok: false,
+      reason: 'state_mismatch',
+    });
     expect(await finishSamlTest(again.answer, null, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
     expect(await finishSamlTest(null, sessionOf(org), testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
     expect(await counts(org.orgId)).toEqual(before);
@@ -95,7 +122,9 @@ describe('SAML test connection', () => {
   it('reports the reason code of a failing check, audited as LOGIN_FAILED, and changes nothing', async () => {
     const org = await makeOrg('samltestneg');
     const idp = makeSamlIdp('testneg');
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml, jitEnabled: 'on' })));
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+      saveSamlConnection(ctx, saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml, jitEnabled: 'on' })),
+    );
     const before = await counts(org.orgId);
     for (const [options, reason] of [
       [{ destination: 'https://elsewhere.test/acs' }, 'saml_destination'],
@@ -105,23 +134,33 @@ describe('SAML test connection', () => {
     ] as [Partial<MintOptions>, string][]) {
       const { answer } = await testAs(org, idp, user('neg'), options);
       expect(await finishSamlTest(answer, sessionOf(org), testRequest())).toEqual({ ok: false, reason });
-      expect((await auditRows(org.orgId)).filter((e) => e.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({ method: 'sso', reason });
+      expect((await auditRows(org.orgId)).filter((e) => e.actionType === 'LOGIN_FAILED').at(-1)?.metadata).toMatchObject({
+        method: 'sso',
+        reason,
+      });
     }
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).not.toContain('SSO_CONNECTION_TESTED');
-    expect(await checkSamlTest(null, (await startSsoTest(org.slug, org.adminId))!.binding, testRequest())).toMatchObject({ reason: 'saml_too_large' });
+    expect(await checkSamlTest(null, (await startSsoTest(org.slug, org.adminId))!.binding, testRequest())).toMatchObject({
+      reason: 'saml_too_large',
+    });
     expect(await counts(org.orgId)).toEqual(before);
   });
 
   it('refuses a member who may not manage SSO, at the start and at the report', async () => {
     const org = await makeOrg('samltestmember');
     const idp = makeSamlIdp('testmember');
-    await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml })));
+    await runMutation(asUser(org.orgId, org.adminId), (ctx) =>
+      saveSamlConnection(ctx, saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml })),
+    );
     const member = await makeUser(org.orgId);
     expect((await rejection(startSsoTest(org.slug, member.id))).code).toBe('forbidden');
     // An admin's answer shown to a member (same organization) is refused too.
     const { answer } = await testAs(org, idp, user('m'));
     const forged = { ...answer!, testBy: member.id };
-    expect((await rejection(finishSamlTest(forged, { orgId: org.orgId, userId: member.id, sessionId: sessionOf(org).sessionId }, testRequest()))).code).toBe('forbidden');
+    expect(
+      (await rejection(finishSamlTest(forged, { orgId: org.orgId, userId: member.id, sessionId: sessionOf(org).sessionId }, testRequest())))
+        .code,
+    ).toBe('forbidden');
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).not.toContain('SSO_CONNECTION_TESTED');
   });
 });

@@ -43,7 +43,13 @@ const user = (label: string) => {
 async function signIn(org: TestOrg, idp: SamlIdp, who: { sub: string; email: string }, options: Partial<MintOptions> = {}) {
   const flow = await start(org);
   expect(flow.binding.samlRequestId).toBe(flow.requestId);
-  const SAMLResponse = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: flow.requestId, nameId: who.sub, attributes: { email: who.email, name: 'Sam L' }, ...options });
+  const SAMLResponse = mintSamlResponse(idp, {
+    acsUrl: samlAcsUrl(),
+    requestId: flow.requestId,
+    nameId: who.sub,
+    attributes: { email: who.email, name: 'Sam L' },
+    ...options,
+  });
   const result = await completeSamlSignIn({ SAMLResponse, RelayState: flow.relayState }, flow.binding, testRequest());
   return { result, flow, SAMLResponse };
 }
@@ -56,7 +62,13 @@ describe('SAML connection settings', () => {
     const org = await makeOrg('samlset');
     const idp = makeSamlIdp('set');
     await connect(org, idp, { emailClaim: 'mail' });
-    expect(await getSsoConnection(org.orgId)).toMatchObject({ type: 'saml', samlIdpEntityId: idp.entityId, emailClaim: 'mail', samlIdpInitiated: false, jitEnabled: true });
+    expect(await getSsoConnection(org.orgId)).toMatchObject({
+      type: 'saml',
+      samlIdpEntityId: idp.entityId,
+      emailClaim: 'mail',
+      samlIdpInitiated: false,
+      jitEnabled: true,
+    });
     // Blank metadata on an update keeps the stored one.
     await connect(org, null, { idpInitiated: 'on' });
     expect(await getSsoConnection(org.orgId)).toMatchObject({ samlIdpEntityId: idp.entityId, samlIdpInitiated: true });
@@ -67,9 +79,17 @@ describe('SAML connection settings', () => {
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => deleteSsoConnection(ctx));
     expect(await getSsoConnection(org.orgId)).toBeNull();
     const rows = await auditRows(org.orgId);
-    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_CREATED')!.metadata).toMatchObject({ after: { type: 'saml', samlIdpEntityId: idp.entityId } });
-    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!.metadata).toMatchObject({ before: { samlIdpInitiated: false }, after: { samlIdpInitiated: true } });
-    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_DELETED')!.metadata).toMatchObject({ type: 'saml', samlIdpEntityId: idp.entityId });
+    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_CREATED')!.metadata).toMatchObject({
+      after: { type: 'saml', samlIdpEntityId: idp.entityId },
+    });
+    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!.metadata).toMatchObject({
+      before: { samlIdpInitiated: false },
+      after: { samlIdpInitiated: true },
+    });
+    expect(rows.find((r) => r.actionType === 'SSO_CONNECTION_DELETED')!.metadata).toMatchObject({
+      type: 'saml',
+      samlIdpEntityId: idp.entityId,
+    });
   });
 
   it('fetches metadata from a URL, and replaces an OIDC connection (one connection per organization)', async () => {
@@ -78,13 +98,26 @@ describe('SAML connection settings', () => {
     const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(idp.metadataXml));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const oidc = saveSsoConnectionInput.parse({ discoveryUrl: 'http://localhost:1/.well-known/openid-configuration', clientId: 'c', clientSecret: 's' });
+      const oidc = saveSsoConnectionInput.parse({
+        discoveryUrl: 'http://localhost:1/.well-known/openid-configuration',
+        clientId: 'c',
+        clientSecret: 's',
+      });
       await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, oidc));
       const metadataUrl = `http://localhost:${(server.address() as AddressInfo).port}/metadata`;
       await connect(org, null, { metadataUrl });
-      expect(await getSsoConnection(org.orgId)).toMatchObject({ type: 'saml', samlIdpEntityId: idp.entityId, samlMetadataUrl: metadataUrl, discoveryUrl: '', clientId: '' });
+      expect(await getSsoConnection(org.orgId)).toMatchObject({
+        type: 'saml',
+        samlIdpEntityId: idp.entityId,
+        samlMetadataUrl: metadataUrl,
+        discoveryUrl: '',
+        clientId: '',
+      });
       const updated = (await auditRows(org.orgId)).find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!;
-      expect(updated.metadata).toMatchObject({ before: { type: 'oidc', clientId: 'c' }, after: { type: 'saml', samlMetadataUrl: metadataUrl } });
+      expect(updated.metadata).toMatchObject({
+        before: { type: 'oidc', clientId: 'c' },
+        after: { type: 'saml', samlMetadataUrl: metadataUrl },
+      });
       const who = user('url');
       expect((await signIn(org, idp, who)).result).toMatchObject({ ok: true });
     } finally {
@@ -99,12 +132,19 @@ describe('SAML connection settings', () => {
     const input = saveSamlConnectionInput.parse({ metadataXml: idp.metadataXml });
     expect((await rejection(runMutation(asUser(org.orgId, member.id), (ctx) => saveSamlConnection(ctx, input)))).code).toBe('forbidden');
     const missing = saveSamlConnectionInput.parse({});
-    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, missing)))).message).toMatch(/Paste your identity provider’s SAML metadata/);
+    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, missing)))).message).toMatch(
+      /Paste your identity provider’s SAML metadata/,
+    );
     expect(saveSamlConnectionInput.safeParse({ metadataXml: 'not xml' }).error?.issues[0]?.message).toMatch(/metadata XML/);
     expect(saveSamlConnectionInput.safeParse({ metadataUrl: 'http://idp.example.com/md' }).error?.issues[0]?.message).toMatch(/https URL/);
-    expect(saveSamlConnectionInput.safeParse({ metadataXml: idp.metadataXml, metadataUrl: 'https://idp.example.com/md' }).error?.issues[0]?.message).toMatch(/not both/);
+    expect(
+      saveSamlConnectionInput.safeParse({ metadataXml: idp.metadataXml, metadataUrl: 'https://idp.example.com/md' }).error?.issues[0]
+        ?.message,
+    ).toMatch(/not both/);
     const broken = saveSamlConnectionInput.parse({ metadataXml: '<EntityDescriptor/>' });
-    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, broken)))).message).toMatch(/metadata could not be used/);
+    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSamlConnection(ctx, broken)))).message).toMatch(
+      /metadata could not be used/,
+    );
   });
 });
 
@@ -123,7 +163,9 @@ describe('SAML sign-in', () => {
     expect(session!.authMethod).toBe('sso');
     const [u] = await usersWithEmail(who.email);
     expect(u).toMatchObject({ organizationId: org.orgId, firstName: 'Sam', lastName: 'Lee', passwordHash: null });
-    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, u!.id))).map((r) => r.g);
+    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, u!.id))).map(
+      (r) => r.g,
+    );
     expect(groups.sort()).toEqual([eng.id, readers.id].sort());
     const types = (await auditRows(org.orgId)).map((r) => r.actionType);
     expect(types).toEqual(expect.arrayContaining(['SSO_JIT_USER_CREATED', 'SSO_GROUP_MAPPING_APPLIED', 'LOGIN']));
@@ -198,21 +240,40 @@ describe('SAML sign-in', () => {
       const who = user('big');
       const { result } = await signIn(org, idp, who, { attributes: { email: who.email, padding: 'x'.repeat(300 * 1024) } });
       expect(result).toEqual({ ok: false, reason: 'saml_too_large' });
-      expect(checkSamlResponse('A'.repeat(400 * 1024), { acsUrl: samlAcsUrl(), audience: SP_ENTITY_ID, requestId: null })).toEqual({ ok: false, reason: 'saml_too_large' });
+      expect(checkSamlResponse('A'.repeat(400 * 1024), { acsUrl: samlAcsUrl(), audience: SP_ENTITY_ID, requestId: null })).toEqual({
+        ok: false,
+        reason: 'saml_too_large',
+      });
     });
 
     it('binds InResponseTo to the browser that started: another browser’s binding is refused', async () => {
       const who = user('bind');
       const mine = await start(org);
       const theirs = await start(org);
-      const SAMLResponse = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: mine.requestId, nameId: who.sub, attributes: { email: who.email } });
-      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, theirs.binding, testRequest())).toEqual({ ok: false, reason: 'saml_in_response_to' });
-      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, null, testRequest())).toEqual({ ok: false, reason: 'saml_idp_initiated_off' });
+      const SAMLResponse = mintSamlResponse(idp, {
+        acsUrl: samlAcsUrl(),
+        requestId: mine.requestId,
+        nameId: who.sub,
+        attributes: { email: who.email },
+      });
+      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, theirs.binding, testRequest())).toEqual({
+        ok: false,
+        reason: 'saml_in_response_to',
+      });
+      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, null, testRequest())).toEqual({
+        ok: false,
+        reason: 'saml_idp_initiated_off',
+      });
     });
 
     it('refuses an IdP-initiated response while the organization has not turned it on', async () => {
       const who = user('idp');
-      const SAMLResponse = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: null, nameId: who.sub, attributes: { email: who.email } });
+      const SAMLResponse = mintSamlResponse(idp, {
+        acsUrl: samlAcsUrl(),
+        requestId: null,
+        nameId: who.sub,
+        attributes: { email: who.email },
+      });
       expect(await completeSamlSignIn({ SAMLResponse }, null, testRequest())).toEqual({ ok: false, reason: 'saml_idp_initiated_off' });
       expect(await lastFailure(org.orgId)).toMatchObject({ reason: 'saml_idp_initiated_off' });
     });
@@ -223,15 +284,34 @@ describe('SAML sign-in', () => {
     const idp = makeSamlIdp('idpinit');
     await connect(org, idp, { idpInitiated: 'on' });
     const who = user('idpinit');
-    const SAMLResponse = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: null, nameId: who.sub, attributes: { email: who.email } });
-    expect(await completeSamlSignIn({ SAMLResponse, RelayState: 'anything' }, null, testRequest())).toMatchObject({ ok: true, orgSlug: org.slug });
+    const SAMLResponse = mintSamlResponse(idp, {
+      acsUrl: samlAcsUrl(),
+      requestId: null,
+      nameId: who.sub,
+      attributes: { email: who.email },
+    });
+    expect(await completeSamlSignIn({ SAMLResponse, RelayState: 'anything' }, null, testRequest())).toMatchObject({
+      ok: true,
+      orgSlug: org.slug,
+    });
     expect(await completeSamlSignIn({ SAMLResponse }, null, testRequest())).toEqual({ ok: false, reason: 'saml_replayed' });
     expect(await lastFailure(org.orgId)).toMatchObject({ reason: 'saml_replayed' });
-    const [cached] = await getDb().select().from(ssoSamlAssertions).where(eq(ssoSamlAssertions.connectionId, (await getSsoConnection(org.orgId))!.id));
+    const [cached] = await getDb()
+      .select()
+      .from(ssoSamlAssertions)
+      .where(eq(ssoSamlAssertions.connectionId, (await getSsoConnection(org.orgId))!.id));
     expect(cached!.expiresAt.getTime()).toBeGreaterThan(Date.now());
     // Even an IdP-initiated response must not answer some request.
-    const solicited = mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: '_a-request', nameId: who.sub, attributes: { email: who.email } });
-    expect(await completeSamlSignIn({ SAMLResponse: solicited }, null, testRequest())).toEqual({ ok: false, reason: 'saml_in_response_to' });
+    const solicited = mintSamlResponse(idp, {
+      acsUrl: samlAcsUrl(),
+      requestId: '_a-request',
+      nameId: who.sub,
+      attributes: { email: who.email },
+    });
+    expect(await completeSamlSignIn({ SAMLResponse: solicited }, null, testRequest())).toEqual({
+      ok: false,
+      reason: 'saml_in_response_to',
+    });
   });
 
   it('refuses org A’s IdP asserting a user into org B’s flow', async () => {
@@ -250,12 +330,20 @@ describe('SAML sign-in', () => {
     expect(forged.result).toEqual({ ok: false, reason: 'saml_rejected' });
     expect(await lastFailure(orgB.orgId)).toMatchObject({ reason: 'saml_rejected' });
     expect(await usersWithEmail(who.email)).toHaveLength(0);
-    expect(await getDb().select().from(users).where(and(eq(users.organizationId, orgB.orgId), eq(users.email, who.email)))).toHaveLength(0);
+    expect(
+      await getDb()
+        .select()
+        .from(users)
+        .where(and(eq(users.organizationId, orgB.orgId), eq(users.email, who.email))),
+    ).toHaveLength(0);
   });
 });
 
 /** A complete assertion (unsigned) for `nameId`, as an attacker would add it. */
 function mintedAssertion(idp: SamlIdp, nameId: string): string {
-  const xml = Buffer.from(mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: null, nameId, attributes: { email: `${nameId}@evil.test` }, sign: 'none' }), 'base64').toString();
+  const xml = Buffer.from(
+    mintSamlResponse(idp, { acsUrl: samlAcsUrl(), requestId: null, nameId, attributes: { email: `${nameId}@evil.test` }, sign: 'none' }),
+    'base64',
+  ).toString();
   return /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0];
 }

@@ -15,9 +15,26 @@ import type { MutationCtx } from '@/lib/server/mutation';
 import { safeEqual } from '@/lib/crypto/tokens';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { SsoBinding } from './binding';
-import { currentSettings, deleteJacksonConnection, findSsoConnection, insertMappings, orgOf, resolveGroupSettings, settingsOf } from './connections';
+import {
+  currentSettings,
+  deleteJacksonConnection,
+  findSsoConnection,
+  insertMappings,
+  orgOf,
+  resolveGroupSettings,
+  settingsOf,
+} from './connections';
 import type { saveSamlConnectionInput } from './inputs';
-import { externalUrl, getJackson, startedJackson, SAML_ACS_PATH, SAML_METADATA_PATH, SP_ENTITY_ID, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
+import {
+  externalUrl,
+  getJackson,
+  startedJackson,
+  SAML_ACS_PATH,
+  SAML_METADATA_PATH,
+  SP_ENTITY_ID,
+  SSO_COMPLETE_PATH,
+  SSO_PRODUCT,
+} from './jackson';
 import { withJacksonTx } from './jackson-store';
 import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
 import { checkProfile, claimAt, fail, signInIdentity, whoOf, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
@@ -55,7 +72,8 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const existing = await findSsoConnection(orgId, ctx.tx);
   const keepSaml = existing?.type === 'saml' ? existing : null;
-  if (!keepSaml && !input.metadataXml && !input.metadataUrl) throw AppError.field('metadataXml', 'Paste your identity provider’s SAML metadata XML, or give its metadata URL.');
+  if (!keepSaml && !input.metadataXml && !input.metadataUrl)
+    throw AppError.field('metadataXml', 'Paste your identity provider’s SAML metadata XML, or give its metadata URL.');
   const mappings = await resolveGroupSettings(ctx, orgId, input);
 
   const jackson = startedJackson();
@@ -64,7 +82,9 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
   const saved = await withJacksonTx(ctx.tx, async (): Promise<JacksonSamlConnection> => {
     try {
       if (keepSaml) {
-        const [current] = (await jackson.connectionAPIController.getConnections({ clientID: keepSaml.jacksonClientId })) as unknown as JacksonSamlConnection[];
+        const [current] = (await jackson.connectionAPIController.getConnections({
+          clientID: keepSaml.jacksonClientId,
+        })) as unknown as JacksonSamlConnection[];
         if (!current) throw new AppError('internal', 'The stored SAML connection is missing. Delete it and set it up again.');
         if (!('rawMetadata' in metadata) && !('metadataUrl' in metadata)) return current;
         await jackson.connectionAPIController.updateSAMLConnection({
@@ -74,7 +94,9 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
           product: SSO_PRODUCT,
           ...metadata,
         } as Parameters<typeof jackson.connectionAPIController.updateSAMLConnection>[0]);
-        const [updated] = (await jackson.connectionAPIController.getConnections({ clientID: keepSaml.jacksonClientId })) as unknown as JacksonSamlConnection[];
+        const [updated] = (await jackson.connectionAPIController.getConnections({
+          clientID: keepSaml.jacksonClientId,
+        })) as unknown as JacksonSamlConnection[];
         return updated!;
       }
       if (existing) await deleteJacksonConnection(existing.jacksonClientId);
@@ -110,13 +132,19 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
   const after = settingsOf(values, mappings);
   if (existing) {
     const before = await currentSettings(ctx, existing);
-    await ctx.tx.update(ssoConnections).set({ ...values, updatedAt: new Date() }).where(eq(ssoConnections.id, existing.id));
+    await ctx.tx
+      .update(ssoConnections)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(ssoConnections.id, existing.id));
     await ctx.tx.delete(ssoGroupMappings).where(eq(ssoGroupMappings.connectionId, existing.id));
     await insertMappings(ctx, orgId, existing.id, mappings);
     await record(ctx, { actionType: 'SSO_CONNECTION_UPDATED', metadata: { connectionId: existing.id, before, after } });
     return { id: existing.id };
   }
-  const [row] = await ctx.tx.insert(ssoConnections).values({ organizationId: orgId, ...values }).returning({ id: ssoConnections.id });
+  const [row] = await ctx.tx
+    .insert(ssoConnections)
+    .values({ organizationId: orgId, ...values })
+    .returning({ id: ssoConnections.id });
   await insertMappings(ctx, orgId, row!.id, mappings);
   await record(ctx, { actionType: 'SSO_CONNECTION_CREATED', metadata: { connectionId: row!.id, after } });
   return { id: row!.id };
@@ -142,7 +170,12 @@ function issuerOf(samlResponse: string): string | null {
 /** The connection an IdP-initiated response's issuer names, when exactly one does. */
 async function connectionOfIssuer(samlResponse: string): Promise<SsoConnection | null> {
   const issuer = issuerOf(samlResponse);
-  const candidates = issuer ? await getDb().select().from(ssoConnections).where(and(eq(ssoConnections.type, 'saml'), eq(ssoConnections.samlIdpEntityId, issuer))) : [];
+  const candidates = issuer
+    ? await getDb()
+        .select()
+        .from(ssoConnections)
+        .where(and(eq(ssoConnections.type, 'saml'), eq(ssoConnections.samlIdpEntityId, issuer)))
+    : [];
   return candidates.length === 1 ? candidates[0]! : null;
 }
 
@@ -158,7 +191,9 @@ export async function samlIssuerOrgId(samlResponse: string): Promise<string | nu
  */
 export async function rememberAssertion(connectionId: string, assertionId: string, until: Date): Promise<boolean> {
   const db = getDb();
-  await db.delete(ssoSamlAssertions).where(and(eq(ssoSamlAssertions.connectionId, connectionId), lt(ssoSamlAssertions.expiresAt, new Date())));
+  await db
+    .delete(ssoSamlAssertions)
+    .where(and(eq(ssoSamlAssertions.connectionId, connectionId), lt(ssoSamlAssertions.expiresAt, new Date())));
   const inserted = await db
     .insert(ssoSamlAssertions)
     .values({ connectionId, assertionId: assertionId.slice(0, 512), expiresAt: until })
@@ -193,7 +228,9 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     [connection] = await getDb()
       .select()
       .from(ssoConnections)
-      .where(and(eq(ssoConnections.id, binding.connectionId), eq(ssoConnections.organizationId, binding.orgId), eq(ssoConnections.type, 'saml')));
+      .where(
+        and(eq(ssoConnections.id, binding.connectionId), eq(ssoConnections.organizationId, binding.orgId), eq(ssoConnections.type, 'saml')),
+      );
     if (!connection) return fail(binding.orgId, request, null, 'no_connection');
   } else {
     // IdP-initiated: nothing from this browser says which organization; the issuer does.
@@ -207,7 +244,11 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
   const orgId = connection.organizationId;
   const spInitiated = Boolean(binding?.samlRequestId);
 
-  const checked = checkSamlResponse(samlResponse, { acsUrl: samlAcsUrl(), audience: SP_ENTITY_ID, requestId: binding?.samlRequestId ?? null });
+  const checked = checkSamlResponse(samlResponse, {
+    acsUrl: samlAcsUrl(),
+    audience: SP_ENTITY_ID,
+    requestId: binding?.samlRequestId ?? null,
+  });
   if (!checked.ok) return fail(orgId, request, connection.id, checked.reason);
   // An IdP other than this connection's answering this browser's request (another organization's).
   if (checked.issuer !== connection.samlIdpEntityId) return fail(orgId, request, connection.id, 'wrong_organization');
@@ -217,7 +258,10 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
   try {
     // IdP-initiated: the IdP's RelayState is never passed on (Jackson would take a session-shaped
     // one for an SP-initiated flow).
-    const res = await jackson.oauthController.samlResponse({ SAMLResponse: samlResponse, RelayState: spInitiated ? (body.RelayState ?? '') : '' });
+    const res = await jackson.oauthController.samlResponse({
+      SAMLResponse: samlResponse,
+      RelayState: spInitiated ? (body.RelayState ?? '') : '',
+    });
     if (!res.redirect_url) return fail(orgId, request, connection.id, 'saml_rejected');
     redirect = new URL(res.redirect_url);
   } catch {
@@ -225,14 +269,26 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
   }
   const complete = externalUrl() + SSO_COMPLETE_PATH;
   const code = redirect.searchParams.get('code');
-  if (redirect.origin + redirect.pathname !== complete || redirect.searchParams.get('error') || !code) return fail(orgId, request, connection.id, 'saml_rejected');
-  if (spInitiated && !safeEqual(redirect.searchParams.get('state') ?? '', binding!.state)) return fail(orgId, request, connection.id, 'state_mismatch');
+  if (redirect.origin + redirect.pathname !== complete || redirect.searchParams.get('error') || !code)
+    return fail(orgId, request, connection.id, 'saml_rejected');
+  if (spInitiated && !safeEqual(redirect.searchParams.get('state') ?? '', binding!.state))
+    return fail(orgId, request, connection.id, 'state_mismatch');
 
-  if (!(await rememberAssertion(connection.id, checked.assertionId, checked.replayUntil))) return fail(orgId, request, connection.id, 'saml_replayed');
+  if (!(await rememberAssertion(connection.id, checked.assertionId, checked.replayUntil)))
+    return fail(orgId, request, connection.id, 'saml_replayed');
 
-  let info: { id: string; email?: string; firstName?: string; lastName?: string; raw?: Record<string, unknown>; requested?: { tenant?: string; product?: string; client_id?: string } };
+  let info: {
+    id: string;
+    email?: string;
+    firstName?: string;
+    lastName?: string;
+    raw?: Record<string, unknown>;
+    requested?: { tenant?: string; product?: string; client_id?: string };
+  };
   try {
-    const [jc] = (await jackson.connectionAPIController.getConnections({ clientID: connection.jacksonClientId })) as unknown as JacksonSamlConnection[];
+    const [jc] = (await jackson.connectionAPIController.getConnections({
+      clientID: connection.jacksonClientId,
+    })) as unknown as JacksonSamlConnection[];
     const token = await jackson.oauthController.token({
       grant_type: 'authorization_code',
       code,
@@ -244,7 +300,11 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     return fail(orgId, request, connection.id, 'saml_rejected');
   }
   const requested = info.requested;
-  if (requested?.tenant !== orgId || requested?.product !== SSO_PRODUCT || (spInitiated && requested?.client_id !== connection.jacksonClientId)) {
+  if (
+    requested?.tenant !== orgId ||
+    requested?.product !== SSO_PRODUCT ||
+    (spInitiated && requested?.client_id !== connection.jacksonClientId)
+  ) {
     return fail(orgId, request, connection.id, 'wrong_organization');
   }
 

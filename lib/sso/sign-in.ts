@@ -31,7 +31,8 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   missing_state: 'This sign-in link is incomplete or has expired. Start again from the sign-in page.',
   state_mismatch: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
   idp_error: 'Your identity provider did not sign you in. Try again, or ask your admin.',
-  token_rejected: 'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
+  token_rejected:
+    'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
   wrong_organization: 'This sign-in belongs to another organization. Start again from your organization’s sign-in page.',
   no_connection: 'This organization does not offer single sign-on.',
   missing_claims: 'Your identity provider did not send an email address for you. Ask your admin to check the SSO connection.',
@@ -43,18 +44,28 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   user_disabled: 'Your account is disabled. Ask your admin.',
   access_token_not_jwt:
     'Your identity provider sent an access token that cannot be read (it is not a JWT), but this organization reads your email or groups from it. Ask your admin to check the SSO connection.',
-  access_token_rejected: 'Your identity provider’s access token could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_too_large: 'Your identity provider’s answer was too large to accept, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_malformed: 'Your identity provider’s answer could not be read, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_assertion_count: 'Your identity provider’s answer must carry exactly one assertion, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_audience: 'Your identity provider’s answer was meant for another service, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_destination: 'Your identity provider’s answer was addressed to another URL, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_recipient: 'Your identity provider’s answer was confirmed for another URL, so you were not signed in. Ask your admin to check the SSO connection.',
-  saml_expired: 'Your identity provider’s answer has expired, or its validity period is missing. Start again from the sign-in page; if it happens again, ask your admin.',
+  access_token_rejected:
+    'Your identity provider’s access token could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_too_large:
+    'Your identity provider’s answer was too large to accept, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_malformed:
+    'Your identity provider’s answer could not be read, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_assertion_count:
+    'Your identity provider’s answer must carry exactly one assertion, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_audience:
+    'Your identity provider’s answer was meant for another service, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_destination:
+    'Your identity provider’s answer was addressed to another URL, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_recipient:
+    'Your identity provider’s answer was confirmed for another URL, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_expired:
+    'Your identity provider’s answer has expired, or its validity period is missing. Start again from the sign-in page; if it happens again, ask your admin.',
   saml_in_response_to: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
   saml_replayed: 'This sign-in has already been used. Start again from the sign-in page.',
-  saml_idp_initiated_off: 'This organization does not accept sign-ins started at the identity provider. Start from your organization’s sign-in page.',
-  saml_rejected: 'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
+  saml_idp_initiated_off:
+    'This organization does not accept sign-ins started at the identity provider. Start from your organization’s sign-in page.',
+  saml_rejected:
+    'Your identity provider’s answer could not be verified, so you were not signed in. Ask your admin to check the SSO connection.',
 };
 
 export type SsoStart = { redirectUrl: string; binding: SsoBinding };
@@ -80,7 +91,11 @@ export async function startSsoSignIn(orgSlug: string): Promise<SsoStart | null> 
     code_challenge_method: 'S256',
   } as Parameters<typeof jackson.oauthController.authorize>[0]);
   if (!redirectUrl || redirectUrl.startsWith(completeUrl())) {
-    const why = redirectUrl ? new URL(redirectUrl).searchParams.get('error_description') : authorizeForm ? 'the IdP accepts only POST-binding requests' : 'no redirect';
+    const why = redirectUrl
+      ? new URL(redirectUrl).searchParams.get('error_description')
+      : authorizeForm
+        ? 'the IdP accepts only POST-binding requests'
+        : 'no redirect';
     throw new Error(`Jackson could not start an SSO sign-in for ${orgSlug}: ${why}`);
   }
   const binding: SsoBinding = { state, codeVerifier, orgId: org.id, connectionId: connection.id };
@@ -105,7 +120,13 @@ function groupValues(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export async function fail(orgId: string, request: RequestMeta, connectionId: string | null, reason: SsoFailureReason, who: { subject?: string; email?: string } = {}): Promise<SsoResult> {
+export async function fail(
+  orgId: string,
+  request: RequestMeta,
+  connectionId: string | null,
+  reason: SsoFailureReason,
+  who: { subject?: string; email?: string } = {},
+): Promise<SsoResult> {
   // What the IdP said, as far as it can be stored: a NUL in it must not turn the refusal into a 500.
   const said = Object.fromEntries(Object.entries(who).map(([k, v]) => [k, printable(v)]));
   await runMutation({ orgId, actor: { kind: 'anonymous' }, request }, (ctx) =>
@@ -130,14 +151,23 @@ export function whoOf(profile: Profile): { subject?: string; email?: string } {
 export function checkProfile(profile: Profile): Profile | SsoFailureReason {
   if (!profile.subject) return 'missing_claims';
   if (!isStorableText(profile.subject) || (profile.email !== null && !isStorableText(profile.email))) return 'unstorable_claims';
-  return { ...profile, firstName: printable(profile.firstName), lastName: printable(profile.lastName), groups: profile.groups.filter(isStorableText) };
+  return {
+    ...profile,
+    firstName: printable(profile.firstName),
+    lastName: printable(profile.lastName),
+    groups: profile.groups.filter(isStorableText),
+  };
 }
 
 /**
  * Finishes a sign-in from the IdP's callback parameters. `binding` is this browser's sealed
  * cookie (null when absent). Never throws for a refused sign-in; returns the reason.
  */
-export async function completeSsoSignIn(params: Record<string, string>, binding: SsoBinding | null, request: RequestMeta): Promise<SsoResult> {
+export async function completeSsoSignIn(
+  params: Record<string, string>,
+  binding: SsoBinding | null,
+  request: RequestMeta,
+): Promise<SsoResult> {
   // A test started from the settings page never signs anyone in (lib/sso/test-connection.ts).
   if (binding?.testBy) return { ok: false, reason: 'state_mismatch' };
   const answer = await exchangeSsoResponse(params, binding, request);
@@ -145,13 +175,22 @@ export async function completeSsoSignIn(params: Record<string, string>, binding:
 }
 
 /** `claims`: the ID token's and userinfo's; `accessTokenClaims`: the verified access token's, when the connection reads it. */
-export type SsoAnswer = { connection: Connection; profile: Profile; claims: Record<string, unknown>; accessTokenClaims: Record<string, unknown> };
+export type SsoAnswer = {
+  connection: Connection;
+  profile: Profile;
+  claims: Record<string, unknown>;
+  accessTokenClaims: Record<string, unknown>;
+};
 
 /**
  * The IdP's answer for this browser's binding, checked: Jackson exchanges the code, the state and
  * the organization must match. Refusals are audited (LOGIN_FAILED) and returned.
  */
-export async function exchangeSsoResponse(params: Record<string, string>, binding: SsoBinding | null, request: RequestMeta): Promise<SsoAnswer | SsoResult> {
+export async function exchangeSsoResponse(
+  params: Record<string, string>,
+  binding: SsoBinding | null,
+  request: RequestMeta,
+): Promise<SsoAnswer | SsoResult> {
   if (!binding) return { ok: false, reason: 'missing_state' };
   const { orgId } = binding;
   const [connection] = await getDb()
@@ -165,7 +204,9 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
   const idpTokens: IdpTokens = {};
   let redirect: URL;
   try {
-    const res = await captureIdpTokens(idpTokens, () => jackson.oauthController.oidcAuthzResponse(params as Parameters<typeof jackson.oauthController.oidcAuthzResponse>[0]));
+    const res = await captureIdpTokens(idpTokens, () =>
+      jackson.oauthController.oidcAuthzResponse(params as Parameters<typeof jackson.oauthController.oidcAuthzResponse>[0]),
+    );
     if (!res.redirect_url) return fail(orgId, request, connection.id, 'token_rejected');
     redirect = new URL(res.redirect_url);
   } catch {
@@ -188,7 +229,11 @@ export async function exchangeSsoResponse(params: Record<string, string>, bindin
       code_verifier: binding.codeVerifier,
       redirect_uri: completeUrl(),
     } as unknown as Parameters<typeof jackson.oauthController.token>[0]);
-    const info = (await jackson.oauthController.userInfo(token.access_token)) as unknown as { id: string; raw?: Record<string, unknown>; requested?: typeof requested };
+    const info = (await jackson.oauthController.userInfo(token.access_token)) as unknown as {
+      id: string;
+      raw?: Record<string, unknown>;
+      requested?: typeof requested;
+    };
     claims = { ...(info.raw ?? {}), sub: info.id };
     requested = info.requested;
   } catch {
@@ -239,7 +284,11 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`sso:${connection.id}:${profile.subject}`}, 0))`);
     const who = whoOf(profile);
     const refuse = async (reason: SsoFailureReason, userId: string | null = null): Promise<SsoResult> => {
-      await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId: connection.id, reason, ...who } }, { userId });
+      await record(
+        ctx,
+        { actionType: 'LOGIN_FAILED', metadata: { method: 'sso', connectionId: connection.id, reason, ...who } },
+        { userId },
+      );
       return { ok: false, reason };
     };
 
@@ -247,7 +296,13 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
       .select({ id: ssoIdentities.id, userId: ssoIdentities.userId, disabledAt: users.disabledAt })
       .from(ssoIdentities)
       .innerJoin(users, eq(users.id, ssoIdentities.userId))
-      .where(and(eq(ssoIdentities.organizationId, orgId), eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
+      .where(
+        and(
+          eq(ssoIdentities.organizationId, orgId),
+          eq(ssoIdentities.connectionId, connection.id),
+          eq(ssoIdentities.subject, profile.subject),
+        ),
+      );
 
     let userId: string;
     if (identity) {
@@ -261,7 +316,15 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
         .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
       // No silent linking by email: the existing account must prove itself first.
       if (taken) {
-        const linkToken = await openIdentityLink(ctx, { orgId, userId: taken.id, provider: 'sso', connectionId: connection.id, subject: profile.subject, email: profile.email, groups: profile.groups });
+        const linkToken = await openIdentityLink(ctx, {
+          orgId,
+          userId: taken.id,
+          provider: 'sso',
+          connectionId: connection.id,
+          subject: profile.subject,
+          email: profile.email,
+          groups: profile.groups,
+        });
         const refused = await refuse('email_taken', taken.id);
         return linkToken ? { ok: false, reason: 'email_taken', linkToken } : refused;
       }
@@ -271,7 +334,10 @@ export async function signInIdentity(connection: Connection, profile: Profile, r
 
     await applyGroupMappings(ctx, connection.id, userId, profile.groups);
     const now = new Date();
-    await tx.update(ssoIdentities).set({ lastLoginAt: now }).where(and(eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
+    await tx
+      .update(ssoIdentities)
+      .set({ lastLoginAt: now })
+      .where(and(eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
     const sessionId = await createSession(ctx, { orgId, userId, authMethod: 'sso' });
     await tx.update(users).set({ lastLoginAt: now, lastActiveAt: now }).where(eq(users.id, userId));
     ctx.actor = { kind: 'user', userId, sessionId };
@@ -285,12 +351,27 @@ async function provisionUser(ctx: MutationCtx, connection: Connection, profile: 
   const orgId = connection.organizationId;
   const [user] = await ctx.tx
     .insert(users)
-    .values({ organizationId: orgId, email, firstName: profile.firstName.slice(0, 100), lastName: profile.lastName.slice(0, 100), passwordHash: null })
+    .values({
+      organizationId: orgId,
+      email,
+      firstName: profile.firstName.slice(0, 100),
+      lastName: profile.lastName.slice(0, 100),
+      passwordHash: null,
+    })
     .returning({ id: users.id });
-  await ctx.tx.insert(ssoIdentities).values({ organizationId: orgId, connectionId: connection.id, subject: profile.subject, userId: user!.id });
+  await ctx.tx
+    .insert(ssoIdentities)
+    .values({ organizationId: orgId, connectionId: connection.id, subject: profile.subject, userId: user!.id });
   const groupIds = connection.defaultGroupId ? [connection.defaultGroupId] : [];
-  if (groupIds.length) await ctx.tx.insert(groupMembers).values(groupIds.map((groupId) => ({ organizationId: orgId, groupId, userId: user!.id })));
-  await record(ctx, { actionType: 'SSO_JIT_USER_CREATED', metadata: { connectionId: connection.id, targetUserId: user!.id, email, subject: profile.subject, groupIds } }, { userId: user!.id });
+  if (groupIds.length)
+    await ctx.tx.insert(groupMembers).values(groupIds.map((groupId) => ({ organizationId: orgId, groupId, userId: user!.id })));
+  await record(
+    ctx,
+    {
+      actionType: 'SSO_JIT_USER_CREATED',
+      metadata: { connectionId: connection.id, targetUserId: user!.id, email, subject: profile.subject, groupIds },
+    },
+    { userId: user!.id },
+  );
   return user!.id;
 }
-

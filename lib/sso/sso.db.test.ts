@@ -22,7 +22,12 @@ beforeAll(async () => {
 afterAll(() => peer.close());
 
 async function connect(org: TestOrg, extra: Partial<SaveSsoConnectionInput> = {}) {
-  const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: peer.clientId, clientSecret: peer.clientSecret, ...extra });
+  const input = saveSsoConnectionInput.parse({
+    discoveryUrl: peer.discoveryUrl,
+    clientId: peer.clientId,
+    clientSecret: peer.clientSecret,
+    ...extra,
+  });
   return runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, input));
 }
 
@@ -74,12 +79,26 @@ describe('SSO connection settings', () => {
     const member = await makeUser(org.orgId);
     const input = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: 'x', clientSecret: 'y' });
     expect((await rejection(runMutation(asUser(org.orgId, member.id), (ctx) => saveSsoConnection(ctx, input)))).code).toBe('forbidden');
-    expect(saveSsoConnectionInput.safeParse({ discoveryUrl: 'http://idp.example.com/x', clientId: 'a' }).error?.issues[0]?.message).toMatch(/https URL/);
-    expect(saveSsoConnectionInput.safeParse({ discoveryUrl: peer.discoveryUrl, clientId: 'a', groupMappings: 'no arrow' }).error?.issues[0]?.message).toMatch(/Line 1/);
-    const unknownGroup = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: 'a', clientSecret: 'b', groupMappings: 'eng => Nope' });
-    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, unknownGroup)))).message).toMatch(/"Nope"/);
+    expect(saveSsoConnectionInput.safeParse({ discoveryUrl: 'http://idp.example.com/x', clientId: 'a' }).error?.issues[0]?.message).toMatch(
+      /https URL/,
+    );
+    expect(
+      saveSsoConnectionInput.safeParse({ discoveryUrl: peer.discoveryUrl, clientId: 'a', groupMappings: 'no arrow' }).error?.issues[0]
+        ?.message,
+    ).toMatch(/Line 1/);
+    const unknownGroup = saveSsoConnectionInput.parse({
+      discoveryUrl: peer.discoveryUrl,
+      clientId: 'a',
+      clientSecret: 'b',
+      groupMappings: 'eng => Nope',
+    });
+    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, unknownGroup)))).message).toMatch(
+      /"Nope"/,
+    );
     const noSecret = saveSsoConnectionInput.parse({ discoveryUrl: peer.discoveryUrl, clientId: 'a' });
-    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, noSecret)))).message).toMatch(/client secret/);
+    expect((await rejection(runMutation(asUser(org.orgId, org.adminId), (ctx) => saveSsoConnection(ctx, noSecret)))).message).toMatch(
+      /client secret/,
+    );
   });
 });
 
@@ -99,7 +118,9 @@ describe('SSO sign-in', () => {
     expect(session!.authMethod).toBe('sso');
     const [user] = await getDb().select().from(users).where(eq(users.id, session!.userId));
     expect(user).toMatchObject({ email: u.email, firstName: 'jit', lastName: 'Person', passwordHash: null });
-    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g);
+    const groups = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map(
+      (r) => r.g,
+    );
     expect(groups.sort()).toEqual([engineers.id, readers.id].sort());
     expect((await getUser(org.orgId, user!.id))?.signInMethods).toEqual(['sso']);
     const events = await auditRows(org.orgId);
@@ -112,7 +133,9 @@ describe('SSO sign-in', () => {
     const second = await completeSsoSignIn(again.params, again.binding, testRequest());
     expect(second).toMatchObject({ ok: true });
     expect(await getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, user!.id))).toHaveLength(1);
-    const after = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g);
+    const after = (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map(
+      (r) => r.g,
+    );
     expect(after).toEqual([readers.id]);
     const applied = (await auditRows(org.orgId)).filter((e) => e.actionType === 'SSO_GROUP_MAPPING_APPLIED').at(-1)!;
     expect(applied.metadata).toMatchObject({ removed: [{ groupId: engineers.id, groupName: 'Engineers' }], added: [] });
@@ -133,7 +156,11 @@ describe('SSO sign-in', () => {
     const sub = `pw-${Math.random()}`;
     peer.accounts.set(sub, { sub, email: existing.email.toUpperCase() });
     flow = await viaIdp(org, sub);
-    expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toMatchObject({ ok: false, reason: 'email_taken', linkToken: expect.any(String) });
+    expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toMatchObject({
+      ok: false,
+      reason: 'email_taken',
+      linkToken: expect.any(String),
+    });
     expect(await getDb().select().from(ssoIdentities).where(eq(ssoIdentities.userId, existing.id))).toHaveLength(0);
   });
 
@@ -148,13 +175,20 @@ describe('SSO sign-in', () => {
     expect(result).toMatchObject({ ok: true });
     const [user] = await getDb().select().from(users).where(eq(users.email, u.email));
     expect(user).toMatchObject({ firstName: 'Ada\ufffd', lastName: 'Love\ufffdlace' });
-    expect((await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g)).toEqual([eng.id]);
+    expect(
+      (await getDb().select({ g: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, user!.id))).map((r) => r.g),
+    ).toEqual([eng.id]);
 
     const bad = account('nulmail');
     peer.accounts.set(bad.sub, { ...peer.accounts.get(bad.sub)!, email: `nul\u0000${bad.email}` });
     flow = await viaIdp(org, bad.sub);
     expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toEqual({ ok: false, reason: 'unstorable_claims' });
-    expect(await lastFailure(org.orgId)).toMatchObject({ method: 'sso', reason: 'unstorable_claims', subject: bad.sub, email: `nul\ufffd${bad.email}` });
+    expect(await lastFailure(org.orgId)).toMatchObject({
+      method: 'sso',
+      reason: 'unstorable_claims',
+      subject: bad.sub,
+      email: `nul\ufffd${bad.email}`,
+    });
     expect(await getDb().select().from(users).where(eq(users.email, bad.email))).toHaveLength(0);
   });
 
@@ -165,7 +199,10 @@ describe('SSO sign-in', () => {
     let flow = await viaIdp(org, u.sub);
     const ok = await completeSsoSignIn(flow.params, flow.binding, testRequest());
     if (!ok.ok) throw new Error('first sign-in failed');
-    await getDb().update(users).set({ disabledAt: new Date() }).where(and(eq(users.organizationId, org.orgId), eq(users.email, u.email)));
+    await getDb()
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(and(eq(users.organizationId, org.orgId), eq(users.email, u.email)));
     flow = await viaIdp(org, u.sub);
     expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toEqual({ ok: false, reason: 'user_disabled' });
   });
@@ -187,7 +224,12 @@ describe('SSO sign-in', () => {
         } finally {
           peer.tamper = 'none';
         }
-        expect(await getDb().select().from(users).where(and(eq(users.organizationId, org.orgId), eq(users.email, u.email)))).toHaveLength(0);
+        expect(
+          await getDb()
+            .select()
+            .from(users)
+            .where(and(eq(users.organizationId, org.orgId), eq(users.email, u.email))),
+        ).toHaveLength(0);
       });
     }
 
@@ -209,7 +251,10 @@ describe('SSO sign-in', () => {
       const flow = await viaIdp(org, u.sub);
       const { state, ...noState } = flow.params;
       expect(await completeSsoSignIn(noState, flow.binding, testRequest())).toEqual({ ok: false, reason: 'missing_state' });
-      expect(await completeSsoSignIn({ ...flow.params, state: `${state}x` }, flow.binding, testRequest())).toEqual({ ok: false, reason: 'state_mismatch' });
+      expect(await completeSsoSignIn({ ...flow.params, state: `${state}x` }, flow.binding, testRequest())).toEqual({
+        ok: false,
+        reason: 'state_mismatch',
+      });
       expect(await completeSsoSignIn(flow.params, null, testRequest())).toEqual({ ok: false, reason: 'missing_state' });
       // Another browser's binding (a login fixation attempt): its state does not match.
       const other = await startSsoSignIn(org.slug);

@@ -65,7 +65,13 @@ async function preview(answer: TestAnswer): Promise<SsoTestReport> {
     .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
     .from(ssoIdentities)
     .innerJoin(users, eq(users.id, ssoIdentities.userId))
-    .where(and(eq(ssoIdentities.organizationId, orgId), eq(ssoIdentities.connectionId, connection.id), eq(ssoIdentities.subject, profile.subject)));
+    .where(
+      and(
+        eq(ssoIdentities.organizationId, orgId),
+        eq(ssoIdentities.connectionId, connection.id),
+        eq(ssoIdentities.subject, profile.subject),
+      ),
+    );
   const [taken] =
     identity || !profile.email
       ? []
@@ -73,7 +79,15 @@ async function preview(answer: TestAnswer): Promise<SsoTestReport> {
           .select({ id: users.id, email: users.email })
           .from(users)
           .where(and(eq(users.organizationId, orgId), sql`lower(${users.email}) = ${profile.email.toLowerCase()}`));
-  const outcome: SsoTestOutcome = identity ? (identity.disabledAt ? 'user_disabled' : 'existing_user') : taken ? 'email_taken' : connection.jitEnabled && profile.email ? 'jit_create' : 'unknown_user';
+  const outcome: SsoTestOutcome = identity
+    ? identity.disabledAt
+      ? 'user_disabled'
+      : 'existing_user'
+    : taken
+      ? 'email_taken'
+      : connection.jitEnabled && profile.email
+        ? 'jit_create'
+        : 'unknown_user';
   const mapped = profile.groups.length
     ? await db
         .select({ name: permissionGroups.name })
@@ -112,7 +126,11 @@ export async function completeSsoTest(
   const answer = await exchangeSsoResponse(params, binding, request);
   if (!('connection' in answer)) return answer.ok ? { ok: false, reason: 'token_rejected' } : answer;
   const { connection, profile, claims, accessTokenClaims } = answer;
-  return report({ connection, profile, claimNames: Object.keys(claims).sort(), accessTokenClaimNames: Object.keys(accessTokenClaims).sort() }, session!, request);
+  return report(
+    { connection, profile, claimNames: Object.keys(claims).sort(), accessTokenClaimNames: Object.keys(accessTokenClaims).sort() },
+    session!,
+    request,
+  );
 }
 
 type TestSession = { orgId: string; userId: string; sessionId: string };
@@ -124,13 +142,16 @@ function isTester(binding: { testBy?: string; orgId: string } | null, session: T
 /** The report, audited as SSO_CONNECTION_TESTED by the admin (who must still manage settings). */
 async function report(answer: TestAnswer, session: TestSession, request: RequestMeta): Promise<SsoTestResult> {
   const result = await preview(answer);
-  await runMutation({ orgId: session.orgId, actor: { kind: 'user', userId: session.userId, sessionId: session.sessionId }, request }, async (ctx) => {
-    await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-    await record(ctx, {
-      actionType: 'SSO_CONNECTION_TESTED',
-      metadata: { connectionId: answer.connection.id, subject: result.subject, email: result.email, outcome: result.outcome },
-    });
-  });
+  await runMutation(
+    { orgId: session.orgId, actor: { kind: 'user', userId: session.userId, sessionId: session.sessionId }, request },
+    async (ctx) => {
+      await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+      await record(ctx, {
+        actionType: 'SSO_CONNECTION_TESTED',
+        metadata: { connectionId: answer.connection.id, subject: result.subject, email: result.email, outcome: result.outcome },
+      });
+    },
+  );
   return { ok: true, report: result };
 }
 
@@ -138,7 +159,9 @@ async function report(answer: TestAnswer, session: TestSession, request: Request
  * The SAML half, at the ACS: every check of a real sign-in (verifySamlResponse), then the answer
  * (or the refusal's reason) sealed for this browser; no session is read, nothing is changed.
  */
-export type SamlTestAnswer = { testBy: string; orgId: string } & ({ connectionId: string; profile: Profile; claimNames: string[] } | { reason: SsoFailureReason });
+export type SamlTestAnswer = { testBy: string; orgId: string } & (
+  { connectionId: string; profile: Profile; claimNames: string[] } | { reason: SsoFailureReason }
+);
 
 export async function checkSamlTest(body: SamlPost | null, binding: SsoBinding, request: RequestMeta): Promise<SamlTestAnswer> {
   const who = { testBy: binding.testBy!, orgId: binding.orgId };
@@ -150,7 +173,11 @@ export async function checkSamlTest(body: SamlPost | null, binding: SsoBinding, 
 }
 
 /** The SAML half, back in the admin's signed-in browser: the same report as OIDC's. */
-export async function finishSamlTest(answer: SamlTestAnswer | null, session: TestSession | null, request: RequestMeta): Promise<SsoTestResult> {
+export async function finishSamlTest(
+  answer: SamlTestAnswer | null,
+  session: TestSession | null,
+  request: RequestMeta,
+): Promise<SsoTestResult> {
   if (!answer || !isTester(answer, session)) return { ok: false, reason: 'state_mismatch' };
   if ('reason' in answer) return { ok: false, reason: answer.reason };
   const [connection] = await getDb()

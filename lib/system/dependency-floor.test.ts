@@ -67,8 +67,14 @@ describe('dependency floor', () => {
     const all: { name: string; version: string; path: string }[] = [];
     collect(JSON.parse(json) as Node, all);
     const watched = all.filter((d) => d.name in FLOORS);
-    for (const name of Object.keys(FLOORS)) expect(watched.some((d) => d.name === name), `${name} is installed`).toBe(true);
-    const violations = watched.map((d) => floorViolation(d.name, d.version) && `${floorViolation(d.name, d.version)} (${d.path})`).filter(Boolean);
+    for (const name of Object.keys(FLOORS))
+      expect(
+        watched.some((d) => d.name === name),
+        `${name} is installed`,
+      ).toBe(true);
+    const violations = watched
+      .map((d) => floorViolation(d.name, d.version) && `${floorViolation(d.name, d.version)} (${d.path})`)
+      .filter(Boolean);
     expect(violations).toEqual([]);
   }, 90_000);
 });

@@ -3,7 +3,11 @@ import { securityTxt } from './security-txt';
 
 describe('securityTxt', () => {
   it('lists each contact, expires 180 days after the start of the UTC day, and names its canonical URL', () => {
-    const text = securityTxt(['mailto:security@acme.test', 'https://acme.test/security'], new Date('2026-12-07T21:45:10.123Z'), 'https://gatehouse.acme.test/');
+    const text = securityTxt(
+      ['mailto:security@acme.test', 'https://acme.test/security'],
+      new Date('2026-12-07T21:45:10.123Z'),
+      'https://gatehouse.acme.test/',
+    );
     expect(text).toBe(
       [
         'Contact: mailto:security@acme.test',
@@ -17,6 +21,8 @@ describe('securityTxt', () => {
   });
 
   it('leaves Canonical out when the public URL is unknown', () => {
-    expect(securityTxt(['mailto:a@b.test'], new Date('2026-01-01T00:00:00Z'), null)).toBe('Contact: mailto:a@b.test\nExpires: 2026-06-30T00:00:00Z\nPreferred-Languages: en\n');
+    expect(securityTxt(['mailto:a@b.test'], new Date('2026-01-01T00:00:00Z'), null)).toBe(
+      'Contact: mailto:a@b.test\nExpires: 2026-06-30T00:00:00Z\nPreferred-Languages: en\n',
+    );
   });
 });

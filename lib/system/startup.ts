@@ -8,7 +8,15 @@ import { geoReader } from '@/lib/audit/geo';
 import { ensureAuditPartitions } from '@/lib/audit/partitions';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
 import { getJackson, ssoEncryptionKey } from '@/lib/sso/jackson';
-import { backgroundJobsEnabled, deniedResourceTypes, logAuditEvents, secretStoreSettings, securityContacts, signupOpen, trustedProxyHops } from '@/lib/env';
+import {
+  backgroundJobsEnabled,
+  deniedResourceTypes,
+  logAuditEvents,
+  secretStoreSettings,
+  securityContacts,
+  signupOpen,
+  trustedProxyHops,
+} from '@/lib/env';
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
 export async function startServer(): Promise<void> {

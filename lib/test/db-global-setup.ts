@@ -27,7 +27,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const serverUrl = project.name === 'db:postgres' ? process.env.TEST_DATABASE_URL : undefined;
   project.provide('encryptionKeys', process.env.GATEHOUSE_ENCRYPTION_KEYS || `test:${randomBytes(32).toString('base64')}`);
-  project.provide('auditSigningKey', process.env.GATEHOUSE_AUDIT_SIGNING_KEY || generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'));
+  project.provide(
+    'auditSigningKey',
+    process.env.GATEHOUSE_AUDIT_SIGNING_KEY ||
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  );
   project.provide('ssoEncryptionKey', process.env.GATEHOUSE_SSO_ENCRYPTION_KEY || randomBytes(32).toString('base64'));
   if (!serverUrl) {
     project.provide('databaseUrl', null);

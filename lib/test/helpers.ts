@@ -40,7 +40,10 @@ export async function auditRows(orgId: string) {
 }
 
 /** A password user in `orgId`, created through createUser as the CLI would. */
-export async function makeUser(orgId: string, opts: { admin?: boolean; label?: string } = {}): Promise<{ id: string; email: string; password: string }> {
+export async function makeUser(
+  orgId: string,
+  opts: { admin?: boolean; label?: string } = {},
+): Promise<{ id: string; email: string; password: string }> {
   const email = `${opts.label ?? 'user'}-${randomBytes(4).toString('hex')}@example.test`;
   const password = `password ${randomBytes(4).toString('hex')}`;
   const { createUser } = await import('@/lib/users/writes');

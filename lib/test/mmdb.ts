@@ -58,7 +58,7 @@ export function buildMmdb(networks: Record<string, Value>): Buffer {
   }
   // Number the inner nodes breadth-first; leaves point into the data section.
   const nodes: Trie[] = [];
-  for (const queue = [root]; queue.length; ) {
+  for (const queue = [root]; queue.length;) {
     const t = queue.shift()!;
     nodes.push(t);
     for (const c of t.children) if (c && c.data === undefined) queue.push(c);

@@ -75,7 +75,15 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
   };
 
   const provider = new Provider(issuer, {
-    clients: [{ client_id: peer.clientId, client_secret: peer.clientSecret, redirect_uris: [redirectUri], response_types: ['code'], grant_types: ['authorization_code'] }],
+    clients: [
+      {
+        client_id: peer.clientId,
+        client_secret: peer.clientSecret,
+        redirect_uris: [redirectUri],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups', 'hd'] },
@@ -119,8 +127,19 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
       if (interaction) {
         const details = await provider.interactionDetails(req, res);
         if (interaction[2] && req.method === 'POST') {
-          const body = new URLSearchParams(await new Promise<string>((r) => { let s = ''; req.on('data', (c) => (s += c)); req.on('end', () => r(s)); }));
-          await provider.interactionFinished(req, res, { login: { accountId: body.get('login') ?? '' } }, { mergeWithLastSubmission: false });
+          const body = new URLSearchParams(
+            await new Promise<string>((r) => {
+              let s = '';
+              req.on('data', (c) => (s += c));
+              req.on('end', () => r(s));
+            }),
+          );
+          await provider.interactionFinished(
+            req,
+            res,
+            { login: { accountId: body.get('login') ?? '' } },
+            { mergeWithLastSubmission: false },
+          );
           return;
         }
         if (details.prompt.name === 'consent') {
@@ -200,7 +219,11 @@ export class PeerBrowser {
       const action = /action="([^"]+)"/.exec(html)?.[1];
       if (!action) throw new Error(`The IdP answered ${res.status} without a redirect or a form at ${url}: ${html.slice(0, 300)}`);
       url = new URL(action, url).href;
-      init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login }).toString() };
+      init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ login }).toString(),
+      };
     }
     throw new Error('Too many redirects at the IdP.');
   }

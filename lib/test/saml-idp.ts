@@ -29,7 +29,12 @@ export function makeKeyAndCert(commonName = 'test-idp'): { privateKey: string; c
 export function makeSamlIdp(label: string, ssoUrl = 'https://idp.test/sso'): SamlIdp {
   const entityId = `https://idp.test/${label}-${randomBytes(4).toString('hex')}`;
   const { privateKey, cert } = makeKeyAndCert(label);
-  const metadataXml = saml20.createIdPMetadataXML({ ssoUrl, entityId, x509cert: saml20.stripCertHeaderAndFooter(cert), wantAuthnRequestsSigned: false });
+  const metadataXml = saml20.createIdPMetadataXML({
+    ssoUrl,
+    entityId,
+    x509cert: saml20.stripCertHeaderAndFooter(cert),
+    wantAuthnRequestsSigned: false,
+  });
   return { entityId, ssoUrl, privateKey, cert, metadataXml };
 }
 
@@ -77,7 +82,10 @@ export const ASSERTION_XPATH =
 export function assertionXml(idp: SamlIdp, o: MintOptions): string {
   const issuer = o.issuer ?? idp.entityId;
   const attributes = Object.entries(o.attributes ?? {})
-    .map(([name, v]) => `<saml:Attribute Name="${esc(name)}">${(Array.isArray(v) ? v : [v]).map((x) => `<saml:AttributeValue>${esc(x)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
+    .map(
+      ([name, v]) =>
+        `<saml:Attribute Name="${esc(name)}">${(Array.isArray(v) ? v : [v]).map((x) => `<saml:AttributeValue>${esc(x)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+    )
     .join('');
   const audiences = (o.audiences ?? [SP_ENTITY_ID]).map((a) => `<saml:Audience>${esc(a)}</saml:Audience>`).join('');
   return (

@@ -15,7 +15,11 @@ beforeAll(async () => {
       let body = '';
       stream.on('data', (c: Buffer) => (body += c.toString()));
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), body });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          body,
+        });
         done();
       });
     },
@@ -33,7 +37,14 @@ afterAll(async () => {
 
 describe('invitation email', () => {
   it('is delivered by SMTP with the single-use link', async () => {
-    const invite = { inviteId: crypto.randomUUID(), email: 'new@example.test', token: 'tok_'.padEnd(43, 'x'), path: `/invite/${'tok_'.padEnd(43, 'x')}`, expiresAt: new Date('2030-01-01T00:00:00Z'), emailed: true };
+    const invite = {
+      inviteId: crypto.randomUUID(),
+      email: 'new@example.test',
+      token: 'tok_'.padEnd(43, 'x'),
+      path: `/invite/${'tok_'.padEnd(43, 'x')}`,
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+      emailed: true,
+    };
     await mailInvite(invite, 'Acme', 'https://gatehouse.example.test');
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ from: 'gatehouse@example.test', to: ['new@example.test'] });

@@ -40,7 +40,14 @@ export async function inviteUser(ctx: MutationCtx, input: InviteUserInput): Prom
   await ctx.tx
     .update(invites)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invites.organizationId, orgId), sql`lower(${invites.email}) = ${input.email.toLowerCase()}`, isNull(invites.acceptedAt), isNull(invites.revokedAt)));
+    .where(
+      and(
+        eq(invites.organizationId, orgId),
+        sql`lower(${invites.email}) = ${input.email.toLowerCase()}`,
+        isNull(invites.acceptedAt),
+        isNull(invites.revokedAt),
+      ),
+    );
   const token = randomToken();
   const expiresAt = new Date(Date.now() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
   const [row] = await ctx.tx
@@ -90,7 +97,14 @@ export type OpenInvite = { id: string; email: string; orgId: string; orgName: st
 export async function findOpenInvite(token: string, db: DbOrTx = getDb(), now = new Date()): Promise<OpenInvite | null> {
   if (token.length < 20 || token.length > 200) return null;
   const [row] = await db
-    .select({ id: invites.id, email: invites.email, orgId: invites.organizationId, orgName: organizations.name, orgSlug: organizations.slug, expiresAt: invites.expiresAt })
+    .select({
+      id: invites.id,
+      email: invites.email,
+      orgId: invites.organizationId,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
+      expiresAt: invites.expiresAt,
+    })
     .from(invites)
     .innerJoin(organizations, eq(organizations.id, invites.organizationId))
     .where(and(eq(invites.tokenHash, sha256Hex(token)), isNull(invites.acceptedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)));
@@ -98,7 +112,8 @@ export async function findOpenInvite(token: string, db: DbOrTx = getDb(), now = 
 }
 
 /** Invitations create password accounts, which an organization that enforces SSO does not have. */
-export const SSO_ENFORCED_INVITE = 'This organization signs in with SSO, so invitations (which set a password) are off. New people join by signing in with SSO; turn on just-in-time provisioning in Settings → Single sign-on.';
+export const SSO_ENFORCED_INVITE =
+  'This organization signs in with SSO, so invitations (which set a password) are off. New people join by signing in with SSO; turn on just-in-time provisioning in Settings → Single sign-on.';
 
 async function refuseWhenSsoEnforced(ctx: MutationCtx, orgId: string): Promise<void> {
   const [org] = await ctx.tx.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
@@ -108,7 +123,10 @@ async function refuseWhenSsoEnforced(ctx: MutationCtx, orgId: string): Promise<v
 const INVALID_LINK = 'This invitation link is invalid, used or expired. Ask your admin for a new one.';
 
 /** Accepts an invitation: creates the user with their name and password, in the invited groups. */
-export async function redeemInvite(ctx: MutationCtx, input: RedeemInviteInput): Promise<{ orgSlug: string; email: string; userId: string }> {
+export async function redeemInvite(
+  ctx: MutationCtx,
+  input: RedeemInviteInput,
+): Promise<{ orgSlug: string; email: string; userId: string }> {
   const invite = await findOpenInvite(input.token, ctx.tx);
   if (!invite) throw new AppError('not_found', INVALID_LINK);
   await refuseWhenSsoEnforced(ctx, invite.orgId);
@@ -119,17 +137,31 @@ export async function redeemInvite(ctx: MutationCtx, input: RedeemInviteInput): 
     .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt)))
     .returning({ groupIds: invites.groupIds });
   if (claimed.length === 0) throw new AppError('not_found', INVALID_LINK);
-  const user = await insertUser(ctx.tx, invite.orgId, { email: invite.email, firstName: input.firstName, lastName: input.lastName, password: input.password });
+  const user = await insertUser(ctx.tx, invite.orgId, {
+    email: invite.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    password: input.password,
+  });
   const groups = await ctx.tx
     .select({ id: permissionGroups.id })
     .from(permissionGroups)
-    .where(and(eq(permissionGroups.organizationId, invite.orgId), inArray(permissionGroups.id, claimed[0]!.groupIds.length ? claimed[0]!.groupIds : ['00000000-0000-0000-0000-000000000000'])));
-  if (groups.length) await ctx.tx.insert(groupMembers).values(groups.map((g) => ({ organizationId: invite.orgId, groupId: g.id, userId: user.id })));
+    .where(
+      and(
+        eq(permissionGroups.organizationId, invite.orgId),
+        inArray(permissionGroups.id, claimed[0]!.groupIds.length ? claimed[0]!.groupIds : ['00000000-0000-0000-0000-000000000000']),
+      ),
+    );
+  if (groups.length)
+    await ctx.tx.insert(groupMembers).values(groups.map((g) => ({ organizationId: invite.orgId, groupId: g.id, userId: user.id })));
   await ctx.tx.update(invites).set({ acceptedUserId: user.id }).where(eq(invites.id, invite.id));
   ctx.actor = { kind: 'user', userId: user.id };
   await record(
     ctx,
-    { actionType: 'REDEEM_INVITE', metadata: { inviteId: invite.id, email: invite.email, targetUserId: user.id, groupIds: groups.map((g) => g.id) } },
+    {
+      actionType: 'REDEEM_INVITE',
+      metadata: { inviteId: invite.id, email: invite.email, targetUserId: user.id, groupIds: groups.map((g) => g.id) },
+    },
     { organizationId: invite.orgId },
   );
   return { orgSlug: invite.orgSlug, email: invite.email, userId: user.id };

@@ -80,7 +80,12 @@ export type UserCursor = { email: string; id: string };
  * The organization's users by email, filtered (search over name and email, status, group, sign-in
  * method); `page.after` continues after that user.
  */
-export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOrTx = getDb(), page: { limit?: number; after?: UserCursor } = {}): Promise<UserRow[]> {
+export async function listUsers(
+  orgId: string,
+  filter: UserFilter = {},
+  db: DbOrTx = getDb(),
+  page: { limit?: number; after?: UserCursor } = {},
+): Promise<UserRow[]> {
   const q = filter.q ? containsPattern(filter.q) : null;
   return selectUsers(
     db,
@@ -88,12 +93,12 @@ export async function listUsers(orgId: string, filter: UserFilter = {}, db: DbOr
       eq(users.organizationId, orgId),
       q ? or(ilike(users.email, q), ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, q)) : undefined,
       filter.status === 'active' ? isNull(users.disabledAt) : filter.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
-      filter.groupId ? sql`exists (select 1 from group_members m where m.user_id = users.id and m.group_id = ${filter.groupId})` : undefined,
+      filter.groupId
+        ? sql`exists (select 1 from group_members m where m.user_id = users.id and m.group_id = ${filter.groupId})`
+        : undefined,
       filter.method === 'password' ? isNotNull(users.passwordHash) : filter.method === 'none' ? isNull(users.passwordHash) : undefined,
       filter.twoFactor === 'on' ? hasTwoFactor : filter.twoFactor === 'off' ? sql`not ${hasTwoFactor}` : undefined,
-      page.after
-        ? sql`(lower(${users.email}), ${users.id}) > (${page.after.email.toLowerCase()}, ${page.after.id}::uuid)`
-        : undefined,
+      page.after ? sql`(lower(${users.email}), ${users.id}) > (${page.after.email.toLowerCase()}, ${page.after.id}::uuid)` : undefined,
     ),
     page.limit ?? 500,
   );
@@ -145,9 +150,21 @@ export async function effectiveAccess(orgId: string, userId: string, db: DbOrTx 
 /** Audit events the user performed or that were about them, newest first. */
 export async function userAuditTrail(orgId: string, userId: string, db: DbOrTx = getDb()) {
   const rows = await db
-    .select({ id: auditEvents.id, actionType: auditEvents.actionType, metadata: auditEvents.metadata, ipAddress: auditEvents.ipAddress, createdAt: auditEvents.createdAt, actor: auditEvents.user })
+    .select({
+      id: auditEvents.id,
+      actionType: auditEvents.actionType,
+      metadata: auditEvents.metadata,
+      ipAddress: auditEvents.ipAddress,
+      createdAt: auditEvents.createdAt,
+      actor: auditEvents.user,
+    })
     .from(auditEvents)
-    .where(and(eq(auditEvents.organizationId, orgId), or(eq(auditEvents.userId, userId), sql`${auditEvents.metadata}->>'targetUserId' = ${userId}`)))
+    .where(
+      and(
+        eq(auditEvents.organizationId, orgId),
+        or(eq(auditEvents.userId, userId), sql`${auditEvents.metadata}->>'targetUserId' = ${userId}`),
+      ),
+    )
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(100);
   return rows.map((r) => ({ ...r, id: r.id.toString(), actorEmail: typeof r.actor?.email === 'string' ? r.actor.email : null }));

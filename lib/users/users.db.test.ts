@@ -44,17 +44,27 @@ describe('disabling users', () => {
     const org = await makeOrg('self');
     const other = await makeOrg('self2');
     const admin = asUser(org.orgId, org.adminId);
-    expect(await rejection(runMutation(admin, (ctx) => disableUser(ctx, { userId: org.adminId })))).toMatchObject({ message: 'You cannot disable yourself.' });
+    expect(await rejection(runMutation(admin, (ctx) => disableUser(ctx, { userId: org.adminId })))).toMatchObject({
+      message: 'You cannot disable yourself.',
+    });
     const second = await makeUser(org.orgId, { admin: true, label: 'second' });
     await runMutation(asUser(org.orgId, second.id), (ctx) => disableUser(ctx, { userId: org.adminId }));
     await runMutation(asUser(org.orgId, second.id), (ctx) => enableUser(ctx, { userId: org.adminId }));
     const bob = await makeUser(org.orgId, { label: 'bob' });
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => disableUser(ctx, { userId: second.id })))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => disableUser(ctx, { userId: second.id })))).toMatchObject({
+      code: 'forbidden',
+    });
     expect(await rejection(runMutation(admin, (ctx) => disableUser(ctx, { userId: other.adminId })))).toMatchObject({ code: 'not_found' });
 
     // With only one enabled admin left, that admin cannot be disabled by anyone.
     await runMutation(admin, (ctx) => disableUser(ctx, { userId: second.id }));
-    expect(await rejection(runMutation({ orgId: org.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) => disableUser(ctx, { userId: org.adminId })))).toMatchObject({
+    expect(
+      await rejection(
+        runMutation({ orgId: org.orgId, actor: { kind: 'cli' }, request: testRequest() }, (ctx) =>
+          disableUser(ctx, { userId: org.adminId }),
+        ),
+      ),
+    ).toMatchObject({
       message: expect.stringContaining('last active admin'),
     });
   });
@@ -71,13 +81,23 @@ describe('invitations', () => {
     expect(stored!.tokenHash).not.toContain(invite.token);
 
     expect(await findOpenInvite(invite.token)).toMatchObject({ email: 'New.Person@inv.test', orgSlug: org.slug });
-    const redeemed = await runMutation(anon(), (ctx) => redeemInvite(ctx, { token: invite.token, firstName: 'New', lastName: 'Person', password: 'brand new password' }));
+    const redeemed = await runMutation(anon(), (ctx) =>
+      redeemInvite(ctx, { token: invite.token, firstName: 'New', lastName: 'Person', password: 'brand new password' }),
+    );
     const user = await getUser(org.orgId, redeemed.userId);
     expect(user).toMatchObject({ email: 'New.Person@inv.test', name: 'New Person', groups: [{ id: team.id, name: 'Team' }] });
-    expect((await signInWithPassword({ orgSlug: org.slug, email: 'new.person@inv.test', password: 'brand new password' }, testRequest())).ok).toBe(true);
+    expect(
+      (await signInWithPassword({ orgSlug: org.slug, email: 'new.person@inv.test', password: 'brand new password' }, testRequest())).ok,
+    ).toBe(true);
 
     expect(await findOpenInvite(invite.token)).toBeNull();
-    expect(await rejection(runMutation(anon(), (ctx) => redeemInvite(ctx, { token: invite.token, firstName: 'Again', lastName: '', password: 'another password' })))).toMatchObject({ code: 'not_found' });
+    expect(
+      await rejection(
+        runMutation(anon(), (ctx) =>
+          redeemInvite(ctx, { token: invite.token, firstName: 'Again', lastName: '', password: 'another password' }),
+        ),
+      ),
+    ).toMatchObject({ code: 'not_found' });
     const types = (await auditRows(org.orgId)).map((e) => e.actionType);
     expect(types).toEqual(expect.arrayContaining(['INVITE_USER', 'REDEEM_INVITE']));
     expect(JSON.stringify(await auditRows(org.orgId))).not.toContain(invite.token);
@@ -86,7 +106,9 @@ describe('invitations', () => {
   it('refuses expired, revoked and replaced links, and invitations for existing users', async () => {
     const org = await makeOrg('inv2');
     const admin = asUser(org.orgId, org.adminId);
-    expect(await rejection(runMutation(admin, (ctx) => inviteUser(ctx, { email: org.email.toUpperCase(), groupIds: [] })))).toMatchObject({ code: 'conflict' });
+    expect(await rejection(runMutation(admin, (ctx) => inviteUser(ctx, { email: org.email.toUpperCase(), groupIds: [] })))).toMatchObject({
+      code: 'conflict',
+    });
 
     const first = await runMutation(admin, (ctx) => inviteUser(ctx, { email: 'a@inv2.test', groupIds: [] }));
     const second = await runMutation(admin, (ctx) => inviteUser(ctx, { email: 'a@inv2.test', groupIds: [] }));
@@ -96,10 +118,17 @@ describe('invitations', () => {
 
     await runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId }));
     expect(await findOpenInvite(second.token)).toBeNull();
-    expect((await auditRows(org.orgId)).at(-1)).toMatchObject({ actionType: 'REVOKE_INVITE', metadata: { inviteId: second.inviteId, email: 'a@inv2.test' } });
-    expect(await rejection(runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId })))).toMatchObject({ code: 'not_found' });
+    expect((await auditRows(org.orgId)).at(-1)).toMatchObject({
+      actionType: 'REVOKE_INVITE',
+      metadata: { inviteId: second.inviteId, email: 'a@inv2.test' },
+    });
+    expect(await rejection(runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId })))).toMatchObject({
+      code: 'not_found',
+    });
     const bob = await makeUser(org.orgId);
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => inviteUser(ctx, { email: 'c@inv2.test', groupIds: [] })))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => inviteUser(ctx, { email: 'c@inv2.test', groupIds: [] }))),
+    ).toMatchObject({ code: 'forbidden' });
   });
 });
 

@@ -18,8 +18,13 @@ describe('workspaces', () => {
     const floor = await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Floor', folderId: null }));
     const a = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'A Reception' }));
     const b = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'B Floor' }));
-    for (const [groupId, name, homepageAppId] of [[a.id, 'A Reception', desk.id], [b.id, 'B Floor', floor.id]] as const) {
-      await runMutation(admin, (ctx) => updateGroup(ctx, { groupId, name, queryLibraryAccess: 'none', auditLogAccess: false, homepageAppId }));
+    for (const [groupId, name, homepageAppId] of [
+      [a.id, 'A Reception', desk.id],
+      [b.id, 'B Floor', floor.id],
+    ] as const) {
+      await runMutation(admin, (ctx) =>
+        updateGroup(ctx, { groupId, name, queryLibraryAccess: 'none', auditLogAccess: false, homepageAppId }),
+      );
     }
     const user = await makeUser(org.orgId);
     await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: a.id, userIds: [user.id] }));
@@ -36,7 +41,9 @@ describe('workspaces', () => {
     const other = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Not mine' }));
     expect(await rejection(runMutation(me, (ctx) => setWorkspace(ctx, { groupId: other.id })))).toMatchObject({ code: 'not_found' });
 
-    await runMutation(admin, (ctx) => setGrant(ctx, { groupId: b.id, objectKind: 'app', scope: 'object', targetId: floor.id, level: 'edit' }));
+    await runMutation(admin, (ctx) =>
+      setGrant(ctx, { groupId: b.id, objectKind: 'app', scope: 'object', targetId: floor.id, level: 'edit' }),
+    );
     expect(await landingApp(await loadSnapshot(getDb(), org.orgId, user.id))).toBeNull();
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).toContain('SET_WORKSPACE');
   });
@@ -48,7 +55,11 @@ describe('admin session control', () => {
     const bob = await makeUser(org.orgId);
     const s = await signInWithPassword({ orgSlug: org.slug, email: bob.email, password: bob.password }, testRequest());
     if (!s.ok) throw new Error('sign-in failed');
-    expect(await rejection(runMutation(asUser(org.orgId, bob.id), (ctx) => revokeUserSession(ctx, { userId: org.adminId, sessionId: s.sessionId })))).toMatchObject({ code: 'forbidden' });
+    expect(
+      await rejection(
+        runMutation(asUser(org.orgId, bob.id), (ctx) => revokeUserSession(ctx, { userId: org.adminId, sessionId: s.sessionId })),
+      ),
+    ).toMatchObject({ code: 'forbidden' });
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => revokeUserSession(ctx, { userId: bob.id, sessionId: s.sessionId }));
     expect(await findActiveSession(getDb(), s.sessionId)).toBeNull();
     const event = (await auditRows(org.orgId)).find((e) => e.actionType === 'REVOKE_SESSION');

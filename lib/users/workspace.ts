@@ -19,7 +19,13 @@ export async function workspaceOptions(s: Snapshot, db: DbOrTx = getDb()): Promi
       .select({ groupId: permissionGroups.id, groupName: permissionGroups.name, appId: objects.id, appName: objects.name })
       .from(permissionGroups)
       .innerJoin(objects, eq(objects.id, permissionGroups.homepageAppId))
-      .where(and(eq(permissionGroups.organizationId, s.orgId), inArray(permissionGroups.id, groupIds), isNotNull(permissionGroups.homepageAppId)))
+      .where(
+        and(
+          eq(permissionGroups.organizationId, s.orgId),
+          inArray(permissionGroups.id, groupIds),
+          isNotNull(permissionGroups.homepageAppId),
+        ),
+      )
       .orderBy(permissionGroups.name),
     db.select({ workspaceGroupId: users.workspaceGroupId }).from(users).where(eq(users.id, s.userId)),
   ]);
@@ -39,5 +45,8 @@ export async function setWorkspace(ctx: MutationCtx, input: { groupId: string })
   const option = (await workspaceOptions(snapshot, ctx.tx)).find((o) => o.groupId === input.groupId);
   if (!option) throw new AppError('not_found', 'None of your groups has that workspace.');
   await ctx.tx.update(users).set({ workspaceGroupId: option.groupId, updatedAt: new Date() }).where(eq(users.id, ctx.actor.userId));
-  await record(ctx, { actionType: 'SET_WORKSPACE', metadata: { groupId: option.groupId, groupName: option.groupName, homepageAppId: option.appId } });
+  await record(ctx, {
+    actionType: 'SET_WORKSPACE',
+    metadata: { groupId: option.groupId, groupName: option.groupName, homepageAppId: option.appId },
+  });
 }

@@ -59,7 +59,10 @@ export async function createUser(ctx: MutationCtx, input: CreateUserInput): Prom
 }
 
 async function findUser(ctx: MutationCtx, orgId: string, userId: string) {
-  const [user] = await ctx.tx.select().from(users).where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
+  const [user] = await ctx.tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
   if (!user) throw new AppError('not_found', 'No such user.');
   return user;
 }
@@ -85,13 +88,20 @@ type Deactivated = { sessionsRevoked: number; tokensRevoked: number };
  * The one way a user is switched off (the admin page, the API, SCIM): disabled, sessions and API
  * tokens revoked, audited. The caller has authorized; the last active admin is always kept.
  */
-export async function deactivateUser(ctx: MutationCtx, user: { id: string; organizationId: string; email: string }, changes: Partial<typeof users.$inferInsert> = {}): Promise<Deactivated> {
+export async function deactivateUser(
+  ctx: MutationCtx,
+  user: { id: string; organizationId: string; email: string },
+  changes: Partial<typeof users.$inferInsert> = {},
+): Promise<Deactivated> {
   const orgId = user.organizationId;
   const admins = await activeAdminIds(ctx.tx, orgId);
   if (admins.length === 1 && admins[0] === user.id) {
     throw new AppError('invalid_input', 'This is the last active admin. Make someone else an admin first.');
   }
-  await ctx.tx.update(users).set({ ...changes, disabledAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id));
+  await ctx.tx
+    .update(users)
+    .set({ ...changes, disabledAt: new Date(), updatedAt: new Date() })
+    .where(eq(users.id, user.id));
   const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'user_disabled');
   const tokensRevoked = await revokeUserApiTokens(ctx.tx, orgId, user.id);
   await record(ctx, { actionType: 'DISABLE_USER', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked, tokensRevoked } });
@@ -123,6 +133,9 @@ export async function updateUserProfile(ctx: MutationCtx, input: z.infer<typeof 
   if (user.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const before = { firstName: user.firstName, lastName: user.lastName };
   const after = { firstName: input.firstName ?? user.firstName, lastName: input.lastName ?? user.lastName };
-  await ctx.tx.update(users).set({ ...after, updatedAt: new Date() }).where(eq(users.id, user.id));
+  await ctx.tx
+    .update(users)
+    .set({ ...after, updatedAt: new Date() })
+    .where(eq(users.id, user.id));
   await record(ctx, { actionType: 'UPDATE_USER', metadata: { targetUserId: user.id, before, after } });
 }

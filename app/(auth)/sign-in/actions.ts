@@ -46,7 +46,10 @@ export async function chooseOrgAction(_prev: ActionResult | null, form: FormData
  * the pending sign-in this browser's cookie names. The session is still created only by the
  * second-factor provider afterwards.
  */
-export async function confirmSignInEnrollmentAction(_prev: ActionResult<{ recoveryCodes: string[] }> | null, form: FormData): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+export async function confirmSignInEnrollmentAction(
+  _prev: ActionResult<{ recoveryCodes: string[] }> | null,
+  form: FormData,
+): Promise<ActionResult<{ recoveryCodes: string[] }>> {
   try {
     const input = parseForm(confirmEnrollmentInput, form);
     const token = (await cookies()).get(CHALLENGE_COOKIE)?.value;
@@ -76,7 +79,11 @@ export async function startSsoAction(form: FormData): Promise<void> {
     redirect(`${back}?sso_error=idp_error`);
   }
   if (!start) redirect(`${back}?sso_error=no_connection`);
-  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie);
+  (await cookies()).set(
+    SSO_BINDING_COOKIE,
+    await sealBinding(start.binding),
+    start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie,
+  );
   redirect(start.redirectUrl);
 }
 
@@ -113,9 +120,11 @@ export async function linkIdentityAction(_prev: ActionResult | null, form: FormD
   if (!result.ok) {
     if (result.reason === 'start_over') jar.delete(LINK_COOKIE);
     const message =
-      result.reason === 'rate_limited' ? `Too many failed attempts. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? '' : 's'}.`
-      : result.reason === 'wrong_credentials' ? `That password or code is not right. ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? '' : 's'} left.`
-      : 'This link request has expired, was already used, or took too many wrong answers. Sign in again.';
+      result.reason === 'rate_limited'
+        ? `Too many failed attempts. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? '' : 's'}.`
+        : result.reason === 'wrong_credentials'
+          ? `That password or code is not right. ${result.attemptsLeft} attempt${result.attemptsLeft === 1 ? '' : 's'} left.`
+          : 'This link request has expired, was already used, or took too many wrong answers. Sign in again.';
     return { ok: false, code: result.reason === 'start_over' ? 'unauthenticated' : 'invalid_input', message };
   }
   jar.delete(LINK_COOKIE);

@@ -13,7 +13,10 @@ export default async function SignupPage() {
   if ((await countOrganizations()) === 0) redirect('/setup');
   if (!signupOpen()) {
     return (
-      <Card title="Sign-up is closed" description="Creating organizations is turned off on this Gatehouse. Ask an operator to create one for you.">
+      <Card
+        title="Sign-up is closed"
+        description="Creating organizations is turned off on this Gatehouse. Ask an operator to create one for you."
+      >
         <Link href="/sign-in" className="text-sm font-medium text-brand-600 hover:underline">
           Sign in instead
         </Link>

@@ -5,7 +5,15 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { LEVELS, OBJECT_KINDS } from '@/lib/authz/levels';
 import { setGrant } from '@/lib/groups/writes';
-import { createFolderInput, createObjectInput, deleteFolderInput, deleteObjectInput, moveObjectInput, renameFolderInput, renameObjectInput } from '@/lib/objects/inputs';
+import {
+  createFolderInput,
+  createObjectInput,
+  deleteFolderInput,
+  deleteObjectInput,
+  moveObjectInput,
+  renameFolderInput,
+  renameObjectInput,
+} from '@/lib/objects/inputs';
 import { KIND_LABEL } from '@/lib/objects/lookup';
 import { createFolder, createObject, deleteFolder, deleteObject, moveToFolder, renameFolder, renameObject } from '@/lib/objects/writes';
 import { defineAction, type ActionResult } from '@/lib/server/action';

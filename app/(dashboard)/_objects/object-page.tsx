@@ -24,11 +24,16 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
   const decision = can(viewer.snapshot, 'view', target);
   if (!decision.allowed) return <NoAccess title={label.one[0]!.toUpperCase() + label.one.slice(1)} reason={explain(decision.because)} />;
   const own = allowed(viewer, 'share', target);
-  const [grants, folders, groups] = own ? await Promise.all([listObjectGrants(viewer.orgId, object), listFolders(viewer.snapshot, kind), listGroups(viewer.orgId)]) : [[], [], []];
+  const [grants, folders, groups] = own
+    ? await Promise.all([listObjectGrants(viewer.orgId, object), listFolders(viewer.snapshot, kind), listGroups(viewer.orgId)])
+    : [[], [], []];
 
   return (
     <div className="space-y-6">
-      <PageHeader title={object.name} description={`${label.one[0]!.toUpperCase() + label.one.slice(1)}${object.folderName ? ` in ${object.folderName}` : ''}`} />
+      <PageHeader
+        title={object.name}
+        description={`${label.one[0]!.toUpperCase() + label.one.slice(1)}${object.folderName ? ` in ${object.folderName}` : ''}`}
+      />
       <Card title="Your access">
         <p className="text-sm" data-testid="your-access">
           <LevelBadge level={decision.level} /> <span className="text-slate-600">{explain(decision.because)}</span>
@@ -72,7 +77,13 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
                   ))}
                 </Select>
               </ActionForm>
-              <ActionForm action={deleteObjectAction} submitLabel={`Delete ${label.one}`} variant="danger" confirm={`Delete ${object.name}?`} className="flex items-center gap-2">
+              <ActionForm
+                action={deleteObjectAction}
+                submitLabel={`Delete ${label.one}`}
+                variant="danger"
+                confirm={`Delete ${object.name}?`}
+                className="flex items-center gap-2"
+              >
                 <input type="hidden" name="kind" value={kind} />
                 <input type="hidden" name="objectId" value={object.id} />
               </ActionForm>

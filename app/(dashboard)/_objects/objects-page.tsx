@@ -12,7 +12,8 @@ import { createFolderAction, createObjectAction, deleteFolderAction, renameFolde
 
 const INTRO: Record<ObjectKind, string> = {
   app: 'Apps people use. Use: see and run · Edit: change and release · Own: move, share and delete.',
-  resource: 'Connections apps query. Use: run queries from apps · Edit: see config and create queries · Own: change credentials and delete.',
+  resource:
+    'Connections apps query. Use: run queries from apps · Edit: see config and create queries · Own: change credentials and delete.',
   workflow: 'Automations. Use: run · Edit: build · Own: move, share and delete.',
 };
 
@@ -24,7 +25,11 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
   const label = KIND_LABEL[kind];
   const [folders, page] = await Promise.all([
     listFolders(viewer.snapshot, kind),
-    listVisibleObjects(viewer.snapshot, kind, { q: q?.slice(0, 200), limit: 100, cursor: afterName && afterId ? { name: afterName, id: afterId } : undefined }),
+    listVisibleObjects(viewer.snapshot, kind, {
+      q: q?.slice(0, 200),
+      limit: 100,
+      cursor: afterName && afterId ? { name: afterName, id: afterId } : undefined,
+    }),
   ]);
   const canTop = allowed(viewer, 'create', { kind: 'all', objectKind: kind });
   const creatable = folders.filter((f) => allowed(viewer, 'create_item', { kind: 'folder', objectKind: kind, id: f.id }));
@@ -35,7 +40,12 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
       <PageHeader title={title} description={INTRO[kind]} />
       {canTop || creatable.length ? (
         <Card title={`New ${label.one}`}>
-          <ActionForm action={createObjectAction} submitLabel={`Create ${label.one}`} resetOnSuccess className="flex flex-wrap items-center gap-2">
+          <ActionForm
+            action={createObjectAction}
+            submitLabel={`Create ${label.one}`}
+            resetOnSuccess
+            className="flex flex-wrap items-center gap-2"
+          >
             <input type="hidden" name="kind" value={kind} />
             <Input name="name" placeholder="Name" aria-label={`New ${label.one} name`} required />
             <Select name="folderId" aria-label="Folder" defaultValue={canTop ? '' : creatable[0]!.id}>
@@ -48,9 +58,16 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
             </Select>
           </ActionForm>
           {kind === 'resource' && canTop ? (
-            <ActionForm action={createSampleResourceAction} submitLabel="Add the sample database" variant="secondary" className="mt-3 flex flex-wrap items-center gap-2">
+            <ActionForm
+              action={createSampleResourceAction}
+              submitLabel="Add the sample database"
+              variant="secondary"
+              className="mt-3 flex flex-wrap items-center gap-2"
+            >
               <input type="hidden" name="name" value="Sample database" />
-              <span className="text-sm text-slate-600">A small shop (customers and orders) in every environment, usable without credentials.</span>
+              <span className="text-sm text-slate-600">
+                A small shop (customers and orders) in every environment, usable without credentials.
+              </span>
             </ActionForm>
           ) : null}
         </Card>
@@ -70,7 +87,11 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
               return (
                 <li key={f.id} className="flex flex-wrap items-center justify-between gap-3 py-2" data-folder={f.name}>
                   <span>
-                    <span className="font-medium">{f.name}</span> <span className="text-xs text-slate-500">{f.items} {f.items === 1 ? label.one : label.many}</span> <LevelBadge level={f.level} />
+                    <span className="font-medium">{f.name}</span>{' '}
+                    <span className="text-xs text-slate-500">
+                      {f.items} {f.items === 1 ? label.one : label.many}
+                    </span>{' '}
+                    <LevelBadge level={f.level} />
                   </span>
                   {own ? (
                     <span className="flex items-center gap-2">
@@ -131,7 +152,10 @@ export async function ObjectsPage({ kind, searchParams }: { kind: ObjectKind; se
         </Table>
       )}
       {page.next ? (
-        <Link href={`?${new URLSearchParams({ ...(q ? { q } : {}), after: `${page.next.name}|${page.next.id}` })}`} className="text-sm font-medium text-brand-600 hover:underline">
+        <Link
+          href={`?${new URLSearchParams({ ...(q ? { q } : {}), after: `${page.next.name}|${page.next.id}` })}`}
+          className="text-sm font-medium text-brand-600 hover:underline"
+        >
           Next page →
         </Link>
       ) : null}

@@ -33,9 +33,13 @@ export const startTwoFactorEnrollmentAction = defineAction(z.object({}), async (
 });
 
 // No revalidation: the recovery codes stay on screen until the user has saved them.
-export const confirmTwoFactorEnrollmentAction = defineAction(confirmEnrollmentInput, (ctx, input) => confirmTwoFactorEnrollment(ctx, input));
+export const confirmTwoFactorEnrollmentAction = defineAction(confirmEnrollmentInput, (ctx, input) =>
+  confirmTwoFactorEnrollment(ctx, input),
+);
 
-export const regenerateRecoveryCodesAction = defineAction(regenerateRecoveryCodesInput, (ctx, input) => regenerateRecoveryCodes(ctx, input));
+export const regenerateRecoveryCodesAction = defineAction(regenerateRecoveryCodesInput, (ctx, input) =>
+  regenerateRecoveryCodes(ctx, input),
+);
 
 export const disableTwoFactorAction = defineAction(disableTwoFactorInput, async (ctx, input) => {
   await disableOwnTwoFactor(ctx, input);

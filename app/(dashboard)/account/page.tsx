@@ -8,12 +8,7 @@ import { pendingEnrollment, twoFactorStatus } from '@/lib/auth/two-factor';
 import { getOrganizationSettings } from '@/lib/orgs/reads';
 import { EnrollmentSetup } from '@/components/auth/enrollment-setup';
 import { Input } from '@/components/ui/fields';
-import {
-  disableTwoFactorAction,
-  revokeSessionAction,
-  setWorkspaceAction,
-  startTwoFactorEnrollmentAction,
-} from './actions';
+import { disableTwoFactorAction, revokeSessionAction, setWorkspaceAction, startTwoFactorEnrollmentAction } from './actions';
 import { ConfirmEnrollmentForm, RegenerateRecoveryCodesForm } from './two-factor-forms';
 
 export const metadata = { title: 'Your account' };
@@ -22,8 +17,26 @@ const time = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'sh
 
 function describeAgent(ua: string | null): string {
   if (!ua) return 'Unknown device';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : null;
-  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Linux/.test(ua) ? 'Linux' : null;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Chrome\//.test(ua)
+      ? 'Chrome'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : null;
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Mac OS X/.test(ua)
+      ? 'macOS'
+      : /Android/.test(ua)
+        ? 'Android'
+        : /iPhone|iPad/.test(ua)
+          ? 'iOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : null;
   return [browser, os].filter(Boolean).join(' on ') || ua.slice(0, 60);
 }
 
@@ -36,7 +49,9 @@ export default async function AccountPage() {
     getOrganizationSettings(session.orgId),
   ]);
   const { user, org } = session;
-  const enrollment = twoFactor.pending ? await pendingEnrollment(org.id, user.id, { email: user.email, issuer: `Gatehouse (${org.slug})` }) : null;
+  const enrollment = twoFactor.pending
+    ? await pendingEnrollment(org.id, user.id, { email: user.email, issuer: `Gatehouse (${org.slug})` })
+    : null;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your account</h1>
@@ -80,9 +95,27 @@ export default async function AccountPage() {
               {settings.requireTwoFactor ? (
                 <p className="text-slate-600">Your organization requires two-factor authentication, so it cannot be turned off here.</p>
               ) : (
-                <ActionForm action={disableTwoFactorAction} submitLabel="Turn off two-factor" variant="danger" className="flex flex-wrap items-center gap-2">
-                  <Input name="password" type="password" aria-label="Password to turn off two-factor" placeholder="Password" autoComplete="current-password" className="w-48" />
-                  <Input name="code" aria-label="Code to turn off two-factor" placeholder="Current code" autoComplete="one-time-code" className="w-40" />
+                <ActionForm
+                  action={disableTwoFactorAction}
+                  submitLabel="Turn off two-factor"
+                  variant="danger"
+                  className="flex flex-wrap items-center gap-2"
+                >
+                  <Input
+                    name="password"
+                    type="password"
+                    aria-label="Password to turn off two-factor"
+                    placeholder="Password"
+                    autoComplete="current-password"
+                    className="w-48"
+                  />
+                  <Input
+                    name="code"
+                    aria-label="Code to turn off two-factor"
+                    placeholder="Current code"
+                    autoComplete="one-time-code"
+                    className="w-40"
+                  />
                 </ActionForm>
               )}
             </>
@@ -96,7 +129,10 @@ export default async function AccountPage() {
           )}
         </div>
       </Card>
-      <Card title="Sessions" description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request.">
+      <Card
+        title="Sessions"
+        description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request."
+      >
         <ul className="divide-y divide-slate-100" data-testid="sessions">
           {sessions.map((s) => (
             <li key={s.id} className="flex items-center justify-between gap-4 py-3" data-session-id={s.id}>
@@ -108,7 +144,13 @@ export default async function AccountPage() {
                   ) : null}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC with {s.secondFactor === 'totp' ? 'password and authenticator code' : s.secondFactor === 'recovery_code' ? 'password and recovery code' : 'password'} · last active {time.format(s.lastSeenAt)} UTC
+                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC with{' '}
+                  {s.secondFactor === 'totp'
+                    ? 'password and authenticator code'
+                    : s.secondFactor === 'recovery_code'
+                      ? 'password and recovery code'
+                      : 'password'}{' '}
+                  · last active {time.format(s.lastSeenAt)} UTC
                 </p>
               </div>
               {s.id === session.sessionId ? null : (

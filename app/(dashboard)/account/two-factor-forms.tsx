@@ -34,7 +34,13 @@ export function RegenerateRecoveryCodesForm() {
       className="flex flex-wrap items-center gap-2"
       success={(data) => <RecoveryCodesList codes={data.recoveryCodes} />}
     >
-      <Input name="code" aria-label="Code for new recovery codes" placeholder="Current code" autoComplete="one-time-code" className="w-40" />
+      <Input
+        name="code"
+        aria-label="Code for new recovery codes"
+        placeholder="Current code"
+        autoComplete="one-time-code"
+        className="w-40"
+      />
     </ActionForm>
   );
 }

@@ -5,7 +5,13 @@ import { requireSession } from '@/lib/auth/session';
 
 export const metadata = { title: 'API reference' };
 
-type Op = { operationId: string; summary: string; 'x-required-scope'?: string; parameters?: { name: string; in: string; required: boolean; description?: string }[]; requestBody?: unknown };
+type Op = {
+  operationId: string;
+  summary: string;
+  'x-required-scope'?: string;
+  parameters?: { name: string; in: string; required: boolean; description?: string }[];
+  requestBody?: unknown;
+};
 
 export default async function ApiReferencePage() {
   await requireSession();
@@ -27,7 +33,9 @@ export default async function ApiReferencePage() {
               <p className="mt-1 text-sm text-slate-700">{op.summary}</p>
               <p className="mt-1 text-xs text-slate-500">
                 Scope: <span className="font-mono">{op['x-required-scope'] ?? 'any'}</span>
-                {op.parameters?.length ? ` · Parameters: ${op.parameters.map((p) => `${p.name} (${p.in}${p.required ? ', required' : ''})`).join(', ')}` : ''}
+                {op.parameters?.length
+                  ? ` · Parameters: ${op.parameters.map((p) => `${p.name} (${p.in}${p.required ? ', required' : ''})`).join(', ')}`
+                  : ''}
                 {op.requestBody ? ' · JSON body' : ''}
               </p>
             </div>

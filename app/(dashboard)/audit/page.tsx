@@ -22,7 +22,11 @@ const audit = (query: string) => `/audit${query ? `?${query}` : ''}`;
 function FilterNotes({ notes }: { notes: string[] }) {
   if (!notes.length) return null;
   return (
-    <div role="status" data-testid="filter-notes" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+    <div
+      role="status"
+      data-testid="filter-notes"
+      className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+    >
       <ul className="space-y-0.5">
         {notes.map((n) => (
           <li key={n}>{n}</li>
@@ -87,7 +91,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <ExportLinks query={auditSearchQuery(search)} expectedRows={matching} />
       </div>
       {selected ? <EventDetail event={selected} search={search} closeHref={audit(auditSearchQuery(search, position))} /> : null}
-      <AuditEventsTable events={page.events} selectedId={selected?.id} viewHref={(id) => audit(auditSearchQuery(search, { ...position, event: id }))} />
+      <AuditEventsTable
+        events={page.events}
+        selectedId={selected?.id}
+        viewHref={(id) => audit(auditSearchQuery(search, { ...position, event: id }))}
+      />
       {page.events.length === 0 ? <p className="text-sm text-slate-600">No events match these filters.</p> : null}
       <Pagination search={search} newer={page.newer} older={page.next} />
     </div>

@@ -2,8 +2,25 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { createGroupInput, deleteGroupInput, grantFormInput, groupMemberFormInput, removeGrantInput, setGroupAdminInput, updateGroupInput } from '@/lib/groups/inputs';
-import { addUsersToGroup, createGroup, deleteGroup, removeGrant, removeUsersFromGroup, setGrant, setGroupAdmin, updateGroup } from '@/lib/groups/writes';
+import {
+  createGroupInput,
+  deleteGroupInput,
+  grantFormInput,
+  groupMemberFormInput,
+  removeGrantInput,
+  setGroupAdminInput,
+  updateGroupInput,
+} from '@/lib/groups/inputs';
+import {
+  addUsersToGroup,
+  createGroup,
+  deleteGroup,
+  removeGrant,
+  removeUsersFromGroup,
+  setGrant,
+  setGroupAdmin,
+  updateGroup,
+} from '@/lib/groups/writes';
 import { defineAction, type ActionResult } from '@/lib/server/action';
 
 const refresh = () => revalidatePath('/groups', 'layout');

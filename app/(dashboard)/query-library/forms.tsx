@@ -22,7 +22,19 @@ export type LibraryQueryFormValues = {
 
 const area = 'mt-1 block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm outline-none focus:ring-2';
 
-function Field({ label, name, errors, hint, children }: { label: string; name: string; errors?: string[]; hint?: string; children: ReactNode }) {
+function Field({
+  label,
+  name,
+  errors,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  errors?: string[];
+  hint?: string;
+  children: ReactNode;
+}) {
   const error = errors?.[0];
   return (
     <div>
@@ -56,7 +68,15 @@ function TextArea({ name, defaultValue, errors, rows = 4 }: { name: string; defa
 }
 
 /** Create (no `libraryQueryId`) or edit a library query; field errors show under their fields. */
-export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libraryQueryId?: string; resources: { id: string; name: string }[]; initial: LibraryQueryFormValues }) {
+export function LibraryQueryForm({
+  libraryQueryId,
+  resources,
+  initial,
+}: {
+  libraryQueryId?: string;
+  resources: { id: string; name: string }[];
+  initial: LibraryQueryFormValues;
+}) {
   const router = useRouter();
   const { state, onSubmit, pending, fieldErrors } = useFormAction<{ id: string; version: number }>(
     libraryQueryId ? updateLibraryQueryAction : createLibraryQueryAction,
@@ -75,7 +95,12 @@ export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libra
       </Field>
       <div className="flex flex-wrap gap-4">
         <Field label="Resource" name="resourceId" errors={fieldErrors.resourceId}>
-          <select id="field-resourceId" name="resourceId" defaultValue={initial.resourceId} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+          <select
+            id="field-resourceId"
+            name="resourceId"
+            defaultValue={initial.resourceId}
+            className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+          >
             <option value="">Choose a resource…</option>
             {resources.map((r) => (
               <option key={r.id} value={r.id}>
@@ -85,28 +110,50 @@ export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libra
           </select>
         </Field>
         <Field label="Type" name="type" errors={fieldErrors.type}>
-          <select id="field-type" name="type" value={type} onChange={(e) => setType(e.target.value as 'sql' | 'rest')} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+          <select
+            id="field-type"
+            name="type"
+            value={type}
+            onChange={(e) => setType(e.target.value as 'sql' | 'rest')}
+            className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+          >
             <option value="sql">SQL</option>
             <option value="rest">REST</option>
           </select>
         </Field>
       </div>
       {type === 'sql' ? (
-        <Field label="SQL" name="sql" errors={fieldErrors.sql} hint="{{ }} values (current_user.email, component values) become bind parameters.">
+        <Field
+          label="SQL"
+          name="sql"
+          errors={fieldErrors.sql}
+          hint="{{ }} values (current_user.email, component values) become bind parameters."
+        >
           <TextArea name="sql" defaultValue={initial.sql} errors={fieldErrors.sql} rows={6} />
         </Field>
       ) : (
         <>
           <div className="flex flex-wrap gap-4">
             <Field label="Method" name="method" errors={fieldErrors.method}>
-              <select id="field-method" name="method" defaultValue={initial.method} className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm">
+              <select
+                id="field-method"
+                name="method"
+                defaultValue={initial.method}
+                className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+              >
                 {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
                   <option key={m}>{m}</option>
                 ))}
               </select>
             </Field>
             <div className="flex-1">
-              <TextField label="Path" name="path" defaultValue={initial.path} errors={fieldErrors.path} placeholder="/orders/{{ orderId.value }}" />
+              <TextField
+                label="Path"
+                name="path"
+                defaultValue={initial.path}
+                errors={fieldErrors.path}
+                placeholder="/orders/{{ orderId.value }}"
+              />
             </div>
           </div>
           <Field label="Query parameters" name="params" errors={fieldErrors.params} hint="One name=value per line.">
@@ -125,9 +172,7 @@ export function LibraryQueryForm({ libraryQueryId, resources, initial }: { libra
         hint="Parameters whose values never reach audit rows, logs or error messages, e.g. password.value"
       />
       <div className="flex items-center gap-3">
-        <SubmitButton disabled={pending}>
-          {pending ? 'Saving…' : libraryQueryId ? 'Save query' : 'Create query'}
-        </SubmitButton>
+        <SubmitButton disabled={pending}>{pending ? 'Saving…' : libraryQueryId ? 'Save query' : 'Create query'}</SubmitButton>
         {message ? (
           <span role="alert" data-testid="action-error" className="text-sm text-red-700">
             {message}

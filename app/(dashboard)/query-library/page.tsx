@@ -9,7 +9,18 @@ import { LibraryQueryForm } from './forms';
 
 export const metadata = { title: 'Query library' };
 
-const EMPTY_QUERY = { name: '', description: '', resourceId: '', type: 'sql', sql: '', method: 'GET', path: '/', params: '', body: '', disableLoggingFor: '' } as const;
+const EMPTY_QUERY = {
+  name: '',
+  description: '',
+  resourceId: '',
+  type: 'sql',
+  sql: '',
+  method: 'GET',
+  path: '/',
+  params: '',
+  body: '',
+  disableLoggingFor: '',
+} as const;
 
 export default async function QueryLibraryPage() {
   const viewer = await requireViewer();
@@ -21,7 +32,10 @@ export default async function QueryLibraryPage() {
   const resources = canEdit ? (await listVisibleObjects(viewer.snapshot, 'resource', { limit: 200 })).items : [];
   return (
     <div className="space-y-6">
-      <PageHeader title="Query library" description="Saved queries shared across apps. An app uses a library query at a version, so editing one here never changes a released app." />
+      <PageHeader
+        title="Query library"
+        description="Saved queries shared across apps. An app uses a library query at a version, so editing one here never changes a released app."
+      />
       <Table testId="library-queries">
         <thead>
           <tr>

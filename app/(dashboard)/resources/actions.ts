@@ -22,8 +22,11 @@ export const deleteResourceConfigAction = defineAction(resourceConfigTarget, asy
 /** The result's message has every secret value involved redacted. */
 export const testResourceConnectionAction = defineAction(resourceConfigTarget, async (ctx, input) => testResourceConnection(ctx, input));
 
-export const createSampleResourceAction = defineAction(z.object({ name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.').default('Sample database') }), async (ctx, input) => {
-  const created = await createSampleResource(ctx, input);
-  revalidatePath('/', 'layout');
-  return created;
-});
+export const createSampleResourceAction = defineAction(
+  z.object({ name: z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.').default('Sample database') }),
+  async (ctx, input) => {
+    const created = await createSampleResource(ctx, input);
+    revalidatePath('/', 'layout');
+    return created;
+  },
+);

@@ -3,7 +3,15 @@
 import { ActionForm } from '@/components/form/action-form';
 import { testResourceConnectionAction } from './actions';
 
-export function TestConnectionForm({ objectId, environmentId, environmentName }: { objectId: string; environmentId: string; environmentName: string }) {
+export function TestConnectionForm({
+  objectId,
+  environmentId,
+  environmentName,
+}: {
+  objectId: string;
+  environmentId: string;
+  environmentName: string;
+}) {
   return (
     <ActionForm
       action={testResourceConnectionAction}

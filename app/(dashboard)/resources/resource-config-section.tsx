@@ -22,10 +22,15 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
   if (environments.length === 0) return null;
   const configs = await listResourceConfigs(viewer.orgId, resource.id);
   const denied = deniedResourceTypes();
-  const types = (Object.keys(RESOURCE_TYPE_LABEL) as (keyof typeof RESOURCE_TYPE_LABEL)[]).filter((t) => !denied.includes(t)).map((value) => ({ value, label: RESOURCE_TYPE_LABEL[value] }));
+  const types = (Object.keys(RESOURCE_TYPE_LABEL) as (keyof typeof RESOURCE_TYPE_LABEL)[])
+    .filter((t) => !denied.includes(t))
+    .map((value) => ({ value, label: RESOURCE_TYPE_LABEL[value] }));
   const lockedType = configs[0]?.type ?? null;
   return (
-    <Card title="Configuration" description="One configuration per environment. Apps run against production unless an editor picks another environment.">
+    <Card
+      title="Configuration"
+      description="One configuration per environment. Apps run against production unless an editor picks another environment."
+    >
       <div className="space-y-6">
         {environments.map((env) => {
           const config = configs.find((c) => c.environmentId === env.id) ?? null;
@@ -69,7 +74,12 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
                 <div className="mt-3 flex flex-wrap items-start gap-3">
                   <TestConnectionForm objectId={resource.id} environmentId={env.id} environmentName={env.name} />
                   {canEdit ? (
-                    <ActionForm action={deleteResourceConfigAction} submitLabel={`Remove ${env.name} configuration`} variant="danger" confirm={`Remove the ${env.name} configuration?`}>
+                    <ActionForm
+                      action={deleteResourceConfigAction}
+                      submitLabel={`Remove ${env.name} configuration`}
+                      variant="danger"
+                      confirm={`Remove the ${env.name} configuration?`}
+                    >
                       <input type="hidden" name="objectId" value={resource.id} />
                       <input type="hidden" name="environmentId" value={env.id} />
                     </ActionForm>

@@ -10,23 +10,51 @@ const SECTIONS: { heading: string; pages: { href: string; title: string; descrip
   {
     heading: 'Sign-in and identity',
     pages: [
-      { href: '/settings/authentication', title: 'Authentication', description: 'Require two-factor authentication for everyone in the organization.' },
-      { href: '/settings/sso', title: 'Single sign-on', description: 'Sign in through your OpenID Connect identity provider, with just-in-time users and group mapping.' },
-      { href: '/settings/scim', title: 'SCIM provisioning', description: 'Let Okta, Microsoft Entra ID or another identity provider manage users and groups.' },
+      {
+        href: '/settings/authentication',
+        title: 'Authentication',
+        description: 'Require two-factor authentication for everyone in the organization.',
+      },
+      {
+        href: '/settings/sso',
+        title: 'Single sign-on',
+        description: 'Sign in through your OpenID Connect identity provider, with just-in-time users and group mapping.',
+      },
+      {
+        href: '/settings/scim',
+        title: 'SCIM provisioning',
+        description: 'Let Okta, Microsoft Entra ID or another identity provider manage users and groups.',
+      },
     ],
   },
   {
     heading: 'Resources',
     pages: [
-      { href: '/settings/environments', title: 'Environments', description: 'Production, staging and your own: each resource keeps one configuration per environment.' },
-      { href: '/settings/config-vars', title: 'Config variables', description: 'Values per environment for resource configuration; secret ones are encrypted and write-only.' },
+      {
+        href: '/settings/environments',
+        title: 'Environments',
+        description: 'Production, staging and your own: each resource keeps one configuration per environment.',
+      },
+      {
+        href: '/settings/config-vars',
+        title: 'Config variables',
+        description: 'Values per environment for resource configuration; secret ones are encrypted and write-only.',
+      },
     ],
   },
   {
     heading: 'Audit',
     pages: [
-      { href: '/settings/audit-streaming', title: 'Audit streaming', description: 'Send every audit event to Datadog, Splunk or a signed webhook.' },
-      { href: '/settings/audit-retention', title: 'Audit retention', description: 'How long audit events are kept, and a legal hold that stops deletion.' },
+      {
+        href: '/settings/audit-streaming',
+        title: 'Audit streaming',
+        description: 'Send every audit event to Datadog, Splunk or a signed webhook.',
+      },
+      {
+        href: '/settings/audit-retention',
+        title: 'Audit retention',
+        description: 'How long audit events are kept, and a legal hold that stops deletion.',
+      },
     ],
   },
   {
@@ -37,10 +65,14 @@ const SECTIONS: { heading: string; pages: { href: string; title: string; descrip
 
 export default async function SettingsPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Settings" reason="Only admins can manage settings." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Settings" reason="Only admins can manage settings." />;
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="Sessions end after 8 hours idle or 24 hours in all; changing those lifetimes is not built yet." />
+      <PageHeader
+        title="Settings"
+        description="Sessions end after 8 hours idle or 24 hours in all; changing those lifetimes is not built yet."
+      />
       {SECTIONS.map((section, i) => (
         <section key={section.heading} aria-labelledby={`settings-${i}`}>
           <h2 id={`settings-${i}`} className="mb-2 text-sm font-semibold text-slate-500 uppercase">

@@ -14,7 +14,8 @@ export function InviteForm({ groups }: { groups: { id: string; name: string }[] 
       className="flex flex-wrap items-center gap-2"
       success={(d) => (
         <CopyOnce label="Invitation link" value={d.link} testId="invite-result">
-          {d.emailed ? `Invitation emailed to ${d.email}.` : `Invitation for ${d.email} created.`} Share this link; it works once and expires in 7 days.
+          {d.emailed ? `Invitation emailed to ${d.email}.` : `Invitation for ${d.email} created.`} Share this link; it works once and
+          expires in 7 days.
           {d.emailError ? <p className="mt-1 font-normal text-red-700">{d.emailError}</p> : null}
         </CopyOnce>
       )}

@@ -18,7 +18,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const viewer = await requireViewer();
   if (!allowed(viewer, 'manage', { kind: 'org', area: 'users' })) return <NoAccess title="Users" reason="Only admins can manage users." />;
   const filter = userFilterInput.parse(await searchParams);
-  const [users, groups, invites] = await Promise.all([listUsers(viewer.orgId, filter), listGroups(viewer.orgId), listPendingInvites(viewer.orgId)]);
+  const [users, groups, invites] = await Promise.all([
+    listUsers(viewer.orgId, filter),
+    listGroups(viewer.orgId),
+    listPendingInvites(viewer.orgId),
+  ]);
   const joinable = groups.filter((g) => g.builtin !== 'all_users');
   return (
     <div className="space-y-6">
@@ -94,7 +98,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <Td>{u.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>}</Td>
               <Td className="text-slate-600">{u.groups.map((g) => g.name).join(', ') || '—'}</Td>
               <Td className="text-slate-600">
-                {u.signInMethods.join(', ') || '—'} {u.twoFactor ? <Badge tone="green">2FA</Badge> : null} {u.provisionedBy ? <Badge tone="blue">SCIM: {u.provisionedBy}</Badge> : null}
+                {u.signInMethods.join(', ') || '—'} {u.twoFactor ? <Badge tone="green">2FA</Badge> : null}{' '}
+                {u.provisionedBy ? <Badge tone="blue">SCIM: {u.provisionedBy}</Badge> : null}
               </Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastLoginAt)}</Td>
               <Td className="whitespace-nowrap text-slate-600">{fmt(u.lastActiveAt)}</Td>

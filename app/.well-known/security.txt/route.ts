@@ -7,7 +7,8 @@ export const dynamic = 'force-dynamic';
 
 export const GET = defineRoute({ auth: 'none' }, async () => {
   const contacts = securityContacts();
-  if (!contacts.length) return new Response('No security contact is configured.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (!contacts.length)
+    return new Response('No security contact is configured.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   return new Response(securityTxt(contacts, new Date(), process.env.NEXTAUTH_URL?.trim() || null), {
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=3600' },
   });

@@ -25,9 +25,21 @@ export const listAuditEventsOp = operation({
     await requireRead(ctx, 'view', { kind: 'org', area: 'audit_log' });
     const page = await listAuditEvents(
       ctx.orgId,
-      { actionTypes: query.actionType?.split(',').map((s) => s.trim()).filter(Boolean), userId: query.userId, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined, requestId: query.requestId },
+      {
+        actionTypes: query.actionType
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        userId: query.userId,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        requestId: query.requestId,
+      },
       { limit: query.limit, after: query.cursor ? { createdAt: new Date(query.cursor.createdAt), id: query.cursor.id } : undefined },
     );
-    return { data: page.events, nextCursor: page.next ? encodeCursor({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }) : null };
+    return {
+      data: page.events,
+      nextCursor: page.next ? encodeCursor({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }) : null,
+    };
   },
 });

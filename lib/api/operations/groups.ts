@@ -187,7 +187,10 @@ export const setGrantOp = operation({
       level: z.enum(LEVELS),
       environmentId: z.uuid().nullable().default(null),
     })
-    .refine((v) => (v.scope === 'kind') === (v.targetId === null), { path: ['targetId'], message: 'targetId is required for object and folder grants and must be null for kind-wide ones.' }),
+    .refine((v) => (v.scope === 'kind') === (v.targetId === null), {
+      path: ['targetId'],
+      message: 'targetId is required for object and folder grants and must be null for kind-wide ones.',
+    }),
   response: grantDto,
   async handler(ctx, { body }) {
     const { id } = await ctx.mutate((m) => setGrant(m, body));

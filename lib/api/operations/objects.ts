@@ -89,7 +89,11 @@ function objectOperations(kind: Extract<ObjectKind, 'app' | 'resource'>, plural:
     tag,
     summary: `List the ${plural} the token’s user may use, by name`,
     scope: `${plural}:read` as 'apps:read' | 'resources:read',
-    query: z.object({ q: z.string().max(200).optional(), limit: limitParam, cursor: cursorParam(z.object({ name: z.string(), id: z.uuid() })).optional() }),
+    query: z.object({
+      q: z.string().max(200).optional(),
+      limit: limitParam,
+      cursor: cursorParam(z.object({ name: z.string(), id: z.uuid() })).optional(),
+    }),
     response: cursorPage(objectDto),
     async handler(ctx, { query }) {
       const page = await listVisibleObjects(await ctx.snapshot(), kind, { q: query.q, limit: query.limit, cursor: query.cursor });

@@ -19,7 +19,9 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
     const password = String(new FormData(formRef.current).get('password'));
     // An organization that requires two-factor sends the new member to set it up first.
     void signIn('credentials', { redirect: false, orgSlug: state.data.orgSlug, email: state.data.email, password }).then((r) =>
-      router.replace(r?.ok && !r.error ? '/' : r?.error === 'second_factor_required' ? '/sign-in/two-factor' : `/sign-in/${state.data.orgSlug}`),
+      router.replace(
+        r?.ok && !r.error ? '/' : r?.error === 'second_factor_required' ? '/sign-in/two-factor' : `/sign-in/${state.data.orgSlug}`,
+      ),
     );
   }, [state, router]);
 
@@ -32,7 +34,15 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
         <TextField label="First name" name="firstName" autoComplete="given-name" required autoFocus errors={fieldErrors.firstName} />
         <TextField label="Last name" name="lastName" autoComplete="family-name" errors={fieldErrors.lastName} />
       </div>
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" required errors={fieldErrors.password} hint="At least 12 characters." />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={fieldErrors.password}
+        hint="At least 12 characters."
+      />
       <SubmitButton disabled={pending || Boolean(state?.ok)} className="w-full">
         {pending || state?.ok ? 'Joining…' : 'Join'}
       </SubmitButton>

@@ -11,7 +11,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const invite = await findOpenInvite(token);
   if (!invite) {
     return (
-      <Card title="This invitation cannot be used" description="The link is invalid, was already used, was replaced by a newer one, or has expired.">
+      <Card
+        title="This invitation cannot be used"
+        description="The link is invalid, was already used, was replaced by a newer one, or has expired."
+      >
         <p className="text-sm text-slate-600">Ask your admin for a new invitation.</p>
         <Link href="/sign-in" className="mt-4 inline-block text-sm font-medium text-brand-600 hover:underline">
           Go to sign-in

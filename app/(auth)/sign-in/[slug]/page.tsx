@@ -30,9 +30,11 @@ export default async function OrgSignInPage({
   const enforced = enforcesSso(settings);
   const google = offersGoogle(settings);
   const ssoMessage =
-    ssoError && Object.hasOwn(SSO_FAILURE_MESSAGES, ssoError) ? SSO_FAILURE_MESSAGES[ssoError as keyof typeof SSO_FAILURE_MESSAGES]
-    : googleError && Object.hasOwn(GOOGLE_FAILURE_MESSAGES, googleError) ? GOOGLE_FAILURE_MESSAGES[googleError as keyof typeof GOOGLE_FAILURE_MESSAGES]
-    : null;
+    ssoError && Object.hasOwn(SSO_FAILURE_MESSAGES, ssoError)
+      ? SSO_FAILURE_MESSAGES[ssoError as keyof typeof SSO_FAILURE_MESSAGES]
+      : googleError && Object.hasOwn(GOOGLE_FAILURE_MESSAGES, googleError)
+        ? GOOGLE_FAILURE_MESSAGES[googleError as keyof typeof GOOGLE_FAILURE_MESSAGES]
+        : null;
   return (
     <Card title={`Sign in to ${org.name}`} description={<span className="font-mono text-xs">{org.slug}</span>}>
       {ssoMessage ? (

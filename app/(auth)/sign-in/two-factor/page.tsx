@@ -26,7 +26,10 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   }
   if (challenge.kind === 'verify') {
     return (
-      <Card title="Two-factor authentication" description={`Enter the 6-digit code from your authenticator app for ${challenge.email}, or one of your recovery codes.`}>
+      <Card
+        title="Two-factor authentication"
+        description={`Enter the 6-digit code from your authenticator app for ${challenge.email}, or one of your recovery codes.`}
+      >
         <TwoFactorCodeForm callbackUrl={callbackUrl} />
       </Card>
     );
@@ -38,9 +41,15 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       </Card>
     );
   }
-  const enrollment = await pendingEnrollment(challenge.orgId, challenge.userId, { email: challenge.email, issuer: `Gatehouse (${challenge.orgSlug})` });
+  const enrollment = await pendingEnrollment(challenge.orgId, challenge.userId, {
+    email: challenge.email,
+    issuer: `Gatehouse (${challenge.orgSlug})`,
+  });
   return (
-    <Card title="Set up two-factor authentication" description={`${challenge.orgName} requires two-factor authentication. Add Gatehouse to your authenticator app, then enter the code it shows.`}>
+    <Card
+      title="Set up two-factor authentication"
+      description={`${challenge.orgName} requires two-factor authentication. Add Gatehouse to your authenticator app, then enter the code it shows.`}
+    >
       {enrollment ? <EnrollmentSetup enrollment={enrollment} /> : null}
       <SignInEnrollmentForm callbackUrl={callbackUrl} />
     </Card>

@@ -8,7 +8,15 @@ import { listEnvironments } from '@/lib/environments/reads';
 import { getGroupDetail } from '@/lib/groups/reads';
 import { listAllTargets } from '@/lib/objects/reads';
 import { listUsers } from '@/lib/users/reads';
-import { addMemberAction, deleteGroupAction, removeGrantAction, removeMemberAction, setGrantAction, setGroupAdminAction, updateGroupAction } from '../actions';
+import {
+  addMemberAction,
+  deleteGroupAction,
+  removeGrantAction,
+  removeMemberAction,
+  setGrantAction,
+  setGroupAdminAction,
+  updateGroupAction,
+} from '../actions';
 
 const KINDS = [
   ['app', 'apps'],
@@ -25,16 +33,35 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
   }
   const group = await getGroupDetail(viewer.orgId, groupId);
   if (!group) notFound();
-  const [people, targets, environments] = await Promise.all([listUsers(viewer.orgId), manage ? listAllTargets(viewer.orgId) : null, manage ? listEnvironments(viewer.orgId) : []]);
+  const [people, targets, environments] = await Promise.all([
+    listUsers(viewer.orgId),
+    manage ? listAllTargets(viewer.orgId) : null,
+    manage ? listEnvironments(viewer.orgId) : [],
+  ]);
   const memberIds = new Set(group.memberList.map((m) => m.userId));
   const candidates = people.filter((p) => !memberIds.has(p.id));
   const apps = targets?.objects.filter((o) => o.kind === 'app') ?? [];
 
   return (
     <div className="space-y-6">
-      <PageHeader title={group.name} description={group.builtin === 'admin' ? 'Admins own everything and manage users, groups and settings.' : group.builtin === 'all_users' ? 'Everyone in the organization is in this group. It grants nothing unless you add grants.' : undefined}>
+      <PageHeader
+        title={group.name}
+        description={
+          group.builtin === 'admin'
+            ? 'Admins own everything and manage users, groups and settings.'
+            : group.builtin === 'all_users'
+              ? 'Everyone in the organization is in this group. It grants nothing unless you add grants.'
+              : undefined
+        }
+      >
         {manage && !group.builtin && !group.provisionedBy ? (
-          <ActionForm action={deleteGroupAction} submitLabel="Delete group" variant="danger" confirm={`Delete ${group.name}? Its members lose what it grants.`} className="flex items-center gap-2">
+          <ActionForm
+            action={deleteGroupAction}
+            submitLabel="Delete group"
+            variant="danger"
+            confirm={`Delete ${group.name}? Its members lose what it grants.`}
+            className="flex items-center gap-2"
+          >
             <input type="hidden" name="groupId" value={group.id} />
           </ActionForm>
         ) : null}
@@ -49,7 +76,11 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
 
       {manage ? (
         <Card title="Settings">
-          <ActionForm action={updateGroupAction} submitLabel="Save" className="grid max-w-xl grid-cols-[10rem_1fr] items-center gap-3 text-sm">
+          <ActionForm
+            action={updateGroupAction}
+            submitLabel="Save"
+            className="grid max-w-xl grid-cols-[10rem_1fr] items-center gap-3 text-sm"
+          >
             <input type="hidden" name="groupId" value={group.id} />
             <label htmlFor="g-name">Name</label>
             <Input id="g-name" name="name" defaultValue={group.name} readOnly={Boolean(group.builtin || group.provisionedBy)} />
@@ -61,7 +92,8 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
             </Select>
             <label htmlFor="g-audit">Audit log</label>
             <span>
-              <input id="g-audit" type="checkbox" name="auditLogAccess" defaultChecked={group.auditLogAccess} /> Members may view the audit log
+              <input id="g-audit" type="checkbox" name="auditLogAccess" defaultChecked={group.auditLogAccess} /> Members may view the audit
+              log
             </span>
             <label htmlFor="g-home">Workspace homepage</label>
             <Select id="g-home" name="homepageAppId" defaultValue={group.homepageAppId ?? ''}>
@@ -99,12 +131,18 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
               {group.memberList.map((m) => (
                 <li key={m.userId} className="flex items-center justify-between gap-4 py-2" data-email={m.email}>
                   <span>
-                    {m.name || m.email} <span className="text-xs text-slate-500">{m.email}</span> {m.disabled ? <Badge tone="red">Disabled</Badge> : null}{' '}
+                    {m.name || m.email} <span className="text-xs text-slate-500">{m.email}</span>{' '}
+                    {m.disabled ? <Badge tone="red">Disabled</Badge> : null}{' '}
                     {m.isGroupAdmin ? <Badge tone="blue">group admin</Badge> : null}
                   </span>
                   <span className="flex items-center gap-2">
                     {manage && !group.builtin ? (
-                      <ActionForm action={setGroupAdminAction} submitLabel={m.isGroupAdmin ? 'Remove group admin' : 'Make group admin'} variant="secondary" className="flex items-center gap-2">
+                      <ActionForm
+                        action={setGroupAdminAction}
+                        submitLabel={m.isGroupAdmin ? 'Remove group admin' : 'Make group admin'}
+                        variant="secondary"
+                        className="flex items-center gap-2"
+                      >
                         <input type="hidden" name="groupId" value={group.id} />
                         <input type="hidden" name="userId" value={m.userId} />
                         {m.isGroupAdmin ? null : <input type="hidden" name="isGroupAdmin" value="true" />}

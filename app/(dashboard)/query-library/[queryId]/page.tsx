@@ -38,8 +38,11 @@ export default async function LibraryQueryPage({ params }: { params: Promise<{ q
       </div>
     );
   }
-  const resources = canEdit ? (await listVisibleObjects(viewer.snapshot, 'resource', { limit: 200 })).items.map((r) => ({ id: r.id, name: r.name })) : [];
-  if (canEdit && !resources.some((r) => r.id === latest.resourceId)) resources.unshift({ id: latest.resourceId, name: latest.resourceName });
+  const resources = canEdit
+    ? (await listVisibleObjects(viewer.snapshot, 'resource', { limit: 200 })).items.map((r) => ({ id: r.id, name: r.name }))
+    : [];
+  if (canEdit && !resources.some((r) => r.id === latest.resourceId))
+    resources.unshift({ id: latest.resourceId, name: latest.resourceName });
   const b = latest.body;
   const initial: LibraryQueryFormValues = {
     name: query.name,
@@ -55,7 +58,10 @@ export default async function LibraryQueryPage({ params }: { params: Promise<{ q
   };
   return (
     <div className="space-y-6">
-      <PageHeader title={query.name} description={`Version ${query.latestVersion}. Use it in an app as { "type": "library", "name": "…", "libraryQueryId": "${query.id}", "version": ${query.latestVersion} }.`} />
+      <PageHeader
+        title={query.name}
+        description={`Version ${query.latestVersion}. Use it in an app as { "type": "library", "name": "…", "libraryQueryId": "${query.id}", "version": ${query.latestVersion} }.`}
+      />
       {canEdit ? (
         <Card title="Edit">
           <LibraryQueryForm libraryQueryId={query.id} resources={resources} initial={initial} />
@@ -86,7 +92,12 @@ export default async function LibraryQueryPage({ params }: { params: Promise<{ q
         </tbody>
       </Table>
       {canEdit ? (
-        <ActionForm action={deleteLibraryQueryAction} submitLabel="Delete query" variant="danger" confirm={`Delete ${query.name}? Apps that use it will fail to run it until they are changed.`}>
+        <ActionForm
+          action={deleteLibraryQueryAction}
+          submitLabel="Delete query"
+          variant="danger"
+          confirm={`Delete ${query.name}? Apps that use it will fail to run it until they are changed.`}
+        >
           <input type="hidden" name="libraryQueryId" value={query.id} />
         </ActionForm>
       ) : null}

@@ -8,7 +8,9 @@ import { defineAction } from '@/lib/server/action';
 /** Scopes arrive as one checkbox per scope: `scope:users:read=on`. */
 const createTokenFormInput = z.preprocess((raw) => {
   const form = (raw ?? {}) as Record<string, unknown>;
-  const scopes = Object.keys(form).filter((k) => k.startsWith('scope:') && form[k] === 'on').map((k) => k.slice('scope:'.length));
+  const scopes = Object.keys(form)
+    .filter((k) => k.startsWith('scope:') && form[k] === 'on')
+    .map((k) => k.slice('scope:'.length));
   return { note: form.note, scopes, expiresIn: form.expiresIn };
 }, createApiTokenInput);
 

@@ -16,12 +16,16 @@ const fmt = (d: Date | null, none: string) => (d ? `${when.format(d)} UTC` : non
 
 export default async function ApiTokensPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="API tokens" reason="Only admins can manage API tokens." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="API tokens" reason="Only admins can manage API tokens." />;
   const tokens = await listApiTokens(viewer.orgId);
   const now = new Date();
   return (
     <div className="space-y-6">
-      <PageHeader title="API tokens" description="Tokens for the public REST API. A token acts as the admin who created it, within its scopes, and stops working if that admin is disabled.">
+      <PageHeader
+        title="API tokens"
+        description="Tokens for the public REST API. A token acts as the admin who created it, within its scopes, and stops working if that admin is disabled."
+      >
         <Link href="/api-reference" className="text-sm font-medium text-brand-600 hover:underline">
           API reference
         </Link>

@@ -10,7 +10,8 @@ export const metadata = { title: 'Audit retention' };
 
 export default async function AuditRetentionPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Audit retention" reason="Only admins can change audit retention." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Audit retention" reason="Only admins can change audit retention." />;
   const { retentionDays, legalHold } = retentionOf(await getOrganizationSettings(viewer.orgId));
   return (
     <div className="space-y-6">

@@ -11,7 +11,8 @@ const PATH = '/settings/audit-streaming';
 /** The form's datetime-local has no zone: it is read as UTC, as the page says. */
 const createSinkForm = z.preprocess((raw) => {
   const form = { ...((raw ?? {}) as Record<string, unknown>) };
-  if (typeof form.backfillFrom === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(form.backfillFrom)) form.backfillFrom = `${form.backfillFrom}:00Z`;
+  if (typeof form.backfillFrom === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(form.backfillFrom))
+    form.backfillFrom = `${form.backfillFrom}:00Z`;
   return form;
 }, createSinkInput);
 
@@ -21,10 +22,13 @@ export const createSinkAction = defineAction(createSinkForm, async (ctx, input) 
   return sink;
 });
 
-export const setSinkEnabledAction = defineAction(z.object({ sinkId, enabled: z.enum(['true', 'false']).transform((v) => v === 'true') }), async (ctx, input) => {
-  await setSinkEnabled(ctx, input);
-  revalidatePath(PATH);
-});
+export const setSinkEnabledAction = defineAction(
+  z.object({ sinkId, enabled: z.enum(['true', 'false']).transform((v) => v === 'true') }),
+  async (ctx, input) => {
+    await setSinkEnabled(ctx, input);
+    revalidatePath(PATH);
+  },
+);
 
 export const deleteSinkAction = defineAction(z.object({ sinkId }), async (ctx, input) => {
   await deleteSink(ctx, input);

@@ -12,7 +12,13 @@ export function CreateSinkForm() {
   const [kind, setKind] = useState<'datadog' | 'splunk' | 'webhook'>('datadog');
   const label = 'grid grid-cols-[11rem_1fr] items-center gap-3 text-sm';
   return (
-    <ActionForm action={createSinkAction} submitLabel="Add destination" resetOnSuccess className="max-w-2xl space-y-3" success={() => <span className="text-sm text-green-700">Added. Delivery starts within seconds.</span>}>
+    <ActionForm
+      action={createSinkAction}
+      submitLabel="Add destination"
+      resetOnSuccess
+      className="max-w-2xl space-y-3"
+      success={() => <span className="text-sm text-green-700">Added. Delivery starts within seconds.</span>}
+    >
       <label className={label}>
         Type
         <Select name="kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
@@ -41,7 +47,13 @@ export function CreateSinkForm() {
         {kind === 'datadog' ? 'Intake URL (optional)' : kind === 'splunk' ? 'HEC URL' : 'Endpoint URL'}
         <Input
           name="url"
-          placeholder={kind === 'datadog' ? 'Overrides the site, e.g. a proxy' : kind === 'splunk' ? 'https://splunk.example.com:8088/services/collector/event' : 'https://hooks.example.com/gatehouse'}
+          placeholder={
+            kind === 'datadog'
+              ? 'Overrides the site, e.g. a proxy'
+              : kind === 'splunk'
+                ? 'https://splunk.example.com:8088/services/collector/event'
+                : 'https://hooks.example.com/gatehouse'
+          }
         />
       </label>
       <label className={label}>

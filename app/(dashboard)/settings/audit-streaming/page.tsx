@@ -15,7 +15,8 @@ const KIND = { datadog: 'Datadog Logs', splunk: 'Splunk HEC', webhook: 'Webhook'
 
 export default async function AuditStreamingPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Audit streaming" reason="Only admins can manage audit streaming." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Audit streaming" reason="Only admins can manage audit streaming." />;
   const sinks = await listSinks(viewer.orgId);
   return (
     <div className="space-y-6">
@@ -35,7 +36,9 @@ export default async function AuditStreamingPage() {
             <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
               <dt className="text-slate-500">Lag</dt>
               <dd data-testid="sink-lag">
-                {s.lagEvents === 0 ? 'Up to date' : `${s.lagEvents.toLocaleString('en')} events behind${s.oldestPendingAt ? `, oldest from ${fmt(s.oldestPendingAt)}` : ''}`}
+                {s.lagEvents === 0
+                  ? 'Up to date'
+                  : `${s.lagEvents.toLocaleString('en')} events behind${s.oldestPendingAt ? `, oldest from ${fmt(s.oldestPendingAt)}` : ''}`}
               </dd>
               <dt className="text-slate-500">Delivered</dt>
               <dd data-testid="sink-delivered">{s.deliveredCount.toLocaleString('en')} events</dd>
@@ -52,11 +55,23 @@ export default async function AuditStreamingPage() {
             </dl>
             <div className="mt-4 flex flex-wrap items-start gap-3">
               <TestSinkForm sinkId={s.id} />
-              <ActionForm action={setSinkEnabledAction} submitLabel={s.enabled ? 'Disable' : 'Enable'} variant="secondary" className="flex items-center gap-2" confirm={s.enabled ? `Stop sending events to ${s.name}? They queue up and are sent when you enable it again.` : undefined}>
+              <ActionForm
+                action={setSinkEnabledAction}
+                submitLabel={s.enabled ? 'Disable' : 'Enable'}
+                variant="secondary"
+                className="flex items-center gap-2"
+                confirm={s.enabled ? `Stop sending events to ${s.name}? They queue up and are sent when you enable it again.` : undefined}
+              >
                 <input type="hidden" name="sinkId" value={s.id} />
                 <input type="hidden" name="enabled" value={s.enabled ? 'false' : 'true'} />
               </ActionForm>
-              <ActionForm action={deleteSinkAction} submitLabel="Delete" variant="danger" className="flex items-center gap-2" confirm={`Delete ${s.name}? Undelivered events will not be sent there.`}>
+              <ActionForm
+                action={deleteSinkAction}
+                submitLabel="Delete"
+                variant="danger"
+                className="flex items-center gap-2"
+                confirm={`Delete ${s.name}? Undelivered events will not be sent there.`}
+              >
                 <input type="hidden" name="sinkId" value={s.id} />
               </ActionForm>
             </div>
@@ -64,7 +79,10 @@ export default async function AuditStreamingPage() {
         ))}
         {sinks.length === 0 ? <p className="text-sm text-slate-600">No destinations yet.</p> : null}
       </div>
-      <Card title="Add a destination" description="The secret is encrypted at rest and never shown again. Without a backfill date, the destination receives events from now on.">
+      <Card
+        title="Add a destination"
+        description="The secret is encrypted at rest and never shown again. Without a backfill date, the destination receives events from now on."
+      >
         <CreateSinkForm />
       </Card>
     </div>

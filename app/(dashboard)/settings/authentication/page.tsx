@@ -17,7 +17,8 @@ export const metadata = { title: 'Authentication' };
 
 export default async function AuthenticationSettingsPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Authentication" reason="Only admins can change how people sign in." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Authentication" reason="Only admins can change how people sign in." />;
   const settings = await getOrganizationSettings(viewer.orgId);
   const required = requiresTwoFactor(settings);
   const enforced = enforcesSso(settings);
@@ -46,7 +47,11 @@ export default async function AuthenticationSettingsPage() {
       >
         <div className="space-y-4">
           <p className="text-sm text-slate-600" data-testid="last-sso-sign-in">
-            {!hasSso ? 'No SSO connection yet: set one up under Single sign-on.' : lastSso ? `Last SSO sign-in: ${lastSso.toISOString().replace('T', ' ').slice(0, 16)} UTC.` : 'No one has signed in with SSO yet.'}
+            {!hasSso
+              ? 'No SSO connection yet: set one up under Single sign-on.'
+              : lastSso
+                ? `Last SSO sign-in: ${lastSso.toISOString().replace('T', ' ').slice(0, 16)} UTC.`
+                : 'No one has signed in with SSO yet.'}
           </p>
           <SsoEnforcementForm enforced={enforced} />
           <Table testId="break-glass-admins">
@@ -64,7 +69,13 @@ export default async function AuthenticationSettingsPage() {
                   <Td>{a.email}</Td>
                   <Td>{a.twoFactor ? <Badge tone="green">on</Badge> : <Badge tone="amber">off</Badge>}</Td>
                   <Td>{a.designated ? <Badge tone="blue">break-glass</Badge> : null}</Td>
-                  <Td>{a.designated || a.twoFactor ? <BreakGlassToggle userId={a.userId} email={a.email} designated={a.designated} /> : <span className="text-xs text-slate-500">needs two-factor</span>}</Td>
+                  <Td>
+                    {a.designated || a.twoFactor ? (
+                      <BreakGlassToggle userId={a.userId} email={a.email} designated={a.designated} />
+                    ) : (
+                      <span className="text-xs text-slate-500">needs two-factor</span>
+                    )}
+                  </Td>
                 </tr>
               ))}
             </tbody>
@@ -76,10 +87,14 @@ export default async function AuthenticationSettingsPage() {
         description="People sign in with their Google account from your organization’s sign-in page. Only emails Google has verified are accepted, and a Google account is never linked to an existing account by email."
       >
         {google ? (
-          <GoogleSettingsForm settings={googleSettings(settings)} groups={groups.filter((g) => g.builtin === null).map((g) => ({ id: g.id, name: g.name }))} />
+          <GoogleSettingsForm
+            settings={googleSettings(settings)}
+            groups={groups.filter((g) => g.builtin === null).map((g) => ({ id: g.id, name: g.name }))}
+          />
         ) : (
           <p className="text-sm text-slate-600" data-testid="google-not-configured">
-            This Gatehouse has no Google client. Set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (redirect URI: your public URL + /api/auth/callback/google).
+            This Gatehouse has no Google client. Set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (redirect URI: your public URL +
+            /api/auth/callback/google).
           </p>
         )}
       </Card>

@@ -2,7 +2,13 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { createConfigVariable, createConfigVariableInput, deleteConfigVariable, updateConfigVariable, updateConfigVariableInput } from '@/lib/secrets/config-vars';
+import {
+  createConfigVariable,
+  createConfigVariableInput,
+  deleteConfigVariable,
+  updateConfigVariable,
+  updateConfigVariableInput,
+} from '@/lib/secrets/config-vars';
 import { defineAction } from '@/lib/server/action';
 
 const PATH = '/settings/config-vars';

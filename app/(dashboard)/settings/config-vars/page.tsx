@@ -12,7 +12,8 @@ export const metadata = { title: 'Config variables' };
 
 export default async function ConfigVariablesPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Config variables" reason="Only admins can manage config variables." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Config variables" reason="Only admins can manage config variables." />;
   const [environments, variables] = await Promise.all([listEnvironments(viewer.orgId), listConfigVariables(viewer.orgId)]);
   const row = 'grid grid-cols-[10rem_1fr] items-center gap-3 text-sm';
   return (
@@ -21,8 +22,8 @@ export default async function ConfigVariablesPage() {
         title="Config variables"
         description={
           <>
-            Values per environment, used in resource configuration as <code>{'{{ environment.variables.NAME }}'}</code>. Secret values are encrypted, never shown again, and usable only
-            inside resource configuration.
+            Values per environment, used in resource configuration as <code>{'{{ environment.variables.NAME }}'}</code>. Secret values are
+            encrypted, never shown again, and usable only inside resource configuration.
           </>
         }
       />
@@ -66,7 +67,14 @@ export default async function ConfigVariablesPage() {
                           ) : null}
                         </>
                       ) : (
-                        <Input id={`v-${v.id}-${e.id}`} name={`value_${e.id}`} defaultValue={current?.value ?? ''} placeholder="not set" aria-label={`${v.name} in ${e.name}`} className="w-full" />
+                        <Input
+                          id={`v-${v.id}-${e.id}`}
+                          name={`value_${e.id}`}
+                          defaultValue={current?.value ?? ''}
+                          placeholder="not set"
+                          aria-label={`${v.name} in ${e.name}`}
+                          className="w-full"
+                        />
                       )}
                     </span>
                   </div>
@@ -74,7 +82,12 @@ export default async function ConfigVariablesPage() {
               })}
             </UpdateVariableForm>
             <div className="mt-3">
-              <ActionForm action={deleteConfigVariableAction} submitLabel="Delete variable" variant="danger" confirm={`Delete ${v.name}? Resources that use it stop resolving.`}>
+              <ActionForm
+                action={deleteConfigVariableAction}
+                submitLabel="Delete variable"
+                variant="danger"
+                confirm={`Delete ${v.name}? Resources that use it stop resolving.`}
+              >
                 <input type="hidden" name="variableId" value={v.id} />
               </ActionForm>
             </div>

@@ -10,7 +10,8 @@ export const metadata = { title: 'Environments' };
 
 export default async function EnvironmentsPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Environments" reason="Only admins can manage environments." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Environments" reason="Only admins can manage environments." />;
   const environments = await listEnvironments(viewer.orgId);
   return (
     <div className="space-y-6">
@@ -39,7 +40,11 @@ export default async function EnvironmentsPage() {
               <Td>
                 <ActionForm action={updateEnvironmentAction} submitLabel="Save" variant="secondary" className="flex items-center gap-2">
                   <input type="hidden" name="environmentId" value={e.id} />
-                  {e.isDefault ? <input type="hidden" name="name" value={e.name} /> : <Input name="name" defaultValue={e.name} aria-label={`Name of ${e.name}`} />}
+                  {e.isDefault ? (
+                    <input type="hidden" name="name" value={e.name} />
+                  ) : (
+                    <Input name="name" defaultValue={e.name} aria-label={`Name of ${e.name}`} />
+                  )}
                   <Input name="color" type="color" defaultValue={e.color} aria-label={`Colour of ${e.name}`} className="h-9 w-14 p-1" />
                 </ActionForm>
               </Td>
@@ -47,7 +52,12 @@ export default async function EnvironmentsPage() {
                 {e.isDefault ? (
                   <span className="text-xs text-slate-500">cannot be renamed or deleted</span>
                 ) : (
-                  <ActionForm action={deleteEnvironmentAction} submitLabel="Delete" variant="danger" confirm={`Delete ${e.name}? Every resource configuration and variable value in it is deleted too.`}>
+                  <ActionForm
+                    action={deleteEnvironmentAction}
+                    submitLabel="Delete"
+                    variant="danger"
+                    confirm={`Delete ${e.name}? Every resource configuration and variable value in it is deleted too.`}
+                  >
                     <input type="hidden" name="environmentId" value={e.id} />
                   </ActionForm>
                 )}
@@ -57,7 +67,12 @@ export default async function EnvironmentsPage() {
         </tbody>
       </Table>
       <Card title="Add an environment">
-        <ActionForm action={createEnvironmentAction} submitLabel="Add environment" resetOnSuccess className="flex flex-wrap items-center gap-3 text-sm">
+        <ActionForm
+          action={createEnvironmentAction}
+          submitLabel="Add environment"
+          resetOnSuccess
+          className="flex flex-wrap items-center gap-3 text-sm"
+        >
           <label className="flex items-center gap-2">
             Environment name
             <Input name="name" placeholder="e.g. qa" />

@@ -2,7 +2,14 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { createDirectory, createDirectoryInput, deleteDirectory, rotateDirectoryToken, scimBaseUrl, setDirectoryPaused } from '@/lib/scim/directories';
+import {
+  createDirectory,
+  createDirectoryInput,
+  deleteDirectory,
+  rotateDirectoryToken,
+  scimBaseUrl,
+  setDirectoryPaused,
+} from '@/lib/scim/directories';
 import { defineAction } from '@/lib/server/action';
 import { requestOrigin } from '@/lib/server/request';
 
@@ -20,10 +27,13 @@ export const rotateDirectoryTokenAction = defineAction(z.object({ directoryId })
   return { token };
 });
 
-export const setDirectoryPausedAction = defineAction(z.object({ directoryId, paused: z.enum(['true', 'false']).transform((v) => v === 'true') }), async (ctx, input) => {
-  await setDirectoryPaused(ctx, input);
-  revalidatePath(`/settings/scim/${input.directoryId}`);
-});
+export const setDirectoryPausedAction = defineAction(
+  z.object({ directoryId, paused: z.enum(['true', 'false']).transform((v) => v === 'true') }),
+  async (ctx, input) => {
+    await setDirectoryPaused(ctx, input);
+    revalidatePath(`/settings/scim/${input.directoryId}`);
+  },
+);
 
 export const deleteDirectoryAction = defineAction(z.object({ directoryId }), async (ctx, input) => {
   await deleteDirectory(ctx, input);

@@ -13,7 +13,8 @@ const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'sh
 
 export default async function ScimPage() {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="SCIM provisioning" reason="Only admins can manage SCIM directories." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="SCIM provisioning" reason="Only admins can manage SCIM directories." />;
   const [directories, origin] = await Promise.all([listDirectories(viewer.orgId), requestOrigin()]);
   return (
     <div className="space-y-6">

@@ -39,6 +39,10 @@ export async function startSsoTestAction(): Promise<void> {
     redirect('/settings/sso/test?error=idp_error');
   }
   if (!start) redirect('/settings/sso');
-  (await cookies()).set(SSO_BINDING_COOKIE, await sealBinding(start.binding), start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie);
+  (await cookies()).set(
+    SSO_BINDING_COOKIE,
+    await sealBinding(start.binding),
+    start.binding.samlRequestId ? samlBindingCookie : ssoBindingCookie,
+  );
   redirect(start.redirectUrl);
 }

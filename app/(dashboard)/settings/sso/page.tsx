@@ -16,7 +16,8 @@ export const metadata = { title: 'Single sign-on' };
 /** One connection per organization, OIDC or SAML (decision 0015): the page shows the one in use, or the protocol chosen. */
 export default async function SsoSettingsPage({ searchParams }: { searchParams: Promise<{ protocol?: string }> }) {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="Single sign-on" reason="Only admins can manage single sign-on." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="Single sign-on" reason="Only admins can manage single sign-on." />;
   const [connection, groups] = await Promise.all([getSsoConnection(viewer.orgId), listGroups(viewer.orgId)]);
   const assignable = groups.filter((g) => g.builtin === null);
   const { protocol: asked } = await searchParams;
@@ -32,7 +33,9 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
         {connection ? <Badge tone="green">{connection.type === 'saml' ? 'SAML' : 'OIDC'} connected</Badge> : <Badge>Not set up</Badge>}
       </PageHeader>
       <p className="text-sm text-slate-700">
-        {connection && connection.type !== protocol ? `Saving a ${protocol.toUpperCase()} connection replaces the ${connection.type.toUpperCase()} one. ` : null}
+        {connection && connection.type !== protocol
+          ? `Saving a ${protocol.toUpperCase()} connection replaces the ${connection.type.toUpperCase()} one. `
+          : null}
         <Link className="text-blue-700 underline" href={`/settings/sso?protocol=${other}`}>
           {other === 'saml' ? 'Use SAML instead' : 'Use OpenID Connect instead'}
         </Link>
@@ -40,12 +43,18 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
       {protocol === 'saml' ? (
         <>
           <Card title="At your identity provider">
-            <p className="text-sm text-slate-700">Create a SAML application with these service provider details, or give it our metadata:</p>
+            <p className="text-sm text-slate-700">
+              Create a SAML application with these service provider details, or give it our metadata:
+            </p>
             <dl className="mt-2 grid grid-cols-[12rem_1fr] gap-2 text-sm">
               <dt className="font-medium text-slate-700">ACS URL</dt>
-              <dd className="font-mono break-all" data-testid="saml-acs-url">{sp.acsUrl}</dd>
+              <dd className="font-mono break-all" data-testid="saml-acs-url">
+                {sp.acsUrl}
+              </dd>
               <dt className="font-medium text-slate-700">SP entity id (audience)</dt>
-              <dd className="font-mono break-all" data-testid="saml-entity-id">{sp.entityId}</dd>
+              <dd className="font-mono break-all" data-testid="saml-entity-id">
+                {sp.entityId}
+              </dd>
               <dt className="font-medium text-slate-700">SP metadata</dt>
               <dd>
                 <a className="text-blue-700 underline" href={sp.metadataUrl} download>
@@ -75,7 +84,9 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
       {connection ? (
         <Card title="Test the connection">
           <form action={startSsoTestAction} className="flex items-center gap-4">
-            <p className="text-sm text-slate-700">Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.</p>
+            <p className="text-sm text-slate-700">
+              Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.
+            </p>
             <Button type="submit" variant="secondary">
               Test connection
             </Button>
@@ -84,8 +95,15 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
       ) : null}
       {connection ? (
         <Card title="Remove single sign-on">
-          <ActionForm action={deleteSsoConnectionAction} submitLabel="Remove connection" variant="danger" confirm="Remove the SSO connection? People who sign in with it will need a password or a new connection.">
-            <p className="mb-3 text-sm text-slate-700">People linked to this connection can no longer sign in with it; their accounts stay.</p>
+          <ActionForm
+            action={deleteSsoConnectionAction}
+            submitLabel="Remove connection"
+            variant="danger"
+            confirm="Remove the SSO connection? People who sign in with it will need a password or a new connection."
+          >
+            <p className="mb-3 text-sm text-slate-700">
+              People linked to this connection can no longer sign in with it; their accounts stay.
+            </p>
           </ActionForm>
         </Card>
       ) : null}

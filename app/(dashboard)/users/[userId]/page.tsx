@@ -50,8 +50,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       </PageHeader>
       {user.provisionedBy ? (
         <p className="rounded-md border border-blue-200 bg-blue-50 p-3 text-sm text-blue-900" data-testid="provisioned-note">
-          Provisioned by the SCIM directory <strong>{user.provisionedBy}</strong>. Name, email and group memberships come from your
-          identity provider and are read-only here; change them there. Disabling here takes effect at once.
+          Provisioned by the SCIM directory <strong>{user.provisionedBy}</strong>. Name, email and group memberships come from your identity
+          provider and are read-only here; change them there. Disabling here takes effect at once.
         </p>
       ) : null}
       <Card title="Groups">
@@ -120,7 +120,8 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
             {sessions.map((s) => (
               <li key={s.id} className="flex items-center justify-between py-2">
                 <span>
-                  {s.ipAddress ?? 'Unknown IP'} · {s.userAgent?.slice(0, 60) ?? 'Unknown device'} · last active {when.format(s.lastSeenAt)} UTC
+                  {s.ipAddress ?? 'Unknown IP'} · {s.userAgent?.slice(0, 60) ?? 'Unknown device'} · last active {when.format(s.lastSeenAt)}{' '}
+                  UTC
                 </span>
                 {s.id === viewer.sessionId ? (
                   <Badge tone="green">This session</Badge>

@@ -21,6 +21,10 @@ export const GET = defineRoute({ auth: 'session' }, async ({ session }) => {
   });
   const date = new Date().toISOString().slice(0, 10);
   return new Response(body, {
-    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="access-review-${session.org.slug}-${date}.csv"`, 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="access-review-${session.org.slug}-${date}.csv"`,
+      'cache-control': 'no-store',
+    },
   });
 });

@@ -4,4 +4,6 @@ import { defineRoute } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute({ auth: 'session' }, async ({ session }) => Response.json(await verifyChainFor(session.orgId, session.userId)));
+export const GET = defineRoute({ auth: 'session' }, async ({ session }) =>
+  Response.json(await verifyChainFor(session.orgId, session.userId)),
+);

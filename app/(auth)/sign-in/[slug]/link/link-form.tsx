@@ -11,9 +11,25 @@ export function LinkIdentityForm({ email, needsCode }: { email: string; needsCod
   return (
     <form method="post" onSubmit={onSubmit} className="space-y-4">
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required autoFocus errors={fieldErrors.password} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        autoFocus
+        errors={fieldErrors.password}
+      />
       {needsCode ? (
-        <TextField label="Two-factor code" name="code" inputMode="numeric" autoComplete="one-time-code" required hint="From your authenticator app, or a recovery code." errors={fieldErrors.code} />
+        <TextField
+          label="Two-factor code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          hint="From your authenticator app, or a recovery code."
+          errors={fieldErrors.code}
+        />
       ) : null}
       <FormError message={formError} />
       <SubmitButton className="w-full" disabled={pending}>

@@ -24,7 +24,8 @@ export default async function AppEditPage({ params }: { params: Promise<{ object
   if (!app) notFound();
   const target = { kind: 'app', id: app.id, folderId: app.folderId } as const;
   const decision = can(viewer.snapshot, 'edit', target);
-  if (!decision.allowed) return <NoAccess title={`Edit ${app.name}`} reason={`Editing this app needs Edit on it. ${explain(decision.because)}`} />;
+  if (!decision.allowed)
+    return <NoAccess title={`Edit ${app.name}`} reason={`Editing this app needs Edit on it. ${explain(decision.because)}`} />;
 
   const libraryAccess = can(viewer.snapshot, 'view', { kind: 'org', area: 'query_library' }).allowed;
   const [draft, releases, resources, environments, libraryQueries] = await Promise.all([
@@ -41,7 +42,10 @@ export default async function AppEditPage({ params }: { params: Promise<{ object
 
   return (
     <div className="space-y-6">
-      <PageHeader title={`Edit ${app.name}`} description={releases[0] ? `Newest release: version ${releases[0].version}` : 'Not released yet'}>
+      <PageHeader
+        title={`Edit ${app.name}`}
+        description={releases[0] ? `Newest release: version ${releases[0].version}` : 'Not released yet'}
+      >
         <div className="flex gap-4 text-sm font-medium">
           <Link href={`/apps/${app.id}/view`} className="text-brand-700 hover:underline">
             Open the released app

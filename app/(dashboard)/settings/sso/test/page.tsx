@@ -19,13 +19,17 @@ const OUTCOMES: Record<SsoTestOutcome, string> = {
 
 export default async function SsoTestPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   const viewer = await requireViewer();
-  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' })) return <NoAccess title="SSO test" reason="Only admins can test single sign-on." />;
+  if (!allowed(viewer, 'manage', { kind: 'org', area: 'settings' }))
+    return <NoAccess title="SSO test" reason="Only admins can test single sign-on." />;
   const result = await openTestResult((await cookies()).get(SSO_TEST_COOKIE)?.value);
   const { error } = await searchParams;
   const failure = result && !result.ok ? result.reason : error === 'idp_error' ? 'idp_error' : null;
   return (
     <div className="space-y-6">
-      <PageHeader title="SSO connection test" description="What your identity provider sent, and what a real sign-in would do. Nobody was signed in and nothing was changed.">
+      <PageHeader
+        title="SSO connection test"
+        description="What your identity provider sent, and what a real sign-in would do. Nobody was signed in and nothing was changed."
+      >
         {result?.ok ? <Badge tone="green">Provider answered</Badge> : null}
       </PageHeader>
       {result?.ok ? (
@@ -58,11 +62,16 @@ export default async function SsoTestPage({ searchParams }: { searchParams: Prom
       ) : (
         <Card title={failure ? 'The test failed' : 'No test result'}>
           <p className="text-sm text-slate-700" data-testid="sso-test-error">
-            {failure ? SSO_FAILURE_MESSAGES[failure] : 'Start a test from the Single sign-on settings; results are kept for five minutes in this browser.'}
+            {failure
+              ? SSO_FAILURE_MESSAGES[failure]
+              : 'Start a test from the Single sign-on settings; results are kept for five minutes in this browser.'}
           </p>
           {failure ? (
             <p className="mt-2 text-sm text-slate-700">
-              Reason code: <code className="font-mono" data-testid="sso-test-reason">{failure}</code>
+              Reason code:{' '}
+              <code className="font-mono" data-testid="sso-test-reason">
+                {failure}
+              </code>
             </p>
           ) : null}
         </Card>

@@ -7,6 +7,9 @@ export const dynamic = 'force-dynamic';
 
 export const GET = defineRoute({ auth: 'none' }, async () => {
   return new Response(await samlSpMetadataXml(), {
-    headers: { 'content-type': 'application/samlmetadata+xml; charset=utf-8', 'content-disposition': 'attachment; filename="gatehouse-sp-metadata.xml"' },
+    headers: {
+      'content-type': 'application/samlmetadata+xml; charset=utf-8',
+      'content-disposition': 'attachment; filename="gatehouse-sp-metadata.xml"',
+    },
   });
 });

@@ -7,7 +7,15 @@ import { getSession } from '@/lib/auth/session';
 import { currentRequestMeta } from '@/lib/server/request';
 import { originFrom } from '@/lib/server/request-meta';
 import { defineRoute } from '@/lib/server/route';
-import { finishSamlTest, openSamlTestAnswer, SAML_TEST_COOKIE, samlTestCookie, sealTestResult, SSO_TEST_COOKIE, ssoTestCookie } from '@/lib/sso/test-connection';
+import {
+  finishSamlTest,
+  openSamlTestAnswer,
+  SAML_TEST_COOKIE,
+  samlTestCookie,
+  sealTestResult,
+  SSO_TEST_COOKIE,
+  ssoTestCookie,
+} from '@/lib/sso/test-connection';
 
 export const dynamic = 'force-dynamic';
 
