@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import type { ReactNode } from 'react';
-import { Input, Select } from '@/components/ui/fields';
+import { Field, Input, Select } from '@/components/ui/fields';
 import { auditActionTypes } from '@/lib/audit/events';
 import { AUDIT_RANGES, auditSearchQuery, type AuditRange, type AuditSearch } from '@/lib/audit/filter';
 
@@ -12,15 +11,6 @@ const PRESET_LABELS: Record<AuditRange, string> = {
   '90d': '90 days',
 };
 const ACTION_TYPES = [...auditActionTypes].sort();
-
-function Field({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
-  return (
-    <label className={`flex flex-col gap-1 text-xs font-medium text-slate-600 ${className}`}>
-      {label}
-      {children}
-    </label>
-  );
-}
 
 /** A datetime-local value: the viewer works in UTC, so the input does too. */
 const localValue = (d: Date | undefined) => (d ? d.toISOString().slice(0, 19) : '');

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import { cloneElement, useId, type InputHTMLAttributes, type ReactElement, type ReactNode, type SelectHTMLAttributes } from 'react';
 
 const control =
   'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-100';
@@ -12,6 +12,49 @@ export function Select({ className = '', children, ...props }: SelectHTMLAttribu
     <select {...props} className={`${control} ${className}`}>
       {children}
     </select>
+  );
+}
+
+/**
+ * A labelled control with its hint and its problem, tied to it by id (the control is the one child,
+ * and gets the id, `aria-describedby` and `aria-invalid`). Pass `id` when a page or test needs a
+ * fixed one; the hint and error are `<id>-hint` and `<id>-error`.
+ */
+export function Field({
+  label,
+  children,
+  error,
+  hint,
+  id: fixedId,
+  className = '',
+}: {
+  label: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }>;
+  error?: string;
+  hint?: string;
+  id?: string;
+  className?: string;
+}) {
+  const generatedId = useId();
+  const id = fixedId ?? generatedId;
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`text-sm ${className}`}>
+      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">
+        {label}
+      </label>
+      {cloneElement(children, { id, 'aria-describedby': described, 'aria-invalid': error ? true : undefined })}
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700" data-testid="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -1,10 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type TextareaHTMLAttributes } from 'react';
 import { useFormAction } from '@/components/form/use-form-action';
 import { TextField } from '@/components/form/text-field';
 import { SubmitButton } from '@/components/form/submit-button';
+import { Field } from '@/components/ui/fields';
 import { createLibraryQueryAction, updateLibraryQueryAction } from './actions';
 
 export type LibraryQueryFormValues = {
@@ -20,48 +21,14 @@ export type LibraryQueryFormValues = {
   disableLoggingFor: string;
 };
 
-const area = 'mt-1 block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm outline-none focus:ring-2';
+const area = 'block w-full rounded-md border bg-white px-3 py-2 font-mono text-sm shadow-sm outline-none focus:ring-2';
 
-function Field({
-  label,
-  name,
-  errors,
-  hint,
-  children,
-}: {
-  label: string;
-  name: string;
-  errors?: string[];
-  hint?: string;
-  children: ReactNode;
-}) {
-  const error = errors?.[0];
-  return (
-    <div>
-      <label htmlFor={`field-${name}`} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      {children}
-      {error ? (
-        <p id={`field-${name}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : hint ? (
-        <p className="mt-1 text-xs text-slate-500">{hint}</p>
-      ) : null}
-    </div>
-  );
-}
-
-function TextArea({ name, defaultValue, errors, rows = 4 }: { name: string; defaultValue: string; errors?: string[]; rows?: number }) {
+/** A text area; the Field around it gives it its id, description and invalid state. */
+function TextArea({ errors, rows = 4, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; errors?: string[] }) {
   return (
     <textarea
-      id={`field-${name}`}
-      name={name}
+      {...props}
       rows={rows}
-      defaultValue={defaultValue}
-      aria-invalid={errors?.length ? true : undefined}
-      aria-describedby={errors?.length ? `field-${name}-error` : undefined}
       className={`${area} ${errors?.length ? 'border-red-400 focus:ring-red-200' : 'border-slate-300 focus:ring-brand-100'}`}
     />
   );
@@ -90,16 +57,15 @@ export function LibraryQueryForm({
     <form method="post" onSubmit={onSubmit} className="max-w-3xl space-y-4" data-testid="library-query-form">
       {libraryQueryId ? <input type="hidden" name="libraryQueryId" value={libraryQueryId} /> : null}
       <TextField label="Name" name="name" defaultValue={initial.name} errors={fieldErrors.name} />
-      <Field label="Description" name="description" errors={fieldErrors.description}>
+      <Field label="Description" id="field-description" error={fieldErrors.description?.[0]}>
         <TextArea name="description" defaultValue={initial.description} errors={fieldErrors.description} rows={2} />
       </Field>
       <div className="flex flex-wrap gap-4">
-        <Field label="Resource" name="resourceId" errors={fieldErrors.resourceId}>
+        <Field label="Resource" id="field-resourceId" error={fieldErrors.resourceId?.[0]}>
           <select
-            id="field-resourceId"
             name="resourceId"
             defaultValue={initial.resourceId}
-            className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
           >
             <option value="">Choose a resource…</option>
             {resources.map((r) => (
@@ -109,13 +75,12 @@ export function LibraryQueryForm({
             ))}
           </select>
         </Field>
-        <Field label="Type" name="type" errors={fieldErrors.type}>
+        <Field label="Type" id="field-type" error={fieldErrors.type?.[0]}>
           <select
-            id="field-type"
             name="type"
             value={type}
             onChange={(e) => setType(e.target.value as 'sql' | 'rest')}
-            className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
           >
             <option value="sql">SQL</option>
             <option value="rest">REST</option>
@@ -125,8 +90,8 @@ export function LibraryQueryForm({
       {type === 'sql' ? (
         <Field
           label="SQL"
-          name="sql"
-          errors={fieldErrors.sql}
+          id="field-sql"
+          error={fieldErrors.sql?.[0]}
           hint="{{ }} values (current_user.email, component values) become bind parameters."
         >
           <TextArea name="sql" defaultValue={initial.sql} errors={fieldErrors.sql} rows={6} />
@@ -134,12 +99,11 @@ export function LibraryQueryForm({
       ) : (
         <>
           <div className="flex flex-wrap gap-4">
-            <Field label="Method" name="method" errors={fieldErrors.method}>
+            <Field label="Method" id="field-method" error={fieldErrors.method?.[0]}>
               <select
-                id="field-method"
                 name="method"
                 defaultValue={initial.method}
-                className="mt-1 rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
+                className="rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm"
               >
                 {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
                   <option key={m}>{m}</option>
@@ -156,10 +120,10 @@ export function LibraryQueryForm({
               />
             </div>
           </div>
-          <Field label="Query parameters" name="params" errors={fieldErrors.params} hint="One name=value per line.">
+          <Field label="Query parameters" id="field-params" error={fieldErrors.params?.[0]} hint="One name=value per line.">
             <TextArea name="params" defaultValue={initial.params} errors={fieldErrors.params} rows={3} />
           </Field>
-          <Field label="JSON body" name="body" errors={fieldErrors.body}>
+          <Field label="JSON body" id="field-body" error={fieldErrors.body?.[0]}>
             <TextArea name="body" defaultValue={initial.body} errors={fieldErrors.body} rows={4} />
           </Field>
         </>
