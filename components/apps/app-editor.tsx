@@ -5,7 +5,9 @@
 // or release, Use on each resource a query names, Edit in the environment a query runs in.
 import { useMutation } from '@tanstack/react-query';
 import { cloneElement, useId, useMemo, useState, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
-import { AppViewer, RowsTable, runAppQuery, type QueryOutcome } from '@/components/apps/app-viewer';
+import { AppViewer } from '@/components/apps/app-viewer';
+import { RowsTable } from '@/components/apps/rows-table';
+import { runAppQuery, type QueryOutcome } from '@/components/apps/run-app-query';
 import { Button } from '@/components/ui/button';
 import { Badge, Input, Select } from '@/components/ui/fields';
 import { appDefinitionSchema } from '@/lib/apps/definition';

@@ -6,60 +6,15 @@
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Markdown } from '@/components/apps/markdown';
+import { PagedTable } from '@/components/apps/rows-table';
+import { runAppQuery, type QueryOutcome, type RunTarget } from '@/components/apps/run-app-query';
 import { Button } from '@/components/ui/button';
-import { Input, Select, Table, Td, Th } from '@/components/ui/fields';
+import { Input, Select } from '@/components/ui/fields';
 import { SubmitButton } from '@/components/form/submit-button';
 import type { AppComponent, AppDefinition } from '@/lib/apps/definition';
 import { evaluateTemplate, toText } from '@/lib/apps/expressions';
 import type { CurrentUser } from '@/lib/apps/reads';
 import { appKeys } from '@/lib/query-keys';
-
-export type QueryOutcome = { data?: unknown; rowCount?: number | null; truncated?: boolean; error?: string; responseTimeMs?: number };
-
-export type RunTarget = {
-  appId: string;
-  /** `released`: the newest release (viewers); `latest`: the saved draft (editors). */
-  pageVersion: 'released' | 'latest';
-  /** Another environment than the default (editors only; the server checks). */
-  environmentId?: string;
-  /** Changes when the definition the server holds changes (a release number, a draft save). */
-  revision: string;
-};
-
-/** Runs one query of the app through the run endpoint; failures come back as `error`, never thrown. */
-export async function runAppQuery(
-  target: RunTarget,
-  queryName: string,
-  body: { pageName?: string; values?: Record<string, unknown>; current_user?: CurrentUser },
-): Promise<QueryOutcome> {
-  try {
-    const res = await fetch(`/api/apps/${target.appId}/queries/${encodeURIComponent(queryName)}/run`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        pageVersion: target.pageVersion,
-        ...(target.environmentId ? { environmentId: target.environmentId } : {}),
-        ...body,
-      }),
-    });
-    const json = (await res.json().catch(() => ({}))) as {
-      ok?: boolean;
-      data?: unknown;
-      rowCount?: number | null;
-      truncated?: boolean;
-      responseTimeMs?: number;
-      error?: unknown;
-    };
-    if (!res.ok) {
-      const err = json.error as { message?: string } | undefined;
-      return { error: err?.message ?? `The server answered HTTP ${res.status}.` };
-    }
-    if (!json.ok) return { error: toText(json.error), responseTimeMs: json.responseTimeMs };
-    return { data: json.data, rowCount: json.rowCount, truncated: json.truncated, responseTimeMs: json.responseTimeMs };
-  } catch {
-    return { error: 'Could not reach Gatehouse.' };
-  }
-}
 
 function safeEval(template: string | undefined, scope: Record<string, unknown>): { value: unknown; error?: string } {
   if (template === undefined || template === '') return { value: undefined };
@@ -238,99 +193,6 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
           {render(c)}
         </div>
       ))}
-    </div>
-  );
-}
-
-/** A table bound to a query's rows, shown `pageSize` at a time. */
-/** Query rows as a table: one column per key of `columns`, values shown as text. */
-export function RowsTable({
-  testId,
-  columns,
-  rows,
-  firstKey = 0,
-}: {
-  testId: string;
-  columns: string[];
-  rows: Record<string, unknown>[];
-  firstKey?: number;
-}) {
-  return (
-    <Table testId={testId}>
-      <thead>
-        <tr>
-          {columns.map((k) => (
-            <Th key={k}>{k}</Th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((row, i) => (
-          <tr key={firstKey + i}>
-            {columns.map((k) => (
-              <Td key={k}>{toText(row[k])}</Td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </Table>
-  );
-}
-
-function PagedTable({
-  name,
-  pageSize,
-  state,
-  disabled,
-}: {
-  name: string;
-  pageSize: number;
-  state?: { outcome?: QueryOutcome; running: boolean };
-  disabled: boolean;
-}) {
-  const [pageNo, setPageNo] = useState(0);
-  const rows = Array.isArray(state?.outcome?.data) ? (state.outcome.data as Record<string, unknown>[]) : [];
-  const columns = rows[0] && typeof rows[0] === 'object' ? Object.keys(rows[0]) : [];
-  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
-  const current = Math.min(pageNo, pages - 1);
-  const shown = rows.slice(current * pageSize, (current + 1) * pageSize);
-  const first = rows.length === 0 ? 0 : current * pageSize + 1;
-  return (
-    <div>
-      {state?.outcome?.error ? (
-        <p role="alert" className="mb-2 text-sm text-red-700">
-          {state.outcome.error}
-        </p>
-      ) : null}
-      <RowsTable testId={`table-${name}`} columns={columns} rows={shown} firstKey={current * pageSize} />
-      <div className="mt-2 flex items-center justify-between gap-3 text-xs text-slate-500" data-testid={`table-${name}-footer`}>
-        <span role="status">
-          {state?.running
-            ? 'Loading…'
-            : `${first}–${first === 0 ? 0 : first + shown.length - 1} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}${state?.outcome?.truncated ? ' (truncated)' : ''}`}
-        </span>
-        <nav aria-label={`Pages of ${name}`} className="flex items-center gap-2">
-          <Button
-            variant="secondary"
-            className="px-2 py-1 text-xs"
-            disabled={disabled || current === 0}
-            onClick={() => setPageNo(current - 1)}
-          >
-            Previous
-          </Button>
-          <span>
-            Page {current + 1} of {pages}
-          </span>
-          <Button
-            variant="secondary"
-            className="px-2 py-1 text-xs"
-            disabled={disabled || current >= pages - 1}
-            onClick={() => setPageNo(current + 1)}
-          >
-            Next
-          </Button>
-        </nav>
-      </div>
     </div>
   );
 }
