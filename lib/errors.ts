@@ -2,11 +2,15 @@
 // an action result, a JSON envelope, a CLI message.
 
 export const errorStatus = {
+  /** Malformed: a body that is not JSON, a query parameter that does not parse. */
+  invalid_request: 400,
   invalid_input: 422,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -1,7 +1,7 @@
 // RFC 9457 problem details for the public API, with a stable `type` per error code.
 import { errorStatus, type ErrorCode, type FieldErrors } from '@/lib/errors';
 
-export type ProblemCode = ErrorCode | 'invalid_request' | 'insufficient_scope' | 'unsupported_media_type' | 'idempotency_conflict';
+export type ProblemCode = ErrorCode | 'insufficient_scope' | 'idempotency_conflict';
 
 const TITLES: Record<ProblemCode, string> = {
   invalid_input: 'The request cannot be carried out',
@@ -11,6 +11,7 @@ const TITLES: Record<ProblemCode, string> = {
   insufficient_scope: 'The token lacks the scope this needs',
   not_found: 'Not found',
   conflict: 'Conflict',
+  too_large: 'The body is too large',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
@@ -20,9 +21,7 @@ const TITLES: Record<ProblemCode, string> = {
 
 const STATUS: Record<ProblemCode, number> = {
   ...errorStatus,
-  invalid_request: 400,
   insufficient_scope: 403,
-  unsupported_media_type: 415,
   idempotency_conflict: 422,
 };
 

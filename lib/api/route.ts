@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { authenticateApiToken } from '@/lib/api-tokens/reads';
 import type { FieldErrors } from '@/lib/errors';
 import { knownError } from '@/lib/server/failure';
+import { JsonBodyError, readJsonBody } from '@/lib/server/json-body';
 import { currentRequestMeta } from '@/lib/server/request';
-import { unstorableTextProblem } from '@/lib/storable-text';
 import { findIdempotentResponse, requestFingerprint, storeIdempotentResponse } from './idempotency';
 import { apiCtx, type ApiOperation } from './operation';
 import { problem, problemResponse, type Problem } from './problem';
@@ -59,18 +59,14 @@ export function apiRoute(op: ApiOperation) {
       let rawBody = '';
       let body: z.ZodSafeParseResult<unknown> | null = null;
       if (op.body) {
-        if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json'))
-          throw fail('unsupported_media_type', 'Send the body as application/json.');
-        rawBody = await req.text();
-        if (rawBody.length > 1_000_000) throw fail('invalid_request', 'The body is larger than 1 MB.');
         let json: unknown;
         try {
-          json = JSON.parse(rawBody);
-        } catch {
-          throw fail('invalid_request', 'The body is not valid JSON.');
+          ({ json, text: rawBody } = await readJsonBody(req));
+        } catch (e) {
+          // The public API has always answered text that cannot be stored as a malformed request (400).
+          if (e instanceof JsonBodyError && e.fault === 'unstorable') throw fail('invalid_request', e.message);
+          throw e;
         }
-        const unstorable = unstorableTextProblem(json);
-        if (unstorable) throw fail('invalid_request', unstorable);
         body = op.body.safeParse(json);
         if (!body.success) throw fail('invalid_request', 'The body does not match the schema.', fieldErrors(body.error));
       }

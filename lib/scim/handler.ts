@@ -6,14 +6,15 @@
 // (lib/scim/node.ts, decision 0024), and the Next.js route wraps it in a web Response (next dev,
 // a bare `next start`, tests).
 import { getAdhocDb, isDatabaseUnavailable } from '@/db';
+import { isAppError } from '@/lib/errors';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
-import { unstorableTextProblem } from '@/lib/storable-text';
+import { JsonBodyError, readJsonBody, type JsonBodyFault } from '@/lib/server/json-body';
 import { headerOf, requestMetaFrom, originFrom, type HeaderSource } from '@/lib/server/request-meta';
 import { authenticateDirectory, logScimRequest, scimBaseUrl } from './directories';
 import { discovery } from './discovery';
-import { scimErrorBody, ScimError } from './errors';
+import { scimErrorBody, scimErrorOf, ScimError, type ScimType } from './errors';
 import * as groups from './groups';
-import { bodyTooLarge, listParams, MAX_BODY_BYTES, searchParams, type ListParams, type ScimCtx } from './resource';
+import { listParams, MAX_BODY_BYTES, searchParams, type ListParams, type ScimCtx } from './resource';
 import * as users from './users';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -35,24 +36,22 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 
+/** How SCIM answers each refused body (RFC 7644 §3.12). */
+const BODY_FAULTS: Record<JsonBodyFault, [status: number, scimType: ScimType | null]> = {
+  media_type: [415, null],
+  too_large: [413, null],
+  syntax: [400, 'invalidSyntax'],
+  unstorable: [400, 'invalidValue'],
+};
+
 async function readJson(req: ScimHttpRequest): Promise<unknown> {
-  const type = (headerOf(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/scim+json' && type !== 'application/json') {
-    throw new ScimError(415, null, 'Send the body as application/scim+json (or application/json).');
-  }
-  const declared = Number(headerOf(req.headers, 'content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw bodyTooLarge();
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyTooLarge();
-  let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    throw ScimError.badRequest('invalidSyntax', 'The body is not valid JSON.');
+    return (await readJsonBody(req, { types: ['application/scim+json', 'application/json'], maxBytes: MAX_BODY_BYTES })).json;
+  } catch (e) {
+    if (!(e instanceof JsonBodyError)) throw e;
+    const [status, scimType] = BODY_FAULTS[e.fault];
+    throw new ScimError(status, scimType, e.message);
   }
-  const unstorable = unstorableTextProblem(body);
-  if (unstorable) throw ScimError.badRequest('invalidValue', unstorable);
-  return body;
 }
 
 async function route(ctx: ScimCtx, req: ScimHttpRequest, url: URL, path: string[]): Promise<Reply> {
@@ -131,6 +130,15 @@ export function scimErrorAnswer(e: ScimError, requestId: string): ScimAnswer {
   return answer(errorReply(e), requestId);
 }
 
+/** The one place a failure becomes a SCIM error: ours as they are, the domain's AppErrors translated, anything else a 500 that is logged. */
+function asScimError(e: unknown, requestId: string): ScimError {
+  if (e instanceof ScimError) return e;
+  if (isAppError(e) && e.status < 500) return scimErrorOf(e);
+  if (isDatabaseUnavailable(e)) return new ScimError(503, null, DATABASE_UNAVAILABLE);
+  console.error(`[gatehouse] SCIM request ${requestId} failed:`, e);
+  return new ScimError(500, null, `Something went wrong (ref: ${requestId}).`);
+}
+
 function errorReply(e: ScimError): Reply {
   const headers: Record<string, string> =
     e.status === 401 ? { 'www-authenticate': 'Bearer realm="scim"' } : e.status === 503 ? { 'retry-after': '60' } : {};
@@ -177,12 +185,7 @@ export async function answerScimRequest(req: ScimHttpRequest, directoryId: strin
     };
     reply = named ? ok(await users.listUsers(ctx, lookup!.params, named)) : await route(ctx, req, url, path);
   } catch (e) {
-    if (e instanceof ScimError) reply = errorReply(e);
-    else if (isDatabaseUnavailable(e)) reply = errorReply(new ScimError(503, null, DATABASE_UNAVAILABLE));
-    else {
-      console.error(`[gatehouse] SCIM request ${meta.requestId} failed:`, e);
-      reply = errorReply(new ScimError(500, null, `Something went wrong (ref: ${meta.requestId}).`));
-    }
+    reply = errorReply(asScimError(e, meta.requestId));
   }
   if (directoryExists) {
     const error = reply.status >= 400 ? String((reply.body as { detail?: string } | undefined)?.detail ?? '') : null;

@@ -5,7 +5,6 @@ import 'server-only';
 import type { NextRequest } from 'next/server';
 import { getSession, type SessionCtx } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
-import { unstorableTextProblem } from '@/lib/storable-text';
 import { knownError } from './failure';
 import { currentRequestMeta } from './request';
 
@@ -19,24 +18,6 @@ export function jsonError(e: AppError, requestId: string): Response {
     { error: { code: e.code, message: e.message, requestId, fieldErrors: e.meta.fieldErrors } },
     { status: e.status, headers },
   );
-}
-
-/**
- * The JSON body of a request, refused unless it is sent as application/json (a cross-site form
- * cannot send that without a CORS preflight), parses, and holds only text that can be stored.
- */
-export async function readJsonBody(req: Request, what: string): Promise<unknown> {
-  if (!(req.headers.get('content-type') ?? '').includes('application/json'))
-    throw new AppError('invalid_input', 'Send a JSON body (content-type: application/json).');
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new AppError('invalid_input', `Send ${what} as a JSON body.`);
-  }
-  const unstorable = unstorableTextProblem(body);
-  if (unstorable) throw new AppError('invalid_input', unstorable);
-  return body;
 }
 
 export function defineRoute(
