@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-// `npm run db:generate` writes SQL migrations for changes in db/schema.ts into drizzle/.
+// `npm run db:generate` writes SQL migrations for changes in db/schema/ (the tables its index exports) into drizzle/.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './db/schema.ts',
+  schema: './db/schema/index.ts',
   out: './drizzle',
 });
