@@ -2,6 +2,7 @@
 // tree-walking interpreter. No eval, no Function, no prototype: member access reads own
 // properties of plain data only, `__proto__`/`constructor`/`prototype` are refused by name, and
 // the only calls are a short list of string/array/number methods and a few helper functions.
+import { splitTemplate, type TemplatePart as SplitPart } from '@/lib/template';
 
 export class ExpressionError extends Error {
   constructor(message: string) {
@@ -434,31 +435,24 @@ export function referencedPaths(node: Node): string[] {
   return [...out];
 }
 
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; source: string; node: Node };
+export type TemplatePart = SplitPart<Node>;
 
-/** Splits a template into text and parsed `{{ … }}` parts; errors name the expression's position. */
-export function parseTemplate(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let i = 0;
-  while (i < template.length) {
-    const open = template.indexOf('{{', i);
-    if (open < 0) {
-      parts.push({ kind: 'text', text: template.slice(i) });
-      break;
-    }
-    if (open > i) parts.push({ kind: 'text', text: template.slice(i, open) });
-    const close = template.indexOf('}}', open + 2);
-    if (close < 0) throw new ExpressionError(`"{{" at character ${open + 1} has no closing "}}".`);
-    const source = template.slice(open + 2, close).trim();
-    try {
-      parts.push({ kind: 'expr', source, node: parseExpression(source) });
-    } catch (e) {
-      if (e instanceof ExpressionError) throw new ExpressionError(`In {{ ${source} }}: ${e.message}`);
-      throw e;
-    }
-    i = close + 2;
+/** A template's own syntax error (a `{{` never closed), as the expression language reports errors. */
+export const templateError = (message: string) => new ExpressionError(message);
+
+/** Parses the expression of one `{{ }}`; its errors name it. */
+export function parseTemplateExpression(source: string): Node {
+  try {
+    return parseExpression(source);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw new ExpressionError(`In {{ ${source} }}: ${e.message}`);
+    throw e;
   }
-  return parts;
+}
+
+/** Splits a template into text and parsed `{{ … }}` parts (lib/template.ts); errors name the expression's position. */
+export function parseTemplate(template: string): TemplatePart[] {
+  return splitTemplate(template, parseTemplateExpression, templateError);
 }
 
 /**
@@ -467,6 +461,6 @@ export function parseTemplate(template: string): TemplatePart[] {
  */
 export function evaluateTemplate(template: string, scope: Scope): unknown {
   const parts = parseTemplate(template);
-  if (parts.length === 1 && parts[0]!.kind === 'expr') return evaluate(parts[0]!.node, scope);
-  return parts.map((p) => (p.kind === 'text' ? p.text : toText(evaluate(p.node, scope)))).join('');
+  if (parts.length === 1 && 'expr' in parts[0]!) return evaluate(parts[0].expr, scope);
+  return parts.map((p) => ('text' in p ? p.text : toText(evaluate(p.expr, scope)))).join('');
 }

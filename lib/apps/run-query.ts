@@ -192,7 +192,7 @@ function parametersOf(query: RunnableQuery): Parameter[] {
   if (query.type === 'sql') nodes.push(...parseSqlTemplate(query.sql).expressions);
   else {
     for (const t of [query.path, ...query.params.map((p) => p.value), query.body ?? '']) {
-      for (const part of parseTemplate(t)) if (part.kind === 'expr') nodes.push({ source: part.source, node: part.node });
+      for (const part of parseTemplate(t)) if ('expr' in part) nodes.push({ source: part.source, node: part.expr });
     }
   }
   return nodes.map((n) => ({ ...n, hidden: isHiddenExpression(referencedPaths(n.node), query.disableLoggingFor) }));
@@ -266,7 +266,7 @@ async function runRest(resolved: ResolvedResource, query: Extract<RunnableQuery,
   const config = resolved.config;
   if (config.type !== 'rest') throw new AppError('invalid_input', 'This query is REST but its resource is a database.');
   const path = parseTemplate(query.path)
-    .map((p) => (p.kind === 'text' ? p.text : pathValue(evaluate(p.node, scope))))
+    .map((p) => ('text' in p ? p.text : pathValue(evaluate(p.expr, scope))))
     .join('');
   const base = new URL(config.baseUrl);
   const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
@@ -304,7 +304,7 @@ async function runRest(resolved: ResolvedResource, query: Extract<RunnableQuery,
 /** A template where each `{{ }}` is rendered by `render` (text parts as they are). */
 function evaluateTemplateParts(template: string, scope: Scope, render: (v: unknown) => string): string {
   return parseTemplate(template)
-    .map((p) => (p.kind === 'text' ? p.text : render(evaluate(p.node, scope))))
+    .map((p) => ('text' in p ? p.text : render(evaluate(p.expr, scope))))
     .join('');
 }
 

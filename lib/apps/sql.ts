@@ -1,7 +1,8 @@
 // SQL queries with `{{ … }}`: each expression becomes a bind parameter ($1, $2…), never SQL text.
 // An expression inside a quoted literal, a quoted identifier or a comment is refused, since it
 // could only work by splicing text; concatenate instead ('%' || {{ x }} || '%').
-import { ExpressionError, evaluate, parseExpression, type Node, type Scope } from './expressions';
+import { expressionAt } from '@/lib/template';
+import { ExpressionError, evaluate, parseTemplateExpression, templateError, type Node, type Scope } from './expressions';
 
 export type SqlTemplate = { strings: string[]; expressions: { source: string; node: Node }[] };
 
@@ -41,20 +42,11 @@ export function parseSqlTemplate(sqlText: string): SqlTemplate {
   while (i < sqlText.length) {
     const rest = sqlText.slice(i);
     if (rest.startsWith('{{')) {
-      const close = sqlText.indexOf('}}', i + 2);
-      if (close < 0) throw new ExpressionError(`"{{" at character ${i + 1} has no closing "}}".`);
-      const source = sqlText.slice(i + 2, close).trim();
-      let node: Node;
-      try {
-        node = parseExpression(source);
-      } catch (e) {
-        if (e instanceof ExpressionError) throw new ExpressionError(`In {{ ${source} }}: ${e.message}`);
-        throw e;
-      }
+      const { source, end } = expressionAt(sqlText, i, templateError);
       strings.push(chunk);
-      expressions.push({ source, node });
+      expressions.push({ source, node: parseTemplateExpression(source) });
       chunk = '';
-      i = close + 2;
+      i = end;
     } else if (rest.startsWith("'")) {
       chunk += "'";
       i++;

@@ -22,7 +22,7 @@ describe('resource configuration templates', () => {
     ["{{ secrets['A'] }}", /not allowed here/],
     ['{{ process.env.HOME }}', /not allowed here/],
     ['{{ 1 + 1 }}', /not allowed here/],
-    ['{{ secrets.A', /never closed/],
+    ['{{ secrets.A', /"\{\{" at character 1 has no closing "\}\}"/],
     ['a }} b', /no "\{\{"/],
     ['{{ secrets.9x }}', /not allowed here/],
   ])('refuses %s', (value, message) => {

@@ -1,7 +1,9 @@
-// `{{ secrets.NAME }}` and `{{ environment.variables.NAME }}` in resource configuration: a small
-// parser (not string evaluation) that splits a value into text and references, and accepts only
-// those two roots. Resolution substitutes strings; nothing is ever evaluated.
+// `{{ secrets.NAME }}` and `{{ environment.variables.NAME }}` in resource configuration: the
+// template parser (lib/template.ts, not string evaluation) splits a value into text and
+// references, and only those two roots are accepted. Resolution substitutes strings; nothing is
+// ever evaluated.
 import { AppError } from '@/lib/errors';
+import { splitTemplate } from '@/lib/template';
 
 export type TemplateRef = { root: 'secrets' | 'variables'; name: string };
 export type TemplatePart = { text: string } | { ref: TemplateRef };
@@ -9,31 +11,22 @@ export type TemplatePart = { text: string } | { ref: TemplateRef };
 /** Names of secrets and config variables: a letter, then letters, digits and underscores. */
 export const REFERENCE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
-function parseExpression(expr: string, where: string): TemplateRef {
-  const path = expr.trim().split('.');
-  const problem = `${where}: "{{ ${expr.trim()} }}" is not allowed here; use {{ secrets.NAME }} or {{ environment.variables.NAME }}.`;
+function parseReference(source: string, where: string): TemplateRef {
+  const path = source.split('.');
+  const problem = `${where}: "{{ ${source} }}" is not allowed here; use {{ secrets.NAME }} or {{ environment.variables.NAME }}.`;
   if (path.some((p) => !REFERENCE_NAME.test(p))) throw new AppError('invalid_input', problem);
   if (path.length === 2 && path[0] === 'secrets') return { root: 'secrets', name: path[1]! };
   if (path.length === 3 && path[0] === 'environment' && path[1] === 'variables') return { root: 'variables', name: path[2]! };
   throw new AppError('invalid_input', problem);
 }
 
-/** Splits `value` into literal text and references; `where` names the field in error messages. */
+/** Splits `value` into literal text and references (lib/template.ts); `where` names the field in error messages. */
 export function parseTemplate(value: string, where: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let i = 0;
-  while (i < value.length) {
-    const open = value.indexOf('{{', i);
-    if (open === -1) {
-      parts.push({ text: value.slice(i) });
-      break;
-    }
-    if (open > i) parts.push({ text: value.slice(i, open) });
-    const close = value.indexOf('}}', open + 2);
-    if (close === -1) throw new AppError('invalid_input', `${where}: a "{{" is never closed with "}}".`);
-    parts.push({ ref: parseExpression(value.slice(open + 2, close), where) });
-    i = close + 2;
-  }
+  const parts = splitTemplate(
+    value,
+    (source) => parseReference(source, where),
+    (message) => new AppError('invalid_input', `${where}: ${message}`),
+  ).map((p) => ('text' in p ? p : { ref: p.expr }));
   if (value.indexOf('}}') !== -1 && parts.every((p) => 'text' in p))
     throw new AppError('invalid_input', `${where}: a "}}" has no "{{" before it.`);
   return parts;
