@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { getDb } from '@/db';
 import { auditEvents, auditSinks, type AuditSink } from '@/db/schema';
 import { decryptSecret } from '@/lib/crypto/envelope';
+import { SINK_TEST_ACTION_TYPE } from './events';
 import { batchSize, buildRequest, secretContext, SINK_LIMITS, streamedEvent, type StreamedEvent } from './sink-formats';
 
 const LEASE_MS = 60_000;
@@ -195,7 +196,7 @@ export function testEvent(sink: AuditSink, actorEmail: string): StreamedEvent {
     id: `test-${crypto.randomUUID()}`,
     organizationId: sink.organizationId,
     seq: null,
-    actionType: 'AUDIT_SINK_TEST',
+    actionType: SINK_TEST_ACTION_TYPE,
     userId: null,
     user: { email: actorEmail },
     ipAddress: null,

@@ -581,6 +581,9 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   ...objectEvents,
 ]);
 
+/** The one action type never stored or chained: the synthetic event a sink's "Send test event" delivers (lib/audit/delivery.ts). */
+export const SINK_TEST_ACTION_TYPE = 'AUDIT_SINK_TEST';
+
 export type AuditEventInput = z.infer<typeof auditEventInput>;
 export type AuditActionType = AuditEventInput['actionType'];
 export const auditActionTypes = auditEventInput.options.map((o) => o.shape.actionType.value);
