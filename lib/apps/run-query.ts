@@ -335,23 +335,6 @@ async function readResource(ctx: MutationCtx, orgId: string, resourceId: string,
 }
 
 /**
- * The resource and environment a query last ran on, by (organization, app, page version,
- * requested environment, query). Only a hint for reading the resource alongside the run's context:
- * the run uses that read only if the definition and environment it then loads name the same
- * resource and environment, and reads again otherwise (a new release, another environment).
- */
-const resourceGuesses = new Map<string, { resourceId: string; environmentId: string }>();
-const RESOURCE_GUESSES_SIZE = 2000;
-
-function rememberGuess(key: string, value: { resourceId: string; environmentId: string }) {
-  const known = resourceGuesses.get(key);
-  if (known && known.resourceId === value.resourceId && known.environmentId === value.environmentId) return;
-  resourceGuesses.delete(key);
-  if (resourceGuesses.size >= RESOURCE_GUESSES_SIZE) resourceGuesses.delete(resourceGuesses.keys().next().value!);
-  resourceGuesses.set(key, value);
-}
-
-/**
  * The run inside its transaction: Use on the app (Edit for the draft or another environment than
  * the default, checked for that environment), then the query, then QUERY_RUN.
  */
@@ -363,18 +346,13 @@ export async function runQuery(
 ): Promise<Outcome> {
   if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
   const orgId = ctx.orgId;
-  // The run's context, the user's groups and grants (what authorize() reads) and, when this query
-  // ran before, the resource it ran on: sent together, so the run waits for one round trip.
-  const guessKey = `${orgId}:${appId}:${input.pageVersion}:${input.environmentId ?? ''}:${queryName}`;
-  const guess = resourceGuesses.get(guessKey);
-  const [context, snapshot, prefetched] = await Promise.allSettled([
+  // The run's context and the user's groups and grants (what authorize() reads), sent together.
+  const [context, snapshot] = await Promise.allSettled([
     loadRunContext(ctx, orgId, appId, input.environmentId),
     ctx.snapshot ?? (actorUserId(ctx.actor) ? loadSnapshot(ctx.tx, orgId, actorUserId(ctx.actor)!) : undefined),
-    guess ? readResource(ctx, orgId, guess.resourceId, guess.environmentId) : undefined,
   ]);
   if (context.status === 'rejected') throw context.reason;
   if (snapshot.status === 'rejected') throw snapshot.reason;
-  if (prefetched.status === 'rejected') throw prefetched.reason;
   ctx.snapshot = snapshot.value;
   const { app, env, settings, user, releaseVersion: newest } = context.value;
   const target = { kind: 'app' as const, id: app.id, folderId: app.folderId, environmentId: env.id };
@@ -390,13 +368,8 @@ export async function runQuery(
     throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
-  // The prefetched read counts only when it read what the run needs; otherwise it is read now.
-  const found =
-    guess && guess.resourceId === query.resourceId && guess.environmentId === env.id
-      ? prefetched.value
-      : await readResource(ctx, orgId, query.resourceId, env.id);
+  const found = await readResource(ctx, orgId, query.resourceId, env.id);
   if (!found) throw new AppError('not_found', 'No such resource.');
-  rememberGuess(guessKey, { resourceId: query.resourceId, environmentId: env.id });
   const resource = found.resource;
   const columns = { pageName, queryName: query.name, resourceName: resource.name };
   const queryMeta = {
