@@ -1,22 +1,18 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '@/db';
-import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
+import { groupMembers, permissionGrants, permissionGroups, users, type PermissionGroup } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { findEnvironment } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { findFolder, findObject } from '@/lib/objects/lookup';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { isUniqueViolation, orgOf, type MutationCtx } from '@/lib/server/mutation';
 import type { CreateGroupInput, GroupMembersInput, SetGrantInput, UpdateGroupInput } from './inputs';
 
 const NAME_TAKEN = 'A group with that name already exists.';
 /** SCIM-managed groups take their name and members from the identity provider; grants stay ours. */
 const PROVISIONED = 'This group is managed by SCIM: change its name and members in your identity provider.';
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 export async function findGroup(db: DbOrTx, orgId: string, groupId: string) {
   const [group] = await db
@@ -38,60 +34,108 @@ export async function activeAdminIds(db: DbOrTx, orgId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-export async function createGroup(ctx: MutationCtx, input: CreateGroupInput): Promise<{ id: string }> {
-  const orgId = orgOf(ctx);
-  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  let group: { id: string } | undefined;
-  try {
-    [group] = await ctx.tx
-      .insert(permissionGroups)
-      .values({ organizationId: orgId, name: input.name })
-      .returning({ id: permissionGroups.id });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
-    throw e;
-  }
-  await record(ctx, { actionType: 'CREATE_GROUP', metadata: { groupId: group!.id, groupName: input.name } });
+// The one create, update, membership change and delete of a group, for every caller (the
+// dashboard, the API, the CLI, SCIM). The callers authorize and apply their own policy (a
+// dashboard cannot change a SCIM-managed group; a directory only its own groups).
+
+/** Inserts a group and records CREATE_GROUP; a taken name (any letter case) is a conflict. */
+export async function insertGroup(
+  ctx: MutationCtx,
+  orgId: string,
+  values: { name: string; scimDirectoryId?: string; scimExternalId?: string | null },
+): Promise<PermissionGroup> {
+  const [group] = await ctx.tx
+    .insert(permissionGroups)
+    .values({ organizationId: orgId, ...values })
+    .returning()
+    .catch(nameTaken);
+  await record(ctx, { actionType: 'CREATE_GROUP', metadata: { groupId: group!.id, groupName: group!.name } });
   return group!;
 }
 
-export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Promise<void> {
-  const orgId = orgOf(ctx);
-  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
-  if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
-  if (group.scimDirectoryId && input.name !== group.name) throw AppError.field('name', PROVISIONED);
-  if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
-  const before = {
-    name: group.name,
-    queryLibraryAccess: group.queryLibraryAccess,
-    auditLogAccess: group.auditLogAccess,
-    homepageAppId: group.homepageAppId,
-  };
-  const after = {
-    name: input.name,
-    queryLibraryAccess: input.queryLibraryAccess,
-    auditLogAccess: input.auditLogAccess,
-    homepageAppId: input.homepageAppId,
-  };
-  try {
-    await ctx.tx
-      .update(permissionGroups)
-      .set({ ...after, updatedAt: new Date() })
-      .where(eq(permissionGroups.id, group.id));
-  } catch (e) {
-    if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
-    throw e;
-  }
-  await record(ctx, { actionType: 'UPDATE_GROUP', metadata: { groupId: group.id, before, after } });
+function nameTaken(e: unknown): never {
+  if (isUniqueViolation(e)) throw AppError.field('name', NAME_TAKEN, 'conflict');
+  throw e;
 }
 
-export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }): Promise<void> {
-  const orgId = orgOf(ctx);
-  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+type GroupFields = Partial<
+  Pick<PermissionGroup, 'name' | 'queryLibraryAccess' | 'auditLogAccess' | 'homepageAppId' | 'scimDirectoryId' | 'scimExternalId'>
+>;
+const settingsOf = (g: PermissionGroup) => ({
+  name: g.name,
+  queryLibraryAccess: g.queryLibraryAccess,
+  auditLogAccess: g.auditLogAccess,
+  homepageAppId: g.homepageAppId,
+});
+
+/** Changes a group's fields and records UPDATE_GROUP with its settings before and after. */
+export async function changeGroup(ctx: MutationCtx, group: PermissionGroup, fields: GroupFields): Promise<PermissionGroup> {
+  const [row] = await ctx.tx
+    .update(permissionGroups)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(eq(permissionGroups.id, group.id))
+    .returning()
+    .catch(nameTaken);
+  await record(ctx, { actionType: 'UPDATE_GROUP', metadata: { groupId: group.id, before: settingsOf(group), after: settingsOf(row!) } });
+  return row!;
+}
+
+/** Adds users who are not members yet (each a user of the organization that SCIM has not deleted); records who was added. */
+export async function insertMembers(ctx: MutationCtx, group: PermissionGroup, userIds: string[]): Promise<string[]> {
+  const wanted = [...new Set(userIds)];
+  if (wanted.length === 0) return [];
+  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  const valid = wanted.filter((id) => z.uuid().safeParse(id).success);
+  const found = valid.length
+    ? await ctx.tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.organizationId, group.organizationId), isNull(users.scimDeletedAt), inArray(users.id, valid)))
+    : [];
+  const missing = wanted.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length)
+    throw AppError.field('userIds', `No user with id ${missing.slice(0, 5).join(', ')} in this organization.`, 'not_found');
+  const added = await ctx.tx
+    .insert(groupMembers)
+    .values(wanted.map((userId) => ({ organizationId: group.organizationId, groupId: group.id, userId })))
+    .onConflictDoNothing()
+    .returning({ userId: groupMembers.userId });
+  if (added.length) {
+    await record(ctx, {
+      actionType: 'ADD_USERS_TO_GROUP',
+      metadata: { groupId: group.id, groupName: group.name, userIds: added.map((a) => a.userId) },
+    });
+  }
+  return added.map((a) => a.userId);
+}
+
+/** Removes members (or all of them), keeping the last active admin in Admin; records who was removed. */
+export async function deleteMembers(ctx: MutationCtx, group: PermissionGroup, userIds: string[] | 'all'): Promise<string[]> {
+  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
+  const ids = userIds === 'all' ? 'all' : userIds.filter((id) => z.uuid().safeParse(id).success);
+  if (ids !== 'all' && ids.length === 0) return [];
+  if (group.builtin === 'admin') {
+    const admins = await activeAdminIds(ctx.tx, group.organizationId);
+    if (admins.length > 0 && (ids === 'all' || admins.every((id) => ids.includes(id)))) {
+      throw new AppError('invalid_input', 'The organization needs at least one active admin. Add another admin first.');
+    }
+  }
+  const removed = await ctx.tx
+    .delete(groupMembers)
+    .where(and(eq(groupMembers.groupId, group.id), ids === 'all' ? undefined : inArray(groupMembers.userId, ids)))
+    .returning({ userId: groupMembers.userId });
+  if (removed.length) {
+    await record(ctx, {
+      actionType: 'REMOVE_USERS_FROM_GROUP',
+      metadata: { groupId: group.id, groupName: group.name, userIds: removed.map((r) => r.userId) },
+    });
+  }
+  return removed.map((r) => r.userId);
+}
+
+/** Deletes a group with its memberships and grants; DELETE_GROUP says how many there were. */
+export async function deleteGroupRow(ctx: MutationCtx, group: PermissionGroup): Promise<void> {
   if (group.builtin) throw new AppError('invalid_input', `The built-in ${group.name} group cannot be deleted.`);
-  if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const [m] = await ctx.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, group.id));
   const [g] = await ctx.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, group.id));
   await ctx.tx.delete(permissionGroups).where(eq(permissionGroups.id, group.id));
@@ -101,57 +145,49 @@ export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }):
   });
 }
 
-async function requireOrgUsers(db: DbOrTx, orgId: string, userIds: string[]) {
-  const found = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.organizationId, orgId), inArray(users.id, userIds)));
-  if (found.length !== new Set(userIds).size) throw new AppError('not_found', 'No such user.');
+export async function createGroup(ctx: MutationCtx, input: CreateGroupInput): Promise<{ id: string }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const { id } = await insertGroup(ctx, orgId, { name: input.name });
+  return { id };
+}
+
+export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
+  if (group.scimDirectoryId && input.name !== group.name) throw AppError.field('name', PROVISIONED);
+  if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
+  const { name, queryLibraryAccess, auditLogAccess, homepageAppId } = input;
+  await changeGroup(ctx, group, { name, queryLibraryAccess, auditLogAccess, homepageAppId });
+}
+
+export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
+  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
+  await deleteGroupRow(ctx, group);
 }
 
 /** Adds users to a group. Admins, or the group's own group admins. */
 export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ added: number }> {
-  const orgId = orgOf(ctx);
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(ctx.tx, orgOf(ctx), input.groupId);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
-  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
   if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
-  await requireOrgUsers(ctx.tx, orgId, input.userIds);
-  const added = await ctx.tx
-    .insert(groupMembers)
-    .values(input.userIds.map((userId) => ({ organizationId: orgId, groupId: group.id, userId })))
-    .onConflictDoNothing()
-    .returning({ userId: groupMembers.userId });
+  const added = await insertMembers(ctx, group, input.userIds);
   if (added.length === 0) throw new AppError('conflict', 'Already a member of this group.');
-  await record(ctx, {
-    actionType: 'ADD_USERS_TO_GROUP',
-    metadata: { groupId: group.id, groupName: group.name, userIds: added.map((a) => a.userId) },
-  });
   return { added: added.length };
 }
 
 /** Removes users from a group; the last active admin cannot leave the Admin group. */
 export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ removed: number }> {
-  const orgId = orgOf(ctx);
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(ctx.tx, orgOf(ctx), input.groupId);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
-  if (group.builtin === 'all_users') throw new AppError('invalid_input', 'Everyone is in All Users; its membership cannot change.');
   if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
-  if (group.builtin === 'admin') {
-    const admins = await activeAdminIds(ctx.tx, orgId);
-    if (admins.length > 0 && admins.every((id) => input.userIds.includes(id))) {
-      throw new AppError('invalid_input', 'The organization needs at least one active admin. Add another admin first.');
-    }
-  }
-  const removed = await ctx.tx
-    .delete(groupMembers)
-    .where(and(eq(groupMembers.groupId, group.id), inArray(groupMembers.userId, input.userIds)))
-    .returning({ userId: groupMembers.userId });
+  const removed = await deleteMembers(ctx, group, input.userIds);
   if (removed.length === 0) throw new AppError('not_found', 'Not a member of this group.');
-  await record(ctx, {
-    actionType: 'REMOVE_USERS_FROM_GROUP',
-    metadata: { groupId: group.id, groupName: group.name, userIds: removed.map((r) => r.userId) },
-  });
   return { removed: removed.length };
 }
 

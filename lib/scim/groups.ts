@@ -4,11 +4,11 @@
 // rename in the IdP renames the group and keeps its grants.
 import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { getAdhocDb, getDb, type DbOrTx } from '@/db';
-import { groupMembers, permissionGrants, permissionGroups, users, type PermissionGroup } from '@/db/schema';
-import { record } from '@/lib/audit/record';
+import { groupMembers, permissionGroups, users, type PermissionGroup } from '@/db/schema';
 import { authorize } from '@/lib/authz/authorize';
 import { groupName } from '@/lib/groups/inputs';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { changeGroup, deleteGroupRow, deleteMembers, insertGroup, insertMembers } from '@/lib/groups/writes';
+import type { MutationCtx } from '@/lib/server/mutation';
 import { ScimError } from './errors';
 import { compileFilter, parseFilter, type FilterAttributes } from './filter';
 import { parsePatchBody, planGroupPatch } from './patch';
@@ -152,69 +152,23 @@ function memberIds(value: unknown): string[] {
   });
 }
 
-function nameTaken(e: unknown, name: string): never {
-  if (isUniqueViolation(e)) throw new ScimError(409, 'uniqueness', `A group named "${name}" already exists.`);
-  throw e;
-}
-
-/** Adds members that are not members yet; every id must be a visible user of the organization. */
-async function addMembers(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, ids: string[]): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length === 0) return;
-  const bad = wanted.filter((id) => !isUuid(id));
-  const found = bad.length
-    ? []
-    : await m.tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.organizationId, ctx.orgId), isNull(users.scimDeletedAt), inArray(users.id, wanted)));
-  const missing = bad.length ? bad : wanted.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw ScimError.badRequest('invalidValue', `No user with id ${missing.slice(0, 5).join(', ')} in this organization.`);
-  const added = await m.tx
-    .insert(groupMembers)
-    .values(wanted.map((userId) => ({ organizationId: ctx.orgId, groupId: g.id, userId })))
-    .onConflictDoNothing()
-    .returning({ userId: groupMembers.userId });
-  if (added.length)
-    await record(
-      m,
-      { actionType: 'ADD_USERS_TO_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: added.map((a) => a.userId) } },
-      { userId: null },
-    );
-}
-
-async function removeMembers(m: MutationCtx, g: PermissionGroup, ids: string[] | 'all'): Promise<void> {
-  if (ids !== 'all' && (ids = ids.filter(isUuid)).length === 0) return;
-  const removed = await m.tx
-    .delete(groupMembers)
-    .where(and(eq(groupMembers.groupId, g.id), ids === 'all' ? undefined : inArray(groupMembers.userId, ids)))
-    .returning({ userId: groupMembers.userId });
-  if (removed.length)
-    await record(
-      m,
-      { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: { groupId: g.id, groupName: g.name, userIds: removed.map((r) => r.userId) } },
-      { userId: null },
-    );
-}
-
-async function replaceMembers(m: MutationCtx, ctx: ScimCtx, g: PermissionGroup, ids: string[]): Promise<void> {
+async function replaceMembers(m: MutationCtx, g: PermissionGroup, ids: string[]): Promise<void> {
   const current = (await m.tx.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, g.id))).map(
     (r) => r.userId,
   );
-  await removeMembers(
+  await deleteMembers(
     m,
     g,
     current.filter((id) => !ids.includes(id)),
   );
-  await addMembers(
+  await insertMembers(
     m,
-    ctx,
     g,
     ids.filter((id) => !current.includes(id)),
   );
 }
 
-/** Renames and re-keys a group, and links it to this directory; audited as UPDATE_GROUP. */
+/** Renames and re-keys a group, and links it to this directory (UPDATE_GROUP); nothing when all is as it was. */
 async function updateFields(
   m: MutationCtx,
   ctx: ScimCtx,
@@ -222,30 +176,9 @@ async function updateFields(
   fields: { name?: string; externalId?: string | null },
 ): Promise<PermissionGroup> {
   const name = fields.name ?? g.name;
-  const externalId = fields.externalId !== undefined ? fields.externalId : g.scimExternalId;
-  if (name === g.name && externalId === g.scimExternalId && g.scimDirectoryId === ctx.directory.id) return g;
-  let row: PermissionGroup | undefined;
-  try {
-    [row] = await m.tx
-      .update(permissionGroups)
-      .set({ name, scimExternalId: externalId, scimDirectoryId: ctx.directory.id, updatedAt: new Date() })
-      .where(eq(permissionGroups.id, g.id))
-      .returning();
-  } catch (e) {
-    nameTaken(e, name);
-  }
-  const settings = (x: PermissionGroup) => ({
-    name: x.name,
-    queryLibraryAccess: x.queryLibraryAccess,
-    auditLogAccess: x.auditLogAccess,
-    homepageAppId: x.homepageAppId,
-  });
-  await record(
-    m,
-    { actionType: 'UPDATE_GROUP', metadata: { groupId: g.id, before: settings(g), after: settings(row!) } },
-    { userId: null },
-  );
-  return row!;
+  const scimExternalId = fields.externalId !== undefined ? fields.externalId : g.scimExternalId;
+  if (name === g.name && scimExternalId === g.scimExternalId && g.scimDirectoryId === ctx.directory.id) return g;
+  return changeGroup(m, g, { name, scimExternalId, scimDirectoryId: ctx.directory.id });
 }
 
 function body(value: unknown): Record<string, unknown> {
@@ -261,18 +194,9 @@ export async function createGroup(ctx: ScimCtx, input: unknown, params: Projecti
   const ids = memberIds(b.members);
   const id = await mutate(ctx, async (m) => {
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
-    let g: PermissionGroup | undefined;
-    try {
-      [g] = await m.tx
-        .insert(permissionGroups)
-        .values({ organizationId: ctx.orgId, name, scimExternalId: externalId, scimDirectoryId: ctx.directory.id })
-        .returning();
-    } catch (e) {
-      nameTaken(e, name);
-    }
-    await record(m, { actionType: 'CREATE_GROUP', metadata: { groupId: g!.id, groupName: name } }, { userId: null });
-    await addMembers(m, ctx, g!, ids);
-    return g!.id;
+    const g = await insertGroup(m, ctx.orgId, { name, scimExternalId: externalId, scimDirectoryId: ctx.directory.id });
+    await insertMembers(m, g, ids);
+    return g.id;
   });
   return getGroup(ctx, id!, params);
 }
@@ -287,7 +211,7 @@ export async function replaceGroup(ctx: ScimCtx, id: string, input: unknown, par
     const before = await findGroup(m.tx, ctx, id, true);
     assertOwnedBy(ctx, before);
     const g = await updateFields(m, ctx, before, { name, externalId });
-    await replaceMembers(m, ctx, g, ids);
+    await replaceMembers(m, g, ids);
     if (m.auditCount === 0) throw new Unchanged();
   });
   return getGroup(ctx, id, params);
@@ -304,10 +228,10 @@ export async function patchGroup(ctx: ScimCtx, id: string, input: unknown): Prom
     assertOwnedBy(ctx, g);
     g = await updateFields(m, ctx, g, { name, externalId });
     for (const step of plan.members) {
-      if (step.op === 'add') await addMembers(m, ctx, g, step.ids);
-      else if (step.op === 'remove') await removeMembers(m, g, step.ids);
-      else if (step.op === 'replace') await replaceMembers(m, ctx, g, step.ids);
-      else await removeMembers(m, g, 'all');
+      if (step.op === 'add') await insertMembers(m, g, step.ids);
+      else if (step.op === 'remove') await deleteMembers(m, g, step.ids);
+      else if (step.op === 'replace') await replaceMembers(m, g, step.ids);
+      else await deleteMembers(m, g, 'all');
     }
     if (m.auditCount === 0) throw new Unchanged();
   });
@@ -319,13 +243,6 @@ export async function deleteGroup(ctx: ScimCtx, id: string): Promise<void> {
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
     const g = await findGroup(m.tx, ctx, id, true);
     assertOwnedBy(ctx, g);
-    const [members] = await m.tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, g.id));
-    const [grants] = await m.tx.select({ n: count() }).from(permissionGrants).where(eq(permissionGrants.groupId, g.id));
-    await m.tx.delete(permissionGroups).where(eq(permissionGroups.id, g.id));
-    await record(
-      m,
-      { actionType: 'DELETE_GROUP', metadata: { groupId: g.id, groupName: g.name, members: members?.n ?? 0, grants: grants?.n ?? 0 } },
-      { userId: null },
-    );
+    await deleteGroupRow(m, g);
   });
 }

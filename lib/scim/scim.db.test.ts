@@ -9,7 +9,8 @@ import { authenticateApiToken } from '@/lib/api-tokens/reads';
 import { verifyChain } from '@/lib/audit/chain';
 import { createApiToken } from '@/lib/api-tokens/writes';
 import { signInWithPassword } from '@/lib/auth/sign-in';
-import { addUsersToGroup, updateGroup } from '@/lib/groups/writes';
+import { addUsersToGroup, createGroup, updateGroup } from '@/lib/groups/writes';
+import { disableUser } from '@/lib/users/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { findActiveSession } from '@/lib/sessions/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type TestOrg } from '@/lib/test/helpers';
@@ -154,6 +155,67 @@ describe('SCIM with Okta', () => {
     expect(await authenticateApiToken(token.token)).toBeNull();
     const disable = (await auditRows(dir.org.orgId)).find((e) => e.actionType === 'DISABLE_USER');
     expect(disable?.metadata).toMatchObject({ targetUserId: bob.id, sessionsRevoked: 1, tokensRevoked: 1, actor: 'scim' });
+  });
+
+  it('shares the dashboard’s user and group writes: the same rules refuse the same things, and the same events are written', async () => {
+    const dir = await makeDirectory('shared-writes');
+    const other = await makeOrg('shared-writes-other');
+    const operator = { orgId: dir.org.orgId, actor: { kind: 'cli' } as const, request: testRequest() };
+    const admin = asUser(dir.org.orgId, dir.org.adminId);
+    const off = { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] };
+
+    // The last active admin stays, whoever tries: the operator through the shared disable, or a directory.
+    const lastAdmin = await rejection(runMutation(operator, (ctx) => disableUser(ctx, { userId: dir.org.adminId })));
+    expect(lastAdmin).toEqual({ code: 'invalid_input', message: 'This is the last active admin. Make someone else an admin first.' });
+    for (const [method, body] of [
+      ['PATCH', off],
+      ['DELETE', undefined],
+    ] as const) {
+      const refused = await scim(dir, method, `/Users/${dir.org.adminId}`, body);
+      expect(refused.body).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidValue', detail: lastAdmin.message });
+    }
+
+    // A group name is unique in any letter case, said in the same words on both paths.
+    await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Support' }));
+    const taken = await rejection(runMutation(admin, (ctx) => createGroup(ctx, { name: 'SUPPORT' })));
+    expect(taken.code).toBe('conflict');
+    const clash = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'support' });
+    expect(clash.body).toEqual({ schemas: [ERROR], status: '409', scimType: 'uniqueness', detail: taken.message });
+
+    // Another organization's user is not a member on either path (404 on ours; 400 for an IdP, to
+    // which a 404 would mean the group itself is gone).
+    const ops = await scim(dir, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Ops' });
+    const support = (await getDb().select().from(permissionGroups).where(eq(permissionGroups.name, 'Support'))).find(
+      (g) => g.organizationId === dir.org.orgId,
+    )!;
+    const foreign = await rejection(runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: support.id, userIds: [other.adminId] })));
+    expect(foreign).toEqual({ code: 'not_found', message: `No user with id ${other.adminId} in this organization.` });
+    const foreignByScim = await scim(dir, 'PATCH', `/Groups/${ops.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: other.adminId }] }],
+    });
+    expect(foreignByScim.body).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidValue', detail: foreign.message });
+
+    // The same changes write the same events, differing only in who acted.
+    const ann = await makeUser(dir.org.orgId, { label: 'ann' });
+    const bob = await makeUser(dir.org.orgId, { label: 'bob' });
+    await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: support.id, userIds: [ann.id] }));
+    const added = await scim(dir, 'PATCH', `/Groups/${ops.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: bob.id }] }],
+    });
+    expect(added.status).toBe(204);
+    await runMutation(admin, (ctx) => disableUser(ctx, { userId: ann.id }));
+    expect((await scim(dir, 'PATCH', `/Users/${bob.id}`, off)).status).toBe(200);
+    const events = await auditRows(dir.org.orgId);
+    const shape = (type: string, byScim: boolean) => {
+      const e = events.find((x) => x.actionType === type && (x.metadata.actor === 'scim') === byScim)!;
+      return Object.keys(e.metadata)
+        .filter((k) => k !== 'actor' && k !== 'directoryId') // who acted
+        .sort();
+    };
+    for (const type of ['CREATE_GROUP', 'ADD_USERS_TO_GROUP', 'DISABLE_USER']) expect(shape(type, true), type).toEqual(shape(type, false));
+    expect(events.filter((e) => e.actionType === 'DISABLE_USER').map((e) => e.metadata.targetUserId)).toEqual([ann.id, bob.id]);
   });
 
   it('pushes groups: create with members, add, remove, rename, read without members, delete', async () => {

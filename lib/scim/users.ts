@@ -2,17 +2,14 @@
 // coalesce(scim_user_name, email); the document the IdP sent is kept in scim_attributes and
 // the columns we sign in and authorize with are derived from it on every write.
 import { and, asc, count, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getAdhocDb, getDb, prepared, type DbOrTx } from '@/db';
 import { scimDirectories, users, type User } from '@/db/schema';
-import { whereChained } from '@/lib/audit/link';
-import { insertAudited, record } from '@/lib/audit/record';
+import { record } from '@/lib/audit/record';
 import { sha256Hex } from '@/lib/crypto/tokens';
 import { authorize, authorizeWithoutReads } from '@/lib/authz/authorize';
-import { isAppError } from '@/lib/errors';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
-import { deactivateUser } from '@/lib/users/writes';
+import type { MutationCtx } from '@/lib/server/mutation';
+import { changeUser, insertNewUser, insertNewUserAtOnce, newUserRow } from '@/lib/users/writes';
 import { ScimError } from './errors';
 import { checkDirectoryToken, type DirectoryAuthentication } from './directories';
 import { compileFilter, parseFilter, type FilterAttributes, type FilterNode } from './filter';
@@ -306,31 +303,18 @@ function storedAttributes(doc: ScimUserDoc): Record<string, unknown> {
   return rest;
 }
 
-function uniquenessError(e: unknown): never {
-  if (isUniqueViolation(e)) throw new ScimError(409, 'uniqueness', 'Another user in this organization already has that userName or email.');
-  throw e;
-}
-
 function assertOwnedBy(ctx: ScimCtx, u: User) {
   if (u.scimDirectoryId && u.scimDirectoryId !== ctx.directory.id) {
     throw new ScimError(400, 'mutability', 'This user is provisioned by another SCIM directory of this organization.');
   }
 }
 
-/** Unique violations become 409s; AppErrors from shared user code (the last active admin) become 400s the IdP shows its admin. */
-function asScimError(e: unknown): never {
-  if (isUniqueViolation(e)) uniquenessError(e);
-  if (isAppError(e) && e.status < 500 && e.code !== 'unauthenticated')
-    throw new ScimError(e.code === 'not_found' ? 404 : 400, e.code === 'not_found' ? null : 'invalidValue', e.message);
-  throw e;
-}
-
-/** Writes a new document over a user, auditing what changed. Throws Unchanged when nothing did. */
+/** Writes a new document over a user through the shared change (lib/users/writes.ts). Throws Unchanged when nothing changes. */
 async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc, extra: { revive?: boolean } = {}): Promise<void> {
   await authorize(m, 'manage', { kind: 'org', area: 'users' });
-  const cols = columnsOf(doc);
-  const { active, ...values } = cols;
+  const { active, email, firstName, lastName, scimUserName, scimExternalId } = columnsOf(doc);
   const stored = storedAttributes(doc);
+  const profile = { firstName, lastName, email, userName: scimUserName, externalId: scimExternalId };
   const before = {
     firstName: u.firstName,
     lastName: u.lastName,
@@ -338,125 +322,54 @@ async function writeDoc(m: MutationCtx, ctx: ScimCtx, u: User, doc: ScimUserDoc,
     userName: u.scimUserName ?? u.email,
     externalId: u.scimExternalId,
   };
-  const after = {
-    firstName: values.firstName,
-    lastName: values.lastName,
-    email: values.email,
-    userName: values.scimUserName,
-    externalId: values.scimExternalId,
-  };
-  const attributesChanged = JSON.stringify(u.scimAttributes) !== JSON.stringify(stored);
-  const profileChanged = JSON.stringify(before) !== JSON.stringify(after);
+  const changed = Object.keys({ ...(u.scimAttributes ?? {}), ...stored }).filter(
+    (k) => JSON.stringify(u.scimAttributes?.[k]) !== JSON.stringify(stored[k]),
+  );
+  const profileChanged = JSON.stringify(before) !== JSON.stringify(profile);
   const linking = u.scimDirectoryId !== ctx.directory.id;
-  const wasActive = u.disabledAt === null;
-  if (!profileChanged && !attributesChanged && !linking && active === wasActive && !extra.revive) throw new Unchanged();
-
-  const changes = { ...values, scimAttributes: stored, scimDirectoryId: ctx.directory.id, scimDeletedAt: null, updatedAt: new Date() };
-  if (wasActive && !active) {
-    await deactivateUser(m, u, changes).catch(asScimError);
-  } else {
-    await m.tx
-      .update(users)
-      .set({ ...changes, ...(active ? { disabledAt: null } : {}) })
-      .where(eq(users.id, u.id))
-      .catch(uniquenessError);
-    if (!wasActive && active)
-      await record(m, { actionType: 'ENABLE_USER', metadata: { targetUserId: u.id, email: values.email } }, { userId: u.id });
-  }
-  if (profileChanged || attributesChanged || linking) {
-    const changed = attributesChanged
-      ? Object.keys({ ...(u.scimAttributes ?? {}), ...stored }).filter(
-          (k) => JSON.stringify(u.scimAttributes?.[k]) !== JSON.stringify(stored[k]),
-        )
-      : [];
-    await record(m, { actionType: 'UPDATE_USER', metadata: { targetUserId: u.id, before, after, attributes: changed } }, { userId: u.id });
-  }
+  const activeChanges = active !== (u.disabledAt === null);
+  if (!profileChanged && changed.length === 0 && !linking && !activeChanges && !extra.revive) throw new Unchanged();
+  await changeUser(m, u, {
+    columns: { scimAttributes: stored, scimDirectoryId: ctx.directory.id, scimDeletedAt: null },
+    active,
+    // A revival that changes nothing else is still written down, as an update.
+    ...(profileChanged || changed.length || linking || (extra.revive && !activeChanges) ? { profile, attributes: changed } : {}),
+  });
 }
 
 export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
   const doc = normalizeUserDoc(body);
-  const cols = columnsOf(doc);
-  const stored = storedAttributes(doc);
-  const { active, ...values } = cols;
+  const { active, email, firstName, lastName, scimUserName, scimExternalId } = columnsOf(doc);
+  const row = newUserRow(ctx.orgId, {
+    email,
+    firstName,
+    lastName,
+    disabled: !active,
+    scim: { directoryId: ctx.directory.id, userName: scimUserName, externalId: scimExternalId, attributes: storedAttributes(doc) },
+  });
+  const answer = () => render(ctx, [{ user: row, memberships: wants(params, 'groups') ? [] : null }], params)[0]!;
   // The usual case, a userName and email nobody has, is one statement (decision 0025); a clash
   // inserts nothing there and takes the transaction below, which tells a revival from a 409.
   const init = mutationInit(ctx);
-  if (authorizeWithoutReads(init.actor, { kind: 'org', area: 'users' })?.allowed) {
-    const now = new Date();
-    const row: User = {
-      id: randomUUID(),
-      organizationId: ctx.orgId,
-      ...values,
-      passwordHash: null,
-      disabledAt: active ? null : now,
-      lastLoginAt: null,
-      workspaceGroupId: null,
-      lastActiveAt: null,
-      scimDirectoryId: ctx.directory.id,
-      scimAttributes: stored,
-      scimDeletedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (
-      await insertAudited(
-        init,
-        insertNewUser(row),
-        { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } },
-        { userRow: row },
-      )
-    ) {
-      return render(ctx, [{ user: row, memberships: wants(params, 'groups') ? [] : null }], params)[0]!;
-    }
-  }
-  const created = await mutate(ctx, async (m): Promise<User | string> => {
+  if (authorizeWithoutReads(init.actor, { kind: 'org', area: 'users' })?.allowed && (await insertNewUserAtOnce(init, row))) return answer();
+  const revived = await mutate(ctx, async (m): Promise<string | null> => {
     await authorize(m, 'manage', { kind: 'org', area: 'users' });
-    // The usual case in one round trip; a clash with any unique index (userName, email) inserts nothing.
-    const [row] = await m.tx
-      .insert(users)
-      .values({
-        organizationId: ctx.orgId,
-        ...values,
-        scimAttributes: stored,
-        scimDirectoryId: ctx.directory.id,
-        disabledAt: active ? null : new Date(),
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (row) {
-      await record(m, { actionType: 'CREATE_USER', metadata: { targetUserId: row.id, email: values.email, groups: [] } }, { userRow: row });
-      return row;
-    }
+    if (await insertNewUser(m, row)) return null;
     const [existing] = await m.tx
       .select()
       .from(users)
-      .where(and(eq(users.organizationId, ctx.orgId), userNameIs(cols.scimUserName)))
+      .where(and(eq(users.organizationId, ctx.orgId), userNameIs(scimUserName)))
       .for('update');
     if (existing && existing.scimDeletedAt && (existing.scimDirectoryId ?? ctx.directory.id) === ctx.directory.id) {
       // Deleted through SCIM earlier and provisioned again: the same person comes back, history intact.
       await writeDoc(m, ctx, existing, doc, { revive: true });
       return existing.id;
     }
-    if (existing) throw new ScimError(409, 'uniqueness', `A user with userName "${cols.scimUserName}" already exists.`);
-    throw new ScimError(409, 'uniqueness', `Another user in this organization already has the email ${values.email}.`);
+    if (existing) throw new ScimError(409, 'uniqueness', `A user with userName "${scimUserName}" already exists.`);
+    throw new ScimError(409, 'uniqueness', `Another user in this organization already has the email ${email}.`);
   });
-  // A new user is in no group yet: answer from the inserted row. A revived one is read back.
-  if (typeof created === 'string') return getUser(ctx, created, params);
-  return render(ctx, [{ user: created!, memberships: wants(params, 'groups') ? [] : null }], params)[0]!;
-}
-
-/**
- * A new user's row, if no unique index clashes and the organization's audit chain has a head (the
- * condition insertAudited needs); `returning` says whether it was inserted.
- */
-function insertNewUser(r: User): SQL {
-  const at = (d: Date | null) => d?.toISOString() ?? null;
-  return sql`insert into ${users} (id, organization_id, email, first_name, last_name, disabled_at, scim_directory_id, scim_user_name, scim_external_id, scim_attributes, created_at, updated_at)
-    select ${r.id}::uuid, ${r.organizationId}::uuid, ${r.email}, ${r.firstName}, ${r.lastName}, ${at(r.disabledAt)}::timestamptz, ${r.scimDirectoryId}::uuid,
-           ${r.scimUserName}, ${r.scimExternalId}, ${JSON.stringify(r.scimAttributes)}::text::jsonb, ${at(r.createdAt)}::timestamptz, ${at(r.updatedAt)}::timestamptz
-     where ${whereChained(r.organizationId)}
-    on conflict do nothing
-    returning 1`;
+  // A new user is in no group yet: answer from its row. A revived one is read back.
+  return revived ? getUser(ctx, revived, params) : answer();
 }
 
 export async function replaceUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
@@ -485,13 +398,7 @@ export async function deleteUser(ctx: ScimCtx, id: string): Promise<void> {
     await authorize(m, 'manage', { kind: 'org', area: 'users' });
     const u = await findUser(m.tx, ctx, id, true);
     assertOwnedBy(ctx, u);
-    const deleted = { scimDeletedAt: new Date(), scimDirectoryId: ctx.directory.id };
-    if (u.disabledAt === null) await deactivateUser(m, u, deleted).catch(asScimError);
-    else
-      await m.tx
-        .update(users)
-        .set({ ...deleted, updatedAt: new Date() })
-        .where(eq(users.id, u.id));
+    await changeUser(m, u, { active: false, columns: { scimDeletedAt: new Date(), scimDirectoryId: ctx.directory.id } });
     await record(m, { actionType: 'DELETE_USER', metadata: { targetUserId: u.id, email: u.email } }, { userId: u.id });
   });
 }

@@ -40,6 +40,12 @@ export type MutationCtx = {
   afterCommit: (() => void)[];
 };
 
+/** The organization a change acts in; a change without one (nobody signed in) is refused. */
+export function orgOf(ctx: Pick<MutationCtx, 'orgId'>): string {
+  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  return ctx.orgId;
+}
+
 export type MutationInit = Omit<MutationCtx, 'tx' | 'auditCount' | 'pendingAuditEvents' | 'snapshot' | 'afterCommit'>;
 
 export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) => Promise<R>): Promise<R> {
