@@ -12,7 +12,8 @@ const run = (env: Record<string, string | undefined>, ...args: string[]) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-describe('scripts/browser.mjs', () => {
+// Each test starts a Node process that loads playwright-core: seconds on a busy machine, not 5.
+describe('scripts/browser.mjs', { timeout: 60_000 }, () => {
   it('says in one line that CHROMIUM_PATH names nothing', () => {
     const r = run({ CHROMIUM_PATH: '/nonexistent/chromium' });
     expect(r.code).toBe(1);
