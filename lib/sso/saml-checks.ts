@@ -1,5 +1,6 @@
-// Our own checks on a raw SAMLResponse, stricter than Jackson's: run before Jackson verifies the
-// signature (which it does on the same bytes). A response that passes here has exactly one
+// Our own checks on a SAMLResponse, stricter than Jackson's: run before Jackson verifies the
+// signature (which it does on the same bytes), on the document parseSamlResponse decoded and
+// parsed once for the whole sign-in. A response that passes here has exactly one
 // assertion, for our SP entity id exactly, sent to our ACS URL, in answer to the request this
 // browser started (or, when the organization allows it, to none), and not expired beyond
 // SAML_CLOCK_SKEW_MS. Each failure is a LOGIN_FAILED reason code.
@@ -25,8 +26,6 @@ export type SamlCheckFailure =
 
 export type SamlChecked = {
   ok: true;
-  /** The response's decoded XML, exactly what Jackson then verifies. */
-  xml: string;
   issuer: string;
   assertionId: string;
   /** When the replay-cache entry may go: the earliest NotOnOrAfter, plus the skew. */
@@ -41,12 +40,39 @@ export type SamlExpectations = {
   now?: Date;
 };
 
-/** The decoded XML of a base64 SAMLResponse, or null when it is over the size cap. */
-export function decodeSamlResponse(samlResponse: string): string | null {
+/**
+ * A SAMLResponse decoded and parsed once (parseSamlResponse); the checks and the issuer lookup of
+ * an IdP-initiated response all read it.
+ */
+export type SamlDocument = {
+  /** The Response element; null when the XML has a DTD, cannot be parsed at all, or is not a SAML Response. */
+  response: Element | null;
+  /** False when the parser reported an error; it may still have recovered the document, enough to read the issuer. */
+  wellFormed: boolean;
+};
+
+/** A base64 SAMLResponse decoded and parsed, or null when it is over the size cap (refused before decoding). */
+export function parseSamlResponse(samlResponse: string): SamlDocument | null {
   // base64 is 4/3 of the bytes; refuse before decoding anything bigger than the cap allows.
   if (samlResponse.length > Math.ceil((SAML_RESPONSE_MAX_BYTES * 4) / 3) + 4) return null;
   const bytes = Buffer.from(samlResponse, 'base64');
-  return bytes.length > SAML_RESPONSE_MAX_BYTES ? null : bytes.toString('utf8');
+  if (bytes.length > SAML_RESPONSE_MAX_BYTES) return null;
+  const xml = bytes.toString('utf8');
+  // No DTDs at all: no entity tricks, and nothing a SAML response legitimately needs.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { response: null, wellFormed: false };
+  let wellFormed = true;
+  let root: Element | null;
+  try {
+    root = new DOMParser({
+      onError: (level) => {
+        if (level !== 'warning') wellFormed = false;
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
+  } catch {
+    return { response: null, wellFormed: false };
+  }
+  const isResponse = root?.namespaceURI === SAML_PROTOCOL_NS && root.localName === 'Response';
+  return { response: isResponse ? root : null, wellFormed };
 }
 
 function children(parent: Element, ns: string, localName: string): Element[] {
@@ -63,25 +89,20 @@ function time(value: string | null): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-/** Checks a base64 SAMLResponse against what this sign-in expects. */
-export function checkSamlResponse(samlResponse: string, expect: SamlExpectations): SamlChecked | { ok: false; reason: SamlCheckFailure } {
+/** The Response's own Issuer, read only to find the connection of an IdP-initiated response. */
+export function responseIssuer(document: SamlDocument): string | null {
+  return (document.response && children(document.response, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim()) || null;
+}
+
+/** Checks a parsed SAMLResponse (null: over the size cap) against what this sign-in expects. */
+export function checkSamlResponse(
+  document: SamlDocument | null,
+  expect: SamlExpectations,
+): SamlChecked | { ok: false; reason: SamlCheckFailure } {
   const fail = (reason: SamlCheckFailure) => ({ ok: false as const, reason });
-  const xml = decodeSamlResponse(samlResponse);
-  if (xml === null) return fail('saml_too_large');
-  // No DTDs at all: no entity tricks, and nothing a SAML response legitimately needs.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return fail('saml_malformed');
-  let root: Element | null;
-  try {
-    const doc = new DOMParser({
-      onError: (level) => {
-        if (level !== 'warning') throw new Error('bad xml');
-      },
-    }).parseFromString(xml, 'text/xml');
-    root = doc.documentElement;
-  } catch {
-    return fail('saml_malformed');
-  }
-  if (!root || root.namespaceURI !== SAML_PROTOCOL_NS || root.localName !== 'Response') return fail('saml_malformed');
+  if (document === null) return fail('saml_too_large');
+  const root = document.response;
+  if (!root || !document.wellFormed) return fail('saml_malformed');
   const now = (expect.now ?? new Date()).getTime();
 
   // Exactly one assertion anywhere in the document, a direct child of the Response, and no
@@ -140,5 +161,5 @@ export function checkSamlResponse(samlResponse: string, expect: SamlExpectations
     return fail('saml_in_response_to');
   }
 
-  return { ok: true, xml, issuer, assertionId, replayUntil: new Date(Math.min(conditionsEnd, confirmationEnd) + SAML_CLOCK_SKEW_MS) };
+  return { ok: true, issuer, assertionId, replayUntil: new Date(Math.min(conditionsEnd, confirmationEnd) + SAML_CLOCK_SKEW_MS) };
 }

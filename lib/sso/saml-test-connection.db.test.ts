@@ -12,7 +12,7 @@ import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest, type Test
 import { makeSamlIdp, mintSamlResponse, readAuthnRequest, type MintOptions, type SamlIdp } from '@/lib/test/saml-idp';
 import { saveSamlConnectionInput } from './inputs';
 import { getJackson } from './jackson';
-import { completeSamlSignIn, samlAcsUrl, saveSamlConnection } from './saml';
+import { completeSamlSignIn, readSamlPost, samlAcsUrl, saveSamlConnection } from './saml';
 import { checkSamlTest, finishSamlTest, openSamlTestAnswer, sealSamlTestAnswer, startSsoTest } from './test-connection';
 
 // On Postgres the auth secret (which seals the answer) must come from the environment, as in production.
@@ -39,7 +39,7 @@ async function testAs(org: TestOrg, idp: SamlIdp, who: { sub: string; email: str
     attributes: { email: who.email, name: 'Sam Lee', memberOf: ['eng', 'other'] },
     ...options,
   });
-  const body = { SAMLResponse, RelayState: relayState };
+  const body = readSamlPost({ SAMLResponse, RelayState: relayState });
   // The answer crosses from the ACS to the signed-in GET in a sealed cookie.
   const answer = await openSamlTestAnswer(await sealSamlTestAnswer(await checkSamlTest(body, start!.binding, testRequest())));
   return { binding: start!.binding, body, answer };

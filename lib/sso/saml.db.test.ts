@@ -14,8 +14,8 @@ import { makeKeyAndCert, makeSamlIdp, mintSamlResponse, readAuthnRequest, type M
 import { deleteSsoConnection, getSsoConnection, saveSsoConnection } from './connections';
 import { saveSamlConnectionInput, saveSsoConnectionInput, type SaveSamlConnectionInput } from './inputs';
 import { getJackson, SP_ENTITY_ID } from './jackson';
-import { completeSamlSignIn, samlAcsUrl, samlSpMetadataXml, saveSamlConnection } from './saml';
-import { checkSamlResponse } from './saml-checks';
+import { completeSamlSignIn, readSamlPost, samlAcsUrl, samlSpMetadataXml, saveSamlConnection } from './saml';
+import { checkSamlResponse, parseSamlResponse } from './saml-checks';
 import { startSsoSignIn } from './sign-in';
 
 beforeAll(async () => {
@@ -50,7 +50,7 @@ async function signIn(org: TestOrg, idp: SamlIdp, who: { sub: string; email: str
     attributes: { email: who.email, name: 'Sam L' },
     ...options,
   });
-  const result = await completeSamlSignIn({ SAMLResponse, RelayState: flow.relayState }, flow.binding, testRequest());
+  const result = await completeSamlSignIn(readSamlPost({ SAMLResponse, RelayState: flow.relayState }), flow.binding, testRequest());
   return { result, flow, SAMLResponse };
 }
 
@@ -240,7 +240,9 @@ describe('SAML sign-in', () => {
       const who = user('big');
       const { result } = await signIn(org, idp, who, { attributes: { email: who.email, padding: 'x'.repeat(300 * 1024) } });
       expect(result).toEqual({ ok: false, reason: 'saml_too_large' });
-      expect(checkSamlResponse('A'.repeat(400 * 1024), { acsUrl: samlAcsUrl(), audience: SP_ENTITY_ID, requestId: null })).toEqual({
+      expect(
+        checkSamlResponse(parseSamlResponse('A'.repeat(400 * 1024)), { acsUrl: samlAcsUrl(), audience: SP_ENTITY_ID, requestId: null }),
+      ).toEqual({
         ok: false,
         reason: 'saml_too_large',
       });
@@ -256,11 +258,11 @@ describe('SAML sign-in', () => {
         nameId: who.sub,
         attributes: { email: who.email },
       });
-      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, theirs.binding, testRequest())).toEqual({
+      expect(await completeSamlSignIn(readSamlPost({ SAMLResponse, RelayState: mine.relayState }), theirs.binding, testRequest())).toEqual({
         ok: false,
         reason: 'saml_in_response_to',
       });
-      expect(await completeSamlSignIn({ SAMLResponse, RelayState: mine.relayState }, null, testRequest())).toEqual({
+      expect(await completeSamlSignIn(readSamlPost({ SAMLResponse, RelayState: mine.relayState }), null, testRequest())).toEqual({
         ok: false,
         reason: 'saml_idp_initiated_off',
       });
@@ -274,7 +276,10 @@ describe('SAML sign-in', () => {
         nameId: who.sub,
         attributes: { email: who.email },
       });
-      expect(await completeSamlSignIn({ SAMLResponse }, null, testRequest())).toEqual({ ok: false, reason: 'saml_idp_initiated_off' });
+      expect(await completeSamlSignIn(readSamlPost({ SAMLResponse }), null, testRequest())).toEqual({
+        ok: false,
+        reason: 'saml_idp_initiated_off',
+      });
       expect(await lastFailure(org.orgId)).toMatchObject({ reason: 'saml_idp_initiated_off' });
     });
   });
@@ -290,11 +295,11 @@ describe('SAML sign-in', () => {
       nameId: who.sub,
       attributes: { email: who.email },
     });
-    expect(await completeSamlSignIn({ SAMLResponse, RelayState: 'anything' }, null, testRequest())).toMatchObject({
+    expect(await completeSamlSignIn(readSamlPost({ SAMLResponse, RelayState: 'anything' }), null, testRequest())).toMatchObject({
       ok: true,
       orgSlug: org.slug,
     });
-    expect(await completeSamlSignIn({ SAMLResponse }, null, testRequest())).toEqual({ ok: false, reason: 'saml_replayed' });
+    expect(await completeSamlSignIn(readSamlPost({ SAMLResponse }), null, testRequest())).toEqual({ ok: false, reason: 'saml_replayed' });
     expect(await lastFailure(org.orgId)).toMatchObject({ reason: 'saml_replayed' });
     const [cached] = await getDb()
       .select()
@@ -308,7 +313,7 @@ describe('SAML sign-in', () => {
       nameId: who.sub,
       attributes: { email: who.email },
     });
-    expect(await completeSamlSignIn({ SAMLResponse: solicited }, null, testRequest())).toEqual({
+    expect(await completeSamlSignIn(readSamlPost({ SAMLResponse: solicited }), null, testRequest())).toEqual({
       ok: false,
       reason: 'saml_in_response_to',
     });

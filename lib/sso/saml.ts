@@ -1,9 +1,9 @@
 // SAML connections (an organization's one SSO connection is OIDC or SAML, decision 0015) and the
 // SAML half of SSO sign-in. Jackson runs the protocol (AuthnRequest, signature verification,
-// code and token); our own checks (saml-checks.ts) run first on the raw response, the
+// code and token); our own checks (saml-checks.ts) run first on the response, decoded and parsed
+// once for the whole sign-in (readSamlPost), the
 // assertion-id replay cache after Jackson accepted it; identity, JIT, group mapping and the
 // session are the same path as OIDC (sign-in.ts signInIdentity).
-import { DOMParser } from '@xmldom/xmldom';
 import { and, eq, lt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb } from '@/db';
@@ -36,7 +36,7 @@ import {
   SSO_PRODUCT,
 } from './jackson';
 import { withJacksonTx } from './jackson-store';
-import { checkSamlResponse, decodeSamlResponse, SAML_ASSERTION_NS, SAML_PROTOCOL_NS } from './saml-checks';
+import { checkSamlResponse, parseSamlResponse, responseIssuer, type SamlDocument } from './saml-checks';
 import { checkProfile, claimAt, fail, signInIdentity, whoOf, type Profile, type SsoAnswer, type SsoResult } from './sign-in';
 
 /** Our ACS URL: where the IdP POSTs its SAMLResponse. Register it at the IdP. */
@@ -150,26 +150,9 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
   return { id: row!.id };
 }
 
-/** The Response's Issuer, read only to find the connection of an IdP-initiated response. */
-function issuerOf(samlResponse: string): string | null {
-  const xml = decodeSamlResponse(samlResponse);
-  if (!xml || /<!DOCTYPE|<!ENTITY/i.test(xml)) return null;
-  try {
-    const root = new DOMParser({ onError: () => {} }).parseFromString(xml, 'text/xml').documentElement;
-    if (!root || root.namespaceURI !== SAML_PROTOCOL_NS || root.localName !== 'Response') return null;
-    for (let n = root.firstChild; n; n = n.nextSibling) {
-      const el = n as unknown as { namespaceURI?: string; localName?: string; textContent?: string | null };
-      if (n.nodeType === 1 && el.namespaceURI === SAML_ASSERTION_NS && el.localName === 'Issuer') return el.textContent?.trim() || null;
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
-
 /** The connection an IdP-initiated response's issuer names, when exactly one does. */
-async function connectionOfIssuer(samlResponse: string): Promise<SsoConnection | null> {
-  const issuer = issuerOf(samlResponse);
+async function connectionOfIssuer(document: SamlDocument): Promise<SsoConnection | null> {
+  const issuer = responseIssuer(document);
   const candidates = issuer
     ? await getDb()
         .select()
@@ -180,9 +163,9 @@ async function connectionOfIssuer(samlResponse: string): Promise<SsoConnection |
 }
 
 /** For a refused IdP-initiated sign-in: the organization whose sign-in page explains it. */
-export async function samlIssuerOrgId(samlResponse: string): Promise<string | null> {
-  if (decodeSamlResponse(samlResponse) === null) return null;
-  return (await connectionOfIssuer(samlResponse))?.organizationId ?? null;
+export async function samlIssuerOrgId(post: SamlPost): Promise<string | null> {
+  if (post.document === null) return null;
+  return (await connectionOfIssuer(post.document))?.organizationId ?? null;
 }
 
 /**
@@ -214,7 +197,17 @@ export async function completeSamlSignIn(body: SamlPost, binding: SsoBinding | n
   return 'connection' in answer ? signInIdentity(answer.connection, answer.profile, request) : answer;
 }
 
-export type SamlPost = { SAMLResponse?: string; RelayState?: string };
+/**
+ * The ACS POST, its SAMLResponse decoded and parsed once (`document`, null when over the size cap)
+ * for every check and lookup of the sign-in; Jackson verifies the `SAMLResponse` it came from.
+ */
+export type SamlPost = { SAMLResponse: string; RelayState: string; document: SamlDocument | null };
+
+/** The ACS form's fields as a SamlPost. */
+export function readSamlPost(form: { SAMLResponse?: string; RelayState?: string }): SamlPost {
+  const SAMLResponse = form.SAMLResponse ?? '';
+  return { SAMLResponse, RelayState: form.RelayState ?? '', document: parseSamlResponse(SAMLResponse) };
+}
 
 /**
  * The ACS POST's response, checked: our checks, Jackson's signature verification, the replay
@@ -222,7 +215,6 @@ export type SamlPost = { SAMLResponse?: string; RelayState?: string };
  * (LOGIN_FAILED) and returned. Shared by sign-in and "test connection".
  */
 export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | null, request: RequestMeta): Promise<SsoAnswer | SsoResult> {
-  const samlResponse = body.SAMLResponse ?? '';
   let connection: SsoConnection | undefined;
   if (binding?.samlRequestId) {
     [connection] = await getDb()
@@ -234,9 +226,9 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     if (!connection) return fail(binding.orgId, request, null, 'no_connection');
   } else {
     // IdP-initiated: nothing from this browser says which organization; the issuer does.
-    if (decodeSamlResponse(samlResponse) === null) return { ok: false, reason: 'saml_too_large' };
+    if (body.document === null) return { ok: false, reason: 'saml_too_large' };
     // Unknown or ambiguous issuer: nothing trustworthy names an organization, so no audit row.
-    const found = await connectionOfIssuer(samlResponse);
+    const found = await connectionOfIssuer(body.document);
     if (!found) return { ok: false, reason: 'no_connection' };
     connection = found;
     if (!connection.samlIdpInitiated) return fail(connection.organizationId, request, connection.id, 'saml_idp_initiated_off');
@@ -244,7 +236,7 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
   const orgId = connection.organizationId;
   const spInitiated = Boolean(binding?.samlRequestId);
 
-  const checked = checkSamlResponse(samlResponse, {
+  const checked = checkSamlResponse(body.document, {
     acsUrl: samlAcsUrl(),
     audience: SP_ENTITY_ID,
     requestId: binding?.samlRequestId ?? null,
@@ -259,8 +251,8 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     // IdP-initiated: the IdP's RelayState is never passed on (Jackson would take a session-shaped
     // one for an SP-initiated flow).
     const res = await jackson.oauthController.samlResponse({
-      SAMLResponse: samlResponse,
-      RelayState: spInitiated ? (body.RelayState ?? '') : '',
+      SAMLResponse: body.SAMLResponse,
+      RelayState: spInitiated ? body.RelayState : '',
     });
     if (!res.redirect_url) return fail(orgId, request, connection.id, 'saml_rejected');
     redirect = new URL(res.redirect_url);

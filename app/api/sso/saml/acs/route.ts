@@ -8,7 +8,7 @@ import { NextResponse } from 'next/server';
 import { originFrom } from '@/lib/server/request-meta';
 import { openBinding, SSO_BINDING_COOKIE, ssoBindingCookie } from '@/lib/sso/binding';
 import { ssoFinishResponse } from '@/lib/sso/finish';
-import { completeSamlSignIn, samlIssuerOrgId } from '@/lib/sso/saml';
+import { completeSamlSignIn, readSamlPost, samlIssuerOrgId } from '@/lib/sso/saml';
 import { SAML_RESPONSE_MAX_BYTES } from '@/lib/sso/saml-checks';
 import { checkSamlTest, SAML_TEST_COOKIE, samlTestCookie, sealSamlTestAnswer } from '@/lib/sso/test-connection';
 
@@ -41,7 +41,9 @@ export const POST = defineRoute({ auth: 'none' }, async ({ req }) => {
   const binding = await openBinding(req.cookies.get(SSO_BINDING_COOKIE)?.value);
   const text = await cappedBody(req);
   const form = text === null ? null : new URLSearchParams(text);
-  const body = form ? { SAMLResponse: form.get('SAMLResponse') ?? undefined, RelayState: form.get('RelayState') ?? undefined } : null;
+  const body = form
+    ? readSamlPost({ SAMLResponse: form.get('SAMLResponse') ?? undefined, RelayState: form.get('RelayState') ?? undefined })
+    : null;
   if (binding?.testBy) {
     // "Test connection": every check runs here; the report is made in the admin's signed-in
     // browser by the GET this redirects to (the session cookie does not come on this POST).
@@ -53,6 +55,6 @@ export const POST = defineRoute({ auth: 'none' }, async ({ req }) => {
   }
   if (!body) return ssoFinishResponse(req, { ok: false, reason: 'saml_too_large' }, binding);
   const result = await completeSamlSignIn(body, binding, await currentRequestMeta());
-  const orgHint = !result.ok && !binding ? await samlIssuerOrgId(body.SAMLResponse ?? '') : null;
+  const orgHint = !result.ok && !binding ? await samlIssuerOrgId(body) : null;
   return ssoFinishResponse(req, result, binding, orgHint);
 });
