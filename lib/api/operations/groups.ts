@@ -1,21 +1,16 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/errors';
 import { getGroupDetail, listGroups } from '@/lib/groups/reads';
 import { addUsersToGroup, createGroup, deleteGroup, removeUsersFromGroup, updateGroup } from '@/lib/groups/writes';
 import { LEVELS, OBJECT_KINDS, QUERY_LIBRARY_ACCESS } from '@/lib/authz/levels';
 import { removeGrant, setGrant } from '@/lib/groups/writes';
 import { idParam, operation } from '../operation';
 import { empty, grantDto, groupDto, memberDto } from '../schemas';
-import { requireRead } from './helpers';
+import { found, requireRead } from './helpers';
 
 const groups = { kind: 'org', area: 'groups' } as const;
 const groupParams = idParam('groupId');
 
-async function groupOr404(orgId: string, groupId: string) {
-  const group = await getGroupDetail(orgId, groupId);
-  if (!group) throw new AppError('not_found', 'No such group.');
-  return group;
-}
+const groupOr404 = async (orgId: string, groupId: string) => found(await getGroupDetail(orgId, groupId), 'group');
 
 export const listGroupsOp = operation({
   id: 'listGroups',

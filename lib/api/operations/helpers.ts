@@ -8,3 +8,9 @@ export async function requireRead<T extends Target>(ctx: ApiCtx, action: ActionF
   const decision = can(await ctx.snapshot(), action, target);
   if (!decision.allowed) throw new AppError('forbidden', explain(decision.because));
 }
+
+/** `value`, or a 404 naming what is missing (a row of another organization is missing too). */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new AppError('not_found', `No such ${what}.`);
+  return value;
+}

@@ -6,14 +6,11 @@ import { folderKind, getObject, listFolders, listVisibleObjects } from '@/lib/ob
 import { createFolder, deleteFolder, renameFolder } from '@/lib/objects/writes';
 import { idParam, operation } from '../operation';
 import { cursorPage, cursorParam, empty, encodeCursor, folderDto, limitParam, objectDto } from '../schemas';
+import { found } from './helpers';
 
 const kindQuery = z.enum(OBJECT_KINDS).default('app');
 
-async function kindOf(orgId: string, folderId: string): Promise<ObjectKind> {
-  const kind = await folderKind(orgId, folderId);
-  if (!kind) throw new AppError('not_found', 'No such folder.');
-  return kind;
-}
+const kindOf = async (orgId: string, folderId: string): Promise<ObjectKind> => found(await folderKind(orgId, folderId), 'folder');
 
 export const listFoldersOp = operation({
   id: 'listFolders',
@@ -58,8 +55,10 @@ export const renameFolderOp = operation({
   async handler(ctx, { params, body }) {
     const kind = await kindOf(ctx.orgId, params.folderId);
     await ctx.mutate((m) => renameFolder(m, { kind, folderId: params.folderId, name: body.name }));
-    const folder = (await listFolders(await ctx.snapshot(), kind)).find((f) => f.id === params.folderId);
-    if (!folder) throw new AppError('not_found', 'No such folder.');
+    const folder = found(
+      (await listFolders(await ctx.snapshot(), kind)).find((f) => f.id === params.folderId),
+      'folder',
+    );
     return { ...folder, kind };
   },
 });
@@ -110,8 +109,7 @@ function objectOperations(kind: Extract<ObjectKind, 'app' | 'resource'>, plural:
     params: idParam('id'),
     response: objectDto,
     async handler(ctx, { params }) {
-      const object = await getObject(ctx.orgId, kind, params.id);
-      if (!object) throw new AppError('not_found', `No such ${kind}.`);
+      const object = found(await getObject(ctx.orgId, kind, params.id), kind);
       const decision = can(await ctx.snapshot(), 'view', { kind, id: object.id, folderId: object.folderId });
       if (!decision.allowed) throw new AppError('forbidden', `No access to this ${kind}.`);
       return { ...object, level: decision.level! };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { emailInput } from '@/lib/users/inputs';
-import { AppError } from '@/lib/errors';
+import type { MutationCtx } from '@/lib/server/mutation';
 import { inviteUser } from '@/lib/users/invites';
 import { getUser, listUsers } from '@/lib/users/reads';
 import { disableUser, enableUser, updateUserProfile } from '@/lib/users/writes';
-import { idParam, operation } from '../operation';
+import { idParam, operation, type ApiCtx } from '../operation';
 import { cursorPage, cursorParam, encodeCursor, isoDate, limitParam, meDto, userDto } from '../schemas';
-import { requireRead } from './helpers';
+import { found, requireRead } from './helpers';
 
 const users = { kind: 'org', area: 'users' } as const;
 const userParams = idParam('userId');
@@ -67,9 +67,7 @@ export const getUserOp = operation({
   response: userDto,
   async handler(ctx, { params }) {
     await requireRead(ctx, 'manage', users);
-    const user = await getUser(ctx.orgId, params.userId);
-    if (!user) throw new AppError('not_found', 'No such user.');
-    return user;
+    return found(await getUser(ctx.orgId, params.userId), 'user');
   },
 });
 
@@ -89,6 +87,12 @@ export const inviteUserOp = operation({
   },
 });
 
+/** Runs a change to one user as the token, and answers with the user as it is now. */
+async function changeUser(ctx: ApiCtx, userId: string, write: (m: MutationCtx) => Promise<unknown>) {
+  await ctx.mutate(write);
+  return found(await getUser(ctx.orgId, userId), 'user');
+}
+
 export const updateUserOp = operation({
   id: 'updateUser',
   method: 'PATCH',
@@ -99,38 +103,31 @@ export const updateUserOp = operation({
   params: userParams,
   body: z.object({ firstName: z.string().trim().min(1).max(100).optional(), lastName: z.string().trim().max(100).optional() }).strict(),
   response: userDto,
-  async handler(ctx, { params, body }) {
-    await ctx.mutate((m) => updateUserProfile(m, { userId: params.userId, ...body }));
-    return (await getUser(ctx.orgId, params.userId))!;
-  },
+  handler: (ctx, { params, body }) => changeUser(ctx, params.userId, (m) => updateUserProfile(m, { userId: params.userId, ...body })),
 });
 
-export const disableUserOp = operation({
-  id: 'disableUser',
-  method: 'POST',
-  path: '/users/{userId}/disable',
-  tag: 'Users',
-  summary: 'Disable a user; their sessions and API tokens stop working at once',
-  scope: 'users:write',
-  params: userParams,
-  response: userDto,
-  async handler(ctx, { params }) {
-    await ctx.mutate((m) => disableUser(m, { userId: params.userId }));
-    return (await getUser(ctx.orgId, params.userId))!;
-  },
-});
+/** POST /users/{userId}/disable and /enable: the same operation but for the write. */
+function userStatusOperation(
+  verb: 'disable' | 'enable',
+  summary: string,
+  write: (m: MutationCtx, input: { userId: string }) => Promise<unknown>,
+) {
+  return operation({
+    id: `${verb}User`,
+    method: 'POST',
+    path: `/users/{userId}/${verb}`,
+    tag: 'Users',
+    summary,
+    scope: 'users:write',
+    params: userParams,
+    response: userDto,
+    handler: (ctx, { params }) => changeUser(ctx, params.userId, (m) => write(m, { userId: params.userId })),
+  });
+}
 
-export const enableUserOp = operation({
-  id: 'enableUser',
-  method: 'POST',
-  path: '/users/{userId}/enable',
-  tag: 'Users',
-  summary: 'Enable a disabled user',
-  scope: 'users:write',
-  params: userParams,
-  response: userDto,
-  async handler(ctx, { params }) {
-    await ctx.mutate((m) => enableUser(m, { userId: params.userId }));
-    return (await getUser(ctx.orgId, params.userId))!;
-  },
-});
+export const disableUserOp = userStatusOperation(
+  'disable',
+  'Disable a user; their sessions and API tokens stop working at once',
+  disableUser,
+);
+export const enableUserOp = userStatusOperation('enable', 'Enable a disabled user', enableUser);
