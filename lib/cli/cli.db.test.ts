@@ -192,11 +192,15 @@ describe('gatehouse CLI', () => {
     expect(all.code === 0 || all.stderr.includes('BROKEN')).toBe(true);
   });
 
-  it('exits 2 on usage errors and documents every command', () => {
+  it('exits 2 on usage errors and generates help for every command', () => {
     expect(gatehouse('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect(gatehouse('org', 'create', '--colour', 'blue')).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("Unknown option '--colour'"),
+    });
+    expect(gatehouse('user', 'reset-2fa', '--org', slug)).toMatchObject({
+      code: 2,
+      stderr: 'error: missing --email <email>.\nRun "gatehouse user reset-2fa --help" for usage.',
     });
     const help = gatehouse('help');
     expect(help.code).toBe(0);
@@ -214,5 +218,11 @@ describe('gatehouse CLI', () => {
       '--json',
     ])
       expect(help.stdout).toContain(cmd);
+    const commandHelp = gatehouse('token', 'create', '--help');
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain(
+      'Usage: gatehouse token create --org <slug> --scopes <list> [--expires <duration>] [--note <text>] [--json]',
+    );
+    expect(commandHelp.stdout).toMatch(/--expires <duration> +e\.g\. 30d or 12h/);
   });
 });
