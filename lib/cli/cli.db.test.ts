@@ -207,7 +207,13 @@ describe('gatehouse CLI', () => {
     for (const cmd of [
       'migrate',
       'org create',
+      'user list',
       'user create',
+      'user disable',
+      'user enable',
+      'group add-member',
+      'group remove-member',
+      'session revoke',
       'token create',
       'token revoke',
       'scim directory create',

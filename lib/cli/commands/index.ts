@@ -1,17 +1,24 @@
 // Every gatehouse command, in the order `gatehouse help` lists them.
 import type { Command } from '../command';
 import { auditCheckpoint, auditPurge, auditSigningKey, auditVerify } from './audit';
+import { groupAddMember, groupRemoveMember } from './groups';
 import { keysGenerate, keysRotate, keysStatus } from './keys';
 import { scimDirectoryCreate, scimDirectoryList, scimDirectoryPause, scimDirectoryResume, scimDirectoryRotateToken } from './scim';
 import { migrateCommand, orgCreate, seedDemoCommand } from './setup';
 import { tokenCreate, tokenRevoke } from './tokens';
-import { userCreate, userResetTwoFactor } from './users';
+import { sessionRevoke, userCreate, userDisable, userEnable, userList, userResetTwoFactor } from './users';
 
 export const commands: readonly Command[] = [
   migrateCommand,
   orgCreate,
+  userList,
   userCreate,
+  userDisable,
+  userEnable,
   userResetTwoFactor,
+  groupAddMember,
+  groupRemoveMember,
+  sessionRevoke,
   tokenCreate,
   tokenRevoke,
   scimDirectoryCreate,

@@ -1,13 +1,60 @@
-// gatehouse user create · reset-2fa — through the same lib/ functions as the users page.
+// gatehouse user … · session revoke — an admin's daily verbs, through the same lib/ functions as the
+// users page and the public API, so the rules (last active admin, revocation) and audit events match.
 import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 import { runMutation } from '@/lib/server/mutation';
+import { listActiveSessions } from '@/lib/sessions/reads';
+import { revokeUserSession } from '@/lib/sessions/writes';
 import { createUserInput } from '@/lib/users/inputs';
-import { createUser } from '@/lib/users/writes';
-import { defineCommand } from '../command';
-import { cliInit, defaultFirstName, orgBySlug, parseWith, userByEmail } from '../operator';
+import { listUsers, type UserFilter, type UserRow } from '@/lib/users/reads';
+import { createUser, disableUser, enableUser } from '@/lib/users/writes';
+import { defineCommand, UsageError } from '../command';
+import { cliInit, defaultFirstName, groupByName, orgBySlug, parseWith, userByEmail } from '../operator';
 
 const org = { type: 'string', required: true, value: '<slug>', help: 'Organization' } as const;
 const email = { type: 'string', required: true, help: 'The user' } as const;
+const PAGE = 500;
+
+export const userList = defineCommand({
+  name: 'user list',
+  summary: "List an organization's users, by email.",
+  flags: {
+    org,
+    search: { type: 'string', value: '<text>', help: 'Only users whose name or email contains this' },
+    active: { type: 'boolean', help: 'Only enabled users' },
+    disabled: { type: 'boolean', help: 'Only disabled users' },
+    group: { type: 'string', value: '<name>', help: 'Only members of this group' },
+    'two-factor': { type: 'string', choices: ['on', 'off'], help: 'Only users with (on) or without (off) two-factor authentication' },
+  },
+  async run(o) {
+    if (o.active && o.disabled) throw new UsageError('give --active or --disabled, not both.', 'user list');
+    const organization = await orgBySlug(o.org);
+    const filter: UserFilter = {
+      q: o.search,
+      status: o.active ? 'active' : o.disabled ? 'disabled' : undefined,
+      groupId: o.group ? (await groupByName(organization, o.group)).id : undefined,
+      twoFactor: o['two-factor'] as UserFilter['twoFactor'],
+    };
+    const all: UserRow[] = [];
+    let page: UserRow[];
+    do {
+      page = await listUsers(organization.id, filter, undefined, { limit: PAGE, after: all.at(-1) });
+      all.push(...page);
+    } while (page.length === PAGE);
+    const width = Math.max(0, ...all.map((u) => u.email.length));
+    const lines = all.map((u) =>
+      [
+        u.email.padEnd(width),
+        u.disabled ? 'disabled' : 'active  ',
+        u.twoFactor ? '2fa' : '   ',
+        u.name,
+        u.groups.length ? `(${u.groups.map((g) => g.name).join(', ')})` : '',
+      ]
+        .join('  ')
+        .trimEnd(),
+    );
+    return { json: { users: all }, text: lines.join('\n') || `No users in ${organization.slug} match.` };
+  },
+});
 
 export const userCreate = defineCommand({
   name: 'user create',
@@ -40,6 +87,34 @@ export const userCreate = defineCommand({
   },
 });
 
+export const userDisable = defineCommand({
+  name: 'user disable',
+  summary: 'Disable a user: they cannot sign in, and every session and API token of theirs is revoked.',
+  details: 'The last active admin cannot be disabled.',
+  flags: { org, email },
+  async run(o) {
+    const organization = await orgBySlug(o.org);
+    const user = await userByEmail(organization, o.email);
+    const result = await runMutation(cliInit(organization.id), (ctx) => disableUser(ctx, { userId: user.id }));
+    return {
+      json: { userId: user.id, disabled: true, ...result },
+      text: `Disabled ${user.email}: ${result.sessionsRevoked} session(s) and ${result.tokensRevoked} API token(s) revoked.`,
+    };
+  },
+});
+
+export const userEnable = defineCommand({
+  name: 'user enable',
+  summary: 'Enable a disabled user again (sessions and API tokens revoked on disabling stay revoked).',
+  flags: { org, email },
+  async run(o) {
+    const organization = await orgBySlug(o.org);
+    const user = await userByEmail(organization, o.email);
+    await runMutation(cliInit(organization.id), (ctx) => enableUser(ctx, { userId: user.id }));
+    return { json: { userId: user.id, disabled: false }, text: `Enabled ${user.email}.` };
+  },
+});
+
 export const userResetTwoFactor = defineCommand({
   name: 'user reset-2fa',
   summary: "Remove a user's two-factor authentication (lost device); revokes their sessions and API tokens.",
@@ -52,6 +127,41 @@ export const userResetTwoFactor = defineCommand({
     return {
       json: { userId, ...result },
       text: `Reset two-factor for ${o.email}: ${result.sessionsRevoked} session(s) and ${result.tokensRevoked} API token(s) revoked.`,
+    };
+  },
+});
+
+/** No live session: the empty transaction (it has no audit event) is rolled back, and that is not an error. */
+class NothingToRevoke extends Error {}
+
+export const sessionRevoke = defineCommand({
+  name: 'session revoke',
+  summary: 'Sign a user out everywhere: revoke every active session of theirs.',
+  details:
+    'Each session is revoked as an admin revokes one on the user\'s page (REVOKE_SESSION). API tokens stay; "user disable" revokes both.',
+  flags: { org, user: { type: 'string', required: true, value: '<email>', help: 'The user, by email' } },
+  async run(o) {
+    const organization = await orgBySlug(o.org);
+    const user = await userByEmail(organization, o.user, 'user');
+    let revoked = 0;
+    try {
+      revoked = await runMutation(cliInit(organization.id), async (ctx) => {
+        let n = 0;
+        for (;;) {
+          const live = await listActiveSessions(organization.id, user.id, ctx.tx);
+          if (live.length === 0) break;
+          for (const s of live) await revokeUserSession(ctx, { userId: user.id, sessionId: s.id });
+          n += live.length;
+        }
+        if (n === 0) throw new NothingToRevoke();
+        return n;
+      });
+    } catch (e) {
+      if (!(e instanceof NothingToRevoke)) throw e;
+    }
+    return {
+      json: { userId: user.id, sessionsRevoked: revoked },
+      text: revoked ? `Revoked ${revoked} session(s) of ${user.email}.` : `${user.email} has no active sessions.`,
     };
   },
 });

@@ -1,0 +1,148 @@
+// An admin's daily verbs as an operator runs them: `gatehouse user list|disable|enable`, `group
+// add-member|remove-member` and `session revoke` as separate processes on this file's database,
+// set up through lib/ and checked there afterwards: rows, revocations and audit events.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { closeDb, getDb } from '@/db';
+import { apiTokens, groupMembers, sessions, users } from '@/db/schema';
+import { createApiToken, createApiTokenInput } from '@/lib/api-tokens/writes';
+import { createGroup } from '@/lib/groups/writes';
+import { runMutation } from '@/lib/server/mutation';
+import { startSignedInSession } from '@/lib/sessions/writes';
+import { asUser, auditRows, makeOrg, makeUser, testRequest } from '@/lib/test/helpers';
+
+const root = path.resolve(__dirname, '../..');
+
+// The CLI opens the database this process uses. Embedded, that is a data dir of this file's own
+// (from the run's migrated template) instead of memory://, closed here while a CLI process runs.
+const dataDir = inject('databaseUrl') ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-admin-'));
+if (dataDir) {
+  const template = inject('pgliteTemplate');
+  const pg = await PGlite.create(path.join(dataDir, 'pglite'), template ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {});
+  await pg.close();
+  await closeDb();
+  process.env.GATEHOUSE_DATA_DIR = dataDir;
+}
+
+afterAll(async () => {
+  await closeDb();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function gatehouse(...args: string[]) {
+  if (dataDir) await closeDb();
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+// Each CLI process is a few seconds of CPU; on a busy two-core machine, ten or more of wall time.
+const SLOW = { timeout: 180_000 };
+
+const signIn = (orgId: string, userId: string) =>
+  runMutation(asUser(orgId, userId), (ctx) => startSignedInSession(ctx, { orgId, userId, authMethod: 'password' }));
+
+async function cliEvents(orgId: string, types: string[]) {
+  const rows = await auditRows(orgId);
+  return rows.filter((r) => types.includes(r.actionType)).map((r) => ({ actionType: r.actionType, metadata: r.metadata }));
+}
+
+describe('gatehouse user, group and session verbs', () => {
+  it('disables a user (sessions and API tokens revoked) and enables them again; never the last active admin', SLOW, async () => {
+    const org = await makeOrg('cliadm');
+    const ann = await makeUser(org.orgId, { admin: true, label: 'ann' });
+    await signIn(org.orgId, ann.id);
+    await signIn(org.orgId, ann.id);
+    await runMutation(asUser(org.orgId, ann.id), (ctx) => createApiToken(ctx, createApiTokenInput.parse({ scopes: 'users:read' })));
+
+    const disabled = await gatehouse('user', 'disable', '--org', org.slug, '--email', ann.email.toUpperCase(), '--json');
+    expect(disabled.code, disabled.stderr).toBe(0);
+    expect(JSON.parse(disabled.stdout)).toEqual({ userId: ann.id, disabled: true, sessionsRevoked: 2, tokensRevoked: 1 });
+    const listed = await gatehouse('user', 'list', '--org', org.slug, '--disabled');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split(/ {2,}/)).toEqual([ann.email, 'disabled', 'ann', '(Admin)']);
+    expect(await gatehouse('user', 'disable', '--org', org.slug, '--email', org.email, '--json')).toMatchObject({
+      code: 1,
+      stdout: JSON.stringify({
+        error: { code: 'invalid_input', message: 'This is the last active admin. Make someone else an admin first.' },
+      }),
+    });
+    expect(await gatehouse('user', 'enable', '--org', org.slug, '--email', ann.email)).toMatchObject({
+      code: 0,
+      stdout: `Enabled ${ann.email}.`,
+    });
+
+    const db = getDb();
+    expect(await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, org.adminId))).toEqual([{ disabledAt: null }]);
+    expect(await db.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, ann.id))).toEqual([{ disabledAt: null }]);
+    const annSessions = await db.select({ reason: sessions.revokedReason }).from(sessions).where(eq(sessions.userId, ann.id));
+    expect(annSessions).toEqual([{ reason: 'user_disabled' }, { reason: 'user_disabled' }]);
+    const annTokens = await db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.createdBy, ann.id));
+    expect(annTokens).toEqual([{ revokedAt: expect.any(Date) }]);
+    expect(await cliEvents(org.orgId, ['DISABLE_USER', 'ENABLE_USER'])).toEqual([
+      {
+        actionType: 'DISABLE_USER',
+        metadata: expect.objectContaining({ actor: 'cli', targetUserId: ann.id, sessionsRevoked: 2, tokensRevoked: 1 }),
+      },
+      { actionType: 'ENABLE_USER', metadata: expect.objectContaining({ actor: 'cli', targetUserId: ann.id }) },
+    ]);
+  });
+
+  it('adds and removes a group member, naming the group in any letter case', SLOW, async () => {
+    const org = await makeOrg('cligrp');
+    const bob = await makeUser(org.orgId, { label: 'bob' });
+    const cli = { orgId: org.orgId, actor: { kind: 'cli' as const }, request: testRequest() };
+    const support = await runMutation(cli, (ctx) => createGroup(ctx, { name: 'Support' }));
+
+    const added = await gatehouse('group', 'add-member', '--org', org.slug, '--group', 'support', '--email', bob.email, '--json');
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({ groupId: support.id, userId: bob.id, member: true });
+    const members = JSON.parse((await gatehouse('user', 'list', '--org', org.slug, '--group', 'Support', '--json')).stdout);
+    expect(members.users.map((u: { email: string }) => u.email)).toEqual([bob.email]);
+    expect(await gatehouse('group', 'remove-member', '--org', org.slug, '--group', 'Support', '--email', bob.email)).toMatchObject({
+      code: 0,
+      stdout: `Removed ${bob.email} from Support.`,
+    });
+    const unknownGroup = await gatehouse('group', 'add-member', '--org', org.slug, '--group', 'Nope', '--email', bob.email, '--json');
+    const noGroup = `No group named "Nope" in ${org.slug}. Its groups: Admin, All Users, Support.`;
+    expect(unknownGroup.code).toBe(1);
+    expect(JSON.parse(unknownGroup.stdout)).toEqual({
+      error: { code: 'not_found', message: noGroup, fieldErrors: { '--group': [noGroup] } },
+    });
+
+    expect(await getDb().select().from(groupMembers).where(eq(groupMembers.groupId, support.id))).toEqual([]);
+    const membership = { actor: 'cli', groupId: support.id, userIds: [bob.id] };
+    expect(await cliEvents(org.orgId, ['ADD_USERS_TO_GROUP', 'REMOVE_USERS_FROM_GROUP'])).toEqual([
+      { actionType: 'ADD_USERS_TO_GROUP', metadata: expect.objectContaining(membership) },
+      { actionType: 'REMOVE_USERS_FROM_GROUP', metadata: expect.objectContaining(membership) },
+    ]);
+  });
+
+  it('signs a user out everywhere, one audited revocation per session', SLOW, async () => {
+    const org = await makeOrg('clises');
+    const bob = await makeUser(org.orgId, { label: 'bob' });
+    await signIn(org.orgId, bob.id);
+    await signIn(org.orgId, bob.id);
+
+    const revoked = await gatehouse('session', 'revoke', '--org', org.slug, '--user', bob.email, '--json');
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toEqual({ userId: bob.id, sessionsRevoked: 2 });
+    expect(await gatehouse('session', 'revoke', '--org', org.slug, '--user', bob.email)).toMatchObject({
+      code: 0,
+      stdout: `${bob.email} has no active sessions.`,
+    });
+    expect(await gatehouse('session', 'revoke', '--org', org.slug, '--user', `nobody@${org.slug}.test`)).toMatchObject({
+      code: 1,
+      stderr: `error: --user: No user with email nobody@${org.slug}.test in ${org.slug}.`,
+    });
+
+    const bobSessions = await getDb().select({ reason: sessions.revokedReason }).from(sessions).where(eq(sessions.userId, bob.id));
+    expect(bobSessions).toEqual([{ reason: 'revoked' }, { reason: 'revoked' }]);
+    const revocation = { actionType: 'REVOKE_SESSION', metadata: expect.objectContaining({ actor: 'cli', targetUserId: bob.id }) };
+    expect(await cliEvents(org.orgId, ['REVOKE_SESSION'])).toEqual([revocation, revocation]);
+  });
+});
