@@ -6,7 +6,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { expiresInInput, scopesInput, type ApiScope } from './scopes';
 
 export const TOKEN_PREFIX = 'ght_';
@@ -22,8 +22,7 @@ export type CreatedApiToken = { id: string; token: string; scopes: ApiScope[]; e
 
 /** Mints a token (admins; the CLI as operator). The token is returned once; only its hash is kept. */
 export async function createApiToken(ctx: MutationCtx, input: CreateApiTokenInput): Promise<CreatedApiToken> {
-  const orgId = ctx.orgId;
-  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const token = `${TOKEN_PREFIX}${randomToken()}`;
   const expiresAt = input.expiresIn ? new Date(Date.now() + input.expiresIn) : null;
@@ -47,8 +46,7 @@ export async function createApiToken(ctx: MutationCtx, input: CreateApiTokenInpu
 }
 
 export async function revokeApiToken(ctx: MutationCtx, input: { tokenId: string }): Promise<void> {
-  const orgId = ctx.orgId;
-  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   const [row] = await ctx.tx
     .update(apiTokens)

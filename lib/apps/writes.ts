@@ -7,14 +7,9 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { findLibraryQueryVersion } from '@/lib/query-library/reads';
 import { parseAppDefinition } from './definition';
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 async function findApp(ctx: MutationCtx, orgId: string, appId: string) {
   if (!z.uuid().safeParse(appId).success) throw new AppError('not_found', 'No such app.');

@@ -11,7 +11,7 @@ import { auditChainHeads, auditEvents, auditSinks, organizations } from '@/db/sc
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
-import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import { type MutationCtx, orgOf, runMutation } from '@/lib/server/mutation';
 import { ensureAuditPartitions } from './partitions';
 import { record } from './record';
 
@@ -34,9 +34,9 @@ export function retentionOf(settings: { auditRetentionDays?: number; auditLegalH
 
 /** Admins set the retention period and the legal hold; both changes are audited. */
 export async function updateRetention(ctx: MutationCtx, input: z.infer<typeof retentionInput>): Promise<void> {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
   const before = retentionOf(org!.settings);
   if (before.retentionDays === input.retentionDays && before.legalHold === input.legalHold)
     throw new AppError('conflict', 'Nothing changed.');
@@ -46,7 +46,7 @@ export async function updateRetention(ctx: MutationCtx, input: z.infer<typeof re
       settings: { ...org!.settings, auditRetentionDays: input.retentionDays, auditLegalHold: input.legalHold },
       updatedAt: new Date(),
     })
-    .where(eq(organizations.id, ctx.orgId));
+    .where(eq(organizations.id, orgId));
   await record(ctx, { actionType: 'AUDIT_RETENTION_UPDATED', metadata: { before, after: input } });
 }
 

@@ -8,7 +8,7 @@ import { auditChainHeads, auditEvents, auditSinks, users, AUDIT_SINK_KINDS, type
 import { authorize } from '@/lib/authz/authorize';
 import { encryptSecret } from '@/lib/crypto/envelope';
 import { AppError } from '@/lib/errors';
-import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { send, testEvent } from './delivery';
 import { record } from './record';
 import { secretContext } from './sink-formats';
@@ -79,11 +79,6 @@ export const createSinkInput = z
     return { ...v, url: url! };
   });
 export type CreateSinkInput = z.infer<typeof createSinkInput>;
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 /** Where a new sink starts: after the last event before `from`, or after the newest event. */
 async function startingSeq(db: DbOrTx, orgId: string, from: Date | null): Promise<number> {

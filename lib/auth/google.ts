@@ -21,7 +21,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { googleClient } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { checkbox, optionalId } from '@/lib/forms';
-import { runMutation, type MutationCtx } from '@/lib/server/mutation';
+import { type MutationCtx, orgOf, runMutation } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
 import { printable } from '@/lib/storable-text';
@@ -93,7 +93,7 @@ export const googleSettingsInput = z.object({
 
 /** Admins set Google sign-in for the organization; GOOGLE_SIGN_IN_UPDATED with before and after. */
 export async function saveGoogleSettings(ctx: MutationCtx, input: z.infer<typeof googleSettingsInput>): Promise<void> {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
   if (input.enabled && !googleClient())
     throw new AppError('invalid_input', 'This Gatehouse has no Google client: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET first.');
@@ -101,11 +101,11 @@ export async function saveGoogleSettings(ctx: MutationCtx, input: z.infer<typeof
     const [g] = await ctx.tx
       .select({ builtin: permissionGroups.builtin })
       .from(permissionGroups)
-      .where(and(eq(permissionGroups.id, input.defaultGroupId), eq(permissionGroups.organizationId, ctx.orgId)));
+      .where(and(eq(permissionGroups.id, input.defaultGroupId), eq(permissionGroups.organizationId, orgId)));
     if (!g) throw AppError.field('defaultGroupId', 'No such group.', 'not_found');
     if (g.builtin === 'admin') throw AppError.field('defaultGroupId', 'New users cannot become admins by default. Choose another group.');
   }
-  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
   const before = googleSettings(org!.settings);
   const after: GoogleSignInSettings = {
     enabled: input.enabled,
@@ -116,7 +116,7 @@ export async function saveGoogleSettings(ctx: MutationCtx, input: z.infer<typeof
   await ctx.tx
     .update(organizations)
     .set({ settings: { ...org!.settings, google: after }, updatedAt: new Date() })
-    .where(eq(organizations.id, ctx.orgId));
+    .where(eq(organizations.id, orgId));
   await record(ctx, { actionType: 'GOOGLE_SIGN_IN_UPDATED', metadata: { before, after } });
 }
 

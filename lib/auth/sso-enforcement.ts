@@ -12,7 +12,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
 import { activeAdminIds } from '@/lib/groups/writes';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { findSsoConnection } from '@/lib/sso/connections';
 
 export const SSO_PROOF_WINDOW_MS = 24 * 60 * 60_000;
@@ -68,9 +68,9 @@ export async function lastSsoSignInAt(orgId: string, db: DbOrTx = getDb()): Prom
 }
 
 async function lockedOrg(ctx: MutationCtx) {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
   if (!org) throw new AppError('not_found', 'No such organization.');
   return org;
 }

@@ -13,7 +13,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto/envelope';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { revokeUserSessions } from '@/lib/sessions/writes';
 import { PASSWORD_MAX_LENGTH, verifyPassword } from './password';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from './recovery-codes';
@@ -274,8 +274,7 @@ export async function resetTwoFactor(
   input: z.infer<typeof resetTwoFactorInput>,
   now = new Date(),
 ): Promise<{ sessionsRevoked: number; tokensRevoked: number }> {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  const orgId = ctx.orgId;
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const [user] = await ctx.tx
     .select({ id: users.id, email: users.email })
@@ -316,15 +315,15 @@ export async function resetTwoFactor(
 
 /** Admins turn the organization-wide requirement on or off; users without 2FA enroll at their next sign-in. */
 export async function setTwoFactorRequirement(ctx: MutationCtx, input: z.infer<typeof twoFactorRequirementInput>): Promise<void> {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, ctx.orgId)).for('update');
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
   const before = requiresTwoFactor(org!.settings);
   if (before === input.required) throw new AppError('conflict', 'Nothing changed.');
   await ctx.tx
     .update(organizations)
     .set({ settings: { ...org!.settings, requireTwoFactor: input.required }, updatedAt: new Date() })
-    .where(eq(organizations.id, ctx.orgId));
+    .where(eq(organizations.id, orgId));
   await record(ctx, { actionType: 'TWO_FACTOR_REQUIREMENT_UPDATED', metadata: { before, after: input.required } });
 }
 

@@ -6,7 +6,7 @@ import { configVariableValues, environments, resourceConfigs } from '@/db/schema
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import type { CreateEnvironmentInput, UpdateEnvironmentInput } from './inputs';
 import { findEnvironment } from './reads';
 
@@ -18,11 +18,6 @@ export const DEFAULT_ENVIRONMENTS = [
 /** Every new organization starts with production and staging (part of its creation, audited there). */
 export async function insertDefaultEnvironments(tx: Tx, orgId: string): Promise<void> {
   await tx.insert(environments).values(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, organizationId: orgId })));
-}
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
 }
 
 const NAME_TAKEN = () => AppError.field('name', 'There is already an environment with that name.', 'conflict');

@@ -6,16 +6,11 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import type { ObjectKind } from '@/lib/authz/levels';
 import { AppError } from '@/lib/errors';
-import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import type { CreateObjectInput } from './inputs';
 import { KIND_LABEL, findFolder, findObject } from './lookup';
 
 const VERB = { app: 'APP', resource: 'RESOURCE', workflow: 'WORKFLOW' } as const;
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 function nameTaken(kind: ObjectKind) {
   return AppError.field('name', `There is already a ${KIND_LABEL[kind].one} with that name.`, 'conflict');

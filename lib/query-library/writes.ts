@@ -10,13 +10,8 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
-import { actorUserId, isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import type { CreateLibraryQueryInput, UpdateLibraryQueryInput } from './inputs';
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 const NAME_TAKEN = () => AppError.field('name', 'There is already a library query with that name.', 'conflict');
 

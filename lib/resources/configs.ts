@@ -12,7 +12,7 @@ import { deniedResourceTypes } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { findObject } from '@/lib/objects/lookup';
 import { createObject } from '@/lib/objects/writes';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { RESOURCE_TYPE_LABEL, SECRET_FIELDS, type ResourceSecrets, type SaveResourceConfigInput, type SecretField } from './inputs';
 import { closePool } from './pools';
 
@@ -32,11 +32,6 @@ export function assertTypeAllowed(type: ResourceType): void {
       `${RESOURCE_TYPE_LABEL[type]} resources are turned off on this Gatehouse (GATEHOUSE_RESOURCE_TYPES_DENY).`,
     );
   }
-}
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
 }
 
 /** The resource (needs `action` on it in that environment) and the environment, both of the acting organization. */

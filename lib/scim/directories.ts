@@ -8,7 +8,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { randomToken, safeEqual, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { isUuid } from './resource';
 
 export const SCIM_TOKEN_PREFIX = 'ghs_';
@@ -22,11 +22,6 @@ export function scimBaseUrl(origin: string, directoryId: string): string {
 export const createDirectoryInput = z.object({
   name: z.string().trim().min(1, 'Name the directory, e.g. Okta.').max(100, 'Use at most 100 characters.'),
 });
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 function newToken() {
   const token = `${SCIM_TOKEN_PREFIX}${randomToken()}`;

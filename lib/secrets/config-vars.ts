@@ -12,7 +12,7 @@ import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto
 import { listEnvironments } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
-import { isUniqueViolation, type MutationCtx } from '@/lib/server/mutation';
+import { isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { REFERENCE_NAME } from './template';
 
 const variableId = z.uuid('Unknown variable.');
@@ -53,11 +53,6 @@ export const updateConfigVariableInput = z.preprocess(
   }),
 );
 export type UpdateConfigVariableInput = z.infer<typeof updateConfigVariableInput>;
-
-function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
-}
 
 function valueContext(orgId: string, rowId: string): EnvelopeContext {
   return { orgId, table: 'config_variable_values', column: 'value_enc', rowId };

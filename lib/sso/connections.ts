@@ -7,7 +7,7 @@ import { organizations, permissionGroups, ssoConnections, ssoGroupMappings, type
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { externalUrl, startedJackson, OIDC_CALLBACK_PATH, SSO_COMPLETE_PATH, SSO_PRODUCT } from './jackson';
 import { withJacksonTx } from './jackson-store';
 import type { saveSsoConnectionInput } from './inputs';
@@ -36,11 +36,6 @@ export type SsoConnectionView = {
 /** The redirect URL to register at the identity provider. */
 export function oidcRedirectUrl(): string {
   return externalUrl() + OIDC_CALLBACK_PATH;
-}
-
-export function orgOf(ctx: MutationCtx): string {
-  if (!ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  return ctx.orgId;
 }
 
 export async function findSsoConnection(orgId: string, db: DbOrTx = getDb()): Promise<SsoConnection | null> {

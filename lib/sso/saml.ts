@@ -11,7 +11,7 @@ import { ssoConnections, ssoGroupMappings, ssoSamlAssertions, type SsoConnection
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { orgOf, type MutationCtx } from '@/lib/server/mutation';
 import { safeEqual } from '@/lib/crypto/tokens';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { SsoBinding } from './binding';
@@ -20,7 +20,6 @@ import {
   deleteJacksonConnection,
   findSsoConnection,
   insertMappings,
-  orgOf,
   resolveGroupSettings,
   settingsOf,
 } from './connections';

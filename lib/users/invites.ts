@@ -9,7 +9,7 @@ import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
 import { enforcesSso } from '@/lib/auth/sso-enforcement';
 import { mailConfigured, sendMail } from '@/lib/mail';
-import { actorUserId, type MutationCtx } from '@/lib/server/mutation';
+import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import type { InviteUserInput, RedeemInviteInput } from './inputs';
 import { insertUser } from './writes';
 
@@ -18,8 +18,7 @@ export const INVITE_TTL_DAYS = 7;
 export type CreatedInvite = { inviteId: string; email: string; token: string; path: string; expiresAt: Date; emailed: boolean };
 
 export async function inviteUser(ctx: MutationCtx, input: InviteUserInput): Promise<CreatedInvite> {
-  const orgId = ctx.orgId;
-  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   await refuseWhenSsoEnforced(ctx, orgId);
   const [existing] = await ctx.tx
@@ -79,8 +78,7 @@ export async function mailInvite(invite: CreatedInvite, orgName: string, origin:
 }
 
 export async function revokeInvite(ctx: MutationCtx, input: { inviteId: string }): Promise<void> {
-  const orgId = ctx.orgId;
-  if (!orgId) throw new AppError('unauthenticated', 'Sign in first.');
+  const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
   const [row] = await ctx.tx
     .update(invites)
