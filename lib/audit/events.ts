@@ -257,6 +257,10 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     actionType: z.literal('REVOKE_SESSION'),
     metadata: z.strictObject({ sessionId: id, targetUserId: id }),
   }),
+  z.strictObject({
+    actionType: z.literal('REVOKE_USER_SESSIONS'),
+    metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int().nonnegative() }),
+  }),
   z.strictObject({ actionType: z.literal('CREATE_GROUP'), metadata: z.strictObject({ ...groupRef }) }),
   z.strictObject({
     actionType: z.literal('UPDATE_GROUP'),

@@ -4,7 +4,7 @@ import { sessions, users, type SECOND_FACTORS } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
-import type { MutationCtx } from '@/lib/server/mutation';
+import { orgOf, type MutationCtx } from '@/lib/server/mutation';
 
 type SecondFactor = (typeof SECOND_FACTORS)[number];
 type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>;
@@ -102,4 +102,22 @@ export async function revokeUserSession(ctx: MutationCtx, input: { userId: strin
     throw new AppError('not_found', 'Session not found, or it has already ended.');
   }
   await record(ctx, { actionType: 'REVOKE_SESSION', metadata: { sessionId: input.sessionId, targetUserId: input.userId } });
+}
+
+/**
+ * An admin (or the operator) signs a user out everywhere: every session of theirs that is not
+ * revoked yet ends, idle or expired ones included, so a longer session limit later cannot bring one
+ * back. One REVOKE_USER_SESSIONS says how many. API tokens stay (disabling the user ends both).
+ */
+export async function revokeAllUserSessions(ctx: MutationCtx, input: { userId: string }): Promise<{ sessionsRevoked: number }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
+  const [user] = await ctx.tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
+  if (!user) throw new AppError('not_found', 'No such user.');
+  const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'revoked');
+  await record(ctx, { actionType: 'REVOKE_USER_SESSIONS', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
+  return { sessionsRevoked };
 }

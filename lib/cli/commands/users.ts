@@ -2,8 +2,7 @@
 // users page and the public API, so the rules (last active admin, revocation) and audit events match.
 import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 import { runMutation } from '@/lib/server/mutation';
-import { listActiveSessions } from '@/lib/sessions/reads';
-import { revokeUserSession } from '@/lib/sessions/writes';
+import { revokeAllUserSessions } from '@/lib/sessions/writes';
 import { createUserInput } from '@/lib/users/inputs';
 import { listUsers, type UserFilter, type UserRow } from '@/lib/users/reads';
 import { createUser, disableUser, enableUser } from '@/lib/users/writes';
@@ -131,37 +130,19 @@ export const userResetTwoFactor = defineCommand({
   },
 });
 
-/** No live session: the empty transaction (it has no audit event) is rolled back, and that is not an error. */
-class NothingToRevoke extends Error {}
-
 export const sessionRevoke = defineCommand({
   name: 'session revoke',
-  summary: 'Sign a user out everywhere: revoke every active session of theirs.',
+  summary: 'Sign a user out everywhere: revoke every session of theirs.',
   details:
-    'Each session is revoked as an admin revokes one on the user\'s page (REVOKE_SESSION). API tokens stay; "user disable" revokes both.',
+    'Every session not yet revoked ends, idle or expired ones included, in one audited change (REVOKE_USER_SESSIONS). API tokens stay; "user disable" revokes both.',
   flags: { org, user: { type: 'string', required: true, value: '<email>', help: 'The user, by email' } },
   async run(o) {
     const organization = await orgBySlug(o.org);
     const user = await userByEmail(organization, o.user, 'user');
-    let revoked = 0;
-    try {
-      revoked = await runMutation(cliInit(organization.id), async (ctx) => {
-        let n = 0;
-        for (;;) {
-          const live = await listActiveSessions(organization.id, user.id, ctx.tx);
-          if (live.length === 0) break;
-          for (const s of live) await revokeUserSession(ctx, { userId: user.id, sessionId: s.id });
-          n += live.length;
-        }
-        if (n === 0) throw new NothingToRevoke();
-        return n;
-      });
-    } catch (e) {
-      if (!(e instanceof NothingToRevoke)) throw e;
-    }
+    const { sessionsRevoked } = await runMutation(cliInit(organization.id), (ctx) => revokeAllUserSessions(ctx, { userId: user.id }));
     return {
-      json: { userId: user.id, sessionsRevoked: revoked },
-      text: revoked ? `Revoked ${revoked} session(s) of ${user.email}.` : `${user.email} has no active sessions.`,
+      json: { userId: user.id, sessionsRevoked },
+      text: sessionsRevoked ? `Revoked ${sessionsRevoked} session(s) of ${user.email}.` : `${user.email} had no sessions to revoke.`,
     };
   },
 });
