@@ -2,6 +2,7 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
 const layering = (patterns) => ['error', { patterns }];
+const EXECUTOR = '/^(Db|Tx|DbOrTx)$/';
 
 const config = [
   ...nextVitals,
@@ -45,6 +46,18 @@ const config = [
       'no-restricted-imports': layering([
         { group: ['@/app/*', '@/components/*'], message: 'lib/ never imports from app/ or components/.' },
       ]),
+      // Decision 0002: a function that takes an executor takes it last, unless its last parameter is
+      // the callback it runs in that executor (withJacksonTx(tx, fn), as db.transaction(fn)).
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          `Identifier:not(:last-child)[typeAnnotation.typeAnnotation.typeName.name=${EXECUTOR}]`,
+          `AssignmentPattern:not(:last-child)[left.typeAnnotation.typeAnnotation.typeName.name=${EXECUTOR}]`,
+        ].map((param) => ({
+          selector: `:function:not(:has(> :last-child[typeAnnotation.typeAnnotation.type='TSFunctionType'])) > ${param}`,
+          message: 'The executor (Db, Tx, DbOrTx) is the last parameter (docs/decisions/0002).',
+        })),
+      ],
     },
   },
   {

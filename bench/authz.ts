@@ -137,7 +137,7 @@ async function main() {
     for (let i = 0; i < SAMPLES + 20; i++) {
       const userId = pick(world.userIds);
       const a = performance.now();
-      const snapshot = await loadSnapshot(getDb(), world.orgId, userId);
+      const snapshot = await loadSnapshot(world.orgId, userId, getDb());
       const b = performance.now();
       await listVisibleObjects(snapshot, 'app', { limit: 50 });
       const c = performance.now();

@@ -39,7 +39,7 @@ describe('API tokens', () => {
     const second = await makeUser(org.orgId, { admin: true });
     const asSecond = asUser(org.orgId, second.id);
     const expiring = await runMutation(asSecond, (ctx) => createApiToken(ctx, { note: '', scopes: ['users:read'], expiresIn: 3_600_000 }));
-    expect(await authenticateApiToken(expiring.token, getDb(), new Date(Date.now() + 3_600_000 + 1000))).toBeNull();
+    expect(await authenticateApiToken(expiring.token, new Date(Date.now() + 3_600_000 + 1000), getDb())).toBeNull();
     expect(await authenticateApiToken(expiring.token)).not.toBeNull();
 
     expect(await runMutation(asUser(org.orgId, org.adminId), (ctx) => disableUser(ctx, { userId: second.id }))).toMatchObject({

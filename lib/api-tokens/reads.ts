@@ -51,7 +51,7 @@ const TOUCH_EVERY_MS = 60_000;
  * The token a bearer credential names, while it is unrevoked, unexpired and its creator enabled.
  * Any failure is the same null: callers answer 401 without saying which.
  */
-export async function authenticateApiToken(bearer: string, db: DbOrTx = getDb(), now = new Date()): Promise<ApiPrincipal | null> {
+export async function authenticateApiToken(bearer: string, now = new Date(), db: DbOrTx = getDb()): Promise<ApiPrincipal | null> {
   if (!bearer.startsWith(TOKEN_PREFIX) || bearer.length > 100) return null;
   const [row] = await db
     .select({

@@ -58,7 +58,7 @@ export async function revokeApiToken(ctx: MutationCtx, input: { tokenId: string 
 }
 
 /** Revokes every live token a user created, in the caller's transaction (when they are disabled); returns how many. */
-export async function revokeUserApiTokens(tx: Tx, orgId: string, userId: string): Promise<number> {
+export async function revokeUserApiTokens(orgId: string, userId: string, tx: Tx): Promise<number> {
   const rows = await tx
     .update(apiTokens)
     .set({ revokedAt: new Date() })

@@ -58,7 +58,7 @@ export function apiCtx(principal: ApiPrincipal, request: RequestMeta): ApiCtx {
     request,
     snapshot: () =>
       (snapshot ??= principal.userId
-        ? loadSnapshot(getDb(), principal.orgId, principal.userId)
+        ? loadSnapshot(principal.orgId, principal.userId, getDb())
         : Promise.resolve({
             orgId: principal.orgId,
             userId: '00000000-0000-0000-0000-000000000000',

@@ -246,8 +246,8 @@ async function runSql(ctx: MutationCtx, resolved: ResolvedResource, query: Extra
         await tx.execute(sql.join(chunks, sql.raw('')));
         return queryRows<unknown>(tx, sql.raw(`fetch forward ${ROW_CAP + 1} from ${SAMPLE_CURSOR}`));
       },
-      ctx.tx,
       POOL_SETTINGS.statementTimeoutMs,
+      ctx.tx,
     );
   } else {
     throw new AppError('invalid_input', 'This query is SQL but its resource is a REST API.');
@@ -349,7 +349,7 @@ export async function runQuery(
   // The run's context and the user's groups and grants (what authorize() reads), sent together.
   const [context, snapshot] = await Promise.allSettled([
     loadRunContext(ctx, orgId, appId, input.environmentId),
-    ctx.snapshot ?? (actorUserId(ctx.actor) ? loadSnapshot(ctx.tx, orgId, actorUserId(ctx.actor)!) : undefined),
+    ctx.snapshot ?? (actorUserId(ctx.actor) ? loadSnapshot(orgId, actorUserId(ctx.actor)!, ctx.tx) : undefined),
   ]);
   if (context.status === 'rejected') throw context.reason;
   if (snapshot.status === 'rejected') throw snapshot.reason;
@@ -415,7 +415,7 @@ export async function runQuery(
         parameters[p.source] = hideParameter(orgId, value);
       } else parameters[p.source] = value === undefined ? null : value;
     }
-    const resolved = await resolveResourceConfig(orgId, resource.id, env, ctx.tx, found.config);
+    const resolved = await resolveResourceConfig(orgId, resource.id, env, found.config, ctx.tx);
     secretValues = resolved.secretValues;
     if (query.type === 'sql') {
       const out = await runSql(ctx, resolved, query, values);

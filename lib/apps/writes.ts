@@ -13,7 +13,7 @@ import { parseAppDefinition } from './definition';
 
 async function findApp(ctx: MutationCtx, orgId: string, appId: string) {
   if (!z.uuid().safeParse(appId).success) throw new AppError('not_found', 'No such app.');
-  return findObject(ctx.tx, orgId, 'app', appId);
+  return findObject(orgId, 'app', appId, ctx.tx);
 }
 
 /**

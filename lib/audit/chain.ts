@@ -108,7 +108,7 @@ function checkpointProblem(m: Record<string, unknown>, seq: number, prevHash: st
 
 /** The chain report for someone who may view the organization's audit log. */
 export async function verifyChainFor(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<ChainReport> {
-  const decision = can(await loadSnapshot(db, orgId, userId), 'view', { kind: 'org', area: 'audit_log' });
+  const decision = can(await loadSnapshot(orgId, userId, db), 'view', { kind: 'org', area: 'audit_log' });
   if (!decision.allowed) throw new AppError('forbidden', 'Only admins and groups given audit-log access can verify the audit log.');
   return verifyChain(orgId, db);
 }

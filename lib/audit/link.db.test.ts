@@ -89,7 +89,7 @@ describe('linking queued audit events at commit', () => {
         { actionType: 'LOGOUT', metadata: session() },
         { userId: null },
       );
-      return insertLinked(getDb(), insert, pending);
+      return insertLinked(insert, pending, getDb());
     };
     const inserted = async (orgId: string) =>
       (

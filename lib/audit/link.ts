@@ -56,12 +56,12 @@ export function linkHash(e: ChainedFields): string {
 }
 
 /** Takes the next link for `orgId`, holding the chain head's row lock until the transaction ends. */
-export async function nextLink(tx: DbOrTx, orgId: string): Promise<{ seq: number; prevHash: string }> {
-  const [head] = await lockHeads(tx, [orgId]);
+export async function nextLink(orgId: string, tx: DbOrTx): Promise<{ seq: number; prevHash: string }> {
+  const [head] = await lockHeads([orgId], tx);
   return { seq: head!.seq + 1, prevHash: head!.hash };
 }
 
-export async function advanceHead(tx: DbOrTx, orgId: string, seq: number, hash: string): Promise<void> {
+export async function advanceHead(orgId: string, seq: number, hash: string, tx: DbOrTx): Promise<void> {
   await tx.update(auditChainHeads).set({ seq, hash }).where(eq(auditChainHeads.organizationId, orgId));
 }
 
@@ -73,7 +73,7 @@ const LINK_TIME = sql`date_trunc('milliseconds', clock_timestamp())`;
  * crosswise) until the transaction ends, creating them on first use, and reads the time once they
  * are held. One round trip.
  */
-async function lockHeads(tx: DbOrTx, orgIds: string[]): Promise<{ organizationId: string; seq: number; hash: string; at: Date }[]> {
+async function lockHeads(orgIds: string[], tx: DbOrTx): Promise<{ organizationId: string; seq: number; hash: string; at: Date }[]> {
   return (
     tx
       .insert(auditChainHeads)
@@ -104,10 +104,10 @@ const CHUNK = 1000;
  * Every event of the transaction gets the moment its link was taken as createdAt, so createdAt
  * never goes backwards along a chain.
  */
-export async function appendToChains(tx: DbOrTx, pending: PendingAuditEvent[]): Promise<void> {
+export async function appendToChains(pending: PendingAuditEvent[], tx: DbOrTx): Promise<void> {
   if (pending.length === 0) return;
-  if (pending.length === 1 && (pending[0]!.linked = (await linkOne(tx, pending[0]!)) ?? undefined)) return;
-  const locked = await lockHeads(tx, [...new Set(pending.map((p) => p.fields.organizationId))]);
+  if (pending.length === 1 && (pending[0]!.linked = (await linkOne(pending[0]!, undefined, tx)) ?? undefined)) return;
+  const locked = await lockHeads([...new Set(pending.map((p) => p.fields.organizationId))], tx);
   const heads = new Map(locked.map((h) => [h.organizationId, { seq: h.seq, hash: h.hash }]));
   const createdAt = locked[0]!.at;
   const rows = pending.map((p) => {
@@ -152,7 +152,7 @@ const MARKS = new RegExp(`(${[SEQ_MARK, AT_MARK].map((m) => JSON.stringify(m).re
  * any other (tests hash stored rows again in JavaScript). Null when the organization has no head
  * yet: the caller then takes the general path, which creates it.
  */
-async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<PendingAuditEvent['linked'] | null> {
+async function linkOne(p: PendingAuditEvent, change: SQL | undefined, tx: DbOrTx): Promise<PendingAuditEvent['linked'] | null> {
   const f = p.fields;
   const pieces = chainBody({ ...f, seq: SEQ_MARK, createdAt: AT_MARK }).split(MARKS);
   if (pieces.length !== 5) throw new Error("An audit event's canonical text holds a link stand-in.");
@@ -212,8 +212,8 @@ async function linkOne(tx: DbOrTx, p: PendingAuditEvent, change?: SQL): Promise<
  * organization has no chain head yet (`whereChained`), since this path cannot create one. Null
  * when nothing was inserted: the caller then makes the change the general way, in a transaction.
  */
-export async function insertLinked(db: DbOrTx, change: SQL, p: PendingAuditEvent): Promise<PendingAuditEvent['linked'] | null> {
-  return (p.linked = (await linkOne(db, p, change)) ?? undefined) ?? null;
+export async function insertLinked(change: SQL, p: PendingAuditEvent, db: DbOrTx): Promise<PendingAuditEvent['linked'] | null> {
+  return (p.linked = (await linkOne(p, change, db)) ?? undefined) ?? null;
 }
 
 /** The condition insertLinked's change puts on its insert: the organization's chain has a head (heads are never deleted). */

@@ -160,7 +160,7 @@ export async function auditEventCounts(
 ): Promise<AuditChart> {
   const where = auditWhere(orgId, filter);
   const end = filter.to ?? opts.now ?? new Date();
-  const start = filter.from ?? (await oldestEventAt(db, where));
+  const start = filter.from ?? (await oldestEventAt(where, db));
   const bucket = opts.bucket ?? bucketFor(start ?? end, end);
   if (!start) return { bucket, series: [], bars: [] };
   // Group on the timestamp itself and convert the few grouped rows to epoch milliseconds after:
@@ -188,7 +188,7 @@ export async function auditEventCounts(
   return stackCounts(rows, { start, end, bucket, top: opts.top ?? 6 });
 }
 
-async function oldestEventAt(db: DbOrTx, where: SQL | undefined): Promise<Date | null> {
+async function oldestEventAt(where: SQL | undefined, db: DbOrTx): Promise<Date | null> {
   const [row] = await db
     .select({ oldest: min(auditEvents.createdAt) })
     .from(auditEvents)

@@ -51,7 +51,7 @@ export async function insertAudited(
   subject: Subject & { userRow: User },
 ): Promise<boolean> {
   const pending = await pendingEvent(init, event, subject);
-  if (!(await insertLinked(getDb(), insert, pending))) return false;
+  if (!(await insertLinked(insert, pending, getDb()))) return false;
   logCommitted(pending);
   return true;
 }
@@ -80,7 +80,7 @@ export async function pendingEvent(
   let user: Record<string, unknown> | null = null;
   if (subject.userRow) user = userSnapshot(subject.userRow);
   else if (userId && !ctx.tx) throw new Error(`Audit event ${event.actionType}: outside a transaction the subject's row must be given.`);
-  else if (userId) user = await loadUserSnapshot(ctx.tx!, userId);
+  else if (userId) user = await loadUserSnapshot(userId, ctx.tx!);
   return {
     fields: {
       organizationId,
@@ -105,7 +105,7 @@ export function logCommitted(pending: PendingAuditEvent): void {
   if (logAuditEvents()) console.log(JSON.stringify({ type: 'gatehouse.audit', ...streamedEvent(pending.linked!) }));
 }
 
-async function loadUserSnapshot(tx: DbOrTx, userId: string): Promise<Record<string, unknown> | null> {
+async function loadUserSnapshot(userId: string, tx: DbOrTx): Promise<Record<string, unknown> | null> {
   const [u] = await tx.select().from(users).where(eq(users.id, userId));
   return u ? userSnapshot(u) : null;
 }

@@ -19,7 +19,7 @@ async function orgWithHistory(old: number, ageDays: number, fresh: number): Prom
   await runMutation(operator(orgId), async (ctx) => {
     await ctx.tx.insert(organizations).values({ id: orgId, name: 'Old', slug: `old-${randomBytes(4).toString('hex')}` });
     for (let i = 0; i < old + fresh; i++) {
-      const { seq, prevHash } = await nextLink(ctx.tx, orgId);
+      const { seq, prevHash } = await nextLink(orgId, ctx.tx);
       const row: ChainedFields = {
         organizationId: orgId,
         seq,
@@ -39,7 +39,7 @@ async function orgWithHistory(old: number, ageDays: number, fresh: number): Prom
       };
       const hash = linkHash(row);
       await ctx.tx.insert(auditEvents).values({ ...row, hash });
-      await advanceHead(ctx.tx, orgId, seq, hash);
+      await advanceHead(orgId, seq, hash, ctx.tx);
       ctx.auditCount++;
     }
   });

@@ -81,7 +81,7 @@ export const createSinkInput = z
 export type CreateSinkInput = z.infer<typeof createSinkInput>;
 
 /** Where a new sink starts: after the last event before `from`, or after the newest event. */
-async function startingSeq(db: DbOrTx, orgId: string, from: Date | null): Promise<number> {
+async function startingSeq(orgId: string, from: Date | null, db: DbOrTx): Promise<number> {
   if (from) {
     const [row] = await db
       .select({ seq: sql<number | null>`max(${auditEvents.seq})` })
@@ -99,7 +99,7 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
   const id = crypto.randomUUID();
   const from = input.backfillFrom ? new Date(input.backfillFrom) : null;
   // This transaction's own event comes after the start, so a new sink's first delivery is its creation.
-  const cursorSeq = await startingSeq(ctx.tx, orgId, from);
+  const cursorSeq = await startingSeq(orgId, from, ctx.tx);
   const options = { service: input.service, tags: input.tags, index: input.index, sourcetype: input.sourcetype };
   try {
     await ctx.tx.insert(auditSinks).values({
@@ -123,7 +123,7 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
   return { id };
 }
 
-async function findSink(db: DbOrTx, orgId: string, sinkId: string): Promise<AuditSink> {
+async function findSink(orgId: string, sinkId: string, db: DbOrTx): Promise<AuditSink> {
   const [row] = z.uuid().safeParse(sinkId).success
     ? await db
         .select()
@@ -138,7 +138,7 @@ async function findSink(db: DbOrTx, orgId: string, sinkId: string): Promise<Audi
 export async function setSinkEnabled(ctx: MutationCtx, input: { sinkId: string; enabled: boolean }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(ctx.tx, orgId, input.sinkId);
+  const sink = await findSink(orgId, input.sinkId, ctx.tx);
   if (sink.enabled === input.enabled)
     throw new AppError('conflict', input.enabled ? 'This destination is already enabled.' : 'This destination is already disabled.');
   await ctx.tx
@@ -154,7 +154,7 @@ export async function setSinkEnabled(ctx: MutationCtx, input: { sinkId: string; 
 export async function deleteSink(ctx: MutationCtx, input: { sinkId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(ctx.tx, orgId, input.sinkId);
+  const sink = await findSink(orgId, input.sinkId, ctx.tx);
   await ctx.tx.delete(auditSinks).where(eq(auditSinks.id, sink.id));
   await record(ctx, { actionType: 'AUDIT_SINK_DELETED', metadata: { sinkId: sink.id, name: sink.name } });
 }
@@ -184,7 +184,7 @@ export async function listSinks(orgId: string, db: DbOrTx = getDb()): Promise<Si
 }
 
 export async function getSinkForOrg(orgId: string, sinkId: string, db: DbOrTx = getDb()): Promise<AuditSink> {
-  return findSink(db, orgId, sinkId);
+  return findSink(orgId, sinkId, db);
 }
 
 /**
@@ -197,7 +197,7 @@ export async function testSink(
 ): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(ctx.tx, orgId, input.sinkId);
+  const sink = await findSink(orgId, input.sinkId, ctx.tx);
   const actorId = actorUserId(ctx.actor);
   const [actor] = actorId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, actorId)) : [];
   const result = await send(sink, [testEvent(sink, actor?.email ?? 'operator')]);

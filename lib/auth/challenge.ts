@@ -26,7 +26,7 @@ export type ChallengeKind = 'verify' | 'enroll';
 const throttleKey = (userId: string) => `2fa:${userId}`;
 
 /** Which second step a user must pass after their first factor: none, a code, or enrolling first. */
-export async function secondFactorStep(tx: Tx, orgId: string, userId: string): Promise<ChallengeKind | null> {
+export async function secondFactorStep(orgId: string, userId: string, tx: Tx): Promise<ChallengeKind | null> {
   const [row] = await tx
     .select({ settings: organizations.settings, confirmedAt: twoFactorCredentials.confirmedAt })
     .from(organizations)

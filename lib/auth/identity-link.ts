@@ -156,12 +156,12 @@ export async function completeIdentityLink(
 
     const since = new Date(now.getTime() - WINDOW_MS);
     const stats = await failureStats(
-      tx,
       and(
         eq(signInFailures.organizationId, link.organizationId),
         eq(signInFailures.accountKey, accountKey),
         gte(signInFailures.createdAt, since),
       ),
+      tx,
     );
     const wait = retryAfterSeconds(stats, ACCOUNT_POLICY, now);
     if (wait > 0) {

@@ -5,7 +5,6 @@ import { cache } from 'react';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { decode } from 'next-auth/jwt';
-import { getDb } from '@/db';
 import { currentRequestMeta } from '@/lib/server/request';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { findActiveSession, type ActiveSession } from '@/lib/sessions/reads';
@@ -29,7 +28,7 @@ async function sessionIdFromCookie(): Promise<string | null> {
 export const getSession = cache(async (): Promise<SessionCtx | null> => {
   const sid = await sessionIdFromCookie();
   if (!sid) return null;
-  const session = await findActiveSession(getDb(), sid);
+  const session = await findActiveSession(sid);
   return session ? { ...session, request: await currentRequestMeta() } : null;
 });
 

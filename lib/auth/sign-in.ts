@@ -35,7 +35,7 @@ export type SignInResult =
 
 export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect email or password.';
 
-export async function failureStats(tx: Tx, where: ReturnType<typeof and>): Promise<FailureStats> {
+export async function failureStats(where: ReturnType<typeof and>, tx: Tx): Promise<FailureStats> {
   const [row] = await tx
     .select({ count: count(), oldestAt: min(signInFailures.createdAt), latestAt: max(signInFailures.createdAt) })
     .from(signInFailures)
@@ -62,11 +62,11 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
       .where(and(eq(users.organizationId, org.id), sql`lower(${users.email}) = ${accountKey}`));
 
     const account = await failureStats(
-      tx,
       and(eq(signInFailures.organizationId, org.id), eq(signInFailures.accountKey, accountKey), gte(signInFailures.createdAt, since)),
+      tx,
     );
     const byIp = request.ipAddress
-      ? await failureStats(tx, and(eq(signInFailures.ipAddress, request.ipAddress), gte(signInFailures.createdAt, since)))
+      ? await failureStats(and(eq(signInFailures.ipAddress, request.ipAddress), gte(signInFailures.createdAt, since)), tx)
       : { count: 0, oldestAt: null, latestAt: null };
     const wait = Math.max(retryAfterSeconds(account, ACCOUNT_POLICY, now), retryAfterSeconds(byIp, IP_POLICY, now));
     const failed = { method: 'password' as const, email: input.email };
@@ -96,7 +96,7 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
           ? 'wrong_password'
           : user.disabledAt
             ? 'user_disabled'
-            : await passwordRefusal(tx, org.id, settings, user.id);
+            : await passwordRefusal(org.id, settings, user.id, tx);
     if (reason || !user) {
       await tx.insert(signInFailures).values({ organizationId: org.id, accountKey, ipAddress: request.ipAddress, createdAt: now });
       await tx
@@ -120,7 +120,7 @@ export async function signInWithPassword(input: PasswordSignInInput, request: Re
 
     await tx.delete(signInFailures).where(and(eq(signInFailures.organizationId, org.id), eq(signInFailures.accountKey, accountKey)));
     // The password alone is not enough when the user has an authenticator or the organization requires one.
-    const kind = await secondFactorStep(tx, org.id, user.id);
+    const kind = await secondFactorStep(org.id, user.id, tx);
     if (kind) {
       const challenge = await openChallenge(ctx, { orgId: org.id, userId: user.id }, 'password', kind, now);
       return { ok: false, reason: 'second_factor_required', challengeToken: challenge.token, orgSlug: org.slug };

@@ -30,7 +30,7 @@ function breakGlassIds(settings: OrganizationSettings): string[] {
   return settings.breakGlassUserIds ?? [];
 }
 
-async function hasConfirmedTwoFactor(db: DbOrTx, orgId: string, userId: string): Promise<boolean> {
+async function hasConfirmedTwoFactor(orgId: string, userId: string, db: DbOrTx): Promise<boolean> {
   const [row] = await db
     .select({ confirmedAt: twoFactorCredentials.confirmedAt })
     .from(twoFactorCredentials)
@@ -44,15 +44,15 @@ async function hasConfirmedTwoFactor(db: DbOrTx, orgId: string, userId: string):
  * still has two-factor.
  */
 export async function passwordRefusal(
-  db: DbOrTx,
   orgId: string,
   settings: OrganizationSettings,
   userId: string,
+  db: DbOrTx,
 ): Promise<'sso_enforced' | 'break_glass_without_two_factor' | 'break_glass_not_admin' | null> {
   if (!enforcesSso(settings)) return null;
   if (!breakGlassIds(settings).includes(userId)) return 'sso_enforced';
-  if (!(await activeAdminIds(db, orgId)).includes(userId)) return 'break_glass_not_admin';
-  if (!(await hasConfirmedTwoFactor(db, orgId, userId))) return 'break_glass_without_two_factor';
+  if (!(await activeAdminIds(orgId, db)).includes(userId)) return 'break_glass_not_admin';
+  if (!(await hasConfirmedTwoFactor(orgId, userId, db))) return 'break_glass_without_two_factor';
   return null;
 }
 
@@ -128,9 +128,9 @@ export async function setBreakGlassAdmin(ctx: MutationCtx, input: z.infer<typeof
   if (current.includes(user.id) === input.designated)
     throw new AppError('conflict', input.designated ? 'Already a break-glass admin.' : 'Not a break-glass admin.');
   if (input.designated) {
-    if (!(await activeAdminIds(ctx.tx, org.id)).includes(user.id))
+    if (!(await activeAdminIds(org.id, ctx.tx)).includes(user.id))
       throw new AppError('invalid_input', 'Only active admins can be break-glass admins.');
-    if (!(await hasConfirmedTwoFactor(ctx.tx, org.id, user.id))) {
+    if (!(await hasConfirmedTwoFactor(org.id, user.id, ctx.tx))) {
       throw new AppError(
         'invalid_input',
         'A break-glass admin must have two-factor authentication. They can set it up on their account page.',
@@ -156,7 +156,7 @@ export async function listBreakGlassCandidates(
   settings: OrganizationSettings,
   db: DbOrTx = getDb(),
 ): Promise<BreakGlassCandidate[]> {
-  const admins = new Set(await activeAdminIds(db, orgId));
+  const admins = new Set(await activeAdminIds(orgId, db));
   const designated = breakGlassIds(settings);
   const rows = await db
     .select({ id: users.id, email: users.email, confirmedAt: twoFactorCredentials.confirmedAt })

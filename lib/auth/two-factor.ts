@@ -44,18 +44,27 @@ export function requiresTwoFactor(settings: OrganizationSettings): boolean {
 
 type Credential = typeof twoFactorCredentials.$inferSelect;
 
-async function findCredential(db: DbOrTx, orgId: string, userId: string, lock = false): Promise<Credential | null> {
-  const query = db
+function credentialQuery(orgId: string, userId: string, db: DbOrTx) {
+  return db
     .select()
     .from(twoFactorCredentials)
     .where(and(eq(twoFactorCredentials.organizationId, orgId), eq(twoFactorCredentials.userId, userId)));
-  const [row] = lock ? await query.for('update') : await query;
+}
+
+async function findCredential(orgId: string, userId: string, db: DbOrTx): Promise<Credential | null> {
+  const [row] = await credentialQuery(orgId, userId, db);
+  return row ?? null;
+}
+
+/** The user's credential, locked until the caller's transaction ends. */
+async function lockCredential(orgId: string, userId: string, tx: Tx): Promise<Credential | null> {
+  const [row] = await credentialQuery(orgId, userId, tx).for('update');
   return row ?? null;
 }
 
 /** The confirmed authenticator of a user, if any (for the sign-in decision). */
 export async function hasTwoFactor(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<boolean> {
-  const cred = await findCredential(db, orgId, userId);
+  const cred = await findCredential(orgId, userId, db);
   return Boolean(cred?.confirmedAt);
 }
 
@@ -75,7 +84,7 @@ export async function beginEnrollment(
   userId: string,
   via: EnrolledVia,
 ): Promise<{ credentialId: string }> {
-  const existing = await findCredential(ctx.tx, orgId, userId, true);
+  const existing = await lockCredential(orgId, userId, ctx.tx);
   if (existing?.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
   if (existing) await ctx.tx.delete(twoFactorCredentials).where(eq(twoFactorCredentials.id, existing.id));
   const credentialId = randomUUID();
@@ -100,7 +109,7 @@ export async function pendingEnrollment(
   account: { email: string; issuer: string },
   db: DbOrTx = getDb(),
 ): Promise<PendingEnrollment | null> {
-  const cred = await findCredential(db, orgId, userId);
+  const cred = await findCredential(orgId, userId, db);
   if (!cred || cred.confirmedAt) return null;
   const secret = decryptSecret(cred.secret, seedContext(orgId, cred.id));
   const uri = otpauthUri(secret, account.issuer, account.email);
@@ -115,7 +124,7 @@ export async function pendingEnrollment(
   };
 }
 
-async function replaceRecoveryCodes(tx: Tx, orgId: string, userId: string): Promise<string[]> {
+async function replaceRecoveryCodes(orgId: string, userId: string, tx: Tx): Promise<string[]> {
   await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.organizationId, orgId), eq(recoveryCodes.userId, userId)));
   const codes = generateRecoveryCodes();
   await tx.insert(recoveryCodes).values(codes.map((c) => ({ organizationId: orgId, userId, codeHash: hashRecoveryCode(c) })));
@@ -134,7 +143,7 @@ export async function confirmEnrollment(
   via: EnrolledVia,
   now = new Date(),
 ): Promise<{ recoveryCodes: string[] }> {
-  const cred = await findCredential(ctx.tx, orgId, userId, true);
+  const cred = await lockCredential(orgId, userId, ctx.tx);
   if (!cred) throw new AppError('conflict', 'Start the set-up again: there is no authenticator waiting to be confirmed.');
   if (cred.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
   const step = matchTotp(decryptSecret(cred.secret, seedContext(orgId, cred.id)), code, now, null);
@@ -143,7 +152,7 @@ export async function confirmEnrollment(
     .update(twoFactorCredentials)
     .set({ confirmedAt: now, lastUsedStep: step, updatedAt: now })
     .where(eq(twoFactorCredentials.id, cred.id));
-  const codes = await replaceRecoveryCodes(ctx.tx, orgId, userId);
+  const codes = await replaceRecoveryCodes(orgId, userId, ctx.tx);
   await record(
     ctx,
     { actionType: 'ENABLE_TWO_FACTOR_AUTH', metadata: { credentialId: cred.id, via, recoveryCodes: codes.length } },
@@ -211,12 +220,12 @@ export async function consumeSecondFactor(
 
 /** The confirmed authenticator of the acting user, locked; or a clear refusal. */
 async function ownConfirmedCredential(ctx: MutationCtx, orgId: string, userId: string): Promise<Credential> {
-  const cred = await findCredential(ctx.tx, orgId, userId, true);
+  const cred = await lockCredential(orgId, userId, ctx.tx);
   if (!cred?.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is not on.');
   return cred;
 }
 
-async function removeTwoFactor(tx: Tx, orgId: string, userId: string): Promise<void> {
+async function removeTwoFactor(orgId: string, userId: string, tx: Tx): Promise<void> {
   await tx.delete(twoFactorCredentials).where(and(eq(twoFactorCredentials.organizationId, orgId), eq(twoFactorCredentials.userId, userId)));
   await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.organizationId, orgId), eq(recoveryCodes.userId, userId)));
 }
@@ -243,7 +252,7 @@ export async function disableOwnTwoFactor(ctx: MutationCtx, input: z.infer<typeo
   if (!(await verifyPassword(row.passwordHash, input.password))) throw AppError.field('password', 'That password is not right.');
   const used = await consumeSecondFactor(ctx, cred, input.code, 'disable', now);
   if (!used.ok) throw AppError.field('code', WRONG_CODE);
-  await removeTwoFactor(ctx.tx, orgId, userId);
+  await removeTwoFactor(orgId, userId, ctx.tx);
   await record(ctx, {
     actionType: 'DISABLE_TWO_FACTOR_AUTH',
     metadata: { targetUserId: userId, email: row.email, by: 'self', sessionsRevoked: 0, tokensRevoked: 0 },
@@ -260,7 +269,7 @@ export async function regenerateRecoveryCodes(
   const cred = await ownConfirmedCredential(ctx, orgId, userId);
   const used = await consumeSecondFactor(ctx, cred, input.code, 'regenerate', now);
   if (!used.ok) throw AppError.field('code', WRONG_CODE);
-  const codes = await replaceRecoveryCodes(ctx.tx, orgId, userId);
+  const codes = await replaceRecoveryCodes(orgId, userId, ctx.tx);
   await record(ctx, { actionType: 'RECOVERY_CODES_REGENERATED', metadata: { count: codes.length } });
   return { recoveryCodes: codes };
 }
@@ -283,9 +292,9 @@ export async function resetTwoFactor(
   if (!user) throw new AppError('not_found', 'No such user.');
   if (actorUserId(ctx.actor) === user.id)
     throw new AppError('invalid_input', 'Turn off your own two-factor authentication on your account page.');
-  const cred = await findCredential(ctx.tx, orgId, user.id, true);
+  const cred = await lockCredential(orgId, user.id, ctx.tx);
   if (!cred?.confirmedAt) throw new AppError('conflict', 'This user has no two-factor authentication to reset.');
-  await removeTwoFactor(ctx.tx, orgId, user.id);
+  await removeTwoFactor(orgId, user.id, ctx.tx);
   await ctx.tx
     .update(signInChallenges)
     .set({ consumedAt: now })
@@ -297,8 +306,8 @@ export async function resetTwoFactor(
         gt(signInChallenges.expiresAt, now),
       ),
     );
-  const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'two_factor_reset');
-  const tokensRevoked = await revokeUserApiTokens(ctx.tx, orgId, user.id);
+  const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'two_factor_reset', ctx.tx);
+  const tokensRevoked = await revokeUserApiTokens(orgId, user.id, ctx.tx);
   await record(ctx, {
     actionType: 'DISABLE_TWO_FACTOR_AUTH',
     metadata: {
@@ -330,7 +339,7 @@ export async function setTwoFactorRequirement(ctx: MutationCtx, input: z.infer<t
 export type TwoFactorStatus = { enabled: boolean; pending: boolean; enabledAt: Date | null; recoveryCodesLeft: number };
 
 export async function twoFactorStatus(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<TwoFactorStatus> {
-  const cred = await findCredential(db, orgId, userId);
+  const cred = await findCredential(orgId, userId, db);
   const [left] = await db
     .select({ n: count() })
     .from(recoveryCodes)

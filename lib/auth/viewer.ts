@@ -10,7 +10,7 @@ export type Viewer = SessionCtx & { snapshot: Snapshot };
 
 export const requireViewer = cache(async (): Promise<Viewer> => {
   const session = await requireSession();
-  return { ...session, snapshot: await loadSnapshot(getDb(), session.orgId, session.userId) };
+  return { ...session, snapshot: await loadSnapshot(session.orgId, session.userId, getDb()) };
 });
 
 /** For pages: whether the viewer may do something (to show or hide it; mutations check again). */

@@ -11,7 +11,7 @@ export type AccessReviewRow = { kind: string; object: string; folder: string; em
 
 /** The review for `userId`'s organization; admins only. */
 export async function accessReviewFor(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<AsyncGenerator<AccessReviewRow>> {
-  const decision = can(await loadSnapshot(db, orgId, userId), 'manage', { kind: 'org', area: 'users' });
+  const decision = can(await loadSnapshot(orgId, userId, db), 'manage', { kind: 'org', area: 'users' });
   if (!decision.allowed) throw new AppError('forbidden', 'Only admins can export the access review.');
   return accessReview(orgId, db);
 }

@@ -13,7 +13,7 @@ export async function authorize<T extends Target>(ctx: MutationCtx, action: Acti
   if (fixed) return fixed;
   const userId = actorUserId(ctx.actor);
   if (!userId || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  ctx.snapshot ??= await loadSnapshot(ctx.tx, ctx.orgId, userId);
+  ctx.snapshot ??= await loadSnapshot(ctx.orgId, userId, ctx.tx);
   const decision = can(ctx.snapshot, action, target);
   if (!decision.allowed) throw new AppError('forbidden', decision.because.kind === 'denied' ? decision.because.reason : 'Not allowed.');
   return decision;

@@ -23,7 +23,7 @@ type Row = {
  * round trip. Read from the user's side (group_members by user, then their groups) so the cost
  * follows the user's memberships, not the number of groups in the organization.
  */
-export async function loadSnapshot(db: DbOrTx, orgId: string, userId: string): Promise<Snapshot> {
+export async function loadSnapshot(orgId: string, userId: string, db: DbOrTx): Promise<Snapshot> {
   const g = permissionGroups;
   const rows = await queryRows<Row>(
     db,

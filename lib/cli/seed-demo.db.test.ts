@@ -46,9 +46,9 @@ describe('gatehouse seed demo', () => {
     expect(await ordersOf('editor@example.com')).toEqual([]);
 
     for (const viewer of seed.users.filter((u) => u.role === 'viewer')) {
-      expect(await landingApp(await loadSnapshot(getDb(), orgId, viewer.id))).toBe(seed.app.id);
+      expect(await landingApp(await loadSnapshot(orgId, viewer.id, getDb()))).toBe(seed.app.id);
     }
-    const editorSnapshot = await loadSnapshot(getDb(), orgId, seed.users[1]!.id);
+    const editorSnapshot = await loadSnapshot(orgId, seed.users[1]!.id, getDb());
     expect(editorSnapshot.groups.find((g) => g.name === 'Editors')?.queryLibrary).toBe('edit');
     expect(await landingApp(editorSnapshot)).toBeNull();
 

@@ -16,7 +16,7 @@ export const DEFAULT_ENVIRONMENTS = [
 ] as const;
 
 /** Every new organization starts with production and staging (part of its creation, audited there). */
-export async function insertDefaultEnvironments(tx: Tx, orgId: string): Promise<void> {
+export async function insertDefaultEnvironments(orgId: string, tx: Tx): Promise<void> {
   await tx.insert(environments).values(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, organizationId: orgId })));
 }
 

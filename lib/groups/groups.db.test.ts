@@ -38,7 +38,7 @@ describe('permission groups', () => {
     const detail = await getGroupDetail(org.orgId, id);
     expect(detail).toMatchObject({ name: 'Support team', queryLibraryAccess: 'view', auditLogAccess: true, members: 1 });
     expect(detail!.memberList.map((m) => m.userId)).toEqual([bob.id]);
-    const snapshot = await loadSnapshot(getDb(), org.orgId, bob.id);
+    const snapshot = await loadSnapshot(org.orgId, bob.id, getDb());
     expect(can(snapshot, 'view', { kind: 'org', area: 'audit_log' }).allowed).toBe(true);
 
     expect(await rejection(runMutation(admin, (ctx) => createGroup(ctx, { name: 'support TEAM' })))).toMatchObject({ code: 'conflict' });
@@ -194,7 +194,7 @@ describe('grants', () => {
       setGrant(ctx, { groupId: viewers.id, objectKind: 'app', scope: 'object', targetId: app.id, level: 'edit' }),
     );
 
-    const viewerSnap = await loadSnapshot(getDb(), org.orgId, viewer.id);
+    const viewerSnap = await loadSnapshot(org.orgId, viewer.id, getDb());
     expect(can(viewerSnap, 'edit', { kind: 'app', id: app.id, folderId: folder.id })).toMatchObject({
       allowed: true,
       level: 'edit',
@@ -221,7 +221,7 @@ describe('grants', () => {
     ).toMatchObject({ code: 'forbidden' });
 
     await runMutation(asOwner, (ctx) => removeGrant(ctx, { grantId: grant.id }));
-    expect(can(await loadSnapshot(getDb(), org.orgId, viewer.id), 'view', { kind: 'app', id: app.id, folderId: folder.id }).allowed).toBe(
+    expect(can(await loadSnapshot(org.orgId, viewer.id, getDb()), 'view', { kind: 'app', id: app.id, folderId: folder.id }).allowed).toBe(
       false,
     );
 

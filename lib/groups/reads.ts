@@ -17,11 +17,11 @@ export type GroupSummary = {
 };
 
 export async function listGroups(orgId: string, db: DbOrTx = getDb()): Promise<GroupSummary[]> {
-  return groupSummaries(db, orgId);
+  return groupSummaries(orgId, undefined, db);
 }
 
 /** The organization's groups, or the one `only` names: one statement whichever, plus a user count for All Users. */
-async function groupSummaries(db: DbOrTx, orgId: string, only?: SQL): Promise<GroupSummary[]> {
+async function groupSummaries(orgId: string, only: SQL | undefined, db: DbOrTx): Promise<GroupSummary[]> {
   const rows = await db
     .select({
       id: permissionGroups.id,
@@ -61,7 +61,7 @@ export type GroupDetail = GroupSummary & {
 /** One group with its members and grants; null for another organization's id. */
 export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx = getDb()): Promise<GroupDetail | null> {
   if (!z.uuid().safeParse(groupId).success) return null;
-  const [summary] = await groupSummaries(db, orgId, eq(permissionGroups.id, groupId));
+  const [summary] = await groupSummaries(orgId, eq(permissionGroups.id, groupId), db);
   if (!summary) return null;
   const memberList =
     summary.builtin === 'all_users'

@@ -14,7 +14,7 @@ const NAME_TAKEN = 'A group with that name already exists.';
 /** SCIM-managed groups take their name and members from the identity provider; grants stay ours. */
 const PROVISIONED = 'This group is managed by SCIM: change its name and members in your identity provider.';
 
-export async function findGroup(db: DbOrTx, orgId: string, groupId: string) {
+export async function findGroup(orgId: string, groupId: string, db: DbOrTx) {
   const [group] = await db
     .select()
     .from(permissionGroups)
@@ -24,7 +24,7 @@ export async function findGroup(db: DbOrTx, orgId: string, groupId: string) {
 }
 
 /** Enabled members of the Admin group. */
-export async function activeAdminIds(db: DbOrTx, orgId: string): Promise<string[]> {
+export async function activeAdminIds(orgId: string, db: DbOrTx): Promise<string[]> {
   const rows = await db
     .select({ id: users.id })
     .from(groupMembers)
@@ -115,7 +115,7 @@ export async function deleteMembers(ctx: MutationCtx, group: PermissionGroup, us
   const ids = userIds === 'all' ? 'all' : userIds.filter((id) => z.uuid().safeParse(id).success);
   if (ids !== 'all' && ids.length === 0) return [];
   if (group.builtin === 'admin') {
-    const admins = await activeAdminIds(ctx.tx, group.organizationId);
+    const admins = await activeAdminIds(group.organizationId, ctx.tx);
     if (admins.length > 0 && (ids === 'all' || admins.every((id) => ids.includes(id)))) {
       throw new AppError('invalid_input', 'The organization needs at least one active admin. Add another admin first.');
     }
@@ -155,10 +155,10 @@ export async function createGroup(ctx: MutationCtx, input: CreateGroupInput): Pr
 export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(orgId, input.groupId, ctx.tx);
   if (group.builtin && input.name !== group.name) throw AppError.field('name', `The built-in ${group.name} group cannot be renamed.`);
   if (group.scimDirectoryId && input.name !== group.name) throw AppError.field('name', PROVISIONED);
-  if (input.homepageAppId) await findObject(ctx.tx, orgId, 'app', input.homepageAppId);
+  if (input.homepageAppId) await findObject(orgId, 'app', input.homepageAppId, ctx.tx);
   const { name, queryLibraryAccess, auditLogAccess, homepageAppId } = input;
   await changeGroup(ctx, group, { name, queryLibraryAccess, auditLogAccess, homepageAppId });
 }
@@ -166,14 +166,14 @@ export async function updateGroup(ctx: MutationCtx, input: UpdateGroupInput): Pr
 export async function deleteGroup(ctx: MutationCtx, input: { groupId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(orgId, input.groupId, ctx.tx);
   if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   await deleteGroupRow(ctx, group);
 }
 
 /** Adds users to a group. Admins, or the group's own group admins. */
 export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ added: number }> {
-  const group = await findGroup(ctx.tx, orgOf(ctx), input.groupId);
+  const group = await findGroup(orgOf(ctx), input.groupId, ctx.tx);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
   if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const added = await insertMembers(ctx, group, input.userIds);
@@ -183,7 +183,7 @@ export async function addUsersToGroup(ctx: MutationCtx, input: GroupMembersInput
 
 /** Removes users from a group; the last active admin cannot leave the Admin group. */
 export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembersInput): Promise<{ removed: number }> {
-  const group = await findGroup(ctx.tx, orgOf(ctx), input.groupId);
+  const group = await findGroup(orgOf(ctx), input.groupId, ctx.tx);
   await authorize(ctx, 'manage_members', { kind: 'group', id: group.id });
   if (group.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   const removed = await deleteMembers(ctx, group, input.userIds);
@@ -195,7 +195,7 @@ export async function removeUsersFromGroup(ctx: MutationCtx, input: GroupMembers
 export async function setGroupAdmin(ctx: MutationCtx, input: { groupId: string; userId: string; isGroupAdmin: boolean }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(orgId, input.groupId, ctx.tx);
   if (group.builtin) throw new AppError('invalid_input', `The built-in ${group.name} group has no group admins.`);
   const updated = await ctx.tx
     .update(groupMembers)
@@ -216,10 +216,10 @@ async function authorizeSharing(
   g: { objectKind: SetGrantInput['objectKind']; scope: string; targetId: string | null },
 ) {
   if (g.scope === 'object') {
-    const object = await findObject(ctx.tx, orgId, g.objectKind, g.targetId!);
+    const object = await findObject(orgId, g.objectKind, g.targetId!, ctx.tx);
     await authorize(ctx, 'share', { kind: object.kind, id: object.id, folderId: object.folderId });
   } else if (g.scope === 'folder') {
-    const folder = await findFolder(ctx.tx, orgId, g.objectKind, g.targetId!);
+    const folder = await findFolder(orgId, g.objectKind, g.targetId!, ctx.tx);
     await authorize(ctx, 'share', { kind: 'folder', objectKind: folder.objectKind, id: folder.id });
   } else {
     await authorize(ctx, 'manage', { kind: 'org', area: 'groups' });
@@ -229,7 +229,7 @@ async function authorizeSharing(
 /** Grants (or changes) a group's level on an object, a folder, or a whole kind. Owners share; admins grant kind-wide. */
 export async function setGrant(ctx: MutationCtx, input: SetGrantInput): Promise<{ id: string }> {
   const orgId = orgOf(ctx);
-  const group = await findGroup(ctx.tx, orgId, input.groupId);
+  const group = await findGroup(orgId, input.groupId, ctx.tx);
   await authorizeSharing(ctx, orgId, input);
   if (group.builtin === 'admin') throw new AppError('invalid_input', 'Admins already own everything.');
   const environmentId = input.environmentId ? (await findEnvironment(orgId, { id: input.environmentId }, ctx.tx)).id : null;
@@ -290,7 +290,7 @@ export async function removeGrant(ctx: MutationCtx, input: { grantId: string }):
     .where(and(eq(permissionGrants.id, input.grantId), eq(permissionGrants.organizationId, orgId)));
   if (!grant) throw new AppError('not_found', 'No such grant.');
   await authorizeSharing(ctx, orgId, grant);
-  const group = await findGroup(ctx.tx, orgId, grant.groupId);
+  const group = await findGroup(orgId, grant.groupId, ctx.tx);
   await ctx.tx.delete(permissionGrants).where(eq(permissionGrants.id, grant.id));
   await record(ctx, {
     actionType: 'REVOKE_PERMISSION',

@@ -11,7 +11,7 @@ export const KIND_LABEL: Record<ObjectKind, { one: string; many: string }> = {
   workflow: { one: 'workflow', many: 'workflows' },
 };
 
-export async function findObject(db: DbOrTx, orgId: string, kind: ObjectKind, id: string) {
+export async function findObject(orgId: string, kind: ObjectKind, id: string, db: DbOrTx) {
   const [row] = await db
     .select()
     .from(objects)
@@ -20,7 +20,7 @@ export async function findObject(db: DbOrTx, orgId: string, kind: ObjectKind, id
   return row;
 }
 
-export async function findFolder(db: DbOrTx, orgId: string, kind: ObjectKind, id: string) {
+export async function findFolder(orgId: string, kind: ObjectKind, id: string, db: DbOrTx) {
   const [row] = await db
     .select()
     .from(folders)

@@ -43,11 +43,11 @@ describe('apps, resources and workflows in folders', () => {
     await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Leads', folderId: sales.id }));
     await runMutation(admin, (ctx) => createObject(ctx, { kind: 'app', name: 'Admin tools', folderId: null }));
 
-    const viewerSnap = await loadSnapshot(getDb(), org.orgId, viewer.id);
+    const viewerSnap = await loadSnapshot(org.orgId, viewer.id, getDb());
     const page = await listVisibleObjects(viewerSnap, 'app');
     expect(page.items.map((i) => [i.name, i.level, i.folderName])).toEqual([['Orders', 'use', 'Ops']]);
     expect((await listFolders(viewerSnap, 'app')).map((f) => f.name)).toEqual(['Ops']);
-    const adminSnap = await loadSnapshot(getDb(), org.orgId, org.adminId);
+    const adminSnap = await loadSnapshot(org.orgId, org.adminId, getDb());
     expect((await listVisibleObjects(adminSnap, 'app')).items.map((i) => i.name)).toEqual(['Admin tools', 'Leads', 'Orders']);
     expect((await listVisibleObjects(adminSnap, 'resource')).items).toEqual([]);
 
@@ -67,7 +67,7 @@ describe('apps, resources and workflows in folders', () => {
     const { org, admin } = await setup();
     for (const name of ['delta', 'Alpha', 'charlie', 'Bravo', 'echo'])
       await runMutation(admin, (ctx) => createObject(ctx, { kind: 'workflow', name, folderId: null }));
-    const snap = await loadSnapshot(getDb(), org.orgId, org.adminId);
+    const snap = await loadSnapshot(org.orgId, org.adminId, getDb());
     const first = await listVisibleObjects(snap, 'workflow', { limit: 2 });
     expect(first.items.map((i) => i.name)).toEqual(['Alpha', 'Bravo']);
     const second = await listVisibleObjects(snap, 'workflow', { limit: 2, cursor: first.next! });

@@ -20,7 +20,7 @@ function nameTaken(kind: ObjectKind) {
 export async function createObject(ctx: MutationCtx, input: CreateObjectInput): Promise<{ id: string }> {
   const orgId = orgOf(ctx);
   if (input.folderId) {
-    const folder = await findFolder(ctx.tx, orgId, input.kind, input.folderId);
+    const folder = await findFolder(orgId, input.kind, input.folderId, ctx.tx);
     await authorize(ctx, 'create_item', { kind: 'folder', objectKind: input.kind, id: folder.id });
   } else {
     await authorize(ctx, 'create', { kind: 'all', objectKind: input.kind });
@@ -44,7 +44,7 @@ export async function createObject(ctx: MutationCtx, input: CreateObjectInput): 
 
 export async function renameObject(ctx: MutationCtx, input: { kind: ObjectKind; objectId: string; name: string }): Promise<void> {
   const orgId = orgOf(ctx);
-  const object = await findObject(ctx.tx, orgId, input.kind, input.objectId);
+  const object = await findObject(orgId, input.kind, input.objectId, ctx.tx);
   await authorize(ctx, 'rename', { kind: object.kind, id: object.id, folderId: object.folderId });
   try {
     await ctx.tx.update(objects).set({ name: input.name, updatedAt: new Date() }).where(eq(objects.id, object.id));
@@ -64,11 +64,11 @@ export async function moveToFolder(
   input: { kind: ObjectKind; objectId: string; folderId: string | null },
 ): Promise<void> {
   const orgId = orgOf(ctx);
-  const object = await findObject(ctx.tx, orgId, input.kind, input.objectId);
+  const object = await findObject(orgId, input.kind, input.objectId, ctx.tx);
   await authorize(ctx, 'move', { kind: object.kind, id: object.id, folderId: object.folderId });
   if (object.folderId === input.folderId) throw new AppError('conflict', `The ${KIND_LABEL[input.kind].one} is already there.`);
   if (input.folderId) {
-    const folder = await findFolder(ctx.tx, orgId, input.kind, input.folderId);
+    const folder = await findFolder(orgId, input.kind, input.folderId, ctx.tx);
     await authorize(ctx, 'create_item', { kind: 'folder', objectKind: input.kind, id: folder.id });
   } else {
     await authorize(ctx, 'create', { kind: 'all', objectKind: input.kind });
@@ -88,7 +88,7 @@ export async function moveToFolder(
 
 export async function deleteObject(ctx: MutationCtx, input: { kind: ObjectKind; objectId: string }): Promise<void> {
   const orgId = orgOf(ctx);
-  const object = await findObject(ctx.tx, orgId, input.kind, input.objectId);
+  const object = await findObject(orgId, input.kind, input.objectId, ctx.tx);
   await authorize(ctx, 'delete', { kind: object.kind, id: object.id, folderId: object.folderId });
   const removed = await ctx.tx
     .delete(permissionGrants)
@@ -121,7 +121,7 @@ export async function createFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
 
 export async function renameFolder(ctx: MutationCtx, input: { kind: ObjectKind; folderId: string; name: string }): Promise<void> {
   const orgId = orgOf(ctx);
-  const folder = await findFolder(ctx.tx, orgId, input.kind, input.folderId);
+  const folder = await findFolder(orgId, input.kind, input.folderId, ctx.tx);
   await authorize(ctx, 'rename', { kind: 'folder', objectKind: folder.objectKind, id: folder.id });
   try {
     await ctx.tx.update(folders).set({ name: input.name, updatedAt: new Date() }).where(eq(folders.id, folder.id));
@@ -138,7 +138,7 @@ export async function renameFolder(ctx: MutationCtx, input: { kind: ObjectKind; 
 /** Deletes an empty folder and the grants on it. */
 export async function deleteFolder(ctx: MutationCtx, input: { kind: ObjectKind; folderId: string }): Promise<void> {
   const orgId = orgOf(ctx);
-  const folder = await findFolder(ctx.tx, orgId, input.kind, input.folderId);
+  const folder = await findFolder(orgId, input.kind, input.folderId, ctx.tx);
   await authorize(ctx, 'delete', { kind: 'folder', objectKind: folder.objectKind, id: folder.id });
   const [inside] = await ctx.tx.select({ n: count() }).from(objects).where(eq(objects.folderId, folder.id));
   if ((inside?.n ?? 0) > 0)

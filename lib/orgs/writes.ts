@@ -42,9 +42,9 @@ export async function createOrganization(ctx: MutationCtx, input: CreateOrganiza
     throw e;
   }
   await ctx.tx.insert(permissionGroups).values(BUILTIN_GROUPS.map((g) => ({ ...g, organizationId: org.id })));
-  await insertDefaultEnvironments(ctx.tx, org.id);
-  const admin = await insertUser(ctx.tx, org.id, input);
-  await addToBuiltinGroup(ctx.tx, org.id, admin.id, 'admin');
+  await insertDefaultEnvironments(org.id, ctx.tx);
+  const admin = await insertUser(org.id, input, ctx.tx);
+  await addToBuiltinGroup(org.id, admin.id, 'admin', ctx.tx);
 
   const subject = { organizationId: org.id, userId: admin.id };
   await record(ctx, { actionType: 'CREATE_ORGANIZATION', metadata: { name: input.name, slug: input.slug, via } }, subject);

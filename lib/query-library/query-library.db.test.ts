@@ -35,7 +35,7 @@ async function setup(label: string) {
     await runMutation(admin, (ctx) =>
       setGrant(ctx, { groupId: group.id, objectKind: 'resource', scope: 'kind', targetId: null, level: 'use' }),
     );
-    return { user, group, init: asUser(org.orgId, user.id), snapshot: () => loadSnapshot(getDb(), org.orgId, user.id) };
+    return { user, group, init: asUser(org.orgId, user.id), snapshot: () => loadSnapshot(org.orgId, user.id, getDb()) };
   };
   return { org, admin, sample, member };
 }
@@ -128,7 +128,7 @@ describe('query library access', () => {
       code: 'invalid_input',
       meta: { fieldErrors: { resourceId: ['Choose a resource of this organization.'] } },
     });
-    expect(await rejection(getLibraryQuery(await loadSnapshot(getDb(), other.orgId, other.adminId), created.id))).toMatchObject({
+    expect(await rejection(getLibraryQuery(await loadSnapshot(other.orgId, other.adminId, getDb()), created.id))).toMatchObject({
       code: 'not_found',
     });
     expect(

@@ -52,7 +52,7 @@ export function libraryQueryBody(input: CreateLibraryQueryInput): QueryBody {
 
 /** The resource (of this organization, else a field error) on which the editor has Use. */
 async function usableResource(ctx: MutationCtx, orgId: string, resourceId: string) {
-  const resource = await findObject(ctx.tx, orgId, 'resource', resourceId).catch((e: unknown) => {
+  const resource = await findObject(orgId, 'resource', resourceId, ctx.tx).catch((e: unknown) => {
     if (e instanceof AppError && e.code === 'not_found') throw AppError.field('resourceId', 'Choose a resource of this organization.');
     throw e;
   });

@@ -41,7 +41,7 @@ export async function configTarget(
   action: 'edit_config' | 'view_config',
 ) {
   const orgId = orgOf(ctx);
-  const resource = await findObject(ctx.tx, orgId, 'resource', input.objectId);
+  const resource = await findObject(orgId, 'resource', input.objectId, ctx.tx);
   const environment = await findEnvironment(orgId, { id: input.environmentId }, ctx.tx);
   // Grants limited to an environment ("Own on staging only") count here, for that environment.
   await authorize(ctx, action, { kind: 'resource', id: resource.id, folderId: resource.folderId, environmentId: environment.id });

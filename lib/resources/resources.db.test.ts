@@ -356,7 +356,7 @@ describe('resource configuration', () => {
     expect(granted.metadata).toMatchObject({ level: 'own', environmentId: staging.id });
     // Deleting the environment deletes the grant limited to it.
     await runMutation(admin, (ctx) => deleteEnvironment(ctx, { environmentId: staging.id }));
-    expect((await loadSnapshot(getDb(), org.orgId, member.id)).grants.map((g) => [g.level, g.environmentId])).toEqual([['use', null]]);
+    expect((await loadSnapshot(org.orgId, member.id, getDb())).grants.map((g) => [g.level, g.environmentId])).toEqual([['use', null]]);
 
     const other = await makeOrg('authz-other');
     expect(

@@ -80,9 +80,9 @@ export async function resolveResourceConfig(
   orgId: string,
   resourceId: string,
   environment: { id: string } | { name: string } | EnvironmentSummary,
-  db: DbOrTx = getDb(),
-  /** The configuration row when the caller already read it for this organization, resource and environment (null: none). */
+  /** The configuration row when the caller already read it for this organization, resource and environment (null: none; undefined: read it). */
   preloaded?: typeof resourceConfigs.$inferSelect | null,
+  db: DbOrTx = getDb(),
 ): Promise<ResolvedResource> {
   // A caller that already loaded the environment (of this organization) passes it whole.
   const env = 'isDefault' in environment ? environment : await findEnvironment(orgId, environment, db);
@@ -178,7 +178,11 @@ async function probe(resolved: ResolvedResource, db: DbOrTx): Promise<string> {
       return `The API answered HTTP ${res.status}.`;
     }
     case 'sample': {
-      const [row] = await withSampleDatabase((tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from orders`), db);
+      const [row] = await withSampleDatabase(
+        (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from orders`),
+        undefined,
+        db,
+      );
       return `Connected to the sample database (${row?.n ?? 0} orders).`;
     }
   }
@@ -225,7 +229,7 @@ export async function testResourceConnection(
   let secretValues: string[] = [];
   let result: { ok: boolean; message: string };
   try {
-    const resolved = await resolveResourceConfig(orgId, resource.id, { id: environment.id }, ctx.tx);
+    const resolved = await resolveResourceConfig(orgId, resource.id, { id: environment.id }, undefined, ctx.tx);
     secretValues = resolved.secretValues;
     result = { ok: true, message: await probe(resolved, ctx.tx) };
   } catch (e) {

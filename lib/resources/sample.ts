@@ -15,11 +15,11 @@ const DONE = Symbol('sample transaction done');
  * a transaction (a savepoint inside `db` when that is one) that is always rolled back, so the
  * role and settings never outlive it.
  */
-export async function withSampleDatabase<R>(fn: (tx: Tx) => Promise<R>, db: DbOrTx = getDb(), statementTimeoutMs = 30_000): Promise<R> {
+export async function withSampleDatabase<R>(fn: (tx: Tx) => Promise<R>, statementTimeoutMs = 30_000, db: DbOrTx = getDb()): Promise<R> {
   let result: R | undefined;
   try {
     await db.transaction(async (tx) => {
-      result = await asSampleReader(tx, fn, statementTimeoutMs);
+      result = await asSampleReader(fn, statementTimeoutMs, tx);
       throw DONE;
     });
   } catch (e) {
@@ -28,7 +28,7 @@ export async function withSampleDatabase<R>(fn: (tx: Tx) => Promise<R>, db: DbOr
   return result as R;
 }
 
-async function asSampleReader<R>(tx: Tx, fn: (tx: Tx) => Promise<R>, statementTimeoutMs: number): Promise<R> {
+async function asSampleReader<R>(fn: (tx: Tx) => Promise<R>, statementTimeoutMs: number, tx: Tx): Promise<R> {
   {
     const [role] = await queryRows<{ ok: boolean }>(
       tx,

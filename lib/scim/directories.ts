@@ -28,7 +28,7 @@ function newToken() {
   return { token, tokenHash: sha256Hex(token), tokenPrefix: token.slice(0, 10) };
 }
 
-async function findDirectory(db: DbOrTx, orgId: string, directoryId: string): Promise<ScimDirectory> {
+async function findDirectory(orgId: string, directoryId: string, db: DbOrTx): Promise<ScimDirectory> {
   const [row] = await db
     .select()
     .from(scimDirectories)
@@ -63,7 +63,7 @@ export async function createDirectory(
 export async function rotateDirectoryToken(ctx: MutationCtx, input: { directoryId: string }): Promise<{ token: string }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  const dir = await findDirectory(orgId, input.directoryId, ctx.tx);
   const { token, tokenHash, tokenPrefix } = newToken();
   await ctx.tx
     .update(scimDirectories)
@@ -77,7 +77,7 @@ export async function rotateDirectoryToken(ctx: MutationCtx, input: { directoryI
 export async function setDirectoryPaused(ctx: MutationCtx, input: { directoryId: string; paused: boolean }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  const dir = await findDirectory(orgId, input.directoryId, ctx.tx);
   if (dir.paused === input.paused)
     throw new AppError('conflict', input.paused ? 'This directory is already paused.' : 'This directory is not paused.');
   await ctx.tx.update(scimDirectories).set({ paused: input.paused, updatedAt: new Date() }).where(eq(scimDirectories.id, dir.id));
@@ -91,7 +91,7 @@ export async function setDirectoryPaused(ctx: MutationCtx, input: { directoryId:
 export async function deleteDirectory(ctx: MutationCtx, input: { directoryId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const dir = await findDirectory(ctx.tx, orgId, input.directoryId);
+  const dir = await findDirectory(orgId, input.directoryId, ctx.tx);
   await ctx.tx.delete(scimDirectories).where(eq(scimDirectories.id, dir.id));
   await record(ctx, { actionType: 'SCIM_DIRECTORY_DELETED', metadata: { directoryId: dir.id, name: dir.name } });
 }

@@ -45,7 +45,7 @@ const visible = (orgId: string) => and(eq(permissionGroups.organizationId, orgId
 
 type Member = { groupId: string; userId: string; email: string; firstName: string; lastName: string };
 
-async function membersOf(db: DbOrTx, groupIds: string[]): Promise<Member[]> {
+async function membersOf(groupIds: string[], db: DbOrTx): Promise<Member[]> {
   if (groupIds.length === 0) return [];
   return db
     .select({ groupId: groupMembers.groupId, userId: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName })
@@ -81,8 +81,8 @@ async function render(ctx: ScimCtx, rows: PermissionGroup[], params: Projection,
   // excludedAttributes=members (what Entra and Okta ask for on large groups) never reads a member.
   const members = wants(params, 'members')
     ? await membersOf(
-        db,
         rows.map((g) => g.id),
+        db,
       )
     : null;
   return rows.map((g) => project(toScimGroup(ctx, g, members ? members.filter((m) => m.groupId === g.id) : null), params));
@@ -107,7 +107,7 @@ export async function listGroups(ctx: ScimCtx, params: ListParams) {
   return listResponse(await render(ctx, rows, params, getDb()), total, params);
 }
 
-async function findGroup(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<PermissionGroup> {
+async function findGroup(ctx: ScimCtx, id: string, lock = false, db: DbOrTx): Promise<PermissionGroup> {
   if (!isUuid(id)) throw notFound('Group', id);
   const q = db
     .select()
@@ -120,7 +120,7 @@ async function findGroup(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Pr
 
 export async function getGroup(ctx: ScimCtx, id: string, params: Projection) {
   const db = getDb();
-  return (await render(ctx, [await findGroup(db, ctx, id)], params, db))[0]!;
+  return (await render(ctx, [await findGroup(ctx, id, false, db)], params, db))[0]!;
 }
 
 function assertOwnedBy(ctx: ScimCtx, g: PermissionGroup) {
@@ -208,7 +208,7 @@ export async function replaceGroup(ctx: ScimCtx, id: string, input: unknown, par
   const ids = memberIds(b.members);
   await mutate(ctx, async (m) => {
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
-    const before = await findGroup(m.tx, ctx, id, true);
+    const before = await findGroup(ctx, id, true, m.tx);
     assertOwnedBy(ctx, before);
     const g = await updateFields(m, ctx, before, { name, externalId });
     await replaceMembers(m, g, ids);
@@ -224,7 +224,7 @@ export async function patchGroup(ctx: ScimCtx, id: string, input: unknown): Prom
   const externalId = plan.externalId !== undefined ? validExternalId(plan.externalId) : undefined;
   await mutate(ctx, async (m) => {
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
-    let g = await findGroup(m.tx, ctx, id, true);
+    let g = await findGroup(ctx, id, true, m.tx);
     assertOwnedBy(ctx, g);
     g = await updateFields(m, ctx, g, { name, externalId });
     for (const step of plan.members) {
@@ -241,7 +241,7 @@ export async function patchGroup(ctx: ScimCtx, id: string, input: unknown): Prom
 export async function deleteGroup(ctx: ScimCtx, id: string): Promise<void> {
   await mutate(ctx, async (m) => {
     await authorize(m, 'manage', { kind: 'org', area: 'groups' });
-    const g = await findGroup(m.tx, ctx, id, true);
+    const g = await findGroup(ctx, id, true, m.tx);
     assertOwnedBy(ctx, g);
     await deleteGroupRow(m, g);
   });

@@ -170,7 +170,7 @@ export async function answerScimRequest(req: ScimHttpRequest, directoryId: strin
     // Okta's and Entra's lookup before every create comes with the token check, in one statement.
     const lookup = lookupOf(req, url, path);
     const { directory, exists, named } = lookup
-      ? await users.authenticateAndFindUser(getAdhocDb(), directoryId, bearer, lookup.userName, lookup.params)
+      ? await users.authenticateAndFindUser(directoryId, bearer, lookup.userName, lookup.params, getAdhocDb())
       : { ...(await authenticateDirectory(directoryId, bearer)), named: undefined };
     directoryExists = exists;
     if (!directory) {

@@ -151,7 +151,7 @@ describe('SCIM with Okta', () => {
       Operations: [{ op: 'replace', value: { active: false } }],
     });
     expect(off.status).toBe(200);
-    expect(await findActiveSession(getDb(), session.sessionId)).toBeNull();
+    expect(await findActiveSession(session.sessionId)).toBeNull();
     expect(await authenticateApiToken(token.token)).toBeNull();
     const disable = (await auditRows(dir.org.orgId)).find((e) => e.actionType === 'DISABLE_USER');
     expect(disable?.metadata).toMatchObject({ targetUserId: bob.id, sessionsRevoked: 1, tokensRevoked: 1, actor: 'scim' });
@@ -628,7 +628,7 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
     const org = dir.org;
     const everything = { attributes: [], excludedAttributes: [] };
     const { fetched, plans } = await getAdhocDb().transaction(async (tx: Tx) => {
-      const lookUp = () => authenticateAndFindUser(tx, dir.id, dir.token, `nobody-${randomUUID()}@plans.test`, everything);
+      const lookUp = () => authenticateAndFindUser(dir.id, dir.token, `nobody-${randomUUID()}@plans.test`, everything, tx);
       // Past the five runs after which Postgres may settle on a generic plan.
       for (let i = 0; i < 6; i++) await lookUp();
       await tx.execute(sql`insert into users (organization_id, email, first_name, last_name)
@@ -641,7 +641,7 @@ describe.skipIf(!inject('databaseUrl'))('SCIM lookups on Postgres', () => {
           )
         )[0]!.n;
       const before = await tuples();
-      expect((await authenticateAndFindUser(tx, dir.id, dir.token, 'BULK2999@plans.test', everything)).named.rows).toHaveLength(1);
+      expect((await authenticateAndFindUser(dir.id, dir.token, 'BULK2999@plans.test', everything, tx)).named.rows).toHaveLength(1);
       await lookUp();
       const fetched = (await tuples()) - before;
       const plans = await queryRows<{ generic_plans: number; custom_plans: number }>(

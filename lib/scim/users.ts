@@ -132,7 +132,7 @@ type Projection = Pick<ListParams, 'attributes' | 'excludedAttributes'>;
  * page in SCIM order (created, then id). Without one, `where` names at most one user (an id, a
  * userName), so the statement needs no ORDER BY.
  */
-async function selectUsers(db: DbOrTx, where: SQL | undefined, params: Projection, page?: { offset: number; limit: number }) {
+async function selectUsers(where: SQL | undefined, params: Projection, page: { offset: number; limit: number } | undefined, db: DbOrTx) {
   const withGroups = wants(params, 'groups');
   const query = db.select({ user: users, groups: withGroups ? groupsJson : sql<null>`null` }).from(users);
   let rows;
@@ -194,19 +194,19 @@ export type NamedUsers = { userName: string; rows: { user: User; memberships: Me
  * once it is large (decision 0023). There it is a named statement, one round trip.
  */
 export async function authenticateAndFindUser(
-  db: DbOrTx,
   directoryId: string,
   bearer: string,
   userName: string,
   params: Projection,
+  db: DbOrTx,
 ): Promise<DirectoryAuthentication & { named: NamedUsers }> {
   if (!isUuid(directoryId)) return { directory: null, exists: false, named: { userName, rows: [] } };
-  const rows = await namedRows(db, directoryId, sha256Hex(bearer), userName, params);
+  const rows = await namedRows(directoryId, sha256Hex(bearer), userName, params, db);
   const auth = checkDirectoryToken(rows[0]?.directory, bearer);
   return { ...auth, named: { userName, rows: auth.directory ? usersOf(rows) : [] } };
 }
 
-function namedRows(db: DbOrTx, directoryId: string, tokenHash: string, userName: string, params: Projection) {
+function namedRows(directoryId: string, tokenHash: string, userName: string, params: Projection, db: DbOrTx) {
   const withGroups = wants(params, 'groups');
   return prepared(db, withGroups ? 'scimDirectoryUsersNamedWithGroups' : 'scimDirectoryUsersNamed', named(withGroups)).execute({
     directoryId,
@@ -242,19 +242,19 @@ export async function listUsers(ctx: ScimCtx, params: ListParams, named?: NamedU
   const userName = named?.userName ?? (node ? lookedUp(node, params) : null);
   if (userName !== null) {
     // userName is unique in an organization: at most one user, so this first page holds them all.
-    const rows = named?.rows ?? usersOf(await namedRows(getAdhocDb(), ctx.directory.id, ctx.directory.tokenHash, userName, params));
+    const rows = named?.rows ?? usersOf(await namedRows(ctx.directory.id, ctx.directory.tokenHash, userName, params, getAdhocDb()));
     return listResponse(render(ctx, rows, params), rows.length, params);
   }
   const filter = node ? compileFilter(node, FILTER_ATTRIBUTES) : undefined;
   const where = and(visible(ctx.orgId), filter);
   // The filter decides the statement's shape: planned with its values every time (getAdhocDb).
   const db = getAdhocDb();
-  const rows = params.count === 0 ? [] : await selectUsers(db, where, params, { offset: params.startIndex - 1, limit: params.count });
+  const rows = params.count === 0 ? [] : await selectUsers(where, params, { offset: params.startIndex - 1, limit: params.count }, db);
   const total = await totalOf(params, rows, async () => (await db.select({ n: count() }).from(users).where(where))[0]?.n ?? 0);
   return listResponse(render(ctx, rows, params), total, params);
 }
 
-async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Promise<User> {
+async function findUser(ctx: ScimCtx, id: string, lock = false, db: DbOrTx): Promise<User> {
   if (!isUuid(id)) throw notFound('User', id);
   const q = db
     .select()
@@ -267,7 +267,7 @@ async function findUser(db: DbOrTx, ctx: ScimCtx, id: string, lock = false): Pro
 
 export async function getUser(ctx: ScimCtx, id: string, params: Projection) {
   if (!isUuid(id)) throw notFound('User', id);
-  const [row] = await selectUsers(getDb(), and(visible(ctx.orgId), eq(users.id, id)), params);
+  const [row] = await selectUsers(and(visible(ctx.orgId), eq(users.id, id)), params, undefined, getDb());
   if (!row) throw notFound('User', id);
   return render(ctx, [row], params)[0]!;
 }
@@ -375,7 +375,7 @@ export async function createUser(ctx: ScimCtx, body: unknown, params: Pick<ListP
 export async function replaceUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
   const doc = normalizeUserDoc(body);
   await mutate(ctx, async (m) => {
-    const u = await findUser(m.tx, ctx, id, true);
+    const u = await findUser(ctx, id, true, m.tx);
     assertOwnedBy(ctx, u);
     await writeDoc(m, ctx, u, { active: true, ...doc });
   });
@@ -385,7 +385,7 @@ export async function replaceUser(ctx: ScimCtx, id: string, body: unknown, param
 export async function patchUser(ctx: ScimCtx, id: string, body: unknown, params: Pick<ListParams, 'attributes' | 'excludedAttributes'>) {
   const ops = parsePatchBody(body);
   await mutate(ctx, async (m) => {
-    const u = await findUser(m.tx, ctx, id, true);
+    const u = await findUser(ctx, id, true, m.tx);
     assertOwnedBy(ctx, u);
     await writeDoc(m, ctx, u, applyUserPatch(currentDoc(u), ops));
   });
@@ -396,7 +396,7 @@ export async function patchUser(ctx: ScimCtx, id: string, body: unknown, params:
 export async function deleteUser(ctx: ScimCtx, id: string): Promise<void> {
   await mutate(ctx, async (m) => {
     await authorize(m, 'manage', { kind: 'org', area: 'users' });
-    const u = await findUser(m.tx, ctx, id, true);
+    const u = await findUser(ctx, id, true, m.tx);
     assertOwnedBy(ctx, u);
     await changeUser(m, u, { active: false, columns: { scimDeletedAt: new Date(), scimDirectoryId: ctx.directory.id } });
     await record(m, { actionType: 'DELETE_USER', metadata: { targetUserId: u.id, email: u.email } }, { userId: u.id });

@@ -58,7 +58,7 @@ function valueContext(orgId: string, rowId: string): EnvelopeContext {
   return { orgId, table: 'config_variable_values', column: 'value_enc', rowId };
 }
 
-async function findVariable(db: DbOrTx, orgId: string, id: string): Promise<ConfigVariable> {
+async function findVariable(orgId: string, id: string, db: DbOrTx): Promise<ConfigVariable> {
   const [row] = await db
     .select()
     .from(configVariables)
@@ -88,7 +88,7 @@ export async function createConfigVariable(ctx: MutationCtx, input: CreateConfig
 export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfigVariableInput): Promise<{ changed: string[] }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const variable = await findVariable(ctx.tx, orgId, input.variableId);
+  const variable = await findVariable(orgId, input.variableId, ctx.tx);
   const envs = new Map((await listEnvironments(orgId, ctx.tx)).map((e) => [e.id, e]));
   const existing = new Map(
     (
@@ -148,7 +148,7 @@ export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfig
 export async function deleteConfigVariable(ctx: MutationCtx, input: { variableId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const variable = await findVariable(ctx.tx, orgId, input.variableId);
+  const variable = await findVariable(orgId, input.variableId, ctx.tx);
   await ctx.tx.delete(configVariables).where(eq(configVariables.id, variable.id));
   await record(ctx, {
     actionType: 'DELETE_CONFIG_VARIABLE',

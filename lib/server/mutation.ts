@@ -57,7 +57,7 @@ export async function runMutation<R>(init: MutationInit, fn: (ctx: MutationCtx) 
       throw new AppError('internal', 'A change was attempted without an audit event, so it was not saved.');
     }
     // Last, so the chain head stays locked only for these statements and the commit.
-    await appendToChains(tx, ctx.pendingAuditEvents);
+    await appendToChains(ctx.pendingAuditEvents, tx);
     return out;
   });
   for (const hook of afterCommit) {

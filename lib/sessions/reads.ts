@@ -23,7 +23,7 @@ export type ActiveSession = {
  * The session named by a cookie, if it may still be used: not revoked, not expired (idle or
  * absolute, per the organization's settings), and its user not disabled. Records activity.
  */
-export async function findActiveSession(db: DbOrTx, sessionId: string, now = new Date()): Promise<ActiveSession | null> {
+export async function findActiveSession(sessionId: string, now = new Date(), db: DbOrTx = getDb()): Promise<ActiveSession | null> {
   if (!uuid.safeParse(sessionId).success) return null;
   const [row] = await db
     .select({ session: sessions, user: users, org: organizations })
@@ -63,8 +63,8 @@ export type SessionListItem = {
 export async function listActiveSessions(
   orgId: string,
   userId: string,
-  db: DbOrTx = getDb(),
   now = new Date(),
+  db: DbOrTx = getDb(),
 ): Promise<SessionListItem[]> {
   const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) return [];

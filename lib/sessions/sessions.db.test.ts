@@ -31,11 +31,11 @@ describe('sessions', () => {
   it('accepts a live session and records activity at most once a minute', async () => {
     const org = await makeOrg('live');
     const sid = await signIn(org);
-    const found = await findActiveSession(getDb(), sid);
+    const found = await findActiveSession(sid);
     expect(found).toMatchObject({ sessionId: sid, userId: org.adminId, orgId: org.orgId, org: { slug: org.slug } });
 
     const later = new Date(Date.now() + 2 * 60_000);
-    await findActiveSession(getDb(), sid, later);
+    await findActiveSession(sid, later);
     const [row] = await getDb().select().from(sessions).where(eq(sessions.id, sid));
     expect(row!.lastSeenAt.getTime()).toBe(later.getTime());
   });
@@ -43,38 +43,38 @@ describe('sessions', () => {
   it('rejects revoked, idle, expired, disabled and malformed sessions', async () => {
     const org = await makeOrg('reject');
     const db = getDb();
-    expect(await findActiveSession(db, 'not-a-uuid')).toBeNull();
-    expect(await findActiveSession(db, crypto.randomUUID())).toBeNull();
+    expect(await findActiveSession('not-a-uuid', undefined, db)).toBeNull();
+    expect(await findActiveSession(crypto.randomUUID(), undefined, db)).toBeNull();
 
     const idle = await signIn(org);
-    expect(await findActiveSession(db, idle, new Date(Date.now() + 8 * HOUR + 1000))).toBeNull();
+    expect(await findActiveSession(idle, new Date(Date.now() + 8 * HOUR + 1000), db)).toBeNull();
 
     const old = await signIn(org);
     await db
       .update(sessions)
       .set({ createdAt: new Date(Date.now() - 24 * HOUR) })
       .where(eq(sessions.id, old));
-    expect(await findActiveSession(db, old)).toBeNull();
+    expect(await findActiveSession(old, undefined, db)).toBeNull();
 
     const tight = await signIn(org);
     await db
       .update(organizations)
       .set({ settings: { sessionIdleMinutes: 5 } })
       .where(eq(organizations.id, org.orgId));
-    expect(await findActiveSession(db, tight, new Date(Date.now() + 6 * 60_000))).toBeNull();
+    expect(await findActiveSession(tight, new Date(Date.now() + 6 * 60_000), db)).toBeNull();
     await db.update(organizations).set({ settings: {} }).where(eq(organizations.id, org.orgId));
 
     const revoked = await signIn(org);
     const live = await signIn(org);
-    const n = await db.transaction((tx) => revokeUserSessions(tx, org.orgId, org.adminId, 'user_disabled'));
+    const n = await db.transaction((tx) => revokeUserSessions(org.orgId, org.adminId, 'user_disabled', tx));
     expect(n).toBeGreaterThanOrEqual(2);
-    expect(await findActiveSession(db, revoked)).toBeNull();
-    expect(await findActiveSession(db, live)).toBeNull();
+    expect(await findActiveSession(revoked, undefined, db)).toBeNull();
+    expect(await findActiveSession(live, undefined, db)).toBeNull();
 
     const fresh = await signIn(org);
-    expect(await findActiveSession(db, fresh)).not.toBeNull();
+    expect(await findActiveSession(fresh, undefined, db)).not.toBeNull();
     await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, org.adminId));
-    expect(await findActiveSession(db, fresh)).toBeNull();
+    expect(await findActiveSession(fresh, undefined, db)).toBeNull();
   });
 
   it('lets a user revoke their other sessions, but not their current one or anyone else’s', async () => {
@@ -89,14 +89,14 @@ describe('sessions', () => {
     const me = asUser(org.orgId, org.adminId, current);
     expect((await errorOf(runMutation(me, (ctx) => revokeOwnSession(ctx, { sessionId: current })))).code).toBe('invalid_input');
     expect((await errorOf(runMutation(me, (ctx) => revokeOwnSession(ctx, { sessionId: foreign })))).code).toBe('not_found');
-    expect(await findActiveSession(getDb(), foreign)).not.toBeNull();
+    expect(await findActiveSession(foreign)).not.toBeNull();
 
     await runMutation(me, (ctx) => revokeOwnSession(ctx, { sessionId: second }));
-    expect(await findActiveSession(getDb(), second)).toBeNull();
+    expect(await findActiveSession(second)).toBeNull();
     expect((await errorOf(runMutation(me, (ctx) => revokeOwnSession(ctx, { sessionId: second })))).code).toBe('not_found');
 
     await runMutation(me, (ctx) => endSession(ctx));
-    expect(await findActiveSession(getDb(), current)).toBeNull();
+    expect(await findActiveSession(current)).toBeNull();
     const events = (await auditRows(org.orgId)).map((e) => [e.actionType, e.metadata.sessionId]);
     expect(events).toContainEqual(['REVOKE_SESSION', second]);
     expect(events).toContainEqual(['LOGOUT', current]);

@@ -47,7 +47,7 @@ export async function startSignedInSession(
 }
 
 /** Revokes every live session of a user in the caller's transaction; returns how many. */
-export async function revokeUserSessions(tx: Tx, orgId: string, userId: string, reason: RevokeReason): Promise<number> {
+export async function revokeUserSessions(orgId: string, userId: string, reason: RevokeReason, tx: Tx): Promise<number> {
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: new Date(), revokedReason: reason })
@@ -117,7 +117,7 @@ export async function revokeAllUserSessions(ctx: MutationCtx, input: { userId: s
     .from(users)
     .where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
   if (!user) throw new AppError('not_found', 'No such user.');
-  const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'revoked');
+  const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'revoked', ctx.tx);
   await record(ctx, { actionType: 'REVOKE_USER_SESSIONS', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
   return { sessionsRevoked };
 }

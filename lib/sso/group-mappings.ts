@@ -39,7 +39,7 @@ export async function applyGroupMappings(ctx: MutationCtx, connectionId: string,
   const add = [...wanted].filter((g) => !current.has(g));
   let remove = [...current].filter((g) => !wanted.has(g));
   if (remove.some((g) => managed.get(g)!.builtin === 'admin')) {
-    const admins = await activeAdminIds(tx, orgId);
+    const admins = await activeAdminIds(orgId, tx);
     if (admins.length === 1 && admins[0] === userId) remove = remove.filter((g) => managed.get(g)!.builtin !== 'admin');
   }
   if (add.length === 0 && remove.length === 0) return;

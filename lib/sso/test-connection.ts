@@ -47,7 +47,7 @@ export type SsoTestResult = { ok: true; report: SsoTestReport } | { ok: false; r
  */
 export async function startSsoTest(orgSlug: string, adminUserId: string): Promise<SsoStart | null> {
   const org = await findOrganizationBySlug(orgSlug);
-  if (!org || !can(await loadSnapshot(getDb(), org.id, adminUserId), 'manage', { kind: 'org', area: 'settings' }).allowed) {
+  if (!org || !can(await loadSnapshot(org.id, adminUserId, getDb()), 'manage', { kind: 'org', area: 'settings' }).allowed) {
     throw new AppError('forbidden', 'Only admins who manage single sign-on can test it.');
   }
   const start = await startSsoSignIn(orgSlug);

@@ -92,7 +92,7 @@ export async function revokeInvite(ctx: MutationCtx, input: { inviteId: string }
 export type OpenInvite = { id: string; email: string; orgId: string; orgName: string; orgSlug: string; expiresAt: Date };
 
 /** The invitation a link names, while it is unused, unrevoked and unexpired. */
-export async function findOpenInvite(token: string, db: DbOrTx = getDb(), now = new Date()): Promise<OpenInvite | null> {
+export async function findOpenInvite(token: string, now = new Date(), db: DbOrTx = getDb()): Promise<OpenInvite | null> {
   if (token.length < 20 || token.length > 200) return null;
   const [row] = await db
     .select({
@@ -125,7 +125,7 @@ export async function redeemInvite(
   ctx: MutationCtx,
   input: RedeemInviteInput,
 ): Promise<{ orgSlug: string; email: string; userId: string }> {
-  const invite = await findOpenInvite(input.token, ctx.tx);
+  const invite = await findOpenInvite(input.token, undefined, ctx.tx);
   if (!invite) throw new AppError('not_found', INVALID_LINK);
   await refuseWhenSsoEnforced(ctx, invite.orgId);
   // Claim it first: of two concurrent redemptions, one wins.
@@ -135,12 +135,16 @@ export async function redeemInvite(
     .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt)))
     .returning({ groupIds: invites.groupIds });
   if (claimed.length === 0) throw new AppError('not_found', INVALID_LINK);
-  const user = await insertUser(ctx.tx, invite.orgId, {
-    email: invite.email,
-    firstName: input.firstName,
-    lastName: input.lastName,
-    password: input.password,
-  });
+  const user = await insertUser(
+    invite.orgId,
+    {
+      email: invite.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      password: input.password,
+    },
+    ctx.tx,
+  );
   const groups = await ctx.tx
     .select({ id: permissionGroups.id })
     .from(permissionGroups)

@@ -39,7 +39,7 @@ const groupsOf = sql<{ id: string; name: string }[]>`coalesce((
   from group_members m join permission_groups g on g.id = m.group_id
   where m.user_id = users.id), '[]'::json)`;
 
-async function selectUsers(db: DbOrTx, where: SQL | undefined, limit: number): Promise<UserRow[]> {
+async function selectUsers(where: SQL | undefined, limit: number, db: DbOrTx): Promise<UserRow[]> {
   const rows = await db
     .select({
       id: users.id,
@@ -83,12 +83,11 @@ export type UserCursor = { email: string; id: string };
 export async function listUsers(
   orgId: string,
   filter: UserFilter = {},
-  db: DbOrTx = getDb(),
   page: { limit?: number; after?: UserCursor } = {},
+  db: DbOrTx = getDb(),
 ): Promise<UserRow[]> {
   const q = filter.q ? containsPattern(filter.q) : null;
   return selectUsers(
-    db,
     and(
       eq(users.organizationId, orgId),
       q ? or(ilike(users.email, q), ilike(sql`${users.firstName} || ' ' || ${users.lastName}`, q)) : undefined,
@@ -101,13 +100,14 @@ export async function listUsers(
       page.after ? sql`(lower(${users.email}), ${users.id}) > (${page.after.email.toLowerCase()}, ${page.after.id}::uuid)` : undefined,
     ),
     page.limit ?? 500,
+    db,
   );
 }
 
 /** One user of the organization; null for another organization's id. */
 export async function getUser(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<UserRow | null> {
   if (!z.uuid().safeParse(userId).success) return null;
-  const [row] = await selectUsers(db, and(eq(users.organizationId, orgId), eq(users.id, userId)), 1);
+  const [row] = await selectUsers(and(eq(users.organizationId, orgId), eq(users.id, userId)), 1, db);
   return row ?? null;
 }
 
@@ -134,7 +134,7 @@ export type EffectiveAccess = { id: string; kind: ObjectKind; name: string; leve
 
 /** Every object the user can reach, with the level and the group + grant that gives it. */
 export async function effectiveAccess(orgId: string, userId: string, db: DbOrTx = getDb()): Promise<EffectiveAccess[]> {
-  const snapshot = await loadSnapshot(db, orgId, userId);
+  const snapshot = await loadSnapshot(orgId, userId, db);
   const all = await db
     .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId })
     .from(objects)

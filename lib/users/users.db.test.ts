@@ -24,14 +24,14 @@ describe('disabling users', () => {
 
     const admin = asUser(org.orgId, org.adminId);
     expect(await runMutation(admin, (ctx) => disableUser(ctx, { userId: bob.id }))).toEqual({ sessionsRevoked: 2, tokensRevoked: 0 });
-    expect(await findActiveSession(getDb(), s1.sessionId)).toBeNull();
-    expect(await findActiveSession(getDb(), s2.sessionId)).toBeNull();
+    expect(await findActiveSession(s1.sessionId)).toBeNull();
+    expect(await findActiveSession(s2.sessionId)).toBeNull();
     expect(await signIn()).toEqual({ ok: false, reason: 'invalid_credentials' });
     expect((await getUser(org.orgId, bob.id))!.disabled).toBe(true);
 
     await runMutation(admin, (ctx) => enableUser(ctx, { userId: bob.id }));
     expect((await signIn()).ok).toBe(true);
-    expect(await findActiveSession(getDb(), s1.sessionId)).toBeNull();
+    expect(await findActiveSession(s1.sessionId)).toBeNull();
 
     const events = (await auditRows(org.orgId)).filter((e) => e.actionType.endsWith('ABLE_USER'));
     expect(events.map((e) => [e.actionType, e.userId, e.metadata.targetUserId])).toEqual([
@@ -114,7 +114,7 @@ describe('invitations', () => {
     const second = await runMutation(admin, (ctx) => inviteUser(ctx, { email: 'a@inv2.test', groupIds: [] }));
     expect(await findOpenInvite(first.token)).toBeNull();
     expect(await findOpenInvite(second.token)).not.toBeNull();
-    expect(await findOpenInvite(second.token, getDb(), new Date(Date.now() + 8 * 24 * 3600 * 1000))).toBeNull();
+    expect(await findOpenInvite(second.token, new Date(Date.now() + 8 * 24 * 3600 * 1000), getDb())).toBeNull();
 
     await runMutation(admin, (ctx) => revokeInvite(ctx, { inviteId: second.inviteId }));
     expect(await findOpenInvite(second.token)).toBeNull();

@@ -28,23 +28,23 @@ describe('workspaces', () => {
     }
     const user = await makeUser(org.orgId);
     await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: a.id, userIds: [user.id] }));
-    expect(await landingApp(await loadSnapshot(getDb(), org.orgId, user.id))).toBe(desk.id);
+    expect(await landingApp(await loadSnapshot(org.orgId, user.id, getDb()))).toBe(desk.id);
 
     await runMutation(admin, (ctx) => addUsersToGroup(ctx, { groupId: b.id, userIds: [user.id] }));
     const me = asUser(org.orgId, user.id);
-    expect((await workspaceOptions(await loadSnapshot(getDb(), org.orgId, user.id))).map((o) => [o.appName, o.chosen])).toEqual([
+    expect((await workspaceOptions(await loadSnapshot(org.orgId, user.id, getDb()))).map((o) => [o.appName, o.chosen])).toEqual([
       ['Desk', true],
       ['Floor', false],
     ]);
     await runMutation(me, (ctx) => setWorkspace(ctx, { groupId: b.id }));
-    expect(await landingApp(await loadSnapshot(getDb(), org.orgId, user.id))).toBe(floor.id);
+    expect(await landingApp(await loadSnapshot(org.orgId, user.id, getDb()))).toBe(floor.id);
     const other = await runMutation(admin, (ctx) => createGroup(ctx, { name: 'Not mine' }));
     expect(await rejection(runMutation(me, (ctx) => setWorkspace(ctx, { groupId: other.id })))).toMatchObject({ code: 'not_found' });
 
     await runMutation(admin, (ctx) =>
       setGrant(ctx, { groupId: b.id, objectKind: 'app', scope: 'object', targetId: floor.id, level: 'edit' }),
     );
-    expect(await landingApp(await loadSnapshot(getDb(), org.orgId, user.id))).toBeNull();
+    expect(await landingApp(await loadSnapshot(org.orgId, user.id, getDb()))).toBeNull();
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).toContain('SET_WORKSPACE');
   });
 });
@@ -61,7 +61,7 @@ describe('admin session control', () => {
       ),
     ).toMatchObject({ code: 'forbidden' });
     await runMutation(asUser(org.orgId, org.adminId), (ctx) => revokeUserSession(ctx, { userId: bob.id, sessionId: s.sessionId }));
-    expect(await findActiveSession(getDb(), s.sessionId)).toBeNull();
+    expect(await findActiveSession(s.sessionId)).toBeNull();
     const event = (await auditRows(org.orgId)).find((e) => e.actionType === 'REVOKE_SESSION');
     expect(event).toMatchObject({ userId: org.adminId, metadata: { sessionId: s.sessionId, targetUserId: bob.id } });
   });

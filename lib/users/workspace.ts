@@ -41,7 +41,7 @@ export async function landingApp(s: Snapshot, db: DbOrTx = getDb()): Promise<str
 
 export async function setWorkspace(ctx: MutationCtx, input: { groupId: string }): Promise<void> {
   if (ctx.actor.kind !== 'user' || !ctx.orgId) throw new AppError('unauthenticated', 'Sign in first.');
-  const snapshot = (ctx.snapshot ??= await loadSnapshot(ctx.tx, ctx.orgId, ctx.actor.userId));
+  const snapshot = (ctx.snapshot ??= await loadSnapshot(ctx.orgId, ctx.actor.userId, ctx.tx));
   const option = (await workspaceOptions(snapshot, ctx.tx)).find((o) => o.groupId === input.groupId);
   if (!option) throw new AppError('not_found', 'None of your groups has that workspace.');
   await ctx.tx.update(users).set({ workspaceGroupId: option.groupId, updatedAt: new Date() }).where(eq(users.id, ctx.actor.userId));

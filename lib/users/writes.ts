@@ -56,19 +56,19 @@ export function newUserRow(orgId: string, v: NewUser): User {
 }
 
 /** Inserts a user's row; null, inserting nothing, when the email or SCIM userName is taken in the organization (any letter case). */
-async function insertRow(tx: Tx, row: User): Promise<User | null> {
+async function insertRow(row: User, tx: Tx): Promise<User | null> {
   const [inserted] = await tx.insert(users).values(row).onConflictDoNothing().returning();
   return inserted ?? null;
 }
 
 /** Inserts a password user (a new organization's first admin, an accepted invitation); a taken email is a field error. */
 export async function insertUser(
-  tx: Tx,
   orgId: string,
   values: { email: string; firstName: string; lastName: string; password: string },
+  tx: Tx,
 ): Promise<{ id: string }> {
   const passwordHash = await hashPassword(values.password);
-  const user = await insertRow(tx, newUserRow(orgId, { ...values, passwordHash }));
+  const user = await insertRow(newUserRow(orgId, { ...values, passwordHash }), tx);
   if (!user) throw AppError.field('email', EMAIL_TAKEN, 'conflict');
   return user;
 }
@@ -93,9 +93,9 @@ const createdEvent = (row: User, groups: string[]) =>
  * user it deleted earlier.
  */
 export async function insertNewUser(ctx: MutationCtx, row: User, options: { admin?: boolean } = {}): Promise<User | null> {
-  const user = await insertRow(ctx.tx, row);
+  const user = await insertRow(row, ctx.tx);
   if (!user) return null;
-  const groups = options.admin ? [await addToBuiltinGroup(ctx.tx, row.organizationId, row.id, 'admin')] : [];
+  const groups = options.admin ? [await addToBuiltinGroup(row.organizationId, row.id, 'admin', ctx.tx)] : [];
   await record(ctx, createdEvent(user, groups), about(ctx.actor, user));
   return user;
 }
@@ -119,7 +119,7 @@ function insertStatement(r: User): SQL {
     returning 1`;
 }
 
-export async function addToBuiltinGroup(tx: Tx, orgId: string, userId: string, builtin: 'admin'): Promise<string> {
+export async function addToBuiltinGroup(orgId: string, userId: string, builtin: 'admin', tx: Tx): Promise<string> {
   const [group] = await tx
     .select({ id: permissionGroups.id, name: permissionGroups.name })
     .from(permissionGroups)
@@ -175,13 +175,13 @@ export async function deactivateUser(
   changes: Partial<typeof users.$inferInsert> = {},
 ): Promise<Deactivated> {
   const orgId = user.organizationId;
-  const admins = await activeAdminIds(ctx.tx, orgId);
+  const admins = await activeAdminIds(orgId, ctx.tx);
   if (admins.length === 1 && admins[0] === user.id) {
     throw new AppError('invalid_input', 'This is the last active admin. Make someone else an admin first.');
   }
   await setColumns(ctx, user.id, { ...changes, disabledAt: new Date() });
-  const sessionsRevoked = await revokeUserSessions(ctx.tx, orgId, user.id, 'user_disabled');
-  const tokensRevoked = await revokeUserApiTokens(ctx.tx, orgId, user.id);
+  const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'user_disabled', ctx.tx);
+  const tokensRevoked = await revokeUserApiTokens(orgId, user.id, ctx.tx);
   await record(
     ctx,
     { actionType: 'DISABLE_USER', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked, tokensRevoked } },

@@ -46,10 +46,15 @@ export const listUsersOp = operation({
   response: cursorPage(userDto),
   async handler(ctx, { query }) {
     await requireRead(ctx, 'manage', users);
-    const rows = await listUsers(ctx.orgId, { q: query.q, status: query.status, groupId: query.groupId }, undefined, {
-      limit: query.limit + 1,
-      after: query.cursor,
-    });
+    const rows = await listUsers(
+      ctx.orgId,
+      { q: query.q, status: query.status, groupId: query.groupId },
+      {
+        limit: query.limit + 1,
+        after: query.cursor,
+      },
+      undefined,
+    );
     const data = rows.slice(0, query.limit);
     const last = data.at(-1);
     return { data, nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null };

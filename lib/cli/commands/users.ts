@@ -36,7 +36,7 @@ export const userList = defineCommand({
     const all: UserRow[] = [];
     let page: UserRow[];
     do {
-      page = await listUsers(organization.id, filter, undefined, { limit: PAGE, after: all.at(-1) });
+      page = await listUsers(organization.id, filter, { limit: PAGE, after: all.at(-1) }, undefined);
       all.push(...page);
     } while (page.length === PAGE);
     const width = Math.max(0, ...all.map((u) => u.email.length));
