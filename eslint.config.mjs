@@ -3,6 +3,7 @@ import nextTs from 'eslint-config-next/typescript';
 
 const layering = (patterns) => ['error', { patterns }];
 const EXECUTOR = '/^(Db|Tx|DbOrTx)$/';
+const LIB_IMPORTS = { group: ['@/app/*', '@/components/*'], message: 'lib/ never imports from app/ or components/.' };
 
 const config = [
   ...nextVitals,
@@ -43,9 +44,7 @@ const config = [
   {
     files: ['lib/**'],
     rules: {
-      'no-restricted-imports': layering([
-        { group: ['@/app/*', '@/components/*'], message: 'lib/ never imports from app/ or components/.' },
-      ]),
+      'no-restricted-imports': layering([LIB_IMPORTS]),
       // Decision 0002: a function that takes an executor takes it last, unless its last parameter is
       // the callback it runs in that executor (withJacksonTx(tx, fn), as db.transaction(fn)).
       'no-restricted-syntax': [
@@ -58,6 +57,21 @@ const config = [
           message: 'The executor (Db, Tx, DbOrTx) is the last parameter (docs/decisions/0002).',
         })),
       ],
+    },
+  },
+  // Crypto knows nothing of storage: it encrypts with the keyring it is given (lib/keys finds the
+  // process's keyring and rotates stored values). The flat config replaces, not merges, a rule's
+  // options, so lib/'s own restriction is repeated here.
+  {
+    files: ['lib/crypto/**'],
+    rules: {
+      'no-restricted-imports': layering([
+        LIB_IMPORTS,
+        {
+          group: ['@/db', '@/db/*', 'drizzle-orm', 'drizzle-orm/*', '@/lib/*', '!@/lib/crypto', '../*'],
+          message: 'lib/crypto imports nothing of the database, and nothing of lib/ but itself.',
+        },
+      ]),
     },
   },
   {

@@ -3,9 +3,9 @@
 // organization from the encryption keyring, so an admin holding a candidate value can check it
 // (`matchesHiddenParameter`) while nobody can read or brute-force it from the row alone.
 import { createHmac, hkdfSync } from 'node:crypto';
-import { currentKeyring } from '@/lib/crypto/envelope';
 import type { Keyring } from '@/lib/crypto/keyring';
 import { safeEqual } from '@/lib/crypto/tokens';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { toText } from './expressions';
 
 export const HIDDEN = '[hidden]';

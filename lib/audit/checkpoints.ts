@@ -9,7 +9,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { dataDir, getDb } from '@/db';
 import { auditChainHeads, auditEvents, organizations } from '@/db/schema';
-import { secretFromEnvOrDataDir } from '@/lib/crypto/generated-secrets';
+import { secretFromEnvOrDataDir } from '@/lib/keys/generated-secrets';
 import { runMutation } from '@/lib/server/mutation';
 import { canonicalJson } from './canonical-json';
 import { record } from './record';

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { auditSinks } from '@/db/schema';
 import { createGroup } from '@/lib/groups/writes';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, rejection, type TestOrg } from '@/lib/test/helpers';
 import { decryptSecret } from '@/lib/crypto/envelope';
@@ -107,8 +108,8 @@ describe('audit streaming', () => {
     const sink = await addSink(org, { name: 'Hook', kind: 'webhook', url: 'https://hooks.example.test/in', secret: 'whsec-plain' });
     const [row] = await getDb().select().from(auditSinks).where(eq(auditSinks.id, sink.id));
     expect(row!.secret).not.toContain('whsec-plain');
-    expect(decryptSecret(row!.secret, secretContext(row!))).toBe('whsec-plain');
-    expect(() => decryptSecret(row!.secret, secretContext({ ...row!, id: crypto.randomUUID() }))).toThrow();
+    expect(decryptSecret(row!.secret, secretContext(row!), currentKeyring())).toBe('whsec-plain');
+    expect(() => decryptSecret(row!.secret, secretContext({ ...row!, id: crypto.randomUUID() }), currentKeyring())).toThrow();
     expect(JSON.stringify(await auditRows(org.orgId))).not.toContain('whsec-plain');
   });
 

@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { getDb } from '@/db';
 import { auditEvents, auditSinks, type AuditSink } from '@/db/schema';
 import { decryptSecret } from '@/lib/crypto/envelope';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { SINK_TEST_ACTION_TYPE } from './events';
 import { batchSize, buildRequest, secretContext, SINK_LIMITS, streamedEvent, type StreamedEvent } from './sink-formats';
 
@@ -37,7 +38,7 @@ const defaultOwner = `${hostname()}:${process.pid}:${Math.random().toString(36).
 export async function send(sink: AuditSink, events: StreamedEvent[], timeoutMs = 10_000, now = new Date()): Promise<DeliveryResult> {
   let request;
   try {
-    request = buildRequest(sink, decryptSecret(sink.secret, secretContext(sink)), events, now);
+    request = buildRequest(sink, decryptSecret(sink.secret, secretContext(sink), currentKeyring()), events, now);
   } catch (e) {
     return { ok: false, status: null, error: (e as Error).message, retryAfterMs: null };
   }

@@ -8,6 +8,7 @@ import { auditChainHeads, auditEvents, auditSinks, users, AUDIT_SINK_KINDS, type
 import { authorize } from '@/lib/authz/authorize';
 import { encryptSecret } from '@/lib/crypto/envelope';
 import { AppError } from '@/lib/errors';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { actorUserId, isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { send, testEvent } from './delivery';
 import { record } from './record';
@@ -109,7 +110,7 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
       kind: input.kind,
       url: input.url,
       options: JSON.parse(JSON.stringify(options)),
-      secret: encryptSecret(input.secret, secretContext({ id, organizationId: orgId })),
+      secret: encryptSecret(input.secret, secretContext({ id, organizationId: orgId }), currentKeyring()),
       cursorSeq,
     });
   } catch (e) {

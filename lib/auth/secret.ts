@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { secretFromEnvOrDataDir } from '@/lib/crypto/generated-secrets';
+import { secretFromEnvOrDataDir } from '@/lib/keys/generated-secrets';
 
 /** The secret that signs and encrypts next-auth's session cookie. */
 export function authSecret(): string {

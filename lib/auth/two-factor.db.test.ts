@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { apiTokens, organizations, recoveryCodes, sessions, signInChallenges, twoFactorCredentials } from '@/db/schema';
 import { createApiToken, createApiTokenInput } from '@/lib/api-tokens/writes';
-import { currentKeyring, decryptSecret, envelopeKeyId } from '@/lib/crypto/envelope';
+import { decryptSecret, envelopeKeyId } from '@/lib/crypto/envelope';
 import type { Keyring } from '@/lib/crypto/keyring';
-import { keyStatus, rewrapAll } from '@/lib/crypto/rotation';
+import { currentKeyring } from '@/lib/keys/keyring';
+import { keyStatus, rewrapAll } from '@/lib/keys/rotation';
 import { runMutation } from '@/lib/server/mutation';
 import { getUser, listUsers } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection, testRequest } from '@/lib/test/helpers';
@@ -68,11 +69,11 @@ describe('enrollment', () => {
     const [row] = await getDb().select().from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, who.id));
     expect(row!.secret.startsWith('ghe1.')).toBe(true);
     expect(row!.secret).not.toContain(secret);
-    expect(decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id })).toBe(
-      secret,
-    );
+    expect(
+      decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: row!.id }, currentKeyring()),
+    ).toBe(secret);
     expect(() =>
-      decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: who.id }),
+      decryptSecret(row!.secret, { orgId: who.orgId, table: 'two_factor_credentials', column: 'secret', rowId: who.id }, currentKeyring()),
     ).toThrow(/could not be decrypted/);
     // The database refuses a seed in clear.
     await expect(getDb().update(twoFactorCredentials).set({ secret }).where(eq(twoFactorCredentials.id, row!.id))).rejects.toThrow();

@@ -13,6 +13,7 @@ import { authorize } from '@/lib/authz/authorize';
 import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto/envelope';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { revokeUserSessions } from '@/lib/sessions/writes';
 import { PASSWORD_MAX_LENGTH, verifyPassword } from './password';
@@ -88,7 +89,7 @@ export async function beginEnrollment(
   if (existing?.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
   if (existing) await ctx.tx.delete(twoFactorCredentials).where(eq(twoFactorCredentials.id, existing.id));
   const credentialId = randomUUID();
-  const secret = encryptSecret(generateTotpSecret(), seedContext(orgId, credentialId));
+  const secret = encryptSecret(generateTotpSecret(), seedContext(orgId, credentialId), currentKeyring());
   await ctx.tx.insert(twoFactorCredentials).values({ id: credentialId, organizationId: orgId, userId, secret });
   await record(ctx, { actionType: 'TWO_FACTOR_ENROLLMENT_STARTED', metadata: { credentialId, via } }, { organizationId: orgId, userId });
   return { credentialId };
@@ -111,7 +112,7 @@ export async function pendingEnrollment(
 ): Promise<PendingEnrollment | null> {
   const cred = await findCredential(orgId, userId, db);
   if (!cred || cred.confirmedAt) return null;
-  const secret = decryptSecret(cred.secret, seedContext(orgId, cred.id));
+  const secret = decryptSecret(cred.secret, seedContext(orgId, cred.id), currentKeyring());
   const uri = otpauthUri(secret, account.issuer, account.email);
   const qr = qrcode(0, 'M');
   qr.addData(uri);
@@ -146,7 +147,7 @@ export async function confirmEnrollment(
   const cred = await lockCredential(orgId, userId, ctx.tx);
   if (!cred) throw new AppError('conflict', 'Start the set-up again: there is no authenticator waiting to be confirmed.');
   if (cred.confirmedAt) throw new AppError('conflict', 'Two-factor authentication is already on.');
-  const step = matchTotp(decryptSecret(cred.secret, seedContext(orgId, cred.id)), code, now, null);
+  const step = matchTotp(decryptSecret(cred.secret, seedContext(orgId, cred.id), currentKeyring()), code, now, null);
   if (step === null) throw AppError.field('code', WRONG_CODE);
   await ctx.tx
     .update(twoFactorCredentials)
@@ -203,7 +204,7 @@ export async function consumeSecondFactor(
     );
     return { ok: true, factor: 'recovery_code' };
   }
-  const secret = decryptSecret(cred.secret, seedContext(cred.organizationId, cred.id));
+  const secret = decryptSecret(cred.secret, seedContext(cred.organizationId, cred.id), currentKeyring());
   const step = matchTotp(secret, code, now, cred.lastUsedStep);
   if (step === null) {
     return { ok: false, reason: matchTotp(secret, code, now, null) === null ? 'wrong_two_factor_code' : 'two_factor_code_reused' };

@@ -1,9 +1,10 @@
 // AES-256-GCM envelopes for secrets at rest: `ghe1.<keyId>.<iv>.<ciphertext+tag>` (base64url).
 // The additional authenticated data binds a ciphertext to its place — organization, table,
 // column and row — so a value copied to another row or column fails to decrypt. Failure is
-// always an error (never plaintext, never a default key).
+// always an error (never plaintext, never a default key). The caller passes the keyring
+// (lib/keys/keyring.ts has the process's).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { loadKeyring, type Keyring } from './keyring';
+import type { Keyring } from './keyring';
 
 const VERSION = 'ghe1';
 const IV_BYTES = 12;
@@ -19,23 +20,11 @@ export class DecryptionError extends Error {
   }
 }
 
-const globalKeyring = globalThis as unknown as { __gatehouseKeyring?: Keyring };
-
-/** The process's keyring, read once from GATEHOUSE_ENCRYPTION_KEYS (or the embedded data dir). */
-export function currentKeyring(): Keyring {
-  return (globalKeyring.__gatehouseKeyring ??= loadKeyring());
-}
-
-/** Forgets the cached keyring (after `gatehouse keys rotate` adds a key to the data dir). */
-export function resetKeyringCache(): void {
-  delete globalKeyring.__gatehouseKeyring;
-}
-
 function aad(ctx: EnvelopeContext): Buffer {
   return Buffer.from(JSON.stringify([VERSION, ctx.orgId, ctx.table, ctx.column, ctx.rowId]));
 }
 
-export function encryptSecret(plaintext: string, ctx: EnvelopeContext, keyring: Keyring = currentKeyring()): string {
+export function encryptSecret(plaintext: string, ctx: EnvelopeContext, keyring: Keyring): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyring.primary.key, iv);
   cipher.setAAD(aad(ctx));
@@ -49,7 +38,7 @@ export function envelopeKeyId(envelope: string): string | null {
   return parts.length === 4 && parts[0] === VERSION ? parts[1]! : null;
 }
 
-export function decryptSecret(envelope: string, ctx: EnvelopeContext, keyring: Keyring = currentKeyring()): string {
+export function decryptSecret(envelope: string, ctx: EnvelopeContext, keyring: Keyring): string {
   const parts = envelope.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION)
     throw new DecryptionError(`${ctx.table}.${ctx.column} of ${ctx.rowId} is not an encrypted value.`);

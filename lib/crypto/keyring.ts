@@ -1,7 +1,7 @@
 // The encryption keyring (GATEHOUSE_ENCRYPTION_KEYS): `keyId:base64key,…`, each key 32 bytes
-// for AES-256-GCM. The last entry encrypts; every entry decrypts.
+// for AES-256-GCM. The last entry encrypts; every entry decrypts. Where the process's keyring
+// comes from (the environment, or the embedded data dir) is lib/keys/keyring.ts's business.
 import { randomBytes } from 'node:crypto';
-import { secretFromEnvOrDataDir } from './generated-secrets';
 
 export type Keyring = { primary: { id: string; key: Buffer }; keys: Map<string, Buffer> };
 
@@ -31,15 +31,4 @@ export function parseKeyring(value: string): Keyring {
 
 export function generateKeyringEntry(id = `k${Date.now().toString(36)}`): string {
   return `${id}:${randomBytes(32).toString('base64')}`;
-}
-
-export function loadKeyring(): Keyring {
-  return parseKeyring(
-    secretFromEnvOrDataDir(
-      ['GATEHOUSE_ENCRYPTION_KEYS'],
-      'encryption-keys',
-      () => generateKeyringEntry('k1'),
-      "Generate one with: node -e \"console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))\"",
-    ),
-  );
 }

@@ -10,6 +10,7 @@ import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto
 import { findEnvironment, listEnvironments } from '@/lib/environments/reads';
 import { deniedResourceTypes } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { findObject } from '@/lib/objects/lookup';
 import { createObject } from '@/lib/objects/writes';
 import { type MutationCtx, orgOf } from '@/lib/server/mutation';
@@ -21,7 +22,7 @@ export function secretsContext(row: Pick<ResourceConfigRow, 'id' | 'organization
 }
 
 export function readSecrets(row: Pick<ResourceConfigRow, 'id' | 'organizationId' | 'secrets'>): ResourceSecrets {
-  return JSON.parse(decryptSecret(row.secrets, secretsContext(row))) as ResourceSecrets;
+  return JSON.parse(decryptSecret(row.secrets, secretsContext(row), currentKeyring())) as ResourceSecrets;
 }
 
 /** Refuses types the instance denies (GATEHOUSE_RESOURCE_TYPES_DENY). */
@@ -143,7 +144,7 @@ export async function saveResourceConfig(ctx: MutationCtx, input: SaveResourceCo
   ];
   if (row && changed.length === 0) throw new AppError('conflict', 'Nothing changed.');
   const id = row?.id ?? crypto.randomUUID();
-  const sealed = encryptSecret(JSON.stringify(secrets), secretsContext({ id, organizationId: orgId }));
+  const sealed = encryptSecret(JSON.stringify(secrets), secretsContext({ id, organizationId: orgId }), currentKeyring());
   if (row) {
     await ctx.tx
       .update(resourceConfigs)

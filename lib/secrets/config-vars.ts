@@ -12,6 +12,7 @@ import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto
 import { listEnvironments } from '@/lib/environments/reads';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { REFERENCE_NAME } from './template';
 
@@ -123,7 +124,7 @@ export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfig
     if (!variable.secret && row?.value === typed) continue;
     const id = row?.id ?? crypto.randomUUID();
     const values = variable.secret
-      ? { value: null, valueEnc: encryptSecret(typed, valueContext(orgId, id)) }
+      ? { value: null, valueEnc: encryptSecret(typed, valueContext(orgId, id), currentKeyring()) }
       : { value: typed, valueEnc: null };
     if (row)
       await ctx.tx
@@ -203,5 +204,10 @@ export async function variableValuesFor(orgId: string, environmentId: string, db
     .innerJoin(configVariables, eq(configVariables.id, configVariableValues.variableId))
     .innerJoin(environments, eq(environments.id, configVariableValues.environmentId))
     .where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.environmentId, environmentId)));
-  return new Map(rows.map((r) => [r.name, r.valueEnc !== null ? decryptSecret(r.valueEnc, valueContext(orgId, r.id)) : (r.value ?? '')]));
+  return new Map(
+    rows.map((r) => [
+      r.name,
+      r.valueEnc !== null ? decryptSecret(r.valueEnc, valueContext(orgId, r.id), currentKeyring()) : (r.value ?? ''),
+    ]),
+  );
 }

@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { SAMLJackson } from '@boxyhq/saml-jackson';
-import { secretFromEnvOrDataDir } from '@/lib/crypto/generated-secrets';
+import { secretFromEnvOrDataDir } from '@/lib/keys/generated-secrets';
 import { AppError } from '@/lib/errors';
 import { JacksonStoreDriver } from './jackson-store';
 

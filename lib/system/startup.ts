@@ -1,7 +1,7 @@
 import { databaseKind, dataDir, dbHandle } from '@/db';
 import { ensureMigrated } from '@/db/migrate';
 import { authSecret } from '@/lib/auth/secret';
-import { currentKeyring } from '@/lib/crypto/envelope';
+import { currentKeyring } from '@/lib/keys/keyring';
 import { startAuditDeliveryLoop } from '@/lib/audit/delivery';
 import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';

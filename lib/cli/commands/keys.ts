@@ -1,8 +1,8 @@
 // gatehouse keys status · generate · rotate — the encryption keyring and the values under each key.
 import { migrate } from '@/db/migrate';
-import { currentKeyring } from '@/lib/crypto/envelope';
 import { generateKeyringEntry } from '@/lib/crypto/keyring';
-import { addDataDirKey, keyStatus, rewrapAll } from '@/lib/crypto/rotation';
+import { addDataDirKey, currentKeyring } from '@/lib/keys/keyring';
+import { keyStatus, rewrapAll } from '@/lib/keys/rotation';
 import { AppError } from '@/lib/errors';
 import { defineCommand } from '../command';
 import { cliInit } from '../operator';

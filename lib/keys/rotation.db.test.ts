@@ -7,8 +7,9 @@ import { secretContext } from '@/lib/audit/sink-formats';
 import { createSink, createSinkInput } from '@/lib/audit/sinks';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, testRequest } from '@/lib/test/helpers';
-import { currentKeyring, decryptSecret, envelopeKeyId } from './envelope';
-import type { Keyring } from './keyring';
+import { decryptSecret, envelopeKeyId } from '@/lib/crypto/envelope';
+import type { Keyring } from '@/lib/crypto/keyring';
+import { currentKeyring } from './keyring';
 import { rewrapAll } from './rotation';
 
 function withNewKey(ring: Keyring, id: string): Keyring {

@@ -1,14 +1,13 @@
 // Key rotation for everything encrypted at rest: which key each stored value uses, and re-wrapping
 // values onto the newest key in small committed batches, so an interrupted rotation resumes where
 // it stopped. Every encrypted column is listed here, so nothing can be forgotten by a rotation.
-import fs from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { databaseKind, dataDir, getDb, queryRows } from '@/db';
+import { getDb, queryRows } from '@/db';
 import { record } from '@/lib/audit/record';
+import { decryptSecret, encryptSecret } from '@/lib/crypto/envelope';
+import type { Keyring } from '@/lib/crypto/keyring';
 import { runMutation, type MutationInit } from '@/lib/server/mutation';
-import { currentKeyring, decryptSecret, encryptSecret, resetKeyringCache } from './envelope';
-import { generateKeyringEntry, type Keyring } from './keyring';
+import { currentKeyring } from './keyring';
 
 /** Every column holding envelopes, with the row id and tenant columns its AAD is bound to. */
 export const ENCRYPTED_COLUMNS = [
@@ -31,22 +30,6 @@ export async function keyStatus(keyring: Keyring = currentKeyring()): Promise<Ke
     for (const r of rows) out.push({ table, column, keyId: r.key_id, values: r.n, inKeyring: keyring.keys.has(r.key_id) });
   }
   return out;
-}
-
-/**
- * Embedded mode keeps the keyring in the data dir: appends a fresh key (the new primary). With
- * keys from the environment the operator adds the key (every instance must have it before values
- * are re-wrapped onto it), so this returns null.
- */
-export function addDataDirKey(): string | null {
-  if (process.env.GATEHOUSE_ENCRYPTION_KEYS?.trim() || databaseKind() === 'postgres' || dataDir() === 'memory://') return null;
-  const file = path.join(dataDir(), 'encryption-keys');
-  currentKeyring(); // creates the file on first use
-  const entry = generateKeyringEntry(`k${Date.now().toString(36)}`);
-  const existing = fs.readFileSync(file, 'utf8').trim();
-  fs.writeFileSync(file, `${existing},${entry}\n`, { mode: 0o600 });
-  resetKeyringCache();
-  return entry.split(':')[0]!;
 }
 
 /**
