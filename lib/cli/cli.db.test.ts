@@ -25,7 +25,10 @@ afterAll(async () => {
   if (database) await dropTestDatabase(serverUrl!, database.name);
 });
 
-describe('gatehouse CLI', () => {
+// Each call is a process of its own (Node, tsx, the whole of lib/, and on the embedded database
+// PGlite opening its data directory): about 3 s of CPU, and a test makes several, three files at a
+// time on two cores.
+describe('gatehouse CLI', { timeout: 180_000 }, () => {
   const slug = `cli-${randomBytes(3).toString('hex')}`;
 
   it('migrates, creates an organization and a user, with --json for scripts', () => {
