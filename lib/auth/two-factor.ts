@@ -19,6 +19,7 @@ import { revokeUserSessions } from '@/lib/sessions/writes';
 import { PASSWORD_MAX_LENGTH, verifyPassword } from './password';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from './recovery-codes';
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp';
+import { requireOrgUser } from '@/lib/users/reads';
 
 export type EnrolledVia = 'account' | 'sign_in';
 export type SecondFactorKind = 'totp' | 'recovery_code';
@@ -286,11 +287,7 @@ export async function resetTwoFactor(
 ): Promise<{ sessionsRevoked: number; tokensRevoked: number }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const [user] = await ctx.tx
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
-  if (!user) throw new AppError('not_found', 'No such user.');
+  const user = await requireOrgUser(orgId, input.userId, ctx.tx);
   if (actorUserId(ctx.actor) === user.id)
     throw new AppError('invalid_input', 'Turn off your own two-factor authentication on your account page.');
   const cred = await lockCredential(orgId, user.id, ctx.tx);

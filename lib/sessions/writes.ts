@@ -5,6 +5,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { orgOf, type MutationCtx } from '@/lib/server/mutation';
+import { requireOrgUser } from '@/lib/users/reads';
 
 type SecondFactor = (typeof SECOND_FACTORS)[number];
 type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>;
@@ -112,11 +113,7 @@ export async function revokeUserSession(ctx: MutationCtx, input: { userId: strin
 export async function revokeAllUserSessions(ctx: MutationCtx, input: { userId: string }): Promise<{ sessionsRevoked: number }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const [user] = await ctx.tx
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.id, input.userId), eq(users.organizationId, orgId)));
-  if (!user) throw new AppError('not_found', 'No such user.');
+  const user = await requireOrgUser(orgId, input.userId, ctx.tx);
   const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'revoked', ctx.tx);
   await record(ctx, { actionType: 'REVOKE_USER_SESSIONS', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
   return { sessionsRevoked };

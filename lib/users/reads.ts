@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
-import { auditEvents, invites, objects, users } from '@/db/schema';
+import { auditEvents, invites, objects, users, type User } from '@/db/schema';
 import { effectiveLevel, type Because } from '@/lib/authz/can';
 import type { Level, ObjectKind } from '@/lib/authz/levels';
 import { loadSnapshot } from '@/lib/authz/snapshot';
+import { AppError } from '@/lib/errors';
 import { containsPattern } from '@/lib/search';
 
 export const userFilterInput = z.object({
@@ -109,6 +110,16 @@ export async function getUser(orgId: string, userId: string, db: DbOrTx = getDb(
   if (!z.uuid().safeParse(userId).success) return null;
   const [row] = await selectUsers(and(eq(users.organizationId, orgId), eq(users.id, userId)), 1, db);
   return row ?? null;
+}
+
+/** The organization's user a change is about, in the change's transaction; another organization's id is not found. */
+export async function requireOrgUser(orgId: string, userId: string, tx: DbOrTx): Promise<User> {
+  const [user] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
+  if (!user) throw new AppError('not_found', 'No such user.');
+  return user;
 }
 
 /** The id of the organization's user with this email (any letter case), or null. */

@@ -13,6 +13,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
 import { actorUserId, isUniqueViolation, orgOf, type Actor, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
 import type { CreateUserInput } from './inputs';
+import { requireOrgUser } from './reads';
 
 const PROVISIONED = 'This user is provisioned by SCIM: change their profile in your identity provider.';
 const EMAIL_TAKEN = 'A user with that email already exists in this organization.';
@@ -139,15 +140,6 @@ export async function createUser(ctx: MutationCtx, input: CreateUserInput): Prom
   return { id: user.id, email: input.email };
 }
 
-async function findUser(ctx: MutationCtx, orgId: string, userId: string) {
-  const [user] = await ctx.tx
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.organizationId, orgId)));
-  if (!user) throw new AppError('not_found', 'No such user.');
-  return user;
-}
-
 /**
  * Disables a user: they cannot sign in, and every session and API token dies in this same
  * transaction, so their very next request is refused. Admins only; never yourself or the last
@@ -156,7 +148,7 @@ async function findUser(ctx: MutationCtx, orgId: string, userId: string) {
 export async function disableUser(ctx: MutationCtx, input: { userId: string }): Promise<Deactivated> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const user = await findUser(ctx, orgId, input.userId);
+  const user = await requireOrgUser(orgId, input.userId, ctx.tx);
   if (actorUserId(ctx.actor) === user.id) throw new AppError('invalid_input', 'You cannot disable yourself.');
   if (user.disabledAt) throw new AppError('conflict', 'This user is already disabled.');
   return deactivateUser(ctx, user);
@@ -193,7 +185,7 @@ export async function deactivateUser(
 export async function enableUser(ctx: MutationCtx, input: { userId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const user = await findUser(ctx, orgId, input.userId);
+  const user = await requireOrgUser(orgId, input.userId, ctx.tx);
   if (!user.disabledAt) throw new AppError('conflict', 'This user is already active.');
   await changeUser(ctx, user, { active: true });
 }
@@ -208,7 +200,7 @@ export const updateUserInput = z.object({
 export async function updateUserProfile(ctx: MutationCtx, input: z.infer<typeof updateUserInput>): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'users' });
-  const user = await findUser(ctx, orgId, input.userId);
+  const user = await requireOrgUser(orgId, input.userId, ctx.tx);
   if (user.scimDirectoryId) throw new AppError('invalid_input', PROVISIONED);
   await changeUser(ctx, user, { profile: { firstName: input.firstName ?? user.firstName, lastName: input.lastName ?? user.lastName } });
 }
