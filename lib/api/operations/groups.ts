@@ -5,7 +5,7 @@ import { LEVELS, OBJECT_KINDS, QUERY_LIBRARY_ACCESS } from '@/lib/authz/levels';
 import { removeGrant, setGrant } from '@/lib/groups/writes';
 import { idParam, operation } from '../operation';
 import { empty, grantDto, groupDto, memberDto } from '../schemas';
-import { found, requireRead } from './helpers';
+import { found, getByIdOperation, requireRead } from './helpers';
 
 const groups = { kind: 'org', area: 'groups' } as const;
 const groupParams = idParam('groupId');
@@ -26,20 +26,7 @@ export const listGroupsOp = operation({
   },
 });
 
-export const getGroupOp = operation({
-  id: 'getGroup',
-  method: 'GET',
-  path: '/groups/{groupId}',
-  tag: 'Groups',
-  summary: 'Get a group',
-  scope: 'groups:read',
-  params: groupParams,
-  response: groupDto,
-  async handler(ctx, { params }) {
-    await requireRead(ctx, 'manage', groups);
-    return groupOr404(ctx.orgId, params.groupId);
-  },
-});
+export const getGroupOp = getByIdOperation('groups', 'group', groupDto, getGroupDetail);
 
 export const createGroupOp = operation({
   id: 'createGroup',

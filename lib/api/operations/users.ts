@@ -6,7 +6,7 @@ import { getUser, listUsers } from '@/lib/users/reads';
 import { disableUser, enableUser, updateUserProfile } from '@/lib/users/writes';
 import { idParam, operation, type ApiCtx } from '../operation';
 import { cursorPage, cursorParam, encodeCursor, isoDate, limitParam, meDto, userDto } from '../schemas';
-import { found, requireRead } from './helpers';
+import { found, getByIdOperation, requireRead } from './helpers';
 
 const users = { kind: 'org', area: 'users' } as const;
 const userParams = idParam('userId');
@@ -61,20 +61,7 @@ export const listUsersOp = operation({
   },
 });
 
-export const getUserOp = operation({
-  id: 'getUser',
-  method: 'GET',
-  path: '/users/{userId}',
-  tag: 'Users',
-  summary: 'Get a user',
-  scope: 'users:read',
-  params: userParams,
-  response: userDto,
-  async handler(ctx, { params }) {
-    await requireRead(ctx, 'manage', users);
-    return found(await getUser(ctx.orgId, params.userId), 'user');
-  },
-});
+export const getUserOp = getByIdOperation('users', 'user', userDto, getUser);
 
 export const inviteUserOp = operation({
   id: 'inviteUser',
