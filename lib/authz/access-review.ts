@@ -4,6 +4,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { folders, groupMembers, objects, permissionGrants, permissionGroups, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { objectWithFolderColumns } from '@/lib/objects/reads';
 import { can, effectiveLevel, type Snapshot } from './can';
 import { loadSnapshot } from './snapshot';
 
@@ -50,7 +51,7 @@ export async function* accessReview(orgId: string, db: DbOrTx = getDb()): AsyncG
       .where(and(eq(users.organizationId, orgId), isNull(users.disabledAt)))
       .orderBy(asc(users.email)),
     db
-      .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId, folderName: folders.name })
+      .select(objectWithFolderColumns)
       .from(objects)
       .leftJoin(folders, eq(folders.id, objects.folderId))
       .where(eq(objects.organizationId, orgId))

@@ -15,6 +15,15 @@ export type VisibleObject = {
   because: Because;
 };
 
+/** An object and its folder's name, for a select from `objects` left-joined to `folders` on `folderId`. */
+export const objectWithFolderColumns = {
+  id: objects.id,
+  kind: objects.kind,
+  name: objects.name,
+  folderId: objects.folderId,
+  folderName: folders.name,
+};
+
 /**
  * The SQL condition for objects of `kind` the snapshot grants at least Use on, or null when it
  * grants the whole kind (or the user is an admin). Derived from the same grants can() reads.
@@ -64,7 +73,7 @@ export async function listVisibleObjects(
       : undefined,
   ];
   const rows = await db
-    .select({ id: objects.id, kind: objects.kind, name: objects.name, folderId: objects.folderId, folderName: folders.name })
+    .select(objectWithFolderColumns)
     .from(objects)
     .leftJoin(folders, eq(folders.id, objects.folderId))
     .where(and(...conditions))
@@ -157,14 +166,7 @@ export async function listObjectGrants(
 export async function getObject(orgId: string, kind: ObjectKind, id: string, db: DbOrTx = getDb()) {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   const [row] = await db
-    .select({
-      id: objects.id,
-      kind: objects.kind,
-      name: objects.name,
-      folderId: objects.folderId,
-      folderName: folders.name,
-      createdAt: objects.createdAt,
-    })
+    .select({ ...objectWithFolderColumns, createdAt: objects.createdAt })
     .from(objects)
     .leftJoin(folders, eq(folders.id, objects.folderId))
     .where(and(eq(objects.id, id), eq(objects.organizationId, orgId), eq(objects.kind, kind)));
