@@ -9,6 +9,7 @@ import { organizations, signInChallenges, signInFailures, twoFactorCredentials, 
 import { record } from '@/lib/audit/record';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
+import { orgLabelColumns } from '@/lib/orgs/reads';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { startSignedInSession } from '@/lib/sessions/writes';
@@ -102,8 +103,7 @@ export async function findLiveChallenge(token: string | undefined, now = new Dat
       c: signInChallenges,
       email: users.email,
       disabledAt: users.disabledAt,
-      orgSlug: organizations.slug,
-      orgName: organizations.name,
+      ...orgLabelColumns,
     })
     .from(signInChallenges)
     .innerJoin(users, eq(users.id, signInChallenges.userId))

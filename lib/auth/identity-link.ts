@@ -19,6 +19,7 @@ import {
 } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
+import { orgLabelColumns } from '@/lib/orgs/reads';
 import { runMutation, type MutationCtx } from '@/lib/server/mutation';
 import { applyGroupMappings } from '@/lib/sso/group-mappings';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -101,8 +102,7 @@ export async function findPendingLink(token: string | undefined, now = new Date(
       provider: identityLinkRequests.provider,
       email: users.email,
       disabledAt: users.disabledAt,
-      orgSlug: organizations.slug,
-      orgName: organizations.name,
+      ...orgLabelColumns,
       confirmedAt: twoFactorCredentials.confirmedAt,
     })
     .from(identityLinkRequests)

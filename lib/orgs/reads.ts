@@ -4,6 +4,9 @@ import { organizations, type OrganizationSettings } from '@/db/schema';
 
 export type OrganizationSummary = { id: string; name: string; slug: string };
 
+/** The organization a row belongs to, as sign-in pages name it; for selects joined to `organizations`. */
+export const orgLabelColumns = { orgSlug: organizations.slug, orgName: organizations.name };
+
 export async function findOrganizationBySlug(slug: string, db: DbOrTx = getDb()): Promise<OrganizationSummary | null> {
   const normalized = slug.trim().toLowerCase();
   if (!normalized || normalized.length > 40) return null;

@@ -9,6 +9,7 @@ import { randomToken, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
 import { enforcesSso } from '@/lib/auth/sso-enforcement';
 import { mailConfigured, sendMail } from '@/lib/mail';
+import { orgLabelColumns } from '@/lib/orgs/reads';
 import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import type { InviteUserInput, RedeemInviteInput } from './inputs';
 import { insertUser } from './writes';
@@ -99,8 +100,7 @@ export async function findOpenInvite(token: string, now = new Date(), db: DbOrTx
       id: invites.id,
       email: invites.email,
       orgId: invites.organizationId,
-      orgName: organizations.name,
-      orgSlug: organizations.slug,
+      ...orgLabelColumns,
       expiresAt: invites.expiresAt,
     })
     .from(invites)
