@@ -2,6 +2,7 @@ import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
 import { groupMembers, permissionGrants, permissionGroups, users } from '@/db/schema';
+import { toUserSummary, userSummaryColumns } from '@/lib/users/reads';
 
 export type GroupSummary = {
   id: string;
@@ -68,25 +69,15 @@ export async function getGroupDetail(orgId: string, groupId: string, db: DbOrTx 
       ? []
       : (
           await db
-            .select({
-              userId: users.id,
-              email: users.email,
-              firstName: users.firstName,
-              lastName: users.lastName,
-              disabledAt: users.disabledAt,
-              isGroupAdmin: groupMembers.isGroupAdmin,
-            })
+            .select({ ...userSummaryColumns, isGroupAdmin: groupMembers.isGroupAdmin })
             .from(groupMembers)
             .innerJoin(users, eq(users.id, groupMembers.userId))
             .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.organizationId, orgId)))
             .orderBy(asc(sql`lower(${users.email})`))
-        ).map((m) => ({
-          userId: m.userId,
-          email: m.email,
-          name: `${m.firstName} ${m.lastName}`.trim(),
-          disabled: m.disabledAt !== null,
-          isGroupAdmin: m.isGroupAdmin,
-        }));
+        ).map((m) => {
+          const { id: userId, ...user } = toUserSummary(m);
+          return { userId, ...user, isGroupAdmin: m.isGroupAdmin };
+        });
   const grantList = await db
     .select({
       id: permissionGrants.id,

@@ -32,6 +32,20 @@ export type UserRow = {
   provisionedBy: string | null;
 };
 
+/** Who a user is and whether they are disabled: the columns the user list and a group’s member list start from. */
+export const userSummaryColumns = {
+  id: users.id,
+  email: users.email,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  disabledAt: users.disabledAt,
+};
+
+/** A row of `userSummaryColumns` as lists show it: one display name, and disabled or not. */
+export function toUserSummary(r: Pick<User, 'id' | 'email' | 'firstName' | 'lastName' | 'disabledAt'>) {
+  return { id: r.id, email: r.email, name: `${r.firstName} ${r.lastName}`.trim(), disabled: r.disabledAt !== null };
+}
+
 // Correlated subqueries name the outer table explicitly: drizzle renders selected columns unqualified.
 const hasTwoFactor = sql<boolean>`exists (select 1 from two_factor_credentials t where t.user_id = users.id and t.confirmed_at is not null)`;
 
@@ -43,11 +57,7 @@ const groupsOf = sql<{ id: string; name: string }[]>`coalesce((
 async function selectUsers(where: SQL | undefined, limit: number, db: DbOrTx): Promise<UserRow[]> {
   const rows = await db
     .select({
-      id: users.id,
-      email: users.email,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      disabledAt: users.disabledAt,
+      ...userSummaryColumns,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
       twoFactor: hasTwoFactor,
       hasSso: sql<boolean>`exists (select 1 from sso_identities i where i.user_id = users.id)`,
@@ -62,10 +72,7 @@ async function selectUsers(where: SQL | undefined, limit: number, db: DbOrTx): P
     .orderBy(asc(sql`lower(${users.email})`), asc(users.id))
     .limit(limit);
   return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: `${r.firstName} ${r.lastName}`.trim(),
-    disabled: r.disabledAt !== null,
+    ...toUserSummary(r),
     signInMethods: [...(r.hasPassword ? ['password'] : []), ...(r.hasSso ? ['sso'] : []), ...(r.hasGoogle ? ['google'] : [])],
     twoFactor: r.twoFactor,
     lastLoginAt: r.lastLoginAt,
