@@ -38,7 +38,7 @@ export function AppEditor({
 }) {
   const hydrated = useHydrated();
   const editor = useAppEditor({ appId, initialDefinition, hasDraft, releases, environments, currentUser });
-  const { state, dispatch, valid, dirty, environment } = editor;
+  const { state, dispatch, preview, dirty, environment } = editor;
 
   return (
     <div className="space-y-4" data-hydrated={hydrated}>
@@ -60,12 +60,12 @@ export function AppEditor({
             <p className="mb-3 text-xs text-slate-500">
               The draft as its users would see it. Queries run the saved draft{dirty ? ' (you have unsaved changes)' : ''}.
             </p>
-            {valid ? (
+            {preview ? (
               <div className="rounded-md border border-dashed border-slate-300 p-4" data-testid="preview">
                 <AppViewer
                   key={`${state.revision}:${state.environmentId}`}
                   target={{ appId, pageVersion: 'latest', environmentId: state.environmentId, revision: String(state.revision) }}
-                  definition={valid}
+                  view={preview}
                   currentUser={currentUser}
                 />
               </div>

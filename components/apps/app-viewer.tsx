@@ -1,38 +1,43 @@
 'use client';
-// Renders an app definition: the released app for its users, and the draft in the editor's live
-// preview (the same renderer). Components evaluate their `{{ }}` in the browser for display only;
-// queries run on the server through the run endpoint, which decides everything. Each query's last
-// run lives in react-query's cache, so a button that reruns a query refreshes the tables bound to it.
+// Renders an app's view (lib/apps/view.ts): for its users the view the server decided for them
+// (hidden components left out, `disabled` resolved, queries as names and inputs), and in the
+// editor's preview the same view built from the draft. Templates that read components or query
+// results evaluate here, for display only; queries run on the server through the run endpoint,
+// which decides everything. Each query's last run lives in react-query's cache, so a button that
+// reruns a query refreshes the tables bound to it.
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Markdown } from '@/components/apps/markdown';
 import { PagedTable } from '@/components/apps/rows-table';
 import { runAppQuery, type QueryOutcome, type RunTarget } from '@/components/apps/run-app-query';
 import { Button } from '@/components/ui/button';
 import { Input, Select } from '@/components/ui/fields';
 import { SubmitButton } from '@/components/form/submit-button';
-import type { AppComponent, AppDefinition } from '@/lib/apps/definition';
 import { evaluateTemplate, toText } from '@/lib/apps/expressions';
 import type { CurrentUser } from '@/lib/apps/reads';
+import type { AppView, ViewComponent, ViewQuery, ViewValue } from '@/lib/apps/view';
 import { appKeys } from '@/lib/query-keys';
 
-function safeEval(template: string | undefined, scope: Record<string, unknown>): { value: unknown; error?: string } {
-  if (template === undefined || template === '') return { value: undefined };
+function valueOf(v: ViewValue | undefined, scope: Record<string, unknown>): { value: unknown; error?: string } {
+  if (v === undefined) return { value: undefined };
+  if ('value' in v) return { value: v.value };
+  if ('error' in v) return { value: undefined, error: v.error };
   try {
-    return { value: evaluateTemplate(template, scope) };
+    return { value: evaluateTemplate(v.template, scope) };
   } catch (e) {
     return { value: undefined, error: e instanceof Error ? e.message : 'Expression failed.' };
   }
 }
 
-/** The queries a page shows data of as soon as it opens (tables); buttons and forms run on demand. */
-function autoRun(components: AppComponent[]): Set<string> {
-  return new Set(components.flatMap((c) => (c.type === 'table' ? [c.query] : [])));
+/** The values a query is sent: its inputs only (all of them in the editor's preview of a library query). */
+function inputsFor(query: ViewQuery | undefined, values: Record<string, unknown>): Record<string, unknown> {
+  if (!query?.inputs) return values;
+  return Object.fromEntries(query.inputs.filter((n) => Object.hasOwn(values, n)).map((n) => [n, values[n]]));
 }
 
-export function AppViewer({ target, definition, currentUser }: { target: RunTarget; definition: AppDefinition; currentUser: CurrentUser }) {
+export function AppViewer({ target, view, currentUser }: { target: RunTarget; view: AppView; currentUser: CurrentUser }) {
   const [pageIndex, setPageIndex] = useState(0);
-  const page = definition.pages[Math.min(pageIndex, definition.pages.length - 1)]!;
+  const page = view.pages[Math.min(pageIndex, view.pages.length - 1)]!;
   const [values, setValues] = useState<Record<string, unknown>>({});
   // Queries read the values as they are when they run, not when the page rendered.
   const valuesRef = useRef(values);
@@ -42,34 +47,39 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
   const queryClient = useQueryClient();
   const envKey = target.environmentId ?? 'default';
   const source = `${target.pageVersion}:${target.revision}`;
-  const auto = useMemo(() => autoRun(page.components), [page]);
+  // The page's tables run their queries as it opens; buttons and forms run theirs on demand.
+  const onPage = new Set(page.components.flatMap((c) => (c.type === 'table' ? [c.query] : [])));
 
-  const queryOptions = (name: string) => ({
-    queryKey: appKeys.run(target.appId, source, envKey, name),
-    queryFn: () => runAppQuery(target, name, { pageName: page.name, values: valuesRef.current, current_user: currentUser }),
+  const queryOptions = (q: ViewQuery) => ({
+    queryKey: appKeys.run(target.appId, source, envKey, q.name),
+    queryFn: () => runAppQuery(target, q.name, { pageName: page.name, values: inputsFor(q, valuesRef.current), current_user: currentUser }),
     staleTime: Infinity,
     retry: false,
   });
-  const results = useQueries({ queries: definition.queries.map((q) => ({ ...queryOptions(q.name), enabled: auto.has(q.name) })) });
+  const results = useQueries({ queries: view.queries.map((q) => ({ ...queryOptions(q), enabled: onPage.has(q.name) })) });
   const queries: Record<string, { outcome?: QueryOutcome; running: boolean }> = {};
-  definition.queries.forEach((q, i) => (queries[q.name] = { outcome: results[i]?.data, running: results[i]?.isFetching ?? false }));
-  const run = (name: string) => void queryClient.fetchQuery({ ...queryOptions(name), staleTime: 0 });
+  view.queries.forEach((q, i) => (queries[q.name] = { outcome: results[i]?.data, running: results[i]?.isFetching ?? false }));
+  // A disabled button or form names no query (null): there is nothing for it to run.
+  const stateOf = (name: string | null) => (name === null ? undefined : queries[name]);
+  const run = (name: string | null) => {
+    const q = view.queries.find((v) => v.name === name);
+    if (q) void queryClient.fetchQuery({ ...queryOptions(q), staleTime: 0 });
+  };
 
   const scope: Record<string, unknown> = { current_user: currentUser, ...values };
   for (const [name, q] of Object.entries(queries)) scope[name] = { data: q.outcome?.data ?? null, error: q.outcome?.error ?? null };
 
   const setValue = (name: string, value: unknown) => setValues((v) => ({ ...v, [name]: { value } }));
 
-  const render = (c: AppComponent) => {
-    if (safeEval(c.hidden, scope).value) return null;
-    const disabled = Boolean(safeEval(c.disabled, scope).value);
+  const render = (c: ViewComponent) => {
+    const disabled = c.disabled;
     switch (c.type) {
       case 'text': {
-        const r = safeEval(c.value, scope);
+        const r = valueOf(c.value, scope);
         return r.error ? <p className="text-sm text-red-700">{r.error}</p> : <Markdown source={toText(r.value)} />;
       }
       case 'stat': {
-        const r = safeEval(c.value, scope);
+        const r = valueOf(c.value, scope);
         return (
           <div
             className="inline-block min-w-40 rounded-md border border-slate-200 bg-white p-3"
@@ -85,7 +95,7 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
         return <PagedTable name={c.name} pageSize={c.pageSize} state={queries[c.query]} disabled={disabled} />;
       case 'textInput':
       case 'numberInput': {
-        const initial = safeEval(c.defaultValue, scope);
+        const initial = valueOf(c.defaultValue, scope);
         return (
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">{c.label || c.name}</span>
@@ -117,12 +127,12 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
       case 'button':
         return (
           <div className="flex items-center gap-3">
-            <Button disabled={disabled || queries[c.query]?.running} onClick={() => run(c.query)}>
+            <Button disabled={disabled || stateOf(c.query)?.running} onClick={() => run(c.query)}>
               {c.label}
             </Button>
-            {queries[c.query]?.outcome?.error ? (
+            {stateOf(c.query)?.outcome?.error ? (
               <span role="alert" className="text-sm text-red-700">
-                {queries[c.query]!.outcome!.error}
+                {stateOf(c.query)!.outcome!.error}
               </span>
             ) : null}
           </div>
@@ -159,10 +169,10 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
               </label>
             ))}
             <div className="flex items-center gap-3">
-              <SubmitButton disabled={disabled || queries[c.submitQuery]?.running}>Submit</SubmitButton>
-              {queries[c.submitQuery]?.outcome?.error ? (
+              <SubmitButton disabled={disabled || stateOf(c.submitQuery)?.running}>Submit</SubmitButton>
+              {stateOf(c.submitQuery)?.outcome?.error ? (
                 <span role="alert" className="text-sm text-red-700">
-                  {queries[c.submitQuery]!.outcome!.error}
+                  {stateOf(c.submitQuery)!.outcome!.error}
                 </span>
               ) : null}
             </div>
@@ -173,9 +183,9 @@ export function AppViewer({ target, definition, currentUser }: { target: RunTarg
 
   return (
     <div className="space-y-4" data-testid="app-viewer">
-      {definition.pages.length > 1 ? (
+      {view.pages.length > 1 ? (
         <nav aria-label="App pages" className="flex gap-1 border-b border-slate-200">
-          {definition.pages.map((p, i) => (
+          {view.pages.map((p, i) => (
             <button
               key={p.name}
               type="button"

@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { loadSnapshot } from '@/lib/authz/snapshot';
 import { listEnvironments } from '@/lib/environments/reads';
 import { addUsersToGroup, createGroup, setGrant } from '@/lib/groups/writes';
 import { createObject } from '@/lib/objects/writes';
@@ -14,9 +16,10 @@ import { saveResourceConfigInput } from '@/lib/resources/inputs';
 import { closeAllPools } from '@/lib/resources/pools';
 import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
+import { requireOrgUser } from '@/lib/users/reads';
 import { asUser, auditRows, makeOrg, makeUser, rejection } from '@/lib/test/helpers';
 import { matchesHiddenParameter } from './hidden';
-import { findAppDraft, listAppReleases } from './reads';
+import { currentUserFor, findAppDraft, findReleasedAppView, listAppReleases } from './reads';
 import { ROW_CAP, runAppQuery, type QueryRunResult } from './run-query';
 import { setQuerySpoofingPrevention } from './settings';
 import { releaseApp, saveAppDraft } from './writes';
@@ -67,8 +70,20 @@ const ordersDefinition = (resourceId: string, extraQueries: unknown[] = []) => (
   ],
 });
 
-async function released(s: Awaited<ReturnType<typeof setup>>, definition: unknown) {
-  await runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition }));
+type TestDefinition = { pages: { name: string; components: Record<string, unknown>[] }[]; queries: unknown[] };
+
+/** A viewer runs only the queries a component of their page runs: a button for each query no component names. */
+function withButtons(definition: TestDefinition): TestDefinition {
+  const run = new Set(definition.pages.flatMap((p) => p.components.map((c) => c.query ?? c.submitQuery)));
+  const buttons = (definition.queries as { name: string }[])
+    .filter((q) => !run.has(q.name))
+    .map((q) => ({ type: 'button', name: `run_${q.name}`, label: 'Run', query: q.name }));
+  const [first, ...rest] = definition.pages;
+  return { ...definition, pages: [{ ...first!, components: [...first!.components, ...buttons] }, ...rest] };
+}
+
+async function released(s: Awaited<ReturnType<typeof setup>>, definition: TestDefinition) {
+  await runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: withButtons(definition) }));
   return runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id }));
 }
 
@@ -209,7 +224,10 @@ describe('running queries', () => {
     });
     const outsider = await makeUser(s.org.orgId, { label: 'outsider' });
     expect(await rejection(runAppQuery(asUser(s.org.orgId, outsider.id), s.app.id, 'myOrders', {}))).toMatchObject({ code: 'forbidden' });
-    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'noSuchQuery', {}))).toMatchObject({ code: 'not_found' });
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'noSuchQuery', {}))).toMatchObject({ code: 'forbidden' });
+    expect(await rejection(runAppQuery(s.admin, s.app.id, 'noSuchQuery', { pageVersion: 'latest' }))).toMatchObject({
+      code: 'not_found',
+    });
     expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myOrders', { values: { orders2: 1 } }))).toMatchObject({
       code: 'invalid_input',
     });
@@ -503,4 +521,118 @@ describe('running queries', () => {
       }
     },
   );
+});
+
+describe('what a viewer’s browser receives and may run', () => {
+  const onlyAdmins = "{{ !current_user.groups.includes('Admin') }}";
+  const gatedDefinition = (resourceId: string) => ({
+    pages: [
+      {
+        name: 'main',
+        components: [
+          { type: 'text', name: 'greeting', value: 'Hello {{ current_user.firstName }}' },
+          { type: 'textInput', name: 'filter', label: 'Filter' },
+          { type: 'table', name: 'mine', query: 'myRows' },
+          { type: 'textInput', name: 'auditNote', label: 'Audit note', hidden: onlyAdmins },
+          { type: 'table', name: 'salaries', query: 'salaryRows', hidden: onlyAdmins },
+          { type: 'button', name: 'approve', label: 'Approve all', query: 'approveAll', disabled: onlyAdmins },
+        ],
+      },
+    ],
+    queries: [
+      { type: 'sql', name: 'myRows', resourceId, sql: 'select {{ filter.value }}::text as f, {{ auditNote.value }}::text as n' },
+      { type: 'sql', name: 'salaryRows', resourceId, sql: "select 'SECRET_SALARY_SQL' as s" },
+      { type: 'sql', name: 'approveAll', resourceId, sql: "select 'APPROVE_SQL' as a" },
+    ],
+  });
+
+  async function viewOf(s: Awaited<ReturnType<typeof setup>>, userId: string) {
+    const user = await requireOrgUser(s.org.orgId, userId, getDb());
+    return findReleasedAppView(s.org.orgId, s.app.id, currentUserFor(user, await loadSnapshot(s.org.orgId, userId, getDb())));
+  }
+
+  it('leaves hidden components, rules and query bodies out of the view, and refuses what the page does not run (403, DENY_QUERY_RUN)', async () => {
+    const s = await setup('gated');
+    await runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition: gatedDefinition(s.sample.id) }));
+    await runMutation(s.admin, (ctx) => releaseApp(ctx, { appId: s.app.id }));
+
+    const viewer = (await viewOf(s, s.viewerUser.id))!;
+    expect(viewer.view.pages[0]!.components.map((c) => c.name)).toEqual(['greeting', 'filter', 'mine', 'approve']);
+    expect(viewer.view.pages[0]!.components.find((c) => c.name === 'approve')).toMatchObject({ disabled: true });
+    expect(viewer.view.pages[0]!.components[0]).toMatchObject({ value: { value: 'Hello viewer' } });
+    // Only the query a visible, enabled component runs, with the inputs this page holds.
+    expect(viewer.view.queries).toEqual([{ name: 'myRows', inputs: ['filter'] }]);
+    const sent = JSON.stringify(viewer);
+    for (const secret of [
+      'salaries',
+      'salaryRows',
+      'approveAll',
+      'auditNote',
+      'SECRET_SALARY_SQL',
+      'APPROVE_SQL',
+      'select',
+      'Admin',
+      s.sample.id,
+    ])
+      expect(sent).not.toContain(secret);
+
+    for (const [name, reason] of [
+      ['salaryRows', 'hidden'],
+      ['approveAll', 'disabled'],
+      ['dropTables', 'not_released'],
+    ] as const) {
+      expect(await rejection(runAppQuery(s.viewer, s.app.id, name, {}))).toEqual({
+        code: 'forbidden',
+        message: 'This query is not available to you in this app.',
+      });
+      const denied = (await auditRows(s.org.orgId)).at(-1)!;
+      expect(denied).toMatchObject({ actionType: 'DENY_QUERY_RUN', userId: s.viewerUser.id, queryName: name, pageName: 'main' });
+      expect(denied.metadata).toMatchObject({ queryName: name, reason, pageVersion: '1', environment: 'production' });
+    }
+    // A name no query could have is refused the same way and not written to the log.
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'x\u0000y', {}))).toMatchObject({ code: 'forbidden' });
+    expect((await auditRows(s.org.orgId)).at(-1)).toMatchObject({ actionType: 'DENY_QUERY_RUN', queryName: null });
+
+    // The visible query takes only its inputs: a hidden component's value is refused by name.
+    const ok = await runAppQuery(s.viewer, s.app.id, 'myRows', { values: { filter: { value: 'x' } } });
+    expect(okData(ok)).toEqual([{ f: 'x', n: null }]);
+    expect(await rejection(runAppQuery(s.viewer, s.app.id, 'myRows', { values: { auditNote: { value: 'y' } } }))).toEqual({
+      code: 'invalid_input',
+      message: 'Query "myRows" does not read "auditNote"; send only its inputs.',
+    });
+
+    // The admin's page shows and runs all of it.
+    const admin = (await viewOf(s, s.org.adminId))!;
+    expect(admin.view.pages[0]!.components.map((c) => [c.name, c.disabled])).toEqual([
+      ['greeting', false],
+      ['filter', false],
+      ['mine', false],
+      ['auditNote', false],
+      ['salaries', false],
+      ['approve', false],
+    ]);
+    expect(admin.view.queries).toEqual([
+      { name: 'myRows', inputs: ['auditNote', 'filter'] },
+      { name: 'salaryRows', inputs: [] },
+      { name: 'approveAll', inputs: [] },
+    ]);
+    expect(okData(await runAppQuery(s.admin, s.app.id, 'salaryRows', {}))).toEqual([{ s: 'SECRET_SALARY_SQL' }]);
+    expect(okData(await runAppQuery(s.admin, s.app.id, 'approveAll', {}))).toEqual([{ a: 'APPROVE_SQL' }]);
+    // The editor's draft runs are not limited to the page (Edit decides them).
+    expect((await runAppQuery(s.admin, s.app.id, 'myRows', { pageVersion: 'latest', values: { auditNote: { value: 'y' } } })).ok).toBe(
+      true,
+    );
+  });
+
+  it('refuses a hidden or disabled rule that reads anything but current_user', async () => {
+    const s = await setup('rules');
+    const definition = gatedDefinition(s.sample.id);
+    (definition.pages[0]!.components[3] as { hidden: string }).hidden = "{{ filter.value == '' }}";
+    const errors = await fieldErrorsOf(runMutation(s.admin, (ctx) => saveAppDraft(ctx, { appId: s.app.id, definition })));
+    expect(errors).toEqual({
+      'pages[0].components[3].hidden': [
+        'This rule is decided on the server for the signed-in user, so it can read only current_user, not "filter".',
+      ],
+    });
+  });
 });

@@ -2,7 +2,7 @@
 // problem names its path (`pages[0].components[2].query`) so the editor can point at it.
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
-import { ExpressionError, parseTemplate } from './expressions';
+import { ExpressionError, parseTemplate, referencedPaths } from './expressions';
 import { parseSqlTemplate } from './sql';
 
 const name = z
@@ -97,6 +97,19 @@ export const appDefinitionSchema = z
         else throw e;
       }
     };
+    // hidden and disabled are decided on the server for the signed-in user (lib/apps/view.ts).
+    const checkRule = (value: string | undefined, path: (string | number)[]) => {
+      if (value === undefined) return;
+      try {
+        const reads = parseTemplate(value).flatMap((p) => ('expr' in p ? referencedPaths(p.expr).map((r) => r.split('.')[0]!) : []));
+        const other = reads.find((r) => r !== 'current_user');
+        if (other !== undefined)
+          issue(path, `This rule is decided on the server for the signed-in user, so it can read only current_user, not "${other}".`);
+      } catch (e) {
+        if (e instanceof ExpressionError) issue(path, e.message);
+        else throw e;
+      }
+    };
     const pageNames = new Set<string>();
     def.pages.forEach((page, p) => {
       if (pageNames.has(page.name)) issue(['pages', p, 'name'], `There is already a page named "${page.name}".`);
@@ -104,8 +117,8 @@ export const appDefinitionSchema = z
       page.components.forEach((c, i) => {
         const at = ['pages', p, 'components', i];
         claim(c.name, at);
-        checkTemplate(c.hidden, [...at, 'hidden']);
-        checkTemplate(c.disabled, [...at, 'disabled']);
+        checkRule(c.hidden, [...at, 'hidden']);
+        checkRule(c.disabled, [...at, 'disabled']);
         if (c.type === 'text' || c.type === 'stat') checkTemplate(c.value, [...at, 'value']);
         if ((c.type === 'textInput' || c.type === 'numberInput') && c.defaultValue !== undefined)
           checkTemplate(c.defaultValue, [...at, 'defaultValue']);

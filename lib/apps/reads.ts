@@ -3,7 +3,10 @@ import { and, desc, eq } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { appDrafts, appReleases, users } from '@/db/schema';
 import type { Snapshot } from '@/lib/authz/can';
-import { parseAppDefinition, type AppDefinition } from './definition';
+import { AppError } from '@/lib/errors';
+import { findLibraryQueryVersion } from '@/lib/query-library/reads';
+import { parseAppDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
+import { appViewFor, type AppView } from './view';
 
 /** The newest release of an app (the caller has checked Use on it), or null before the first release. */
 export async function findReleasedApp(
@@ -18,6 +21,36 @@ export async function findReleasedApp(
     .orderBy(desc(appReleases.version))
     .limit(1);
   return release ? { version: release.version, definition: parseAppDefinition(release.definition) } : null;
+}
+
+/** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */
+export async function runnableQuery(orgId: string, query: AppQuery, db: DbOrTx = getDb()): Promise<RunnableQuery> {
+  if (query.type !== 'library') return query;
+  const found = await findLibraryQueryVersion(orgId, query.libraryQueryId, query.version, db);
+  if (!found)
+    throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
+  return { ...found.body, name: query.name, resourceId: found.resourceId } as RunnableQuery;
+}
+
+/**
+ * The newest release as this user's browser may receive it (lib/apps/view.ts): the components
+ * they see, the queries those run and their inputs. Null before the first release.
+ */
+export async function findReleasedAppView(
+  orgId: string,
+  appId: string,
+  currentUser: CurrentUser,
+  db: DbOrTx = getDb(),
+): Promise<{ version: number; view: AppView } | null> {
+  const release = await findReleasedApp(orgId, appId, db);
+  if (!release) return null;
+  // A library query that no longer exists has no inputs: its run is refused with the reason anyway.
+  const bodies = new Map<string, RunnableQuery | undefined>(
+    await Promise.all(
+      release.definition.queries.map(async (q) => [q.name, await runnableQuery(orgId, q, db).catch(() => undefined)] as const),
+    ),
+  );
+  return { version: release.version, view: appViewFor(release.definition, currentUser, (q) => bodies.get(q.name)) };
 }
 
 /**

@@ -28,13 +28,13 @@ import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
-import { findLibraryQueryVersion } from '@/lib/query-library/reads';
-import { parseAppDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
+import { parseAppDefinition, type AppDefinition, type RunnableQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
-import { currentUserFor, type CurrentUser } from './reads';
+import { currentUserFor, runnableQuery, type CurrentUser } from './reads';
 import { preventsQuerySpoofing } from './settings';
 import { hideParameter, isHiddenExpression, textForms } from './hidden';
 import { parseSqlTemplate, toParameter } from './sql';
+import { queryAccess, queryExpressions, REFUSED_QUERY_MESSAGE } from './view';
 
 /** Rows a SQL query returns to the browser at most; the rest are dropped and `truncated` says so. */
 export const ROW_CAP = 10_000;
@@ -44,6 +44,8 @@ const REST_TIMEOUT_MS = 30_000;
 const REST_MAX_BYTES = 5 * 1024 * 1024;
 
 const RESERVED = new Set(['current_user', '__proto__', 'constructor', 'prototype']);
+/** The shape of a query's name (lib/apps/definition.ts): only such a name is written to the audit log. */
+const QUERY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export const runQueryInput = z.strictObject({
   /** `latest`: the draft (editors only); `released`: the newest release (the default). */
@@ -62,7 +64,8 @@ export type QueryRunResult =
   | { ok: true; data: unknown; rowCount: number | null; truncated: boolean; status: number | null; responseTimeMs: number }
   | { ok: false; error: string; status: number | null; responseTimeMs: number };
 
-type Outcome = { blocked: true; mismatched: string[] } | { blocked: false; result: QueryRunResult };
+/** A refusal is recorded and committed first, then thrown as 403 with `message`. */
+type Outcome = { refused: string } | { result: QueryRunResult };
 
 type Parameter = { source: string; node: Node; hidden: boolean };
 
@@ -76,12 +79,7 @@ export async function runAppQuery(init: MutationInit, appId: string, queryName: 
   if (!z.uuid().safeParse(appId).success) throw new AppError('not_found', 'No such app.');
   const input = parsed.data;
   const outcome = await runMutation(init, (ctx) => runQuery(ctx, appId, queryName, input));
-  if (outcome.blocked) {
-    throw new AppError(
-      'forbidden',
-      `This request's current_user (${outcome.mismatched.join(', ')}) does not match the signed-in user, so the query was not run.`,
-    );
-  }
+  if ('refused' in outcome) throw new AppError('forbidden', outcome.refused);
   return outcome.result;
 }
 
@@ -169,15 +167,6 @@ async function loadDefinition(
   return { definition, releaseVersion };
 }
 
-/** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */
-async function runnableQuery(ctx: MutationCtx, orgId: string, query: AppQuery): Promise<RunnableQuery> {
-  if (query.type !== 'library') return query;
-  const found = await findLibraryQueryVersion(orgId, query.libraryQueryId, query.version, ctx.tx);
-  if (!found)
-    throw new AppError('not_found', `Query "${query.name}" uses version ${query.version} of a library query that no longer exists.`);
-  return { ...found.body, name: query.name, resourceId: found.resourceId } as RunnableQuery;
-}
-
 /** The current_user fields a request claims differently from the session's. */
 export function spoofedFields(claimed: Record<string, unknown> | undefined, actual: CurrentUser): string[] {
   if (!claimed) return [];
@@ -188,22 +177,25 @@ export function spoofedFields(claimed: Record<string, unknown> | undefined, actu
 }
 
 function parametersOf(query: RunnableQuery): Parameter[] {
-  const nodes: { source: string; node: Node }[] = [];
-  if (query.type === 'sql') nodes.push(...parseSqlTemplate(query.sql).expressions);
-  else {
-    for (const t of [query.path, ...query.params.map((p) => p.value), query.body ?? '']) {
-      for (const part of parseTemplate(t)) if ('expr' in part) nodes.push({ source: part.source, node: part.expr });
-    }
-  }
-  return nodes.map((n) => ({ ...n, hidden: isHiddenExpression(referencedPaths(n.node), query.disableLoggingFor) }));
+  return queryExpressions(query).map((n) => ({ ...n, hidden: isHiddenExpression(referencedPaths(n.node), query.disableLoggingFor) }));
 }
 
-function checkedValues(definition: AppDefinition, values: Record<string, unknown>): Scope {
-  const known = new Set([...definition.pages.flatMap((p) => p.components.map((c) => c.name)), ...definition.queries.map((q) => q.name)]);
+/**
+ * The request's values as the query's scope. A released app's query takes only its inputs (the
+ * names it reads that the user's page holds); the editor's draft takes any component or query.
+ */
+function checkedValues(definition: AppDefinition, queryName: string, inputs: string[] | null, values: Record<string, unknown>): Scope {
+  const known = inputs
+    ? new Set(inputs)
+    : new Set([...definition.pages.flatMap((p) => p.components.map((c) => c.name)), ...definition.queries.map((q) => q.name)]);
   const scope: Scope = Object.create(null) as Scope;
   for (const [k, v] of Object.entries(values)) {
     if (RESERVED.has(k)) throw new AppError('invalid_input', `"${k}" cannot be sent as a component value.`);
-    if (!known.has(k)) throw new AppError('invalid_input', `This app has no component or query named "${k}".`);
+    if (!known.has(k))
+      throw new AppError(
+        'invalid_input',
+        inputs ? `Query "${queryName}" does not read "${k}"; send only its inputs.` : `This app has no component or query named "${k}".`,
+      );
     scope[k] = v;
   }
   return scope;
@@ -361,13 +353,34 @@ export async function runQuery(
   if (input.pageVersion === 'latest' || !env.isDefault) await authorize(ctx, 'edit', target);
 
   const { definition, releaseVersion } = await loadDefinition(ctx, orgId, app.id, input.pageVersion, newest);
-  const defined = definition.queries.find((q) => q.name === queryName);
-  if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
-  const query = await runnableQuery(ctx, orgId, defined);
   if (input.pageName !== undefined && !definition.pages.some((p) => p.name === input.pageName))
     throw new AppError('invalid_input', `This app has no page named "${input.pageName}".`);
   const pageName = input.pageName ?? definition.pages[0]!.name;
   const pageVersion = releaseVersion === null ? 'latest' : String(releaseVersion);
+  const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
+  // Decided for the session's user, whatever current_user the request claims.
+  const currentUser = currentUserFor(user, ctx.snapshot);
+  // A released app runs only what a visible, enabled component of this user's page runs; the draft is the editor's, whole.
+  let inputsOf: ((q: RunnableQuery) => string[]) | null = null;
+  if (input.pageVersion === 'released') {
+    const access = queryAccess(definition, currentUser, queryName);
+    if (!access.allowed) {
+      const named = QUERY_NAME.test(queryName) ? queryName : null;
+      await record(
+        ctx,
+        {
+          actionType: 'DENY_QUERY_RUN',
+          metadata: { queryName: named, reason: access.reason, request, pageVersion, environment: env.name },
+        },
+        { columns: { pageName, queryName: named }, userRow: user },
+      );
+      return { refused: REFUSED_QUERY_MESSAGE };
+    }
+    inputsOf = access.inputsOf;
+  }
+  const defined = definition.queries.find((q) => q.name === queryName);
+  if (!defined) throw new AppError('not_found', `This app has no query named "${queryName}".`);
+  const query = await runnableQuery(orgId, defined, ctx.tx);
   const found = await readResource(ctx, orgId, query.resourceId, env.id);
   if (!found) throw new AppError('not_found', 'No such resource.');
   const resource = found.resource;
@@ -379,9 +392,7 @@ export async function runQuery(
     disableLoggingFor: query.disableLoggingFor,
     ...(defined.type === 'library' ? { libraryQueryId: defined.libraryQueryId, libraryVersion: defined.version } : {}),
   };
-  const request = { appId: app.id, releaseVersion, environmentId: env.id, environmentSwitched: !env.isDefault };
 
-  const currentUser = currentUserFor(user, ctx.snapshot);
   const mismatched = spoofedFields(input.current_user, currentUser);
   const preventSpoofing = preventsQuerySpoofing(settings);
   if (mismatched.length > 0 && preventSpoofing) {
@@ -390,11 +401,13 @@ export async function runQuery(
       { actionType: 'QUERY_SPOOF_BLOCKED', metadata: { query: queryMeta, request, pageVersion, environment: env.name, mismatched } },
       { columns, userRow: user },
     );
-    return { blocked: true, mismatched };
+    return {
+      refused: `This request's current_user (${mismatched.join(', ')}) does not match the signed-in user, so the query was not run.`,
+    };
   }
 
   const started = performance.now();
-  const scope = checkedValues(definition, input.values);
+  const scope = checkedValues(definition, query.name, inputsOf ? inputsOf(query) : null, input.values);
   // With spoofing prevention off (an organization's explicit choice), the browser's claim stands.
   scope.current_user = preventSpoofing ? currentUser : { ...currentUser, ...input.current_user };
   const parameters: Record<string, unknown> = {};
@@ -456,5 +469,5 @@ export async function runQuery(
     },
     { columns: { ...columns, responseTimeMs }, userRow: user },
   );
-  return { blocked: false, result };
+  return { result };
 }

@@ -568,6 +568,21 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     metadata: z.strictObject({ libraryQueryId: id, name: z.string(), versions: z.number().int() }),
   }),
   z.strictObject({
+    actionType: z.literal('DENY_QUERY_RUN'),
+    /**
+     * A released app's query this user's page does not run: every component that runs it is hidden
+     * (or there is none), or disabled, or no query of that name was released. `queryName` is null
+     * when the requested name is not one a query could have.
+     */
+    metadata: z.strictObject({
+      queryName: z.string().nullable(),
+      reason: z.enum(['hidden', 'disabled', 'not_released']),
+      request: queryRequest,
+      pageVersion: z.string(),
+      environment: z.string(),
+    }),
+  }),
+  z.strictObject({
     actionType: z.literal('QUERY_SPOOFING_PREVENTION_UPDATED'),
     metadata: z.strictObject({ before: z.boolean(), after: z.boolean() }),
   }),

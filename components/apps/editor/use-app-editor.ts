@@ -8,6 +8,7 @@ import { runAppQuery } from '@/components/apps/run-app-query';
 import { appDefinitionSchema } from '@/lib/apps/definition';
 import { asDraft, checkDefinitionText } from '@/lib/apps/editing';
 import type { CurrentUser } from '@/lib/apps/reads';
+import { appViewFor } from '@/lib/apps/view';
 import { editorReducer, initialEditorState, shownPageIndex, type EditorEnvironment, type EditorRelease } from './state';
 
 type ApiError = { message: string; fieldErrors?: Record<string, string[]> };
@@ -47,7 +48,9 @@ export function useAppEditor({
 
   const { json, problems } = useMemo(() => checkDefinitionText(text), [text]);
   const draft = useMemo(() => asDraft(json), [json]);
-  const valid = problems.length === 0 ? appDefinitionSchema.parse(json) : null;
+  const valid = useMemo(() => (problems.length === 0 ? appDefinitionSchema.parse(json) : null), [problems, json]);
+  // The preview shows the draft as the editor's own users would get it (hidden components left out).
+  const preview = useMemo(() => (valid ? appViewFor(valid, currentUser) : null), [valid, currentUser]);
   const dirty = text !== savedText;
   const pageIndex = draft ? shownPageIndex(state, draft) : state.pageIndex;
   const page = draft?.pages[pageIndex];
@@ -95,6 +98,7 @@ export function useAppEditor({
     json,
     draft,
     valid,
+    preview,
     dirty,
     pageIndex,
     page,
