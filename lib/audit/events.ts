@@ -528,6 +528,31 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
     metadata: z.strictObject({ objectId: id, name: z.string(), releaseId: id, version: z.number().int() }),
   }),
   z.strictObject({
+    actionType: z.literal('EXPORT_APP'),
+    /** `resources`: the names the document maps by; `libraryQueries`: library query versions written out as plain queries. */
+    metadata: z.strictObject({
+      objectId: id,
+      name: z.string(),
+      releases: z.number().int(),
+      resources: z.array(z.string()),
+      libraryQueries: z.number().int(),
+    }),
+  }),
+  z.strictObject({
+    actionType: z.literal('IMPORT_APP'),
+    /** `sourceName` and `exportedAt` come from the document; `resources` is how its names were mapped here. */
+    metadata: z.strictObject({
+      objectId: id,
+      name: z.string(),
+      created: z.boolean(),
+      sourceName: z.string(),
+      exportedAt: z.string(),
+      releasedVersion: z.number().int().nullable(),
+      importedReleases: z.array(z.number().int()),
+      resources: z.array(z.strictObject({ name: z.string(), resourceId: id })),
+    }),
+  }),
+  z.strictObject({
     actionType: z.literal('QUERY_RUN'),
     /** The seed's shape. Parameter values listed in the query's "disable logging for" are { value: '[hidden]', hmac }. */
     metadata: z.strictObject({

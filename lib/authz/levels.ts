@@ -20,7 +20,18 @@ export function higher(a: Level | null, b: Level | null): Level | null {
 
 /** The level each action needs on an object of each kind. */
 export const OBJECT_ACTIONS = {
-  app: { view: 'use', run: 'use', edit: 'edit', release: 'edit', rename: 'own', move: 'own', share: 'own', delete: 'own' },
+  app: {
+    view: 'use',
+    run: 'use',
+    edit: 'edit',
+    release: 'edit',
+    rename: 'own',
+    move: 'own',
+    share: 'own',
+    delete: 'own',
+    /** Download the app as an export document (its queries' text included). */
+    export: 'own',
+  },
   resource: {
     view: 'use',
     use: 'use',

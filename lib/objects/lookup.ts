@@ -1,6 +1,6 @@
 // Organization-scoped lookups: an id from another organization is simply not found.
-import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '@/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
 import { folders, objects } from '@/db/schema';
 import type { ObjectKind } from '@/lib/authz/levels';
 import { AppError } from '@/lib/errors';
@@ -27,4 +27,24 @@ export async function findFolder(orgId: string, kind: ObjectKind, id: string, db
     .where(and(eq(folders.id, id), eq(folders.organizationId, orgId), eq(folders.objectKind, kind)));
   if (!row) throw new AppError('not_found', 'No such folder.');
   return row;
+}
+
+/** The id of the object of `kind` named `name` (any letter case: names are unique per kind that way), or null. */
+export async function findObjectIdByName(orgId: string, kind: ObjectKind, name: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .select({ id: objects.id })
+    .from(objects)
+    .where(and(eq(objects.organizationId, orgId), eq(objects.kind, kind), eq(sql`lower(${objects.name})`, name.trim().toLowerCase())));
+  return row?.id ?? null;
+}
+
+/** The id of the folder of `kind` named `name` (any letter case), or null. */
+export async function findFolderIdByName(orgId: string, kind: ObjectKind, name: string, db: DbOrTx = getDb()): Promise<string | null> {
+  const [row] = await db
+    .select({ id: folders.id })
+    .from(folders)
+    .where(
+      and(eq(folders.organizationId, orgId), eq(folders.objectKind, kind), eq(sql`lower(${folders.name})`, name.trim().toLowerCase())),
+    );
+  return row?.id ?? null;
 }
