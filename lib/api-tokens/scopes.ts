@@ -10,6 +10,10 @@ export const API_SCOPES = [
   'folders:read',
   'folders:write',
   'apps:read',
+  /** Download an app's export document (GET /apps/{id}/export): its definition, not just its metadata. */
+  'apps:export',
+  /** Import an export document as a new app or a new draft. */
+  'apps:write',
   'resources:read',
   'audit:read',
 ] as const;

@@ -41,6 +41,8 @@ export type ApiOperation<
   body?: B;
   response: R;
   status?: 200 | 201 | 204;
+  /** The largest body accepted, in bytes; JSON_BODY_MAX_BYTES (1 MB) unless given. */
+  maxBodyBytes?: number;
   handler: (ctx: ApiCtx, input: { params: Infer<P>; query: Infer<Q>; body: Infer<B> }) => Promise<z.input<R>>;
 };
 

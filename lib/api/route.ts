@@ -1,106 +1,12 @@
-// apiRoute(op): the public API pipeline — bearer token → scope → rate limit → parse params, query
-// and body → Idempotency-Key → handler → JSON validated against the operation's response schema.
-// Every response carries x-request-id and RateLimit-* headers; errors are RFC 9457 problems.
+// apiRoute(op): a public-API operation as a Next.js route handler. The pipeline is lib/api/handle.ts;
+// this binds it to the request's metadata and the route's params.
 import 'server-only';
 import type { NextRequest } from 'next/server';
-import { z } from 'zod';
-import { authenticateApiToken } from '@/lib/api-tokens/reads';
-import type { FieldErrors } from '@/lib/errors';
-import { knownError } from '@/lib/server/failure';
-import { JsonBodyError, readJsonBody } from '@/lib/server/json-body';
 import { currentRequestMeta } from '@/lib/server/request';
-import { findIdempotentResponse, requestFingerprint, storeIdempotentResponse } from './idempotency';
-import { apiCtx, type ApiOperation } from './operation';
-import { problem, problemResponse, type Problem } from './problem';
-import { apiRateLimit, consumeRateLimit, rateLimitHeaders } from './rate-limit';
-
-class ProblemError extends Error {
-  constructor(
-    readonly problem: Problem,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(problem.detail);
-  }
-}
-
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) (out[issue.path.join('.') || '_'] ??= []).push(issue.message);
-  return out;
-}
+import { handleApiRequest } from './handle';
+import type { ApiOperation } from './operation';
 
 export function apiRoute(op: ApiOperation) {
-  return async (req: NextRequest, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
-    const meta = await currentRequestMeta();
-    const headers: Record<string, string> = { 'x-request-id': meta.requestId, 'cache-control': 'no-store' };
-    const fail = (code: Parameters<typeof problem>[0], detail: string, errors?: FieldErrors, extra: Record<string, string> = {}) =>
-      new ProblemError(problem(code, detail, meta.requestId, errors), extra);
-    try {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1];
-      const principal = bearer ? await authenticateApiToken(bearer) : null;
-      if (!principal)
-        throw fail('unauthenticated', 'Send a valid, unexpired API token as "Authorization: Bearer <token>".', undefined, {
-          'www-authenticate': 'Bearer',
-        });
-
-      const limit = await consumeRateLimit(`api:${principal.tokenId}`, apiRateLimit());
-      Object.assign(headers, rateLimitHeaders(limit));
-      if (!limit.allowed)
-        throw fail('rate_limited', `This token made more than ${limit.limit} requests this minute.`, undefined, {
-          'retry-after': String(limit.resetSeconds),
-        });
-      if (op.scope && !principal.scopes.includes(op.scope)) throw fail('insufficient_scope', `This needs the ${op.scope} scope.`);
-
-      const params = op.params ? op.params.safeParse(await route.params) : null;
-      if (params && !params.success) throw fail('not_found', 'Not found.');
-      const query = op.query ? op.query.safeParse(Object.fromEntries(req.nextUrl.searchParams)) : null;
-      if (query && !query.success) throw fail('invalid_request', 'Invalid query parameters.', fieldErrors(query.error));
-
-      let rawBody = '';
-      let body: z.ZodSafeParseResult<unknown> | null = null;
-      if (op.body) {
-        let json: unknown;
-        try {
-          ({ json, text: rawBody } = await readJsonBody(req));
-        } catch (e) {
-          // The public API has always answered text that cannot be stored as a malformed request (400).
-          if (e instanceof JsonBodyError && e.fault === 'unstorable') throw fail('invalid_request', e.message);
-          throw e;
-        }
-        body = op.body.safeParse(json);
-        if (!body.success) throw fail('invalid_request', 'The body does not match the schema.', fieldErrors(body.error));
-      }
-
-      const key = op.method === 'POST' ? req.headers.get('idempotency-key') : null;
-      if (key !== null && !/^[\x21-\x7e]{1,255}$/.test(key))
-        throw fail('invalid_request', 'Idempotency-Key must be 1–255 visible ASCII characters.');
-      const fingerprint = key ? requestFingerprint(op.method, req.nextUrl.pathname, rawBody) : '';
-      if (key) {
-        const earlier = await findIdempotentResponse(principal.tokenId, key, fingerprint);
-        if (earlier?.kind === 'conflict') throw fail('idempotency_conflict', 'This Idempotency-Key was used for a different request.');
-        if (earlier?.kind === 'replay') {
-          return new Response(earlier.response.status === 204 ? null : JSON.stringify(earlier.response.body), {
-            status: earlier.response.status,
-            headers: { ...headers, 'content-type': 'application/json', 'idempotent-replayed': 'true' },
-          });
-        }
-      }
-
-      const result = await op.handler(apiCtx(principal, meta), { params: params?.data, query: query?.data, body: body?.data } as never);
-      const status = op.status ?? 200;
-      const payload = status === 204 ? null : op.response.parse(result);
-      if (key) await storeIdempotentResponse(principal.tokenId, key, fingerprint, { status, body: payload });
-      return status === 204 ? new Response(null, { status, headers }) : Response.json(payload, { status, headers });
-    } catch (e) {
-      if (e instanceof ProblemError) return problemResponse(e.problem, { ...headers, ...e.headers });
-      const known = knownError(e);
-      if (known)
-        return problemResponse(
-          problem(known.code, known.message, meta.requestId, known.meta.fieldErrors),
-          known.meta.retryAfterSeconds ? { ...headers, 'retry-after': String(known.meta.retryAfterSeconds) } : headers,
-        );
-      console.error(`[gatehouse] API request ${meta.requestId} failed:`, e);
-      return problemResponse(problem('internal', `Something went wrong (ref: ${meta.requestId}).`, meta.requestId), headers);
-    }
-  };
+  return async (req: NextRequest, route: { params: Promise<Record<string, string>> }): Promise<Response> =>
+    handleApiRequest(op, req, await route.params, await currentRequestMeta());
 }

@@ -1,5 +1,6 @@
 // Every public-API operation, in the order the reference lists them.
 import type { ApiOperation } from '../operation';
+import { exportAppOp, importAppOp, importIntoAppOp } from './app-transfer';
 import { listAuditEventsOp } from './audit';
 import {
   addMembersOp,
@@ -42,6 +43,9 @@ export const operations = [
   deleteFolderOp,
   apps.list,
   apps.get,
+  exportAppOp,
+  importAppOp,
+  importIntoAppOp,
   resources.list,
   resources.get,
   listAuditEventsOp,
@@ -56,9 +60,12 @@ export {
   deleteGroupOp,
   disableUserOp,
   enableUserOp,
+  exportAppOp,
   getGroupOp,
   getMe,
   getUserOp,
+  importAppOp,
+  importIntoAppOp,
   inviteUserOp,
   listAuditEventsOp,
   listFoldersOp,
