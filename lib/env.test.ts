@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { envCatalogue } from './env';
 
 const readme = fs.readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
@@ -97,6 +97,45 @@ describe('security contact', () => {
     } finally {
       if (saved === undefined) delete process.env.GATEHOUSE_SECURITY_CONTACT;
       else process.env.GATEHOUSE_SECURITY_CONTACT = saved;
+    }
+  });
+});
+
+describe('served environments', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('are every environment when unset, and a lower-case list of names otherwise', async () => {
+    const { servedEnvironmentNames } = await import('./env');
+    vi.stubEnv('GATEHOUSE_ENVIRONMENTS', undefined);
+    expect(servedEnvironmentNames()).toBeNull();
+    vi.stubEnv('GATEHOUSE_ENVIRONMENTS', 'production');
+    expect(servedEnvironmentNames()).toEqual(['production']);
+    vi.stubEnv('GATEHOUSE_ENVIRONMENTS', ' Production, staging ,PRODUCTION,eu_west-2 ');
+    expect(servedEnvironmentNames()).toEqual(['production', 'staging', 'eu_west-2']);
+  });
+
+  it('refuse an empty or malformed value by name', async () => {
+    const { servedEnvironmentNames } = await import('./env');
+    for (const empty of ['', '  ']) {
+      vi.stubEnv('GATEHOUSE_ENVIRONMENTS', empty);
+      expect(() => servedEnvironmentNames()).toThrow(
+        'GATEHOUSE_ENVIRONMENTS is set but empty: list the environments this instance serves (e.g. `production` or `production,staging`), or unset it to serve every one.',
+      );
+    }
+    vi.stubEnv('GATEHOUSE_ENVIRONMENTS', 'production,,staging');
+    expect(() => servedEnvironmentNames()).toThrow(
+      'GATEHOUSE_ENVIRONMENTS must be environment names separated by commas (e.g. `production` or `production,staging`); it has an empty entry.',
+    );
+    for (const [raw, bad] of [
+      ['production staging', 'production staging'],
+      ['production;staging', 'production;staging'],
+      ['production,-qa', '-qa'],
+      [`production,${'x'.repeat(41)}`, 'x'.repeat(41)],
+    ]) {
+      vi.stubEnv('GATEHOUSE_ENVIRONMENTS', raw);
+      expect(() => servedEnvironmentNames(), raw).toThrow(`\`${bad}\` is not an environment name.`);
     }
   });
 });

@@ -121,6 +121,12 @@ export const envCatalogue = [
     description: 'Comma-separated resource types that cannot be configured or tested on this instance: `postgres`, `rest`, `sample`.',
   },
   {
+    name: 'GATEHOUSE_ENVIRONMENTS',
+    default: '(unset)',
+    description:
+      'Comma-separated environments this instance serves, e.g. `production` or `production,staging` (names matched case-insensitively in each organization): it runs queries, tests connections and shows or changes config values in those only, and refuses the others. Unset → every environment. See docs/deployment.md.',
+  },
+  {
     name: 'GATEHOUSE_SECRET_STORES',
     default: 'env',
     description:
@@ -219,6 +225,31 @@ function commaList<T extends string>(name: string, raw: string, allowed: readonl
 /** Resource types this instance refuses (GATEHOUSE_RESOURCE_TYPES_DENY). */
 export function deniedResourceTypes(): string[] {
   return commaList('GATEHOUSE_RESOURCE_TYPES_DENY', process.env.GATEHOUSE_RESOURCE_TYPES_DENY ?? '', ['postgres', 'rest', 'sample']);
+}
+
+// As environment names are written (lib/environments/inputs.ts).
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
+
+/**
+ * The environments this instance serves (GATEHOUSE_ENVIRONMENTS), lower case; null when unset
+ * (every environment). Read on each call like the other settings here, so a test can set it with
+ * vi.stubEnv; start-up reads it first and stops on a bad value.
+ */
+export function servedEnvironmentNames(): string[] | null {
+  const raw = process.env.GATEHOUSE_ENVIRONMENTS;
+  if (raw === undefined) return null;
+  const example = 'e.g. `production` or `production,staging`';
+  if (raw.trim() === '')
+    throw new Error(
+      `GATEHOUSE_ENVIRONMENTS is set but empty: list the environments this instance serves (${example}), or unset it to serve every one.`,
+    );
+  const names = raw.split(',').map((s) => s.trim());
+  const bad = names.find((n) => !ENVIRONMENT_NAME.test(n));
+  if (bad !== undefined)
+    throw new Error(
+      `GATEHOUSE_ENVIRONMENTS must be environment names separated by commas (${example}); ${bad === '' ? 'it has an empty entry' : `\`${bad}\` is not an environment name`}.`,
+    );
+  return [...new Set(names.map((n) => n.toLowerCase()))];
 }
 
 const trimSlash = (v: string | undefined) => (v?.trim() ? v.trim().replace(/\/+$/, '') : null);

@@ -1,3 +1,4 @@
+import { assertServesEnvironmentOf } from '@/lib/environments/served';
 import { AppError } from '@/lib/errors';
 import { actorUserId, type Actor, type MutationCtx } from '@/lib/server/mutation';
 import { can, type ActionFor, type Decision, type Target } from './can';
@@ -7,8 +8,11 @@ import { loadSnapshot } from './snapshot';
  * Asks can() for the acting user (an API token's creator) inside the mutation's transaction and
  * throws `forbidden` with the reason when denied. The CLI, and tokens it minted, act as the
  * installation's operator and are always allowed; a SCIM directory may manage users and groups.
+ * A target in an environment this instance does not serve (GATEHOUSE_ENVIRONMENTS) is refused
+ * first, for every actor (0031).
  */
 export async function authorize<T extends Target>(ctx: MutationCtx, action: ActionFor<T>, target: T): Promise<Decision> {
+  if ('environmentId' in target && target.environmentId) await assertServesEnvironmentOf(ctx, target.environmentId);
   const fixed = authorizeWithoutReads(ctx.actor, target);
   if (fixed) return fixed;
   const userId = actorUserId(ctx.actor);

@@ -1,13 +1,16 @@
 // A resource's configuration per environment: save (secret fields write-only: blank keeps the
 // stored value), delete, and the page's view of it, which says which secrets are set but never
-// what they are. Secrets live in one envelope per row, bound to that row.
+// what they are. Secrets live in one envelope per row, bound to that row. An environment this
+// instance does not serve (GATEHOUSE_ENVIRONMENTS) is refused by authorize() in configTarget, and
+// its settings are not shown.
 import { and, eq } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { resourceConfigs, type ResourceConfigRow, type ResourceType } from '@/db/schema';
+import { environments, resourceConfigs, type ResourceConfigRow, type ResourceType } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto/envelope';
 import { findEnvironment, listEnvironments } from '@/lib/environments/reads';
+import { servesEnvironment } from '@/lib/environments/served';
 import { deniedResourceTypes } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { currentKeyring } from '@/lib/keys/keyring';
@@ -191,6 +194,8 @@ export async function deleteResourceConfig(ctx: MutationCtx, input: { objectId: 
 export type ResourceConfigView = {
   environmentId: string;
   type: ResourceType;
+  /** False for an environment this instance does not serve: its settings are left out. */
+  served: boolean;
   options: Record<string, unknown>;
   /** Secret fields that hold a value (their values never leave the server). */
   secretsSet: SecretField[];
@@ -198,13 +203,19 @@ export type ResourceConfigView = {
   unreadable: boolean;
 };
 
-/** For the resource page: its configuration per environment, without any secret value. */
+/**
+ * For the resource page: its configuration per environment, without any secret value; only the
+ * type in environments this instance does not serve.
+ */
 export async function listResourceConfigs(orgId: string, resourceId: string, db: DbOrTx = getDb()): Promise<ResourceConfigView[]> {
   const rows = await db
-    .select()
+    .select({ row: resourceConfigs, environment: environments.name })
     .from(resourceConfigs)
+    .innerJoin(environments, eq(environments.id, resourceConfigs.environmentId))
     .where(and(eq(resourceConfigs.organizationId, orgId), eq(resourceConfigs.resourceId, resourceId)));
-  return rows.map((row) => {
+  return rows.map(({ row, environment }) => {
+    if (!servesEnvironment(environment))
+      return { environmentId: row.environmentId, type: row.type, served: false, options: {}, secretsSet: [], unreadable: false };
     let secretsSet: SecretField[] = [];
     let unreadable = false;
     try {
@@ -213,19 +224,20 @@ export async function listResourceConfigs(orgId: string, resourceId: string, db:
     } catch {
       unreadable = true;
     }
-    return { environmentId: row.environmentId, type: row.type, options: row.options, secretsSet, unreadable };
+    return { environmentId: row.environmentId, type: row.type, served: true, options: row.options, secretsSet, unreadable };
   });
 }
 
 /**
- * Adds a "Sample database" resource configured in every environment, so an organization can
- * build its first app without credentials (Edit on all resources, as for any new resource).
+ * Adds a "Sample database" resource configured in every environment this instance serves, so an
+ * organization can build its first app without credentials (Edit on all resources, as for any
+ * new resource).
  */
 export async function createSampleResource(ctx: MutationCtx, input: { name: string }): Promise<{ id: string }> {
   assertTypeAllowed('sample');
   const orgId = orgOf(ctx);
   const { id } = await createObject(ctx, { kind: 'resource', name: input.name, folderId: null });
   for (const env of await listEnvironments(orgId, ctx.tx))
-    await saveResourceConfig(ctx, { type: 'sample', objectId: id, environmentId: env.id });
+    if (servesEnvironment(env.name)) await saveResourceConfig(ctx, { type: 'sample', objectId: id, environmentId: env.id });
   return { id };
 }

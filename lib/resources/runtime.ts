@@ -7,6 +7,7 @@ import { getDb, queryRows, type DbOrTx } from '@/db';
 import { resourceConfigs, type ResourceType } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { findEnvironment, type EnvironmentSummary } from '@/lib/environments/reads';
+import { assertServesEnvironment } from '@/lib/environments/served';
 import { AppError } from '@/lib/errors';
 import { variableValuesFor } from '@/lib/secrets/config-vars';
 import { readSecret } from '@/lib/secrets/stores';
@@ -74,7 +75,8 @@ function checkedBaseUrl(value: string): string {
  * The configuration of `resourceId` in `environment` with every template resolved: secrets from
  * the secret stores, variables from that environment (secret ones decrypted). For the server's
  * own use (running a query, testing a connection) by a caller that has already authorized Use on
- * the resource. A missing secret or variable is an error that names it.
+ * the resource. A missing secret or variable is an error that names it. An environment this
+ * instance does not serve is refused before anything is read.
  */
 export async function resolveResourceConfig(
   orgId: string,
@@ -86,6 +88,8 @@ export async function resolveResourceConfig(
 ): Promise<ResolvedResource> {
   // A caller that already loaded the environment (of this organization) passes it whole.
   const env = 'isDefault' in environment ? environment : await findEnvironment(orgId, environment, db);
+  // The last gate before anything is decrypted or connected to (GATEHOUSE_ENVIRONMENTS).
+  assertServesEnvironment(env);
   const [row] =
     preloaded !== undefined
       ? preloaded

@@ -1,7 +1,8 @@
 // Config variables: named values per environment, referenced from resource configuration as
 // `{{ environment.variables.NAME }}`. A secret variable's values are encrypted (bound to their
 // row), write-only, and read back only by variableValuesFor() for resource configuration on the
-// server; reads for pages say whether a value is set, never what it is.
+// server; reads for pages say whether a value is set, never what it is. Values in an environment
+// this instance does not serve (GATEHOUSE_ENVIRONMENTS) are neither shown, decrypted nor changed.
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
@@ -10,6 +11,7 @@ import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { decryptSecret, encryptSecret, type EnvelopeContext } from '@/lib/crypto/envelope';
 import { listEnvironments } from '@/lib/environments/reads';
+import { assertServesEnvironment, servesEnvironment } from '@/lib/environments/served';
 import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
 import { currentKeyring } from '@/lib/keys/keyring';
@@ -110,6 +112,7 @@ export async function updateConfigVariable(ctx: MutationCtx, input: UpdateConfig
   for (const envId of new Set([...Object.keys(input.values), ...input.clear])) {
     const env = envs.get(envId);
     if (!env) throw new AppError('not_found', 'No such environment.');
+    assertServesEnvironment(env);
     const row = existing.get(envId);
     const typed = input.values[envId] ?? '';
     const remove = input.clear.includes(envId) || (!variable.secret && typed === '');
@@ -166,16 +169,18 @@ export type ConfigVariableView = {
   values: Record<string, { set: boolean; value: string | null }>;
 };
 
-/** For the settings page: secret values are never included. */
+/** For the settings page: secret values are never included, nor values in environments this instance does not serve. */
 export async function listConfigVariables(orgId: string, db: DbOrTx = getDb()): Promise<ConfigVariableView[]> {
   const vars = await db.select().from(configVariables).where(eq(configVariables.organizationId, orgId)).orderBy(asc(configVariables.name));
   const values = await db
     .select({
       variableId: configVariableValues.variableId,
       environmentId: configVariableValues.environmentId,
+      environment: environments.name,
       value: configVariableValues.value,
     })
     .from(configVariableValues)
+    .innerJoin(environments, eq(environments.id, configVariableValues.environmentId))
     .where(eq(configVariableValues.organizationId, orgId));
   return vars.map((v) => ({
     id: v.id,
@@ -183,19 +188,23 @@ export async function listConfigVariables(orgId: string, db: DbOrTx = getDb()): 
     description: v.description,
     secret: v.secret,
     values: Object.fromEntries(
-      values.filter((x) => x.variableId === v.id).map((x) => [x.environmentId, { set: true, value: v.secret ? null : x.value }]),
+      values
+        .filter((x) => x.variableId === v.id)
+        .map((x) => [x.environmentId, { set: true, value: v.secret || !servesEnvironment(x.environment) ? null : x.value }]),
     ),
   }));
 }
 
 /**
  * Every variable's value in one environment, secret ones decrypted. Server-side only, for
- * resolving resource configuration; never hand the result to a page or an app.
+ * resolving resource configuration; never hand the result to a page or an app. Refused for an
+ * environment this instance does not serve.
  */
 export async function variableValuesFor(orgId: string, environmentId: string, db: DbOrTx = getDb()): Promise<Map<string, string>> {
   const rows = await db
     .select({
       id: configVariableValues.id,
+      environment: environments.name,
       name: configVariables.name,
       value: configVariableValues.value,
       valueEnc: configVariableValues.valueEnc,
@@ -204,6 +213,7 @@ export async function variableValuesFor(orgId: string, environmentId: string, db
     .innerJoin(configVariables, eq(configVariables.id, configVariableValues.variableId))
     .innerJoin(environments, eq(environments.id, configVariableValues.environmentId))
     .where(and(eq(configVariableValues.organizationId, orgId), eq(configVariableValues.environmentId, environmentId)));
+  if (rows[0]) assertServesEnvironment({ name: rows[0].environment });
   return new Map(
     rows.map((r) => [
       r.name,

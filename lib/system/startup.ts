@@ -14,6 +14,7 @@ import {
   logAuditEvents,
   secretStoreSettings,
   securityContacts,
+  servedEnvironmentNames,
   signupOpen,
   trustedProxyHops,
 } from '@/lib/env';
@@ -31,6 +32,7 @@ export async function startServer(): Promise<void> {
     deniedResourceTypes();
     secretStoreSettings();
     securityContacts();
+    const served = servedEnvironmentNames();
     const jobs = backgroundJobsEnabled();
     await geoReader();
     dbHandle();
@@ -44,7 +46,8 @@ export async function startServer(): Promise<void> {
       startAuditCheckpointLoop();
     }
     const where = databaseKind() === 'embedded' ? `embedded database in ${dataDir()}` : 'postgres database';
-    console.log(`[gatehouse] ready: ${where}, migrations applied.`);
+    const pinned = served ? `; serving only the ${served.join(', ')} environment${served.length > 1 ? 's' : ''}` : '';
+    console.log(`[gatehouse] ready: ${where}, migrations applied${pinned}.`);
   } catch (e) {
     console.error(`[gatehouse] cannot start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
