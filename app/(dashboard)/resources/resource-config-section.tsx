@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/fields';
 import { allowed, type Viewer } from '@/lib/auth/viewer';
 import { deniedResourceTypes } from '@/lib/env';
 import { listEnvironments } from '@/lib/environments/reads';
+import { servesEnvironment } from '@/lib/environments/served';
 import { listResourceConfigs } from '@/lib/resources/configs';
 import { RESOURCE_TYPE_LABEL } from '@/lib/resources/inputs';
 import { deleteResourceConfigAction, saveResourceConfigAction } from './actions';
@@ -13,7 +14,7 @@ import { TestConnectionForm } from './forms';
 /**
  * A resource's configuration per environment: editors (Edit) see the settings without secrets
  * and test connections; owners change them (either may be limited to one environment). Secret
- * values never reach this page.
+ * values never reach this page, nor the settings of an environment this instance does not serve.
  */
 export async function ResourceConfigSection({ viewer, resource }: { viewer: Viewer; resource: { id: string; folderId: string | null } }) {
   const target = (environmentId: string) => ({ kind: 'resource', id: resource.id, folderId: resource.folderId, environmentId }) as const;
@@ -36,6 +37,7 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
           const config = configs.find((c) => c.environmentId === env.id) ?? null;
           const onlyConfig = config !== null && configs.length === 1;
           const canEdit = allowed(viewer, 'edit_config', target(env.id));
+          const served = servesEnvironment(env.name);
           return (
             <section key={env.id} data-config-env={env.name} className="rounded-md border border-slate-200 p-4">
               <h3 className="mb-3 flex items-center gap-2 text-sm font-semibold">
@@ -43,8 +45,14 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
                 {env.name}
                 {config ? <Badge tone="green">{RESOURCE_TYPE_LABEL[config.type]}</Badge> : <Badge>not configured</Badge>}
                 {config?.unreadable ? <Badge tone="red">secrets unreadable with the current keys</Badge> : null}
+                {served ? null : <Badge tone="amber">served by another instance</Badge>}
               </h3>
-              {canEdit ? (
+              {!served ? (
+                <p className="text-sm text-slate-600">
+                  This instance does not serve {env.name} (GATEHOUSE_ENVIRONMENTS): view, test and change its configuration on the instance
+                  that does.
+                </p>
+              ) : canEdit ? (
                 <ResourceConfigForm
                   objectId={resource.id}
                   environmentId={env.id}
@@ -70,7 +78,7 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
                   ))}
                 </dl>
               ) : null}
-              {config ? (
+              {config && served ? (
                 <div className="mt-3 flex flex-wrap items-start gap-3">
                   <TestConnectionForm objectId={resource.id} environmentId={env.id} environmentName={env.name} />
                   {canEdit ? (

@@ -4,6 +4,7 @@ import { Card } from '@/components/ui/card';
 import { Badge, Input, PageHeader } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listEnvironments } from '@/lib/environments/reads';
+import { servesEnvironment } from '@/lib/environments/served';
 import { listConfigVariables } from '@/lib/secrets/config-vars';
 import { createConfigVariableAction, deleteConfigVariableAction } from './actions';
 import { UpdateVariableForm } from './forms';
@@ -49,7 +50,12 @@ export default async function ConfigVariablesPage() {
                       {e.name}
                     </label>
                     <span className="flex items-center gap-3">
-                      {v.secret ? (
+                      {!servesEnvironment(e.name) ? (
+                        // No field: the value is neither shown nor sent back from this instance.
+                        <span className="text-xs text-slate-500" data-not-served>
+                          {current?.set ? 'set' : 'not set'} · served by another instance, which shows and changes it
+                        </span>
+                      ) : v.secret ? (
                         <>
                           <Input
                             id={`v-${v.id}-${e.id}`}

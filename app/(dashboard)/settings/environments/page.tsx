@@ -4,6 +4,7 @@ import { Card } from '@/components/ui/card';
 import { Badge, Input, PageHeader, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listEnvironments } from '@/lib/environments/reads';
+import { servesEnvironment } from '@/lib/environments/served';
 import { createEnvironmentAction, deleteEnvironmentAction, updateEnvironmentAction } from './actions';
 
 export const metadata = { title: 'Environments' };
@@ -35,6 +36,7 @@ export default async function EnvironmentsPage() {
                   <span className="inline-block h-3 w-3 rounded-full" style={{ backgroundColor: e.color }} aria-hidden />
                   <span className="font-medium">{e.name}</span>
                   {e.isDefault ? <Badge tone="green">default</Badge> : null}
+                  {servesEnvironment(e.name) ? null : <Badge tone="amber">served by another instance</Badge>}
                 </span>
               </Td>
               <Td>

@@ -9,6 +9,7 @@ import { requireViewer } from '@/lib/auth/viewer';
 import { can } from '@/lib/authz/can';
 import { explain } from '@/lib/authz/explain';
 import { listEnvironments } from '@/lib/environments/reads';
+import { servesEnvironment } from '@/lib/environments/served';
 import { listLibraryQueries } from '@/lib/query-library/reads';
 import { getObject, listVisibleObjects } from '@/lib/objects/reads';
 
@@ -37,8 +38,11 @@ export default async function AppEditPage({ params }: { params: Promise<{ object
   ]);
   // Before the first save the editor starts from the newest release, or from an empty page.
   const initial = draft?.definition ?? (await findReleasedApp(viewer.orgId, app.id))?.definition ?? STARTER_DEFINITION;
-  // Running the draft needs Edit in the environment it runs in (the run endpoint checks again).
-  const usable = environments.filter((e) => can(viewer.snapshot, 'edit', { ...target, environmentId: e.id }).allowed);
+  // Running the draft needs Edit in the environment it runs in, on an instance that serves it
+  // (GATEHOUSE_ENVIRONMENTS); the run endpoint checks both again.
+  const usable = environments.filter(
+    (e) => servesEnvironment(e.name) && can(viewer.snapshot, 'edit', { ...target, environmentId: e.id }).allowed,
+  );
 
   return (
     <div className="space-y-6">
