@@ -1,6 +1,6 @@
-// How a CLI command is declared (name, flags, summary, handler), and everything made from that one
-// declaration: finding the command in argv, parsing and checking its flags, naming a field error
-// by its flag, and the help text (decision 0028).
+// How a CLI command is declared (name, arguments, flags, summary, handler), and everything made from
+// that one declaration: finding the command in argv, parsing and checking its arguments and flags,
+// naming a field error by its flag or argument, and the help text (decision 0028).
 import { parseArgs } from 'node:util';
 
 export type Flag =
@@ -19,25 +19,34 @@ export type Flag =
 
 type Flags = Record<string, Flag>;
 
+/** A positional argument (`gatehouse app import <file>`): required, a string, in the declared order. */
+export type Argument = { name: string; help: string; field?: string };
+
 type FlagValue<F extends Flag> = F extends { type: 'boolean' } ? boolean : F extends { required: true } ? string : string | undefined;
 
 export type FlagValues<F extends Flags> = { -readonly [K in keyof F]: FlagValue<F[K]> };
+/** Each declared argument by name; nothing particular for the erased Command type (whose names are any string). */
+type ArgumentValues<A extends readonly Argument[]> = string extends A[number]['name']
+  ? unknown
+  : { -readonly [K in A[number]['name']]: string };
 
 /** What a command prints: `json` with --json, `text` otherwise. */
 export type Output = { json: unknown; text: string };
 
-export type Command<F extends Flags = Flags> = {
+export type Command<F extends Flags = Flags, A extends readonly Argument[] = readonly Argument[]> = {
   /** The words that invoke it: `scim directory create`. */
   name: string;
   /** One line, for the command list. */
   summary: string;
   /** More lines for the command's own help. */
   details?: string;
+  /** Positional arguments after the name; none unless declared. */
+  args?: A;
   flags: F;
-  run: (flags: FlagValues<F>) => Promise<Output>;
+  run: (values: FlagValues<F> & ArgumentValues<A>) => Promise<Output>;
 };
 
-export function defineCommand<const F extends Flags>(command: Command<F>): Command {
+export function defineCommand<const F extends Flags, const A extends readonly Argument[] = readonly []>(command: Command<F, A>): Command {
   return command as unknown as Command;
 }
 
@@ -107,14 +116,27 @@ function known(commands: readonly Command[], words: string[]): string {
 
 function parseFlags(command: Command, args: string[]): Record<string, string | boolean | undefined> {
   const options = Object.fromEntries(Object.entries(command.flags).map(([name, f]) => [name, { type: f.type }]));
+  const declared = command.args ?? [];
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { ...options, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: declared.length > 0,
+    }));
   } catch (e) {
     throw new UsageError((e as Error).message, command.name);
   }
-  const missing = Object.entries(command.flags).filter(([name, f]) => isRequired(f) && values[name] === undefined);
-  if (missing.length) throw new UsageError(`missing ${missing.map(([name, f]) => flagText(name, f)).join(', ')}.`, command.name);
+  if (positionals.length > declared.length) throw new UsageError(`unexpected argument "${positionals[declared.length]}".`, command.name);
+  const missing = [
+    ...declared.slice(positionals.length).map((a) => `<${a.name}>`),
+    ...Object.entries(command.flags)
+      .filter(([name, f]) => isRequired(f) && values[name] === undefined)
+      .map(([name, f]) => flagText(name, f)),
+  ];
+  if (missing.length) throw new UsageError(`missing ${missing.join(', ')}.`, command.name);
   for (const [name, f] of Object.entries(command.flags)) {
     const v = values[name];
     if (f.type === 'string' && f.choices && typeof v === 'string' && !f.choices.includes(v)) {
@@ -123,12 +145,16 @@ function parseFlags(command: Command, args: string[]): Record<string, string | b
     if (f.type === 'boolean') values[name] = v === true;
   }
   delete values.json;
+  declared.forEach((a, i) => (values[a.name] = positionals[i]));
   return values;
 }
 
-/** Input field → `--flag`, to name each problem by the flag that caused it. */
+/** Input field → `--flag` (or `<argument>`), to name each problem by what caused it. */
 export function flagsByField(command: Command): Record<string, string> {
-  return Object.fromEntries(Object.entries(command.flags).map(([name, f]) => [f.field ?? camelCase(name), `--${name}`]));
+  return Object.fromEntries([
+    ...(command.args ?? []).map((a) => [a.field ?? a.name, `<${a.name}>`]),
+    ...Object.entries(command.flags).map(([name, f]) => [f.field ?? camelCase(name), `--${name}`]),
+  ]);
 }
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -148,16 +174,30 @@ const JSON_HELP = 'Print one JSON object instead of text (errors too, with a non
 const flagText = (name: string, f: Flag) => `--${name}${f.type === 'string' ? ` ${placeholder(name, f)}` : ''}`;
 const isRequired = (f: Flag) => f.type === 'string' && f.required === true;
 
-/** The help for one command: usage, summary, details, each flag. */
+/** The help for one command: usage, summary, details, each argument and flag. */
 export function commandHelp(command: Command): string {
   const flags = Object.entries(command.flags);
-  const usage = flags.map(([name, f]) => (isRequired(f) ? flagText(name, f) : `[${flagText(name, f)}]`));
+  const args = command.args ?? [];
+  const usage = [
+    ...args.map((a) => `<${a.name}>`),
+    ...flags.map(([name, f]) => (isRequired(f) ? flagText(name, f) : `[${flagText(name, f)}]`)),
+  ];
   const rows = flags.map(([name, f]): [string, string] => [flagText(name, f), `${f.help}${isRequired(f) ? ' (required)' : ''}`]);
   return [
     `Usage: ${['gatehouse', command.name, ...usage, '[--json]'].join(' ')}`,
     '',
     command.summary,
     ...(command.details ? ['', command.details] : []),
+    ...(args.length
+      ? [
+          '',
+          'Arguments:',
+          ...columns(
+            args.map((a): [string, string] => [`<${a.name}>`, a.help]),
+            '  ',
+          ),
+        ]
+      : []),
     '',
     'Options:',
     ...columns([...rows, ['--json', JSON_HELP]], '  '),

@@ -1,5 +1,6 @@
 // Every gatehouse command, in the order `gatehouse help` lists them.
 import type { Command } from '../command';
+import { appExport, appImport } from './apps';
 import { auditCheckpoint, auditPurge, auditSigningKey, auditVerify } from './audit';
 import { groupAddMember, groupRemoveMember } from './groups';
 import { keysGenerate, keysRotate, keysStatus } from './keys';
@@ -19,6 +20,8 @@ export const commands: readonly Command[] = [
   groupAddMember,
   groupRemoveMember,
   sessionRevoke,
+  appExport,
+  appImport,
   tokenCreate,
   tokenRevoke,
   scimDirectoryCreate,
