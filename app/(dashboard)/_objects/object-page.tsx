@@ -3,6 +3,7 @@ import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
 import { Input, LevelBadge, LevelSelect, PageHeader, Select, Table, Td, Th } from '@/components/ui/fields';
+import { Button } from '@/components/ui/button';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { can } from '@/lib/authz/can';
 import { explain } from '@/lib/authz/explain';
@@ -11,6 +12,7 @@ import { listGroups } from '@/lib/groups/reads';
 import { KIND_LABEL } from '@/lib/objects/lookup';
 import { getObject, listFolders, listObjectGrants } from '@/lib/objects/reads';
 import { removeGrantAction } from '../groups/actions';
+import { ImportAppForm } from '../apps/import-app-form';
 import { ResourceConfigSection } from '../resources/resource-config-section';
 import { deleteObjectAction, moveObjectAction, renameObjectAction, shareObjectAction } from './actions';
 
@@ -56,6 +58,29 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
         ) : null}
       </Card>
       {kind === 'resource' ? <ResourceConfigSection viewer={viewer} resource={object} /> : null}
+      {kind === 'app' && allowed(viewer, 'export', { kind: 'app', id: object.id, folderId: object.folderId }) ? (
+        <Card
+          title="Export"
+          description="Download the app as a JSON document to import into another organization or Gatehouse: its draft, and its releases if you choose. Resources appear by name only; no secret, id or resource setting is included."
+        >
+          <form method="get" action={`/api/apps/${object.id}/export`} className="flex flex-wrap items-center gap-4 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="checkbox" name="releases" value="1" /> Include release history
+            </label>
+            <Button type="submit" variant="secondary">
+              Download export
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+      {kind === 'app' && allowed(viewer, 'edit', { kind: 'app', id: object.id, folderId: object.folderId }) ? (
+        <Card
+          title="Import a new draft"
+          description="Replace this app's draft with an export document's. Each resource it names must exist here under the same name."
+        >
+          <ImportAppForm appId={object.id} />
+        </Card>
+      ) : null}
       {own ? (
         <>
           <Card title="Manage">
