@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
+import { appReleases } from '@/db/schema';
 import { loadSnapshot } from '@/lib/authz/snapshot';
 import { listEnvironments } from '@/lib/environments/reads';
 import { addUsersToGroup, createGroup, setGrant } from '@/lib/groups/writes';
@@ -633,6 +634,16 @@ describe('what a viewer’s browser receives and may run', () => {
       'pages[0].components[3].hidden': [
         'This rule is decided on the server for the signed-in user, so it can read only current_user, not "filter".',
       ],
+    });
+    // A release stored before the rule still opens; the rule it cannot decide counts as hidden.
+    await getDb()
+      .insert(appReleases)
+      .values({ organizationId: s.org.orgId, appId: s.app.id, version: 1, definition, releasedBy: s.org.adminId });
+    const admin = (await viewOf(s, s.org.adminId))!;
+    expect(admin.view.pages[0]!.components.map((c) => c.name)).not.toContain('auditNote');
+    expect(admin.view.queries.find((q) => q.name === 'myRows')).toEqual({ name: 'myRows', inputs: ['filter'] });
+    expect(await rejection(runAppQuery(s.admin, s.app.id, 'myRows', { values: { auditNote: { value: 'y' } } }))).toMatchObject({
+      code: 'invalid_input',
     });
   });
 });

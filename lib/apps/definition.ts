@@ -70,71 +70,79 @@ export const queryBodySchema = z.discriminatedUnion('type', [
   restQuery.omit({ name: true, resourceId: true }),
 ]);
 
-export const appDefinitionSchema = z
-  .strictObject({
-    pages: z
-      .array(z.strictObject({ name, components: z.array(componentSchema).max(500) }))
-      .min(1, 'An app needs at least one page.')
-      .max(50),
-    queries: z.array(querySchema).max(200).default([]),
-  })
-  .superRefine((def, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const seen = new Map<string, string>();
-    const claim = (n: string, path: (string | number)[]) => {
-      const where = formatPath(path);
-      if (seen.has(n)) issue([...path, 'name'], `"${n}" is already used by ${seen.get(n)}.`);
-      else seen.set(n, where);
-    };
-    def.queries.forEach((q, i) => claim(q.name, ['queries', i]));
-    const queryNames = new Set(def.queries.map((q) => q.name));
-    const checkTemplate = (value: string | undefined, path: (string | number)[]) => {
-      if (value === undefined) return;
-      try {
-        parseTemplate(value);
-      } catch (e) {
-        if (e instanceof ExpressionError) issue(path, e.message);
-        else throw e;
-      }
-    };
-    // hidden and disabled are decided on the server for the signed-in user (lib/apps/view.ts).
-    const checkRule = (value: string | undefined, path: (string | number)[]) => {
-      if (value === undefined) return;
-      try {
-        const reads = parseTemplate(value).flatMap((p) => ('expr' in p ? referencedPaths(p.expr).map((r) => r.split('.')[0]!) : []));
-        const other = reads.find((r) => r !== 'current_user');
-        if (other !== undefined)
-          issue(path, `This rule is decided on the server for the signed-in user, so it can read only current_user, not "${other}".`);
-      } catch (e) {
-        if (e instanceof ExpressionError) issue(path, e.message);
-        else throw e;
-      }
-    };
-    const pageNames = new Set<string>();
-    def.pages.forEach((page, p) => {
-      if (pageNames.has(page.name)) issue(['pages', p, 'name'], `There is already a page named "${page.name}".`);
-      pageNames.add(page.name);
-      page.components.forEach((c, i) => {
-        const at = ['pages', p, 'components', i];
-        claim(c.name, at);
-        checkRule(c.hidden, [...at, 'hidden']);
-        checkRule(c.disabled, [...at, 'disabled']);
-        if (c.type === 'text' || c.type === 'stat') checkTemplate(c.value, [...at, 'value']);
-        if ((c.type === 'textInput' || c.type === 'numberInput') && c.defaultValue !== undefined)
-          checkTemplate(c.defaultValue, [...at, 'defaultValue']);
-        const ref =
-          c.type === 'table' || c.type === 'button'
-            ? { key: 'query', q: c.query }
-            : c.type === 'form'
-              ? { key: 'submitQuery', q: c.submitQuery }
-              : null;
-        if (ref && !queryNames.has(ref.q)) issue([...at, ref.key], `There is no query named "${ref.q}".`);
+/** A definition as saved (`rules`: hidden and disabled read only current_user) or as stored before that rule (`rules` off). */
+const definitionSchema = (rules: boolean) =>
+  z
+    .strictObject({
+      pages: z
+        .array(z.strictObject({ name, components: z.array(componentSchema).max(500) }))
+        .min(1, 'An app needs at least one page.')
+        .max(50),
+      queries: z.array(querySchema).max(200).default([]),
+    })
+    .superRefine((def, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      const seen = new Map<string, string>();
+      const claim = (n: string, path: (string | number)[]) => {
+        const where = formatPath(path);
+        if (seen.has(n)) issue([...path, 'name'], `"${n}" is already used by ${seen.get(n)}.`);
+        else seen.set(n, where);
+      };
+      def.queries.forEach((q, i) => claim(q.name, ['queries', i]));
+      const queryNames = new Set(def.queries.map((q) => q.name));
+      const checkTemplate = (value: string | undefined, path: (string | number)[]) => {
+        if (value === undefined) return;
+        try {
+          parseTemplate(value);
+        } catch (e) {
+          if (e instanceof ExpressionError) issue(path, e.message);
+          else throw e;
+        }
+      };
+      // hidden and disabled are decided on the server for the signed-in user (lib/apps/view.ts).
+      const checkRule = (value: string | undefined, path: (string | number)[]) => {
+        if (value === undefined) return;
+        if (!rules) return checkTemplate(value, path);
+        try {
+          const reads = parseTemplate(value).flatMap((p) => ('expr' in p ? referencedPaths(p.expr).map((r) => r.split('.')[0]!) : []));
+          const other = reads.find((r) => r !== 'current_user');
+          if (other !== undefined)
+            issue(path, `This rule is decided on the server for the signed-in user, so it can read only current_user, not "${other}".`);
+        } catch (e) {
+          if (e instanceof ExpressionError) issue(path, e.message);
+          else throw e;
+        }
+      };
+      const pageNames = new Set<string>();
+      def.pages.forEach((page, p) => {
+        if (pageNames.has(page.name)) issue(['pages', p, 'name'], `There is already a page named "${page.name}".`);
+        pageNames.add(page.name);
+        page.components.forEach((c, i) => {
+          const at = ['pages', p, 'components', i];
+          claim(c.name, at);
+          checkRule(c.hidden, [...at, 'hidden']);
+          checkRule(c.disabled, [...at, 'disabled']);
+          if (c.type === 'text' || c.type === 'stat') checkTemplate(c.value, [...at, 'value']);
+          if ((c.type === 'textInput' || c.type === 'numberInput') && c.defaultValue !== undefined)
+            checkTemplate(c.defaultValue, [...at, 'defaultValue']);
+          const ref =
+            c.type === 'table' || c.type === 'button'
+              ? { key: 'query', q: c.query }
+              : c.type === 'form'
+                ? { key: 'submitQuery', q: c.submitQuery }
+                : null;
+          if (ref && !queryNames.has(ref.q)) issue([...at, ref.key], `There is no query named "${ref.q}".`);
+        });
+      });
+      def.queries.forEach((q, i) => {
+        if (q.type !== 'library') for (const p of queryBodyProblems(q)) issue(['queries', i, ...p.path], p.message);
       });
     });
-    def.queries.forEach((q, i) => {
-      if (q.type !== 'library') for (const p of queryBodyProblems(q)) issue(['queries', i, ...p.path], p.message);
-    });
-  });
+
+/** What a save, a release and an import accept. */
+export const appDefinitionSchema = definitionSchema(true);
+/** What a stored release is read with: one saved before hidden and disabled were limited to current_user still opens (lib/apps/view.ts denies such a rule). */
+const storedDefinitionSchema = definitionSchema(false);
 
 /** Template problems of a SQL or REST query (a `{{ }}` that does not parse or would splice text), by path. */
 export function queryBodyProblems(q: z.infer<typeof queryBodySchema>): { path: (string | number)[]; message: string }[] {
@@ -168,9 +176,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`)).join('');
 }
 
-/** Parses a definition, or throws invalid_input whose field errors are keyed by path. */
+/** Parses a definition to save it, or throws invalid_input whose field errors are keyed by path. */
 export function parseAppDefinition(raw: unknown): AppDefinition {
-  const result = appDefinitionSchema.safeParse(raw);
+  return parseWith(appDefinitionSchema, raw);
+}
+
+/** Parses a stored definition to run or show it: today's rules on hidden and disabled are not applied to it (lib/apps/view.ts decides such rules as true). */
+export function parseStoredDefinition(raw: unknown): AppDefinition {
+  return parseWith(storedDefinitionSchema, raw);
+}
+
+function parseWith(schema: typeof appDefinitionSchema, raw: unknown): AppDefinition {
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const fieldErrors: Record<string, string[]> = {};
   for (const i of result.error.issues) (fieldErrors[formatPath(i.path) || 'definition'] ??= []).push(i.message);

@@ -5,7 +5,7 @@ import { appDrafts, appReleases, users } from '@/db/schema';
 import type { Snapshot } from '@/lib/authz/can';
 import { AppError } from '@/lib/errors';
 import { findLibraryQueryVersion } from '@/lib/query-library/reads';
-import { parseAppDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
+import { parseStoredDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
 import { appViewFor, type AppView } from './view';
 
 /** The newest release of an app (the caller has checked Use on it), or null before the first release. */
@@ -20,7 +20,7 @@ export async function findReleasedApp(
     .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
     .orderBy(desc(appReleases.version))
     .limit(1);
-  return release ? { version: release.version, definition: parseAppDefinition(release.definition) } : null;
+  return release ? { version: release.version, definition: parseStoredDefinition(release.definition) } : null;
 }
 
 /** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */

@@ -28,7 +28,7 @@ import { pgPool, POOL_SETTINGS } from '@/lib/resources/pools';
 import { redact, resolveResourceConfig, type ResolvedResource } from '@/lib/resources/runtime';
 import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
-import { parseAppDefinition, type AppDefinition, type RunnableQuery } from './definition';
+import { parseStoredDefinition, type AppDefinition, type RunnableQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
 import { currentUserFor, runnableQuery, type CurrentUser } from './reads';
 import { preventsQuerySpoofing } from './settings';
@@ -149,7 +149,7 @@ async function loadDefinition(
       .from(appDrafts)
       .where(and(eq(appDrafts.appId, appId), eq(appDrafts.organizationId, orgId)));
     if (!draft) throw new AppError('not_found', 'This app has no draft.');
-    return { definition: parseAppDefinition(draft.definition), releaseVersion: null };
+    return { definition: parseStoredDefinition(draft.definition), releaseVersion: null };
   }
   if (releaseVersion === null) throw new AppError('not_found', 'This app has not been released yet.');
   const key = `${orgId}:${appId}:${releaseVersion}`;
@@ -160,7 +160,7 @@ async function loadDefinition(
       .from(appReleases)
       .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId), eq(appReleases.version, releaseVersion)));
     if (!release) throw new AppError('not_found', 'This app has not been released yet.');
-    definition = parseAppDefinition(release.definition);
+    definition = parseStoredDefinition(release.definition);
     if (releaseCache.size >= RELEASE_CACHE_SIZE) releaseCache.delete(releaseCache.keys().next().value!);
     releaseCache.set(key, definition);
   }
