@@ -118,6 +118,33 @@ describe('parseAppDocument', () => {
   });
 });
 
+describe('releases in a document', () => {
+  it('are read as stored releases are: a hidden rule from before decision 0032 passes there, not in the draft', () => {
+    const d = document();
+    const olderRule = {
+      ...d.definition,
+      pages: [
+        {
+          name: 'main',
+          components: [
+            { type: 'textInput', name: 'pin' },
+            { type: 'table', name: 'orders', query: 'myOrders', hidden: '{{ !pin.value }}' },
+          ],
+        },
+      ],
+    };
+    const doc = parseAppDocument(document({ releases: [{ version: 1, releasedAt: '2025-05-01T00:00:00Z', definition: olderRule }] }));
+    expect(doc.releases?.[0]?.definition.pages[0]?.components[1]).toMatchObject({ hidden: '{{ !pin.value }}' });
+    expect(problems(document({ definition: olderRule }))).toEqual({
+      'definition.pages[0].components[1].hidden': [expect.stringContaining('current_user')],
+    });
+    const badRelease = { ...olderRule, queries: [{ type: 'sql', name: 'myOrders', resource: 'Sample database', sql: "select '{{ x }}'" }] };
+    expect(problems(document({ releases: [{ version: 1, releasedAt: '2025-05-01T00:00:00Z', definition: badRelease }] }))).toEqual({
+      'releases[0].definition.queries[0].sql': [expect.stringMatching(/quoted string/)],
+    });
+  });
+});
+
 describe('readAppDocumentText', () => {
   it('refuses empty text, text that is not JSON, and text that cannot be stored, naming the field', () => {
     const fieldOf = (text: string) => {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import { findUnstorableText, UNSTORABLE_TEXT } from '@/lib/storable-text';
-import { appDefinitionSchema, formatPath, type AppDefinition, type AppQuery } from './definition';
+import { appDefinitionSchema, formatPath, parseStoredDefinition, type AppDefinition, type AppQuery } from './definition';
 
 export const APP_DOCUMENT_FORMAT = 'gatehouse.app';
 export const APP_DOCUMENT_VERSION = 1;
@@ -31,7 +31,7 @@ export type AppDocument = {
   app: { name: string };
   /** The app's draft. */
   definition: TransferDefinition;
-  /** Every release, oldest first, when the export asked for them. */
+  /** Every release, oldest first, when the export asked for them; read as stored releases are (decision 0032). */
   releases?: { version: number; releasedAt: string; definition: TransferDefinition }[];
   /** Every resource a query names (in the draft or a release), once. */
   resources: { name: string; type: ResourceKind }[];
@@ -93,12 +93,38 @@ const libraryOrigin = z.strictObject({ name: z.string().min(1).max(100), version
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * The definition schema's verdict: as the editor saves (`stored` off), or as a stored release is
+ * read, without the rules on hidden and disabled that came after it (`stored` on; decision 0032).
+ * Problem paths say `resource` where the schema says `resourceId`.
+ */
+function checkWithSchema(candidate: unknown, stored: boolean): { data: AppDefinition } | { issues: Issue[] } {
+  const rename = (k: PropertyKey) => (k === 'resourceId' ? 'resource' : k);
+  if (!stored) {
+    const parsed = appDefinitionSchema.safeParse(candidate);
+    return parsed.success
+      ? { data: parsed.data }
+      : { issues: parsed.error.issues.map((i) => ({ path: i.path.map(rename), message: i.message })) };
+  }
+  try {
+    return { data: parseStoredDefinition(candidate) };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return {
+      issues: Object.entries(e.meta.fieldErrors ?? {}).flatMap(([key, messages]) =>
+        messages.map((message) => ({ path: key === 'definition' ? [] : [key.replace(/\.resourceId$/, '.resource')], message })),
+      ),
+    };
+  }
+}
+
+/**
  * One definition of a document, checked with the app definition's own schema (so a document
- * accepts exactly what the editor saves) after its resource names stand in for ids. Problems are
- * reported at `at` + their path, `resource` where the schema says `resourceId`.
+ * accepts exactly what the editor saves, and a release what a stored release may hold) after its
+ * resource names stand in for ids. Problems are reported at `at` + their path.
  */
 function checkDefinition(
   raw: unknown,
+  stored: boolean,
   listed: Set<string>,
   used: Set<string>,
   at: PropertyKey[],
@@ -135,10 +161,9 @@ function checkDefinition(
         return { ...rest, resourceId: PLACEHOLDER_RESOURCE_ID };
       })
     : raw.queries;
-  const parsed = appDefinitionSchema.safeParse({ ...raw, queries });
-  if (!parsed.success) {
-    for (const i of parsed.error.issues)
-      issues.push({ path: [...at, ...i.path.map((k) => (k === 'resourceId' ? 'resource' : k))], message: i.message });
+  const parsed = checkWithSchema({ ...raw, queries }, stored);
+  if ('issues' in parsed) {
+    for (const i of parsed.issues) issues.push({ path: [...at, ...i.path], message: i.message });
     return null;
   }
   if (issues.length > before) return null;
@@ -193,11 +218,11 @@ export function parseAppDocument(raw: unknown): AppDocument {
     listed.add(key);
   });
   const used = new Set<string>();
-  const definition = checkDefinition(doc.definition, listed, used, ['definition'], issues);
+  const definition = checkDefinition(doc.definition, false, listed, used, ['definition'], issues);
   const releases = doc.releases?.map((r, i) => {
     if (i > 0 && r.version <= doc.releases![i - 1]!.version)
       issues.push({ path: ['releases', i, 'version'], message: 'List releases oldest first, each version once.' });
-    return { ...r, definition: checkDefinition(r.definition, listed, used, ['releases', i, 'definition'], issues) };
+    return { ...r, definition: checkDefinition(r.definition, true, listed, used, ['releases', i, 'definition'], issues) };
   });
   // Unused entries are judged only once every query could be read: otherwise "unused" may just mean "unreadable".
   const complete = issues.length === 0;

@@ -14,7 +14,7 @@ import { findFolder, findObject } from '@/lib/objects/lookup';
 import { createObject } from '@/lib/objects/writes';
 import { findLibraryQueryVersion } from '@/lib/query-library/reads';
 import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
-import { parseAppDefinition } from './definition';
+import { parseStoredDefinition } from './definition';
 import {
   APP_DOCUMENT_FORMAT,
   APP_DOCUMENT_VERSION,
@@ -257,7 +257,7 @@ export async function importApp(ctx: MutationCtx, input: ImportAppOptions & { do
   }
   if (history.length) await authorize(ctx, 'release', { kind: 'app', id: appId, folderId: input.folderId ?? null });
   for (const release of history) {
-    const definition = parseAppDefinition(bindResources(release.definition, idByName));
+    const definition = parseStoredDefinition(bindResources(release.definition, idByName));
     await ctx.tx.insert(appReleases).values({
       organizationId: orgId,
       appId,
