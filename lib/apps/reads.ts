@@ -1,5 +1,5 @@
 // Reads of app definitions for pages: the newest release for anyone with Use on the app; the draft and the list of releases for editors.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, max } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { appDrafts, appReleases, users } from '@/db/schema';
 import type { Snapshot } from '@/lib/authz/can';
@@ -8,19 +8,49 @@ import { findLibraryQueryVersion } from '@/lib/query-library/reads';
 import { parseStoredDefinition, type AppDefinition, type AppQuery, type RunnableQuery } from './definition';
 import { appViewFor, type AppView } from './view';
 
+/**
+ * Parsed definitions of releases by (organization, app, version). A release never changes (a
+ * trigger refuses updates, and its app's id is never reused), so this cache cannot go stale; it
+ * saves the read and the parse of a view or a run, and keeps the parsed rules of lib/apps/view.ts
+ * (cached per definition object) warm.
+ */
+const releaseCache = new Map<string, AppDefinition>();
+const RELEASE_CACHE_SIZE = 500;
+
+/** One release's definition, parsed once per process; null when the app has no such release in the organization. */
+export async function releasedDefinition(
+  orgId: string,
+  appId: string,
+  version: number,
+  db: DbOrTx = getDb(),
+): Promise<AppDefinition | null> {
+  const key = `${orgId}:${appId}:${version}`;
+  const cached = releaseCache.get(key);
+  if (cached) return cached;
+  const [release] = await db
+    .select({ definition: appReleases.definition })
+    .from(appReleases)
+    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId), eq(appReleases.version, version)));
+  if (!release) return null;
+  const definition = parseStoredDefinition(release.definition);
+  if (releaseCache.size >= RELEASE_CACHE_SIZE) releaseCache.delete(releaseCache.keys().next().value!);
+  releaseCache.set(key, definition);
+  return definition;
+}
+
 /** The newest release of an app (the caller has checked Use on it), or null before the first release. */
 export async function findReleasedApp(
   orgId: string,
   appId: string,
   db: DbOrTx = getDb(),
 ): Promise<{ version: number; definition: AppDefinition } | null> {
-  const [release] = await db
-    .select({ definition: appReleases.definition, version: appReleases.version })
+  const [newest] = await db
+    .select({ version: max(appReleases.version) })
     .from(appReleases)
-    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)))
-    .orderBy(desc(appReleases.version))
-    .limit(1);
-  return release ? { version: release.version, definition: parseStoredDefinition(release.definition) } : null;
+    .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId)));
+  if (newest?.version === null || newest?.version === undefined) return null;
+  const definition = await releasedDefinition(orgId, appId, newest.version, db);
+  return definition ? { version: newest.version, definition } : null;
 }
 
 /** The query as it runs: a query library reference becomes its pinned version, under the app's name for it. */

@@ -30,7 +30,7 @@ import { withSampleDatabase } from '@/lib/resources/sample';
 import { actorUserId, runMutation, type MutationCtx, type MutationInit } from '@/lib/server/mutation';
 import { parseStoredDefinition, type AppDefinition, type RunnableQuery } from './definition';
 import { ExpressionError, evaluate, parseTemplate, referencedPaths, toText, type Node, type Scope } from './expressions';
-import { currentUserFor, runnableQuery, type CurrentUser } from './reads';
+import { currentUserFor, releasedDefinition, runnableQuery, type CurrentUser } from './reads';
 import { preventsQuerySpoofing } from './settings';
 import { hideParameter, isHiddenExpression, textForms } from './hidden';
 import { parseSqlTemplate, toParameter } from './sql';
@@ -128,14 +128,6 @@ async function loadRunContext(ctx: MutationCtx, orgId: string, appId: string, en
   };
 }
 
-/**
- * Parsed definitions of releases by (organization, app, version). A release never changes (a
- * trigger refuses updates, and its app's id is never reused), so this cache cannot go stale; it
- * only saves the read and the parse of a run.
- */
-const releaseCache = new Map<string, AppDefinition>();
-const RELEASE_CACHE_SIZE = 500;
-
 async function loadDefinition(
   ctx: MutationCtx,
   orgId: string,
@@ -152,18 +144,8 @@ async function loadDefinition(
     return { definition: parseStoredDefinition(draft.definition), releaseVersion: null };
   }
   if (releaseVersion === null) throw new AppError('not_found', 'This app has not been released yet.');
-  const key = `${orgId}:${appId}:${releaseVersion}`;
-  let definition = releaseCache.get(key);
-  if (!definition) {
-    const [release] = await ctx.tx
-      .select({ definition: appReleases.definition })
-      .from(appReleases)
-      .where(and(eq(appReleases.appId, appId), eq(appReleases.organizationId, orgId), eq(appReleases.version, releaseVersion)));
-    if (!release) throw new AppError('not_found', 'This app has not been released yet.');
-    definition = parseStoredDefinition(release.definition);
-    if (releaseCache.size >= RELEASE_CACHE_SIZE) releaseCache.delete(releaseCache.keys().next().value!);
-    releaseCache.set(key, definition);
-  }
+  const definition = await releasedDefinition(orgId, appId, releaseVersion, ctx.tx);
+  if (!definition) throw new AppError('not_found', 'This app has not been released yet.');
   return { definition, releaseVersion };
 }
 
