@@ -2,13 +2,14 @@
 // manage them in Settings → SCIM or with `gatehouse scim directory …`; the token is shown once.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb, prepared, type DbOrTx } from '@/db';
+import { getDb, isDatabaseUnavailable, prepared, type DbOrTx } from '@/db';
 import { scimDirectories, scimRequests, type ScimDirectory } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { randomToken, safeEqual, sha256Hex } from '@/lib/crypto/tokens';
 import { AppError } from '@/lib/errors';
 import { isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
+import { printable } from '@/lib/storable-text';
 import { isUuid } from './resource';
 
 export const SCIM_TOKEN_PREFIX = 'ghs_';
@@ -190,26 +191,53 @@ export function logScimRequest(directoryId: string, entry: ScimRequestLogEntry):
   pending.entries.push({
     directoryId,
     ...entry,
-    path: entry.path.slice(0, 500),
-    error: entry.error?.slice(0, 500) ?? null,
+    method: printable(entry.method.slice(0, 20)),
+    // A path's segments arrive decoded: a NUL goes back to the %00 the client sent.
+    path: printable(entry.path.replaceAll('\0', '%00').slice(0, 500)),
+    error: entry.error === null ? null : printable(entry.error.slice(0, 500)),
+    requestId: entry.requestId === null ? null : printable(entry.requestId),
     createdAt: new Date(),
   });
   if (pending.entries.length >= 100) void flushScimRequestLog();
   else pending.timer ??= setTimeout(() => void flushScimRequestLog(), 250).unref();
 }
 
-/** Writes queued log entries and trims each directory's log to the newest SCIM_REQUEST_LOG_SIZE. */
+type PendingEntry = PendingLog['entries'][number];
+
+function insertLogEntries(entries: PendingEntry[]) {
+  return getDb().insert(scimRequests).values(entries).returning({ id: scimRequests.id, directoryId: scimRequests.directoryId });
+}
+
+/**
+ * Writes queued log entries and trims each directory's log to the newest SCIM_REQUEST_LOG_SIZE.
+ * When the batch's one insert fails for anything but a lost database (an entry whose directory was
+ * deleted meanwhile, text the database refuses), each entry is inserted on its own, so one bad
+ * entry costs only itself.
+ */
 export function flushScimRequestLog(): Promise<void> {
   if (pending.timer) clearTimeout(pending.timer);
   pending.timer = null;
   const batch = pending.entries.splice(0);
   pending.flushing = pending.flushing.then(async () => {
     if (batch.length === 0) return;
+    let rows: { id: number; directoryId: string }[] = [];
     try {
-      const rows = await getDb()
-        .insert(scimRequests)
-        .values(batch)
-        .returning({ id: scimRequests.id, directoryId: scimRequests.directoryId });
+      rows = await insertLogEntries(batch);
+    } catch (e) {
+      if (isDatabaseUnavailable(e) || batch.length === 1) {
+        console.error(`[gatehouse] could not write ${batch.length} SCIM request log entries:`, e);
+        return;
+      }
+      for (const entry of batch) {
+        try {
+          rows.push(...(await insertLogEntries([entry])));
+        } catch (one) {
+          console.error(`[gatehouse] could not write a SCIM request log entry (${entry.method} ${entry.path}): ${(one as Error).message}`);
+          if (isDatabaseUnavailable(one)) return;
+        }
+      }
+    }
+    try {
       // Trim about once per 50 entries (or after a large batch), so trimming costs little and the log stays near its size.
       for (const directoryId of new Set(rows.filter((r) => r.id % 50 === 0 || rows.length >= 50).map((r) => r.directoryId))) {
         await getDb().execute(sql`
@@ -217,7 +245,7 @@ export function flushScimRequestLog(): Promise<void> {
             select id from scim_requests where directory_id = ${directoryId} order by id desc offset ${SCIM_REQUEST_LOG_SIZE - 1} limit 1)`);
       }
     } catch (e) {
-      console.error('[gatehouse] could not write the SCIM request log:', e);
+      console.error('[gatehouse] could not trim the SCIM request log:', e);
     }
   });
   return pending.flushing;

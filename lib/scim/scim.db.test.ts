@@ -572,6 +572,29 @@ describe('SCIM requests the server refuses', () => {
     expect(log[0]!.path).toBe(`/Users?m=${SCIM_REQUEST_LOG_SIZE + 59}`);
     expect((await listScimRequests(other.id)).length).toBeGreaterThan(500);
   });
+  it('loses no log entry to one request with a NUL byte in its path, nor to an entry that cannot be stored', async () => {
+    const dir = await makeDirectory('log-nul');
+    const other = await makeDirectory('log-nul-other');
+    // Concurrent, so all three land in one batched insert.
+    const replies = await Promise.all([
+      scim(dir, 'GET', '/Users?n=before'),
+      scim(dir, 'GET', '/Users/a%00b?attributes=%00'),
+      scim(other, 'GET', '/Users?n=other'),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([200, 404, 200]);
+    const paths = (await listScimRequests(dir.id)).map((r) => r.path).sort();
+    expect(paths).toEqual(['/Users/a%00b?attributes=%00', '/Users?n=before']);
+    expect((await listScimRequests(other.id)).map((r) => r.path)).toEqual(['/Users?n=other']);
+
+    // An entry the database refuses whatever its text (its directory is gone) costs no other.
+    const entry = { method: 'GET', status: 200, error: null, durationMs: 1, requestId: null };
+    logScimRequest(dir.id, { ...entry, path: '/Users?n=1', error: 'broken \ud800 and \u0000 text' });
+    logScimRequest(randomUUID(), { ...entry, path: '/Users?n=gone' });
+    logScimRequest(other.id, { ...entry, path: '/Users?n=2' });
+    const log = await listScimRequests(dir.id);
+    expect(log[0]).toMatchObject({ path: '/Users?n=1', error: 'broken \ufffd and \ufffd text' });
+    expect((await listScimRequests(other.id))[0]!.path).toBe('/Users?n=2');
+  });
 });
 
 describe('SCIM lists', () => {
