@@ -63,7 +63,7 @@ export async function ObjectPage({ kind, params }: { kind: ObjectKind; params: P
           title="Export"
           description="Download the app as a JSON document to import into another organization or Gatehouse: its draft, and its releases if you choose. Resources appear by name only; no secret, id or resource setting is included."
         >
-          <form method="get" action={`/api/apps/${object.id}/export`} className="flex flex-wrap items-center gap-4 text-sm">
+          <form method="post" action={`/api/apps/${object.id}/export`} className="flex flex-wrap items-center gap-4 text-sm">
             <label className="flex items-center gap-2">
               <input type="checkbox" name="releases" value="1" /> Include release history
             </label>

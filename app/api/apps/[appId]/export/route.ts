@@ -1,12 +1,13 @@
-// GET /api/apps/:appId/export?releases=1 — the app as an export document, downloaded (Own on the
-// app; decision 0030). The download itself is audited as EXPORT_APP.
+// POST /api/apps/:appId/export?releases=1 — the app as an export document, downloaded (Own on the
+// app; decision 0030). The download itself is audited as EXPORT_APP: a POST, so that a link from
+// another site cannot write that event (the session cookie is SameSite=Lax).
 import { exportApp } from '@/lib/apps/transfer';
 import { sessionMutation } from '@/lib/server/action';
 import { defineRoute } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute({ auth: 'session' }, async ({ req, session, params }) => {
+export const POST = defineRoute({ auth: 'session' }, async ({ req, session, params }) => {
   const releases = ['1', 'true', 'on'].includes(req.nextUrl.searchParams.get('releases') ?? '');
   const doc = await sessionMutation(session, (ctx) => exportApp(ctx, { appId: params.appId ?? '', releases }));
   const slug =
