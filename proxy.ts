@@ -1,9 +1,11 @@
 // Runs before every page and API request: stamps a request id on the request and the response,
-// remembers the organization of a sign-in link, and sends visitors without a session cookie to
-// the sign-in page. Optimistic only: it reads no database; requireSession() decides.
+// refuses server actions posted from another origin (403), remembers the organization of a
+// sign-in link, and sends visitors without a session cookie to the sign-in page. Optimistic only:
+// it reads no database; requireSession() decides.
 import { NextResponse, type NextRequest } from 'next/server';
 import { ORG_COOKIE, SESSION_COOKIES, rememberOrgCookie } from '@/lib/auth/cookies';
 import { requestIdFrom } from '@/lib/server/request-meta';
+import { CROSS_ORIGIN_ACTION_MESSAGE, isCrossOriginAction } from '@/lib/server/same-origin';
 
 const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/invite', '/api/', '/.well-known/'];
 
@@ -16,7 +18,10 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
 
   let response: NextResponse;
-  if (!isPublic(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+  if (isCrossOriginAction(request.method, pathname, request.headers)) {
+    // Next would refuse it too, but with a 500 (lib/server/same-origin.ts).
+    response = NextResponse.json({ error: { code: 'forbidden', message: CROSS_ORIGIN_ACTION_MESSAGE, requestId } }, { status: 403 });
+  } else if (!isPublic(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
     const url = new URL('/sign-in', request.url);
     if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
     response = NextResponse.redirect(url);

@@ -24,13 +24,13 @@ test('server actions called directly refuse without the right level (forbidden) 
   const request = await captured;
   await expect(admin.getByTestId('members').locator(`[data-email="${memberEmail}"]`)).toBeVisible();
   const body = request.postData()!;
-  const replay = (page: typeof admin, data: string) =>
+  const replay = (page: typeof admin, data: string, origin = new URL(request.url()).origin) =>
     page.request.post(request.url(), {
       headers: {
         'next-action': request.headers()['next-action']!,
         'content-type': request.headers()['content-type']!,
         accept: 'text/x-component',
-        origin: new URL(request.url()).origin,
+        origin,
       },
       data,
     });
@@ -44,6 +44,11 @@ test('server actions called directly refuse without the right level (forbidden) 
   expect(userIdInBody, 'the captured form carries the user id').toBeTruthy();
   const crossOrg = await replay(admin, body.replace(userIdInBody!, foreignUserId));
   expect(await crossOrg.text()).toContain('"code":"not_found"');
+
+  // The admin's own cookies, posted from another site: a 403 that says so, not Next's 500.
+  const crossSite = await replay(admin, body, 'https://evil.test');
+  expect(crossSite.status()).toBe(403);
+  expect((await crossSite.json()) as unknown).toMatchObject({ error: { code: 'forbidden', message: /another site/ } });
 
   await admin.goto(groupUrl);
   await expect(admin.getByTestId('members').locator('li')).toHaveCount(1);
