@@ -1,7 +1,8 @@
 // Sign in with Google end to end, with a local OpenID provider standing in for Google (the server
 // is started with GOOGLE_ISSUER pointing at it; see playwright.config.ts). An admin turns Google on
-// with a domain restriction and JIT; a Workspace user of that domain gets in; an unverified email
-// and another domain are refused with their messages and no session.
+// with a domain restriction and JIT; a Workspace user of that domain gets in; an unverified email,
+// another domain and an ID token without this sign-in's nonce are refused with their messages and
+// no session.
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Browser } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
@@ -58,6 +59,28 @@ test('Google sign-in: a verified account of an allowed domain gets in; others ar
   const outsider = googleAccount({ hd: 'elsewhere.test' });
   const other = await signInWithGoogle(browser, account.slug, outsider.sub);
   await expect(other.getByTestId('sso-error')).toContainText('accepts Google accounts of its own domains only');
+
+  // Every start sends a fresh nonce; an ID token without it is refused, even for a known account.
+  const starts: string[] = [];
+  const watch = await (await browser.newContext()).newPage();
+  watch.on('request', (r) => {
+    if (r.url().startsWith(`${peer.issuer}/auth`)) starts.push(new URL(r.url()).searchParams.get('nonce') ?? '');
+  });
+  await watch.goto(`/sign-in/${account.slug}`);
+  await watch.getByRole('button', { name: 'Sign in with Google' }).click();
+  await expect(watch.getByLabel('IdP username')).toBeVisible();
+  peer.tamper = 'no_nonce';
+  try {
+    const replayed = await signInWithGoogle(browser, account.slug, grace.sub);
+    await expect(replayed).toHaveURL(new RegExp(`/sign-in/${account.slug}\\?google_error=id_token_nonce_missing`));
+    await expect(replayed.getByTestId('sso-error')).toContainText('did not belong to this sign-in');
+    await replayed.goto('/');
+    await expect(replayed).toHaveURL(/\/sign-in/);
+  } finally {
+    peer.tamper = 'none';
+  }
+  expect(starts).toHaveLength(1);
+  expect(starts[0]).toMatch(/^.{32,}$/);
 
   const audit = new AuditPage(page);
   await audit.goto();

@@ -36,3 +36,17 @@ test('signing out kills the session on the server, not just the cookie', async (
   await expect(replay).toHaveURL(/\/sign-in/);
   await expect(replay.getByRole('heading', { name: /Sign in/ })).toBeVisible();
 });
+
+test('next-auth’s own sign-out endpoint kills the session too: the old cookie no longer works', async ({ page, browser }) => {
+  const account = newOrgAccount('AuthSignout');
+  await signUp(page, account);
+  const stolen = await page.context().storageState();
+
+  const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const signedOut = await page.request.post('/api/auth/signout', { form: { csrfToken, json: 'true' } });
+  expect(signedOut.ok()).toBe(true);
+
+  const replay = await (await browser.newContext({ storageState: stolen })).newPage();
+  await replay.goto('/account');
+  await expect(replay).toHaveURL(/\/sign-in/);
+});

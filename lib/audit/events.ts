@@ -25,8 +25,21 @@ const userProfile = z.strictObject({
   userName: z.string().optional(),
   externalId: z.string().nullable().optional(),
 });
+/**
+ * Why an OpenID ID token (Google, OIDC connections) was refused by lib/auth/id-token.ts, after its
+ * signature, issuer and audience were verified: no nonce, or not this sign-in's; expired (or no
+ * `exp`); not valid yet (`nbf`); issued in the future (or no `iat`). Each beyond the allowed skew.
+ */
+export const ID_TOKEN_FAILURE_REASONS = [
+  'id_token_nonce_missing',
+  'id_token_nonce_mismatch',
+  'id_token_expired',
+  'id_token_not_yet_valid',
+  'id_token_issued_in_future',
+] as const;
 /** Why an SSO sign-in was refused (LOGIN_FAILED with method `sso`). */
 export const SSO_FAILURE_REASONS = [
+  ...ID_TOKEN_FAILURE_REASONS,
   'missing_state',
   'state_mismatch',
   'idp_error',
@@ -58,6 +71,7 @@ export const SSO_FAILURE_REASONS = [
 ] as const;
 /** Why a Google sign-in was refused (LOGIN_FAILED with method `google`). */
 export const GOOGLE_FAILURE_REASONS = [
+  ...ID_TOKEN_FAILURE_REASONS,
   'missing_state',
   'not_enabled',
   'sso_enforced',

@@ -38,14 +38,27 @@ async function enable(org: TestOrg, form: Record<string, string> = {}) {
   await runMutation(asUser(org.orgId, org.adminId), (ctx) => saveGoogleSettings(ctx, input));
 }
 
+/** The nonce this browser's binding sent; every ID token below carries it unless a test says otherwise. */
+const NONCE = 'a-nonce-of-thirty-two-characters-or-more';
 let n = 0;
 function googler(extra: Partial<GoogleClaims> = {}): GoogleClaims {
   n += 1;
   const sub = `10${Date.now()}${n}`;
-  return { sub, email: `person${n}-${sub}@gmail.test`, email_verified: true, given_name: 'Grace', family_name: 'Hopper', ...extra };
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub,
+    email: `person${n}-${sub}@gmail.test`,
+    email_verified: true,
+    given_name: 'Grace',
+    family_name: 'Hopper',
+    nonce: NONCE,
+    iat: now,
+    exp: now + 3600,
+    ...extra,
+  };
 }
 
-const signIn = (org: TestOrg, claims: GoogleClaims) => completeGoogleSignIn(claims, { orgId: org.orgId }, testRequest());
+const signIn = (org: TestOrg, claims: GoogleClaims) => completeGoogleSignIn(claims, { orgId: org.orgId, nonce: NONCE }, testRequest());
 const lastFailure = async (orgId: string) => (await auditRows(orgId)).filter((r) => r.actionType === 'LOGIN_FAILED').at(-1)?.metadata;
 
 describe('Google sign-in settings', () => {
@@ -118,6 +131,27 @@ describe('completeGoogleSignIn', () => {
     expect(user).toMatchObject({ firstName: 'Gr\ufffdace', lastName: 'Hop\ufffdper' });
   });
 
+  it('refuses an ID token without this sign-in’s nonce, or outside its times, with the reason in LOGIN_FAILED', async () => {
+    const org = await makeOrg('gtoken');
+    await enable(org, { jitEnabled: 'on' });
+    const now = Math.floor(Date.now() / 1000);
+    const cases: [Partial<GoogleClaims>, string][] = [
+      [{ nonce: undefined }, 'id_token_nonce_missing'],
+      [{ nonce: 'another-sign-in-s-nonce-of-thirty-two-chars' }, 'id_token_nonce_mismatch'],
+      [{ iat: now + 3600, exp: now + 7200 }, 'id_token_issued_in_future'],
+      [{ iat: now - 7200, exp: now - 3600 }, 'id_token_expired'],
+      [{ nbf: now + 3600 }, 'id_token_not_yet_valid'],
+    ];
+    for (const [extra, reason] of cases) {
+      const claims = googler(extra);
+      expect(await signIn(org, claims)).toEqual({ ok: false, reason, orgSlug: org.slug });
+      expect(await lastFailure(org.orgId)).toMatchObject({ method: 'google', reason, subject: claims.sub, email: claims.email });
+    }
+    expect(await getDb().select().from(users).where(eq(users.organizationId, org.orgId))).toHaveLength(1);
+    expect(await getDb().select().from(sessions).where(eq(sessions.organizationId, org.orgId))).toHaveLength(0);
+    expect(await signIn(org, googler({ iat: now + 60 }))).toMatchObject({ ok: true });
+  });
+
   it('refuses an unverified email, and a domain the organization does not allow', async () => {
     const org = await makeOrg('gverify');
     await enable(org, { jitEnabled: 'on', allowedDomains: 'corp.test' });
@@ -172,7 +206,10 @@ describe('completeGoogleSignIn', () => {
       if (before === undefined) delete process.env.NEXTAUTH_SECRET;
     });
     const sealed = await sealGoogleBinding(org.orgId);
-    expect(await openGoogleBinding(sealed)).toEqual(expect.objectContaining({ orgId: org.orgId }));
+    const opened = await openGoogleBinding(sealed);
+    expect(opened).toEqual({ orgId: org.orgId, nonce: expect.stringMatching(/^.{32,}$/) });
+    // Every sign-in started sends a fresh nonce.
+    expect((await openGoogleBinding(await sealGoogleBinding(org.orgId)))?.nonce).not.toBe(opened!.nonce);
     expect(await openGoogleBinding(`${sealed.slice(0, -4)}AAAA`)).toBeNull();
     expect(await openGoogleBinding(undefined)).toBeNull();
   });

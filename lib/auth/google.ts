@@ -24,7 +24,9 @@ import { checkbox, optionalId } from '@/lib/forms';
 import { type MutationCtx, orgOf, runMutation } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { createSession } from '@/lib/sessions/writes';
+import { randomToken } from '@/lib/crypto/tokens';
 import { printable } from '@/lib/storable-text';
+import { checkIdTokenClaims, ID_TOKEN_FAILURE_MESSAGES } from './id-token';
 import { openIdentityLink } from './identity-link';
 import { seal, unseal } from './sealed';
 import { enforcesSso } from './sso-enforcement';
@@ -33,6 +35,7 @@ export type { GoogleSignInSettings };
 export type GoogleFailureReason = (typeof GOOGLE_FAILURE_REASONS)[number];
 
 export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {
+  ...ID_TOKEN_FAILURE_MESSAGES,
   missing_state: 'This Google sign-in was not started from your organization’s sign-in page in this browser, or it expired. Start again.',
   not_enabled: 'This organization does not offer sign-in with Google.',
   sso_enforced: 'This organization signs in with SSO. Use “Sign in with SSO”.',
@@ -44,20 +47,22 @@ export const GOOGLE_FAILURE_MESSAGES: Record<GoogleFailureReason, string> = {
   user_disabled: 'Your account is disabled. Ask your admin.',
 };
 
-// --- the browser binding: which organization this browser started a Google sign-in for ---
+// --- the browser binding: which organization this browser started a Google sign-in for, and the
+// nonce that sign-in sends to Google (a fresh one per start; the callback deletes the cookie) ---
 
 export const GOOGLE_BINDING_COOKIE = 'gatehouse-google';
 const BINDING_MAX_AGE = 10 * 60;
 /** Lax, so it comes back on Google's top-level redirect to next-auth's callback. */
 export const googleBindingCookie = { httpOnly: true, sameSite: 'lax', path: '/api/auth', maxAge: BINDING_MAX_AGE } as const;
 const SALT = 'gatehouse-google-binding';
-const binding = z.object({ orgId: z.uuid() });
+const binding = z.object({ orgId: z.uuid(), nonce: z.string().min(32) });
+export type GoogleBinding = z.infer<typeof binding>;
 
 export function sealGoogleBinding(orgId: string): Promise<string> {
-  return seal({ orgId }, SALT, BINDING_MAX_AGE);
+  return seal({ orgId, nonce: randomToken() }, SALT, BINDING_MAX_AGE);
 }
 
-export async function openGoogleBinding(cookie: string | undefined): Promise<{ orgId: string } | null> {
+export async function openGoogleBinding(cookie: string | undefined): Promise<GoogleBinding | null> {
   const parsed = binding.safeParse(await unseal(cookie, SALT));
   return parsed.success ? parsed.data : null;
 }
@@ -130,6 +135,10 @@ export async function getGoogleSettings(orgId: string, db: DbOrTx = getDb()): Pr
 /** The claims of Google's verified ID token that matter here. */
 export type GoogleClaims = {
   sub: string;
+  nonce?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+  nbf?: unknown;
   email?: unknown;
   email_verified?: unknown;
   hd?: unknown;
@@ -145,12 +154,14 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /**
  * Finishes a Google sign-in for the organization this browser started it for (`binding`), with
- * the claims of an ID token next-auth has verified. Never throws for a refused sign-in.
+ * the claims of an ID token whose signature, issuer and audience were verified (options.ts); its
+ * nonce and times are checked here. Never throws for a refused sign-in.
  */
 export async function completeGoogleSignIn(
   claims: GoogleClaims,
-  bindingValue: { orgId: string } | null,
+  bindingValue: GoogleBinding | null,
   request: RequestMeta,
+  clock = Date.now(),
 ): Promise<GoogleResult> {
   if (!bindingValue) return { ok: false, reason: 'missing_state', orgSlug: null };
   const orgId = bindingValue.orgId;
@@ -166,6 +177,8 @@ export async function completeGoogleSignIn(
       await record(ctx, { actionType: 'LOGIN_FAILED', metadata: { method: 'google', reason, ...who } }, { userId });
       return { ok: false, reason, orgSlug: org.slug };
     };
+    const tokenProblem = checkIdTokenClaims(claims, { nonce: bindingValue.nonce }, clock);
+    if (tokenProblem) return refuse(tokenProblem);
     const settings = googleSettings(org.settings);
     if (!settings.enabled || !subject) return refuse('not_enabled');
     if (enforcesSso(org.settings)) return refuse('sso_enforced');

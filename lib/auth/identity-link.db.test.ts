@@ -220,8 +220,10 @@ describe('linking a Google identity with proof', () => {
       saveGoogleSettings(ctx, googleSettingsInput.parse({ enabled: 'on', allowedDomains: '', defaultGroupId: '' })),
     );
     const existing = await makeUser(org.orgId, { label: 'glnk' });
-    const claims = { sub: `10${Date.now()}`, email: existing.email, email_verified: true, given_name: 'G' };
-    const refused = await completeGoogleSignIn(claims, { orgId: org.orgId }, testRequest());
+    const nonce = 'n'.repeat(32);
+    const times = { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 };
+    const claims = { sub: `10${Date.now()}`, email: existing.email, email_verified: true, given_name: 'G', nonce, ...times };
+    const refused = await completeGoogleSignIn(claims, { orgId: org.orgId, nonce }, testRequest());
     expect(refused).toMatchObject({ ok: false, reason: 'email_taken', orgSlug: org.slug, linkToken: expect.any(String) });
     const token = (refused as { linkToken: string }).linkToken;
     expect(await findPendingLink(token)).toMatchObject({ provider: 'google' });
@@ -238,6 +240,6 @@ describe('linking a Google identity with proof', () => {
       connectionId: null,
       subject: claims.sub,
     });
-    expect(await completeGoogleSignIn(claims, { orgId: org.orgId }, testRequest())).toMatchObject({ ok: true });
+    expect(await completeGoogleSignIn(claims, { orgId: org.orgId, nonce }, testRequest())).toMatchObject({ ok: true });
   });
 });

@@ -6,9 +6,11 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import GoogleProvider from 'next-auth/providers/google';
 import { googleClient } from '@/lib/env';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
+import { endSessionById } from '@/lib/sessions/writes';
 import { completeSecondFactor } from './challenge';
 import { CHALLENGE_COOKIE, LINK_COOKIE, ORG_COOKIE, challengeCookie, linkCookie, rememberOrgCookie } from './cookies';
 import { completeGoogleSignIn, GOOGLE_BINDING_COOKIE, googleBindingCookie, openGoogleBinding, type GoogleClaims } from './google';
+import { exchangeGoogleCode } from './google-token';
 import { authSecret } from './secret';
 import { passwordSignInInput, signInWithPassword } from './sign-in';
 
@@ -27,10 +29,13 @@ export const WRONG_CODE_ERROR_PREFIX = 'wrong_code:';
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 /**
- * Google (0016), when the instance has a client: next-auth checks state, PKCE and the ID token;
- * the signIn callback below decides and creates the session. GOOGLE_ISSUER points it elsewhere.
+ * Google (0016), when the instance has a client: next-auth keeps state and PKCE; our exchange
+ * (google-token.ts) verifies the ID token's signature, issuer and audience; the signIn callback
+ * below checks its nonce and times, decides and creates the session. GOOGLE_ISSUER points it
+ * elsewhere. `nonce` is the one sealed in this browser's binding cookie: sent when the sign-in
+ * starts, required in the ID token at the callback.
  */
-function googleProviders() {
+function googleProviders(nonce: string | undefined) {
   const client = googleClient();
   if (!client) return [];
   return [
@@ -39,7 +44,9 @@ function googleProviders() {
       clientSecret: client.clientSecret,
       wellKnown: `${client.issuer}/.well-known/openid-configuration`,
       issuer: client.issuer,
-      authorization: { params: { scope: 'openid email profile' } },
+      checks: ['pkce', 'state'],
+      authorization: { params: { scope: 'openid email profile', ...(nonce ? { nonce } : {}) } },
+      token: { request: exchangeGoogleCode },
     }),
   ];
 }
@@ -65,7 +72,13 @@ async function googleSignIn(user: { id: string }, claims: GoogleClaims, headers:
   return true;
 }
 
-export function authOptionsFor(headers: Headers): AuthOptions {
+/** next-auth's options for this request; the Google binding cookie, when there is one, gives the nonce. */
+export async function authOptionsForRequest(headers: Headers): Promise<AuthOptions> {
+  const binding = await openGoogleBinding((await cookies()).get(GOOGLE_BINDING_COOKIE)?.value);
+  return authOptionsFor(headers, binding?.nonce);
+}
+
+export function authOptionsFor(headers: Headers, googleNonce?: string): AuthOptions {
   return {
     secret: authSecret(),
     useSecureCookies: isHttpsRequest(headers),
@@ -115,13 +128,19 @@ export function authOptionsFor(headers: Headers): AuthOptions {
           throw new Error(START_OVER_ERROR);
         },
       }),
-      ...googleProviders(),
+      ...googleProviders(googleNonce),
     ],
     callbacks: {
       signIn: ({ user, account, profile }) =>
         account?.provider === 'google' ? googleSignIn(user, (profile ?? {}) as GoogleClaims, headers) : true,
       jwt: ({ token, user }) => ({ sid: user ? user.id : token.sid }),
       session: ({ session }) => ({ expires: session.expires }),
+    },
+    events: {
+      // next-auth's own POST /api/auth/signout clears the cookie; the session row must die with it.
+      signOut: async ({ token }) => {
+        if (typeof token?.sid === 'string') await endSessionById(token.sid, requestMetaFrom(headers));
+      },
     },
   };
 }

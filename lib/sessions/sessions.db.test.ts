@@ -7,7 +7,7 @@ import { AppError } from '@/lib/errors';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, testRequest, type TestOrg } from '@/lib/test/helpers';
 import { findActiveSession, listActiveSessions } from './reads';
-import { endSession, revokeOwnSession, revokeUserSessions } from './writes';
+import { endSession, endSessionById, revokeOwnSession, revokeUserSessions } from './writes';
 
 const HOUR = 3_600_000;
 
@@ -100,5 +100,28 @@ describe('sessions', () => {
     const events = (await auditRows(org.orgId)).map((e) => [e.actionType, e.metadata.sessionId]);
     expect(events).toContainEqual(['REVOKE_SESSION', second]);
     expect(events).toContainEqual(['LOGOUT', current]);
+  });
+
+  it('ends the session a sign-out endpoint names by id, once, idle ones included (LOGOUT)', async () => {
+    const org = await makeOrg('byid');
+    const sid = await signIn(org);
+    expect(await endSessionById(sid, testRequest())).toBe(true);
+    expect(await findActiveSession(sid)).toBeNull();
+    const [row] = await getDb().select().from(sessions).where(eq(sessions.id, sid));
+    expect(row!.revokedReason).toBe('logout');
+    expect(await endSessionById(sid, testRequest())).toBe(false);
+    expect(await endSessionById('not-a-uuid', testRequest())).toBe(false);
+    const logouts = (await auditRows(org.orgId)).filter((e) => e.actionType === 'LOGOUT');
+    expect(logouts.map((e) => [e.metadata.sessionId, e.userId])).toEqual([[sid, org.adminId]]);
+
+    const idle = await signIn(org);
+    await getDb()
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 30 * 24 * HOUR) })
+      .where(eq(sessions.id, idle));
+    expect(await findActiveSession(idle)).toBeNull();
+    expect(await endSessionById(idle, testRequest())).toBe(true);
+    const [idleRow] = await getDb().select().from(sessions).where(eq(sessions.id, idle));
+    expect(idleRow!.revokedAt).not.toBeNull();
   });
 });

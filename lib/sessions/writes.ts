@@ -1,10 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Tx } from '@/db';
+import { z } from 'zod';
+import { getDb, type Tx } from '@/db';
 import { sessions, users, type SECOND_FACTORS } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
-import { orgOf, type MutationCtx } from '@/lib/server/mutation';
+import { orgOf, runMutation, type MutationCtx } from '@/lib/server/mutation';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { requireOrgUser } from '@/lib/users/reads';
 
 type SecondFactor = (typeof SECOND_FACTORS)[number];
@@ -79,6 +81,29 @@ export async function endSession(ctx: MutationCtx): Promise<void> {
     throw new AppError('not_found', 'That session has already ended.');
   }
   await record(ctx, { actionType: 'LOGOUT', metadata: { sessionId } });
+}
+
+/**
+ * Signs out the session a cookie names, without reading the cookie itself: next-auth's own sign-out
+ * endpoint hands us the decoded JWT's `sid`. A session that is idle or expired but not revoked is
+ * revoked too (a longer limit later must not bring it back); an unknown or revoked one is left alone.
+ * Returns whether a session ended (LOGOUT).
+ */
+export async function endSessionById(sessionId: string, request: RequestMeta): Promise<boolean> {
+  if (!z.uuid().safeParse(sessionId).success) return false;
+  const [row] = await getDb()
+    .select({ orgId: sessions.organizationId, userId: sessions.userId })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  if (!row) return false;
+  // endSession refuses a session revoked meanwhile (a racing sign-out): it has ended either way.
+  return runMutation({ orgId: row.orgId, actor: { kind: 'user', userId: row.userId, sessionId }, request }, endSession).then(
+    () => true,
+    (e: unknown) => {
+      if (e instanceof AppError && e.code === 'not_found') return false;
+      throw e;
+    },
+  );
 }
 
 /** Revokes another of the acting user's own sessions (REVOKE_SESSION). */

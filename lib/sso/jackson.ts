@@ -43,7 +43,14 @@ export function externalUrl(): string {
 const cache = globalThis as unknown as { __gatehouseJackson?: Promise<SAMLJackson>; __gatehouseJacksonReady?: SAMLJackson };
 
 type OidcClientModule = { oidcClientConfig: (args: unknown) => Promise<object> };
-type OpenIdClient = { enableNonRepudiationChecks: (config: object) => void };
+type OpenIdClient = { enableNonRepudiationChecks: (config: object) => void; clockTolerance: symbol };
+
+/**
+ * openid-client's own clock tolerance for the ID token's exp and nbf: looser than ours, so that
+ * within a day checkIdTokenClaims (lib/auth/id-token.ts, 5 minutes of skew) refuses with a reason
+ * the audit row names, rather than Jackson failing generically. Beyond it both refuse.
+ */
+const LIBRARY_CLOCK_TOLERANCE_SECONDS = 24 * 3600;
 
 /**
  * Jackson 26.2.0 builds its openid-client configuration without enableNonRepudiationChecks, so an
@@ -64,15 +71,25 @@ async function requireIdTokenSignatures(): Promise<void> {
   const client = await dynamicImport('openid-client');
   const original = mod.oidcClientConfig;
   mod.oidcClientConfig = async (args) => {
-    const config = await original(args);
+    // openid-client reads the tolerance from the client metadata, which Jackson passes as the secret.
+    const { clientSecret } = args as { clientSecret?: unknown };
+    const metadata = {
+      ...(typeof clientSecret === 'string' ? { client_secret: clientSecret } : {}),
+      [client.clockTolerance]: LIBRARY_CLOCK_TOLERANCE_SECONDS,
+    };
+    const config = await original({ ...(args as object), clientSecret: metadata });
     client.enableNonRepudiationChecks(config);
     return config;
   };
   mod.__gatehouseSigned = true;
 }
 
-/** What the IdP's token endpoint answered, kept in memory for the sign-in that asked (never stored). */
-export type IdpTokens = { accessToken?: string; issuer?: string; jwksUri?: string };
+/**
+ * What the IdP's token endpoint answered, kept in memory for the sign-in that asked (never stored):
+ * the access token, the ID token's claims (verified by openid-client inside Jackson), and the
+ * discovery document's issuer and JWKS URI.
+ */
+export type IdpTokens = { accessToken?: string; idTokenClaims?: Record<string, unknown>; issuer?: string; jwksUri?: string };
 
 // On globalThis: the wrapper is installed once per process, but Next bundles this module several times.
 const tokenSlots = ((globalThis as unknown as { __gatehouseIdpTokens?: AsyncLocalStorage<IdpTokens> }).__gatehouseIdpTokens ??=
@@ -90,7 +107,7 @@ export function captureIdpTokens<R>(slot: IdpTokens, fn: () => Promise<R>): Prom
 
 type UtilsModule = {
   extractOIDCUserProfile: (
-    tokens: { access_token?: string },
+    tokens: { access_token?: string; claims?: () => Record<string, unknown> | undefined },
     config: { serverMetadata(): { issuer: string; jwks_uri?: string } },
     ...rest: unknown[]
   ) => Promise<unknown>;
@@ -115,7 +132,12 @@ async function captureAccessTokens(): Promise<void> {
     const slot = tokenSlots.getStore();
     if (slot) {
       const metadata = config.serverMetadata();
-      Object.assign(slot, { accessToken: tokens.access_token, issuer: metadata.issuer, jwksUri: metadata.jwks_uri });
+      Object.assign(slot, {
+        accessToken: tokens.access_token,
+        idTokenClaims: tokens.claims?.(),
+        issuer: metadata.issuer,
+        jwksUri: metadata.jwks_uri,
+      });
     }
     return profile;
   };

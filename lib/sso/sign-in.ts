@@ -9,6 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { groupMembers, organizations, ssoConnections, ssoIdentities, users } from '@/db/schema';
 import { record } from '@/lib/audit/record';
+import { checkIdTokenClaims, ID_TOKEN_FAILURE_MESSAGES } from '@/lib/auth/id-token';
 import { openIdentityLink } from '@/lib/auth/identity-link';
 import type { SSO_FAILURE_REASONS } from '@/lib/audit/events';
 import { randomToken, safeEqual } from '@/lib/crypto/tokens';
@@ -28,6 +29,7 @@ export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
 /** What the person signing in is told, per reason (the audit row has the details). */
 export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
+  ...ID_TOKEN_FAILURE_MESSAGES,
   missing_state: 'This sign-in link is incomplete or has expired. Start again from the sign-in page.',
   state_mismatch: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
   idp_error: 'Your identity provider did not sign you in. Try again, or ask your admin.',
@@ -218,6 +220,14 @@ export async function exchangeSsoResponse(
   const code = redirect.searchParams.get('code');
   const state = redirect.searchParams.get('state') ?? '';
   if (!code || !safeEqual(state, binding.state)) return fail(orgId, request, connection.id, 'state_mismatch');
+  // The IdP's ID token, as Jackson received it: our nonce and time checks (lib/auth/id-token.ts).
+  // An empty slot (Jackson no longer reports it) has no nonce, and is refused.
+  const idToken = idpTokens.idTokenClaims ?? {};
+  const tokenProblem = checkIdTokenClaims(idToken, 'checked_upstream');
+  if (tokenProblem) {
+    const subject = typeof idToken.sub === 'string' ? { subject: idToken.sub } : {};
+    return fail(orgId, request, connection.id, tokenProblem, subject);
+  }
 
   let claims: Record<string, unknown>;
   let requested: { tenant?: string; product?: string; client_id?: string } | undefined;

@@ -233,6 +233,29 @@ describe('SSO sign-in', () => {
       });
     }
 
+    // Jackson sends a fresh nonce and openid-client refuses another or none; exp, nbf and iat are
+    // ours (lib/auth/id-token.ts), each refused with its reason.
+    for (const [tamper, reason] of [
+      ['no_nonce', 'token_rejected'],
+      ['other_nonce', 'token_rejected'],
+      ['issued_in_future', 'id_token_issued_in_future'],
+      ['expired', 'id_token_expired'],
+      ['not_yet_valid', 'id_token_not_yet_valid'],
+    ] as const) {
+      it(`refuses an ID token with ${tamper.replaceAll('_', ' ')} (${reason})`, async () => {
+        const u = account(tamper);
+        const flow = await viaIdp(org, u.sub);
+        peer.tamper = tamper;
+        try {
+          expect(await completeSsoSignIn(flow.params, flow.binding, testRequest())).toEqual({ ok: false, reason });
+        } finally {
+          peer.tamper = 'none';
+        }
+        expect(await lastFailure(org.orgId)).toMatchObject({ method: 'sso', reason });
+        expect(await getDb().select().from(users).where(eq(users.email, u.email))).toHaveLength(0);
+      });
+    }
+
     it('cannot start against an unreachable provider (the caller explains; nothing is bound)', async () => {
       const down = await makeOrg('ssodown');
       await connect(down, { discoveryUrl: 'http://localhost:1/.well-known/openid-configuration' });

@@ -1,7 +1,8 @@
 // A real OpenID provider (the oidc-provider package) on localhost, for SSO tests: accounts are
 // set by the test, the login page is a one-field form, consent is granted automatically. The
 // token endpoint can be told to misbehave (wrong issuer or audience, bad signature), re-signing
-// the ID token with the provider's own key so only the tampered property is wrong. It can also
+// the ID token with the provider's own key so only the tampered property is wrong (issuer,
+// audience, signature, nonce, or its times). It can also
 // answer with a JWT access token (RFC 9068 shape, signed with the provider's key, carrying the
 // account's `accessTokenClaims`), well-formed or tampered. oidc-provider's own JWT access tokens
 // are bound to a resource server, and its userinfo endpoint refuses those, while Jackson always
@@ -24,7 +25,16 @@ export type PeerAccount = {
 export type AccessTokenFormat = 'opaque' | 'jwt' | 'jwt_bad_signature' | 'jwt_expired' | 'jwt_wrong_issuer';
 /** A fixed port and client (a server started before the peer must know them, as for Google). */
 export type PeerOptions = { port?: number; clientId?: string; clientSecret?: string };
-export type TokenTamper = 'none' | 'wrong_issuer' | 'wrong_audience' | 'bad_signature';
+export type TokenTamper =
+  | 'none'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'bad_signature'
+  | 'no_nonce'
+  | 'other_nonce'
+  | 'issued_in_future'
+  | 'expired'
+  | 'not_yet_valid';
 
 export type OidcPeer = {
   issuer: string;
@@ -167,8 +177,14 @@ export async function startOidcPeer(redirectUri: string, options: PeerOptions = 
               body.id_token,
               pem,
               (c) => {
+                const now = Math.floor(Date.now() / 1000);
                 if (peer.tamper === 'wrong_issuer') c.iss = 'http://localhost:1/not-the-issuer';
                 if (peer.tamper === 'wrong_audience') c.aud = 'someone-else';
+                if (peer.tamper === 'no_nonce') delete c.nonce;
+                if (peer.tamper === 'other_nonce') c.nonce = randomBytes(16).toString('base64url');
+                if (peer.tamper === 'issued_in_future') Object.assign(c, { iat: now + 3600, exp: now + 7200 });
+                if (peer.tamper === 'expired') Object.assign(c, { iat: now - 7200, exp: now - 3600 });
+                if (peer.tamper === 'not_yet_valid') c.nbf = now + 3600;
               },
               peer.tamper === 'bad_signature',
             );
