@@ -56,6 +56,13 @@ test('a viewer runs a released app as themselves, and a spoofed current_user is 
   const viewerEmail = `viewer@${account.slug}.test`;
   const viewer = await acceptInvite(browser, await invite(admin, viewerEmail, 'Viewers'), 'Vera', 'viewer password 1');
 
+  // Home offers the audit log only to those it opens for.
+  await admin.goto('/');
+  await expect(admin.getByRole('link', { name: 'Open the audit log' })).toBeVisible();
+  await viewer.goto('/');
+  await expect(viewer.getByRole('heading', { name: 'Welcome, Vera' })).toBeVisible();
+  await expect(viewer.getByRole('link', { name: 'Open the audit log' })).toHaveCount(0);
+
   await viewer.goto(`/apps/${appId}/view`);
   await expect(viewer.getByText(`Signed in as ${viewerEmail}`)).toBeVisible();
   await expect(viewer.getByText('only admins')).toHaveCount(0);

@@ -99,6 +99,25 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     await expect(page.locator('[data-config-env="qa"]')).toContainText('not configured');
     noLeak(await page.content());
 
+    // A saved choice shows as saved, right after the save and after a reload.
+    await page.goto('/resources');
+    await page.getByLabel('New resource name').fill('Warehouse DB');
+    await page.getByRole('button', { name: 'Create resource' }).click();
+    await page.getByRole('link', { name: 'Warehouse DB' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Warehouse DB' })).toBeVisible();
+    const warehouse = page.locator('[data-config-env="production"]');
+    await warehouse.getByLabel('Type').selectOption('postgres');
+    await warehouse.getByLabel('Host', { exact: true }).fill('db.internal.test');
+    await warehouse.getByLabel('Database', { exact: true }).fill('warehouse');
+    await warehouse.getByLabel('User', { exact: true }).fill('reader');
+    await warehouse.getByLabel('SSL mode').selectOption('disable');
+    await warehouse.getByRole('button', { name: 'Save production' }).click();
+    await expect(warehouse.getByText(/^Saved \(/)).toBeVisible();
+    await expect(warehouse.getByLabel('SSL mode')).toHaveValue('disable');
+    await expect(warehouse.getByLabel('Host', { exact: true })).toHaveValue('db.internal.test');
+    await page.reload();
+    await expect(page.locator('[data-config-env="production"]').getByLabel('SSL mode')).toHaveValue('disable');
+
     await page.goto('/resources');
     await page.getByRole('button', { name: 'Add the sample database' }).click();
     await page.getByRole('link', { name: 'Sample database' }).click();

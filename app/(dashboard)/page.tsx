@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import { Card } from '@/components/ui/card';
 import { redirect } from 'next/navigation';
-import { requireViewer } from '@/lib/auth/viewer';
+import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { landingApp } from '@/lib/users/workspace';
 
 export default async function HomePage() {
-  const { org, user, snapshot } = await requireViewer();
+  const viewer = await requireViewer();
+  const { org, user, snapshot } = viewer;
   const workspace = await landingApp(snapshot);
   // Users who only use apps land in their workspace app itself, as its users see it.
   if (workspace) redirect(`/apps/${workspace}/view`);
@@ -21,11 +22,14 @@ export default async function HomePage() {
             Review your sessions
           </Link>
         </Card>
-        <Card title="Audit log" description="Every sign-in, sign-out and change in your organization is recorded.">
-          <Link href="/audit" className="text-sm font-medium text-brand-600 hover:underline">
-            Open the audit log
-          </Link>
-        </Card>
+        {/* Only where the audit log opens for this user: no link to a page that says No access. */}
+        {allowed(viewer, 'view', { kind: 'org', area: 'audit_log' }) ? (
+          <Card title="Audit log" description="Every sign-in, sign-out and change in your organization is recorded.">
+            <Link href="/audit" className="text-sm font-medium text-brand-600 hover:underline">
+              Open the audit log
+            </Link>
+          </Card>
+        ) : null}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ActionForm } from '@/components/form/action-form';
 import { Input, Select } from '@/components/ui/fields';
 import type { ActionResult } from '@/lib/server/action';
@@ -46,6 +46,7 @@ export function ResourceConfigForm({
       <Input name={name} type="password" autoComplete="new-password" placeholder={isSet(name) ? 'set — leave blank to keep' : 'not set'} />
     </label>
   );
+  const savedKey = JSON.stringify(config?.options ?? null);
   const headers = Array.isArray(o.headers) ? o.headers.map((h) => `${h.name}: ${h.value}`).join('\n') : '';
 
   return (
@@ -75,95 +76,99 @@ export function ResourceConfigForm({
           </Select>
         )}
       </label>
-      {type === 'postgres' ? (
-        <>
-          <label className={row}>
-            Connect with
-            <Select name="mode" value={mode} onChange={(e) => setMode(e.target.value)}>
-              <option value="fields">Host, port, database and user</option>
-              <option value="connection_string">A connection string</option>
-            </Select>
-          </label>
-          {mode === 'connection_string' ? (
-            secret('connectionString', 'Connection string')
-          ) : (
-            <>
-              <label className={row}>
-                Host
-                <Input name="host" defaultValue={text('host')} placeholder="db.example.com" />
-              </label>
-              <label className={row}>
-                Port
-                <Input name="port" defaultValue={text('port', '5432')} />
-              </label>
-              <label className={row}>
-                Database
-                <Input name="database" defaultValue={text('database')} />
-              </label>
-              <label className={row}>
-                User
-                <Input name="user" defaultValue={text('user')} />
-              </label>
-              {secret('password', 'Password')}
-            </>
-          )}
-          <label className={row}>
-            SSL mode
-            <Select name="sslMode" defaultValue={text('sslMode', 'prefer')}>
-              <option value="disable">disable</option>
-              <option value="prefer">prefer</option>
-              <option value="require">require</option>
-              <option value="verify-full">verify-full</option>
-            </Select>
-          </label>
-        </>
-      ) : null}
-      {type === 'rest' ? (
-        <>
-          <label className={row}>
-            Base URL
-            <Input name="baseUrl" defaultValue={text('baseUrl')} placeholder="https://api.example.com/v1" />
-          </label>
-          <label className={row}>
-            Default headers
-            <textarea
-              name="headers"
-              defaultValue={headers}
-              rows={3}
-              placeholder="Accept: application/json"
-              className="rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs"
-            />
-          </label>
-          <label className={row}>
-            Authentication
-            <Select name="auth" value={auth} onChange={(e) => setAuth(e.target.value)}>
-              <option value="none">None</option>
-              <option value="bearer">Bearer token</option>
-              <option value="basic">Basic (username and password)</option>
-              <option value="api_key">API key header</option>
-            </Select>
-          </label>
-          {auth === 'bearer' ? secret('bearerToken', 'Bearer token') : null}
-          {auth === 'basic' ? (
-            <>
-              <label className={row}>
-                Username
-                <Input name="basicUser" defaultValue={text('basicUser')} />
-              </label>
-              {secret('basicPassword', 'Password')}
-            </>
-          ) : null}
-          {auth === 'api_key' ? (
-            <>
-              <label className={row}>
-                API key header
-                <Input name="apiKeyHeader" defaultValue={text('apiKeyHeader', 'X-API-Key')} />
-              </label>
-              {secret('apiKey', 'API key')}
-            </>
-          ) : null}
-        </>
-      ) : null}
+      {/* Keyed by what is saved: after a save the fields remount with the stored values, so the
+          form's reset (which clears the secret fields) cannot bring back the first render's. */}
+      <Fragment key={savedKey}>
+        {type === 'postgres' ? (
+          <>
+            <label className={row}>
+              Connect with
+              <Select name="mode" value={mode} onChange={(e) => setMode(e.target.value)}>
+                <option value="fields">Host, port, database and user</option>
+                <option value="connection_string">A connection string</option>
+              </Select>
+            </label>
+            {mode === 'connection_string' ? (
+              secret('connectionString', 'Connection string')
+            ) : (
+              <>
+                <label className={row}>
+                  Host
+                  <Input name="host" defaultValue={text('host')} placeholder="db.example.com" />
+                </label>
+                <label className={row}>
+                  Port
+                  <Input name="port" defaultValue={text('port', '5432')} />
+                </label>
+                <label className={row}>
+                  Database
+                  <Input name="database" defaultValue={text('database')} />
+                </label>
+                <label className={row}>
+                  User
+                  <Input name="user" defaultValue={text('user')} />
+                </label>
+                {secret('password', 'Password')}
+              </>
+            )}
+            <label className={row}>
+              SSL mode
+              <Select name="sslMode" defaultValue={text('sslMode', 'prefer')}>
+                <option value="disable">disable</option>
+                <option value="prefer">prefer</option>
+                <option value="require">require</option>
+                <option value="verify-full">verify-full</option>
+              </Select>
+            </label>
+          </>
+        ) : null}
+        {type === 'rest' ? (
+          <>
+            <label className={row}>
+              Base URL
+              <Input name="baseUrl" defaultValue={text('baseUrl')} placeholder="https://api.example.com/v1" />
+            </label>
+            <label className={row}>
+              Default headers
+              <textarea
+                name="headers"
+                defaultValue={headers}
+                rows={3}
+                placeholder="Accept: application/json"
+                className="rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs"
+              />
+            </label>
+            <label className={row}>
+              Authentication
+              <Select name="auth" value={auth} onChange={(e) => setAuth(e.target.value)}>
+                <option value="none">None</option>
+                <option value="bearer">Bearer token</option>
+                <option value="basic">Basic (username and password)</option>
+                <option value="api_key">API key header</option>
+              </Select>
+            </label>
+            {auth === 'bearer' ? secret('bearerToken', 'Bearer token') : null}
+            {auth === 'basic' ? (
+              <>
+                <label className={row}>
+                  Username
+                  <Input name="basicUser" defaultValue={text('basicUser')} />
+                </label>
+                {secret('basicPassword', 'Password')}
+              </>
+            ) : null}
+            {auth === 'api_key' ? (
+              <>
+                <label className={row}>
+                  API key header
+                  <Input name="apiKeyHeader" defaultValue={text('apiKeyHeader', 'X-API-Key')} />
+                </label>
+                {secret('apiKey', 'API key')}
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </Fragment>
       {type === 'sample' ? (
         <p className="text-sm text-slate-600">A small shop (customers and orders) inside Gatehouse’s own database: nothing to configure.</p>
       ) : null}
