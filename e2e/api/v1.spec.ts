@@ -171,6 +171,9 @@ test('tokens never reach another organization, and die with their creator or whe
   const second = await acceptInvite(browser, await invite(page, adminEmail), 'Sol', 'second admin pass');
   await page.goto('/groups');
   await page.getByRole('link', { name: 'Admin', exact: true }).click();
+  // The built-in Admin group says what admins have instead of offering switches that do nothing.
+  await expect(page.getByTestId('admin-query-library')).toHaveText('Edit (admins have every access)');
+  await expect(page.getByLabel('Query library')).toHaveCount(0);
   await page.getByLabel('User to add').selectOption({ label: adminEmail });
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByTestId('members').locator(`[data-email="${adminEmail}"]`)).toBeVisible();

@@ -84,17 +84,31 @@ export default async function GroupPage({ params }: { params: Promise<{ groupId:
             <input type="hidden" name="groupId" value={group.id} />
             <label htmlFor="g-name">Name</label>
             <Input id="g-name" name="name" defaultValue={group.name} readOnly={Boolean(group.builtin || group.provisionedBy)} />
-            <label htmlFor="g-ql">Query library</label>
-            <Select id="g-ql" name="queryLibraryAccess" defaultValue={group.queryLibraryAccess}>
-              <option value="none">No access</option>
-              <option value="view">View</option>
-              <option value="edit">Edit</option>
-            </Select>
-            <label htmlFor="g-audit">Audit log</label>
-            <span>
-              <input id="g-audit" type="checkbox" name="auditLogAccess" defaultChecked={group.auditLogAccess} /> Members may view the audit
-              log
-            </span>
+            {group.builtin === 'admin' ? (
+              // Admins have every access whatever is stored: say so instead of offering switches that do nothing.
+              <>
+                <input type="hidden" name="queryLibraryAccess" value={group.queryLibraryAccess} />
+                {group.auditLogAccess ? <input type="hidden" name="auditLogAccess" value="on" /> : null}
+                <span>Query library</span>
+                <span data-testid="admin-query-library">Edit (admins have every access)</span>
+                <span>Audit log</span>
+                <span data-testid="admin-audit-log">Yes (admins have every access)</span>
+              </>
+            ) : (
+              <>
+                <label htmlFor="g-ql">Query library</label>
+                <Select id="g-ql" name="queryLibraryAccess" defaultValue={group.queryLibraryAccess}>
+                  <option value="none">No access</option>
+                  <option value="view">View</option>
+                  <option value="edit">Edit</option>
+                </Select>
+                <label htmlFor="g-audit">Audit log</label>
+                <span>
+                  <input id="g-audit" type="checkbox" name="auditLogAccess" defaultChecked={group.auditLogAccess} /> Members may view the
+                  audit log
+                </span>
+              </>
+            )}
             <label htmlFor="g-home">Workspace homepage</label>
             <Select id="g-home" name="homepageAppId" defaultValue={group.homepageAppId ?? ''}>
               <option value="">None</option>
