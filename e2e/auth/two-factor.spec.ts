@@ -26,7 +26,15 @@ async function enrollFromAccount(page: Page): Promise<{ secret: string; codes: s
   const secret = await manualKey(page);
   await page.getByLabel('Code from your authenticator app').fill(totpCode(secret));
   await page.getByRole('button', { name: 'Turn on two-factor' }).click();
-  return { secret, codes: await recoveryCodes(page) };
+  const codes = await recoveryCodes(page);
+  // Once on, only the codes remain, with a way to keep them.
+  await expect(page.getByRole('img', { name: /QR code/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Turn on two-factor' })).toHaveCount(0);
+  const download = page.getByRole('link', { name: 'Download as a text file' });
+  await expect(download).toHaveAttribute('download', 'gatehouse-recovery-codes.txt');
+  expect(decodeURIComponent((await download.getAttribute('href'))!)).toContain(codes.join('\n'));
+  await expect(page.getByRole('button', { name: 'Copy codes' })).toBeVisible();
+  return { secret, codes };
 }
 
 async function passwordStep(page: Page, account: OrgAccount): Promise<void> {

@@ -120,10 +120,7 @@ export default async function AccountPage() {
               )}
             </>
           ) : enrollment ? (
-            <>
-              <EnrollmentSetup enrollment={enrollment} />
-              <ConfirmEnrollmentForm />
-            </>
+            <ConfirmEnrollmentForm setup={<EnrollmentSetup enrollment={enrollment} />} />
           ) : (
             <ActionForm action={startTwoFactorEnrollmentAction} submitLabel="Set up two-factor authentication" />
           )}

@@ -50,8 +50,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       title="Set up two-factor authentication"
       description={`${challenge.orgName} requires two-factor authentication. Add Gatehouse to your authenticator app, then enter the code it shows.`}
     >
-      {enrollment ? <EnrollmentSetup enrollment={enrollment} /> : null}
-      <SignInEnrollmentForm callbackUrl={callbackUrl} />
+      <SignInEnrollmentForm callbackUrl={callbackUrl} setup={enrollment ? <EnrollmentSetup enrollment={enrollment} /> : null} />
     </Card>
   );
 }

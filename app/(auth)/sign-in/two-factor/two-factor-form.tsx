@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { RecoveryCodesList } from '@/components/auth/recovery-codes-list';
 import { FormError } from '@/components/form/form-message';
 import { TextField } from '@/components/form/text-field';
@@ -91,7 +91,8 @@ export function ContinueAfterEnrollment({ callbackUrl }: { callbackUrl?: string 
   );
 }
 
-export function SignInEnrollmentForm({ callbackUrl }: { callbackUrl?: string }) {
+/** `setup`: the QR code and key (rendered on the server), shown until the authenticator is confirmed. */
+export function SignInEnrollmentForm({ callbackUrl, setup }: { callbackUrl?: string; setup?: ReactNode }) {
   const { state, onSubmit, pending, fieldErrors, formError } = useFormAction(confirmSignInEnrollmentAction);
   if (state?.ok) {
     return (
@@ -102,12 +103,15 @@ export function SignInEnrollmentForm({ callbackUrl }: { callbackUrl?: string }) 
     );
   }
   return (
-    <form method="post" onSubmit={onSubmit} className="space-y-4">
-      <FormError message={formError} />
-      <TextField label="Authentication code" name="code" autoComplete="one-time-code" required maxLength={32} errors={fieldErrors.code} />
-      <SubmitButton disabled={pending} className="w-full">
-        {pending ? 'Confirming…' : 'Turn on two-factor authentication'}
-      </SubmitButton>
-    </form>
+    <>
+      {setup}
+      <form method="post" onSubmit={onSubmit} className="space-y-4">
+        <FormError message={formError} />
+        <TextField label="Authentication code" name="code" autoComplete="one-time-code" required maxLength={32} errors={fieldErrors.code} />
+        <SubmitButton disabled={pending} className="w-full">
+          {pending ? 'Confirming…' : 'Turn on two-factor authentication'}
+        </SubmitButton>
+      </form>
+    </>
   );
 }
