@@ -41,6 +41,8 @@ export const ssoConnections = pgTable('sso_connections', {
   samlMetadataUrl: text('saml_metadata_url'),
   /** SAML only: accept unsolicited (IdP-initiated) responses. Off unless the organization turns it on. */
   samlIdpInitiated: boolean('saml_idp_initiated').notNull().default(false),
+  /** SAML only: accept RSA-SHA1 signatures and SHA-1 digests. Off unless the organization turns it on (0034). */
+  samlAllowSha1: boolean('saml_allow_sha1').notNull().default(false),
   /** Dotted claim paths in the ID token / userinfo (e.g. `email`, `realm_access.roles`). */
   emailClaim: text('email_claim').notNull().default('email'),
   nameClaim: text('name_claim').notNull().default('name'),

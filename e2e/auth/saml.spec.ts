@@ -118,4 +118,13 @@ test('an admin connects a SAML IdP; a new person signs in SP-initiated, is provi
   );
   await expect(third).toHaveURL(/sso_error=saml_idp_initiated_off/);
   await expect(third.getByTestId('sso-error')).toContainText('does not accept sign-ins started at the identity provider');
+
+  // SHA-1 signatures are refused unless an admin (Ada, mapped into Admin) allows them; the page warns while they are.
+  await other.goto('/settings/sso');
+  await expect(other.getByTestId('saml-sha1-warning')).toHaveCount(0);
+  await other.getByLabel('SHA-1 signatures').check();
+  await other.getByRole('button', { name: 'Save SAML connection' }).click();
+  await expect(other.getByText('Saved.')).toBeVisible();
+  await other.reload();
+  await expect(other.getByTestId('saml-sha1-warning')).toContainText('accepts SHA-1 signatures');
 });

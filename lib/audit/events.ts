@@ -65,6 +65,8 @@ export const SSO_FAILURE_REASONS = [
   'saml_recipient',
   'saml_expired',
   'saml_in_response_to',
+  // A SHA-1 signature method or digest, and the connection does not allow SHA-1.
+  'saml_sha1',
   'saml_replayed',
   'saml_idp_initiated_off',
   'saml_rejected',
@@ -96,6 +98,8 @@ const ssoConnectionSettings = z.strictObject({
   samlIdpEntityId: z.string().optional(),
   samlMetadataUrl: z.string().nullable().optional(),
   samlIdpInitiated: z.boolean().optional(),
+  /** SAML only; absent on rows written before the setting existed (SHA-1 was accepted then). */
+  samlAllowSha1: z.boolean().optional(),
   secretChanged: z.boolean().optional(),
   emailClaim: z.string(),
   nameClaim: z.string(),

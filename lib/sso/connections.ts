@@ -31,6 +31,7 @@ export type SsoConnectionView = {
   samlIdpEntityId: string | null;
   samlMetadataUrl: string | null;
   samlIdpInitiated: boolean;
+  samlAllowSha1: boolean;
 };
 
 /** The redirect URL to register at the identity provider. */
@@ -69,6 +70,7 @@ export async function getSsoConnection(orgId: string, db: DbOrTx = getDb()): Pro
     samlIdpEntityId: row.samlIdpEntityId,
     samlMetadataUrl: row.samlMetadataUrl,
     samlIdpInitiated: row.samlIdpInitiated,
+    samlAllowSha1: row.samlAllowSha1,
   };
 }
 
@@ -84,6 +86,7 @@ export type Settings = {
   samlIdpEntityId?: string;
   samlMetadataUrl?: string | null;
   samlIdpInitiated?: boolean;
+  samlAllowSha1?: boolean;
   emailClaim: string;
   nameClaim: string;
   groupsClaim: string;
@@ -182,6 +185,7 @@ export async function saveSsoConnection(ctx: MutationCtx, input: z.output<typeof
     samlIdpEntityId: null,
     samlMetadataUrl: null,
     samlIdpInitiated: false,
+    samlAllowSha1: false,
     discoveryUrl: input.discoveryUrl,
     clientId: input.clientId,
     emailClaim: input.emailClaim,
@@ -236,6 +240,7 @@ type SettingsRow = Pick<
   | 'samlIdpEntityId'
   | 'samlMetadataUrl'
   | 'samlIdpInitiated'
+  | 'samlAllowSha1'
   | 'emailClaim'
   | 'nameClaim'
   | 'groupsClaim'
@@ -248,7 +253,12 @@ type SettingsRow = Pick<
 export function settingsOf(row: SettingsRow, groupMappings: { idpGroup: string; groupId: string }[]): Settings {
   const protocol: Partial<Settings> =
     row.type === 'saml'
-      ? { samlIdpEntityId: row.samlIdpEntityId ?? '', samlMetadataUrl: row.samlMetadataUrl, samlIdpInitiated: row.samlIdpInitiated }
+      ? {
+          samlIdpEntityId: row.samlIdpEntityId ?? '',
+          samlMetadataUrl: row.samlMetadataUrl,
+          samlIdpInitiated: row.samlIdpInitiated,
+          samlAllowSha1: row.samlAllowSha1,
+        }
       : {
           discoveryUrl: row.discoveryUrl ?? '',
           clientId: row.clientId ?? '',

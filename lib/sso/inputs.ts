@@ -117,6 +117,7 @@ export const saveSamlConnectionInput = z
     nameClaim: claimPath('name', 'name'),
     groupsClaim: claimPath('groups', 'groups'),
     idpInitiated: checkbox,
+    allowSha1: checkbox,
     jitEnabled: checkbox,
     defaultGroupId: z
       .union([z.uuid(), z.literal('')])

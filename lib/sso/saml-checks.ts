@@ -2,8 +2,9 @@
 // signature (which it does on the same bytes), on the document parseSamlResponse decoded and
 // parsed once for the whole sign-in. A response that passes here has exactly one
 // assertion, for our SP entity id exactly, sent to our ACS URL, in answer to the request this
-// browser started (or, when the organization allows it, to none), and not expired beyond
-// SAML_CLOCK_SKEW_MS. Each failure is a LOGIN_FAILED reason code.
+// browser started (or, when the organization allows it, to none), not expired beyond
+// SAML_CLOCK_SKEW_MS, and signed without SHA-1 unless the connection allows it. Each failure is a
+// LOGIN_FAILED reason code.
 import { DOMParser, type Element } from '@xmldom/xmldom';
 
 export const SAML_PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -13,6 +14,15 @@ export const SAML_RESPONSE_MAX_BYTES = 256 * 1024;
 /** The clock skew allowed on NotBefore / NotOnOrAfter. */
 export const SAML_CLOCK_SKEW_MS = 3 * 60 * 1000;
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
+/** SHA-1 in XML signatures: the signature methods (RSA, DSA, HMAC, ECDSA) and the digest. */
+const SHA1_ALGORITHMS = new Set([
+  'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  'http://www.w3.org/2000/09/xmldsig#dsa-sha1',
+  'http://www.w3.org/2000/09/xmldsig#hmac-sha1',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1',
+  'http://www.w3.org/2000/09/xmldsig#sha1',
+]);
 
 export type SamlCheckFailure =
   | 'saml_too_large'
@@ -22,7 +32,8 @@ export type SamlCheckFailure =
   | 'saml_destination'
   | 'saml_recipient'
   | 'saml_expired'
-  | 'saml_in_response_to';
+  | 'saml_in_response_to'
+  | 'saml_sha1';
 
 export type SamlChecked = {
   ok: true;
@@ -37,6 +48,8 @@ export type SamlExpectations = {
   audience: string;
   /** The AuthnRequest ID this browser started with; null for an IdP-initiated response. */
   requestId: string | null;
+  /** The connection accepts SHA-1 signatures and digests (an explicit, warned-about setting). */
+  allowSha1?: boolean;
   now?: Date;
 };
 
@@ -117,6 +130,15 @@ export function checkSamlResponse(
     children(root, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim() ||
     children(assertion, SAML_ASSERTION_NS, 'Issuer')[0]?.textContent?.trim();
   if (!assertionId || !issuer) return fail('saml_malformed');
+
+  // SHA-1 anywhere in a signature of the document (its method or a reference's digest), unless the
+  // connection allows it: Jackson's verification would accept it.
+  if (!expect.allowSha1) {
+    const algorithms = ['SignatureMethod', 'DigestMethod'].flatMap((name) =>
+      Array.from(root.getElementsByTagNameNS(XMLDSIG_NS, name), (e) => e.getAttribute('Algorithm')?.trim() ?? ''),
+    );
+    if (algorithms.some((a) => SHA1_ALGORITHMS.has(a))) return fail('saml_sha1');
+  }
 
   if (root.getAttribute('Destination') !== expect.acsUrl) return fail('saml_destination');
 

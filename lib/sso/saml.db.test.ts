@@ -198,6 +198,12 @@ describe('SAML sign-in', () => {
       ['a NotBefore more than 3 minutes ahead', { notBefore: 240 }, 'saml_expired'],
       ['another request’s InResponseTo', { requestId: '_someone-elses-request' }, 'saml_in_response_to'],
       ['no InResponseTo (unsolicited) in an SP-initiated flow', { requestId: null }, 'saml_in_response_to'],
+      ['an RSA-SHA1 signature, the connection not allowing SHA-1', { sha1: true }, 'saml_sha1'],
+      [
+        'a SHA-1 digest under an RSA-SHA256 signature',
+        { after: (xml) => xml.replace('http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2000/09/xmldsig#sha1') },
+        'saml_sha1',
+      ],
       ['an unsigned assertion (signature stripped)', { sign: 'none' }, 'saml_rejected'],
       ['a certificate the connection does not trust', { signingKey: makeKeyAndCert('evil') }, 'saml_rejected'],
       [
@@ -281,6 +287,25 @@ describe('SAML sign-in', () => {
         reason: 'saml_idp_initiated_off',
       });
       expect(await lastFailure(org.orgId)).toMatchObject({ reason: 'saml_idp_initiated_off' });
+    });
+  });
+
+  it('accepts RSA-SHA1 only when the connection explicitly allows it; the change is audited with before and after', async () => {
+    const org = await makeOrg('samlsha1');
+    const idp = makeSamlIdp('sha1');
+    await connect(org, idp);
+    const refused = user('sha1a');
+    expect((await signIn(org, idp, refused, { sha1: true })).result).toEqual({ ok: false, reason: 'saml_sha1' });
+    expect(await lastFailure(org.orgId)).toMatchObject({ method: 'sso', reason: 'saml_sha1' });
+    expect(await usersWithEmail(refused.email)).toHaveLength(0);
+
+    await connect(org, null, { allowSha1: 'on' });
+    expect(await getSsoConnection(org.orgId)).toMatchObject({ samlAllowSha1: true });
+    expect((await signIn(org, idp, user('sha1b'), { sha1: true })).result).toMatchObject({ ok: true });
+    expect((await signIn(org, idp, user('sha1c'))).result).toMatchObject({ ok: true });
+    expect((await auditRows(org.orgId)).find((r) => r.actionType === 'SSO_CONNECTION_UPDATED')!.metadata).toMatchObject({
+      before: { samlAllowSha1: false },
+      after: { samlAllowSha1: true },
     });
   });
 

@@ -122,6 +122,7 @@ export async function saveSamlConnection(ctx: MutationCtx, input: z.output<typeo
     samlIdpEntityId: entityId,
     samlMetadataUrl: input.metadataUrl || (input.metadataXml ? null : (keepSaml?.samlMetadataUrl ?? null)),
     samlIdpInitiated: input.idpInitiated,
+    samlAllowSha1: input.allowSha1,
     emailClaim: input.emailClaim,
     nameClaim: input.nameClaim,
     groupsClaim: input.groupsClaim,
@@ -239,6 +240,7 @@ export async function verifySamlResponse(body: SamlPost, binding: SsoBinding | n
     acsUrl: samlAcsUrl(),
     audience: SP_ENTITY_ID,
     requestId: binding?.samlRequestId ?? null,
+    allowSha1: connection.samlAllowSha1,
   });
   if (!checked.ok) return fail(orgId, request, connection.id, checked.reason);
   // An IdP other than this connection's answering this browser's request (another organization's).

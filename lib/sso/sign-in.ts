@@ -63,6 +63,8 @@ export const SSO_FAILURE_MESSAGES: Record<SsoFailureReason, string> = {
   saml_expired:
     'Your identity provider’s answer has expired, or its validity period is missing. Start again from the sign-in page; if it happens again, ask your admin.',
   saml_in_response_to: 'This sign-in was not started in this browser, or it has already been used. Start again from the sign-in page.',
+  saml_sha1:
+    'Your identity provider signed its answer with SHA-1, which this organization does not accept, so you were not signed in. Ask your admin to switch the identity provider to SHA-256.',
   saml_replayed: 'This sign-in has already been used. Start again from the sign-in page.',
   saml_idp_initiated_off:
     'This organization does not accept sign-ins started at the identity provider. Start from your organization’s sign-in page.',

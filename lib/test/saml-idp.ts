@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { inflateRaw } from 'node:zlib';
 import saml20 from '@boxyhq/saml20';
 import forge from 'node-forge';
+import { SignedXml } from 'xml-crypto';
 import { SP_ENTITY_ID } from '@/lib/sso/jackson';
 
 export type SamlIdp = { entityId: string; ssoUrl: string; privateKey: string; cert: string; metadataXml: string };
@@ -67,6 +68,8 @@ export type MintOptions = {
   /** Signs with another key (a certificate the connection does not trust). */
   signingKey?: { privateKey: string; cert: string };
   sign?: 'assertion' | 'none';
+  /** RSA-SHA1 with SHA-1 digests, as old IdPs sign (xml-crypto directly: saml20 signs with SHA-256 only). */
+  sha1?: boolean;
   /** Changes the XML after signing (wrapping attacks). */
   after?: (signedXml: string) => string;
 };
@@ -103,6 +106,25 @@ export function assertionXml(idp: SamlIdp, o: MintOptions): string {
   );
 }
 
+/** The assertion signed as saml20.sign does, but with RSA-SHA1 and a SHA-1 digest. */
+function signWithSha1(xml: string, key: { privateKey: string; cert: string }): string {
+  const certificate = saml20.stripCertHeaderAndFooter(key.cert);
+  const signed = new SignedXml({
+    privateKey: key.privateKey,
+    signatureAlgorithm: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    getKeyInfoContent: () => `<X509Data><X509Certificate>${certificate}</X509Certificate></X509Data>`,
+  });
+  signed.addReference({
+    xpath: ASSERTION_XPATH,
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    digestAlgorithm: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  });
+  const issuer = '/*[local-name(.)="Issuer" and namespace-uri(.)="urn:oasis:names:tc:SAML:2.0:assertion"]';
+  signed.computeSignature(xml, { location: { reference: ASSERTION_XPATH + issuer, action: 'after' } });
+  return signed.getSignedXml();
+}
+
 /** A SAMLResponse (base64, as POSTed) with the assertion signed by the IdP's key. */
 export function mintSamlResponse(idp: SamlIdp, o: MintOptions): string {
   const issuer = o.issuer ?? idp.entityId;
@@ -115,7 +137,7 @@ export function mintSamlResponse(idp: SamlIdp, o: MintOptions): string {
     `</samlp:Response>`;
   if ((o.sign ?? 'assertion') === 'assertion') {
     const key = o.signingKey ?? idp;
-    xml = saml20.sign(xml, key.privateKey, key.cert, ASSERTION_XPATH);
+    xml = o.sha1 ? signWithSha1(xml, key) : saml20.sign(xml, key.privateKey, key.cert, ASSERTION_XPATH);
   }
   if (o.after) xml = o.after(xml);
   return Buffer.from(xml).toString('base64');

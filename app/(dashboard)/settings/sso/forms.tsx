@@ -56,7 +56,8 @@ export function SsoConnectionForm({
 
 /**
  * The SAML connection form: the IdP's metadata pasted or by URL (blank on an update keeps the
- * stored metadata), attribute names, IdP-initiated sign-in (off unless turned on).
+ * stored metadata), attribute names, IdP-initiated sign-in and SHA-1 signatures (each off unless
+ * turned on; SHA-1 warned about while on).
  */
 export function SamlConnectionForm({
   connection: current,
@@ -110,6 +111,19 @@ export function SamlConnectionForm({
         <input id="saml-idp-initiated" type="checkbox" name="idpInitiated" defaultChecked={connection?.samlIdpInitiated ?? false} /> Accept
         sign-ins started from the identity provider’s dashboard (unsolicited responses). Off: people start from your sign-in page, and every
         response must answer a request from their browser.
+      </span>
+      <label htmlFor="saml-allow-sha1" className={label}>
+        SHA-1 signatures
+      </label>
+      <span>
+        <input id="saml-allow-sha1" type="checkbox" name="allowSha1" defaultChecked={connection?.samlAllowSha1 ?? false} /> Accept responses
+        signed with RSA-SHA1 or SHA-1 digests. Off: they are refused. Turn on only for an identity provider that cannot sign with SHA-256.
+        {connection?.samlAllowSha1 ? (
+          <span className="mt-1 block font-medium text-amber-700" data-testid="saml-sha1-warning">
+            Warning: this connection accepts SHA-1 signatures. SHA-1 is broken (collisions can be forged), so a signed response proves less.
+            Switch the identity provider to SHA-256 and turn this off.
+          </span>
+        ) : null}
       </span>
       <span />
     </ActionForm>

@@ -1,0 +1,1 @@
+ALTER TABLE "sso_connections" ADD COLUMN "saml_allow_sha1" boolean DEFAULT false NOT NULL;
