@@ -65,7 +65,6 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     await page.goto('/resources');
     await page.getByLabel('New resource name').fill('Orders API');
     await page.getByRole('button', { name: 'Create resource' }).click();
-    await page.getByRole('link', { name: 'Orders API' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Orders API' })).toBeVisible();
 
     const production = page.locator('[data-config-env="production"]');
@@ -103,7 +102,6 @@ test('environments, a write-only secret variable, and a REST and a sample resour
     await page.goto('/resources');
     await page.getByLabel('New resource name').fill('Warehouse DB');
     await page.getByRole('button', { name: 'Create resource' }).click();
-    await page.getByRole('link', { name: 'Warehouse DB' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Warehouse DB' })).toBeVisible();
     const warehouse = page.locator('[data-config-env="production"]');
     await warehouse.getByLabel('Type').selectOption('postgres');

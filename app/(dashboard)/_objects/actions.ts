@@ -20,11 +20,17 @@ import { defineAction, type ActionResult } from '@/lib/server/action';
 
 const refresh = () => revalidatePath('/', 'layout');
 
-export const createObjectAction = defineAction(createObjectInput, async (ctx, input) => {
+const createObjectRun = defineAction(createObjectInput, async (ctx, input) => {
   const created = await createObject(ctx, input);
   refresh();
-  return created;
+  return { id: created.id, kind: input.kind };
 });
+/** A new resource opens on its page, where it is configured; apps and workflows stay on the list. */
+export async function createObjectAction(prev: ActionResult<{ id: string; kind: string }> | null, form: FormData) {
+  const result = await createObjectRun(null, form);
+  if (result.ok && result.data.kind === 'resource') redirect(`/resources/${result.data.id}`);
+  return result;
+}
 
 export const renameObjectAction = defineAction(renameObjectInput, async (ctx, input) => {
   await renameObject(ctx, input);

@@ -25,11 +25,17 @@ import { defineAction, type ActionResult } from '@/lib/server/action';
 
 const refresh = () => revalidatePath('/groups', 'layout');
 
-export const createGroupAction = defineAction(createGroupInput, async (ctx, input) => {
+const createGroupRun = defineAction(createGroupInput, async (ctx, input) => {
   const group = await createGroup(ctx, input);
   refresh();
   return group;
 });
+/** A new group opens on its page, where its members and grants are added. */
+export async function createGroupAction(prev: ActionResult<Awaited<ReturnType<typeof createGroup>>> | null, form: FormData) {
+  const result = await createGroupRun(null, form);
+  if (result.ok) redirect(`/groups/${result.data.id}`);
+  return result;
+}
 
 export const updateGroupAction = defineAction(updateGroupInput, async (ctx, input) => {
   await updateGroup(ctx, input);
