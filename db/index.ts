@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql as sqlText } from 'drizzle-orm';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -127,6 +128,159 @@ function preparing(client: postgres.Sql, name: Naming = isPreparable): postgres.
   });
 }
 
+/** The error code of a statement refused before it was sent: no connection free in time, or the database away. */
+export const CONNECTION_WAIT_TIMEOUT = 'CONNECTION_WAIT_TIMEOUT';
+/**
+ * How long a statement or transaction may wait for one of the pool's connections while the
+ * database answers (a busy pool). It waits only before anything is sent, so giving up leaves
+ * nothing to commit later.
+ */
+const CONNECTION_WAIT_MS = 10_000;
+
+/**
+ * At most `size` statements and transactions at once are handed to postgres.js, one per
+ * connection: postgres.js then never queues one behind a connection attempt or a busy connection,
+ * where it could wait unbounded and run after its request has answered. The rest wait here, in
+ * order, for at most CONNECTION_WAIT_MS; while the database is away (`availability`) none waits:
+ * those waiting are refused as soon as one of this pool's statements finds it away, and a new one
+ * runs only if a connection is free (so probes still get through). A refusal is
+ * CONNECTION_WAIT_TIMEOUT, a 503. Each outcome tells `availability` whether the server answers.
+ */
+function gated(client: postgres.Sql, size: number): postgres.Sql {
+  let free = size;
+  const waiting = new Map<() => void, (e: Error) => void>();
+  const refused = (message: string) => Object.assign(new Error(message), { code: CONNECTION_WAIT_TIMEOUT });
+  const release = () => {
+    const next = waiting.keys().next();
+    if (next.done) free++;
+    else {
+      waiting.delete(next.value);
+      next.value();
+    }
+  };
+  const acquire = () => {
+    if (free > 0) return (free--, Promise.resolve());
+    if (availability.awaySince !== null) return Promise.reject(refused('The database is not answering.'));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(grant);
+        reject(refused('No database connection became free in time.'));
+      }, CONNECTION_WAIT_MS);
+      const grant = () => (clearTimeout(timer), resolve());
+      waiting.set(grant, (e) => (clearTimeout(timer), reject(e)));
+    });
+  };
+  async function run<T>(send: () => PromiseLike<T>): Promise<T> {
+    await acquire();
+    try {
+      const result = await send();
+      availability.succeeded();
+      return result;
+    } catch (e) {
+      availability.failed(e);
+      if (availability.awaySince !== null) {
+        for (const reject of waiting.values()) reject(refused('The database is not answering.'));
+        waiting.clear();
+      }
+      throw e;
+    } finally {
+      release();
+    }
+  }
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'unsafe') {
+        // postgres.js sends a query when it is awaited; drizzle may first ask for `.values()`.
+        return (text: string, parameters?: never[], options?: postgres.UnsafeQueryOptions) => {
+          let values = false;
+          let sent: Promise<unknown> | undefined;
+          const send = () =>
+            (sent ??= run(() => {
+              const query = target.unsafe(text, parameters, options);
+              return values ? query.values() : query;
+            }));
+          const pending = {
+            values: () => ((values = true), pending),
+            then: (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => send().then(onFulfilled, onRejected),
+            catch: (onRejected: (e: unknown) => unknown) => send().catch(onRejected),
+            finally: (onFinally: () => void) => send().finally(onFinally),
+          };
+          return pending;
+        };
+      }
+      if (prop === 'begin') return (...args: unknown[]) => run(() => (target.begin as (...a: unknown[]) => Promise<unknown>)(...args));
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Whether the database server answers, as the last statement to finish says: a lost connection
+ * (isDatabaseUnavailable, but not a wait for a busy pool) marks it away, any success back. While
+ * it is away a probe (`select 1`) runs every PROBE_INTERVAL_MS, so it is seen back even when
+ * nothing else asks; scripts/server.mjs answers every request 503 at once meanwhile
+ * (lib/system/availability.ts).
+ */
+const PROBE_INTERVAL_MS = 200;
+/** Refused as 503 but no sign that the server is away: a busy pool, a statement Postgres ended. */
+const NOT_AWAY = new Set([CONNECTION_WAIT_TIMEOUT, '57014', '25P03']);
+type Availability = {
+  awaySince: number | null;
+  probe: NodeJS.Timeout | null;
+  succeeded(): void;
+  failed(e: unknown): void;
+  runProbe(): Promise<void>;
+  stop(): void;
+};
+// On globalThis, as the handle is: Next bundles this module more than once.
+const availability: Availability = ((globalThis as { __gatehouseDbAvailability?: Availability }).__gatehouseDbAvailability ??= {
+  awaySince: null,
+  probe: null as NodeJS.Timeout | null,
+  succeeded() {
+    this.awaySince = null;
+  },
+  failed(e: unknown) {
+    if (!isDatabaseUnavailable(e) || NOT_AWAY.has(String((e as { code?: unknown }).code))) return;
+    this.awaySince ??= Date.now();
+    this.probe ??= setTimeout(() => void this.runProbe(), PROBE_INTERVAL_MS).unref();
+  },
+  async runProbe() {
+    const handle = g.__gatehouseDb;
+    try {
+      if (handle?.kind === 'postgres' && this.awaySince !== null) await handle.db.execute(sqlText`select 1`);
+    } catch {
+      // still away
+    }
+    this.probe = null;
+    if (this.awaySince !== null && g.__gatehouseDb === handle && handle) {
+      this.probe = setTimeout(() => void this.runProbe(), PROBE_INTERVAL_MS).unref();
+    }
+  },
+  stop() {
+    if (this.probe) clearTimeout(this.probe);
+    this.probe = null;
+    this.awaySince = null;
+  },
+});
+
+/** Null while the database answers (always, embedded); otherwise since when (ms since the epoch) it has not. */
+export function databaseAwaySince(): number | null {
+  return availability.awaySince;
+}
+
+/** Postgres settings every session of ours starts with (milliseconds; 0 turns one off). */
+function sessionTimeouts(): Record<string, string> {
+  const seconds = (name: string, fallback: number) => {
+    const n = Number(process.env[name] ?? fallback);
+    return Number.isFinite(n) && n >= 0 ? n : fallback;
+  };
+  const statement = seconds('GATEHOUSE_DB_STATEMENT_TIMEOUT', 30);
+  if (statement === 0) return {};
+  // A session idle inside a transaction (its process stalled or cut off) holds locks: end it too.
+  return { statement_timeout: String(statement * 1000), idle_in_transaction_session_timeout: String(statement * 2000) };
+}
+
 let memoryTemplate: Blob | undefined;
 
 /**
@@ -142,22 +296,37 @@ function open(): Handle {
   if (url) {
     const prepare = process.env.GATEHOUSE_DB_PREPARE !== 'false';
     const max = Number(process.env.GATEHOUSE_DB_POOL_MAX) || 10;
-    // Fail fast when the server is gone: requests answer 503 instead of hanging.
-    const options = { connect_timeout: 5, prepare, onnotice: () => {} };
-    const client = postgres(url, { ...options, max });
+    const adhocMax = Math.ceil(max / 4);
+    // Fail fast when the server is gone and see it back at once: a connection attempt gives up
+    // after 2 s, and postgres.js waits at most 0.2 s between attempts (by default up to 20 s,
+    // holding the statements queued for it); Postgres ends a statement past its timeout (0033).
+    const options = {
+      connect_timeout: 2,
+      backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.2),
+      prepare,
+      onnotice: () => {},
+    };
+    const connection = sessionTimeouts();
+    const client = postgres(url, { ...options, max, connection });
     if (!prepare) {
       // Nothing is named, so every statement is planned with its values already.
-      const db = drizzlePostgres(client, { schema }) as unknown as Db;
+      const db = drizzlePostgres(gated(client, max), { schema }) as unknown as Db;
       return { kind: 'postgres', db, adhoc: db, client, adhocClient: null };
     }
     // getAdhocDb's sessions plan every statement with its values, named or not; they name only the
     // statements `prepared()` builds (fixed text, so a known few), never one a caller shaped.
-    const adhocClient = postgres(url, { ...options, max: Math.ceil(max / 4), connection: { plan_cache_mode: 'force_custom_plan' } });
+    const adhocClient = postgres(url, { ...options, max: adhocMax, connection: { ...connection, plan_cache_mode: 'force_custom_plan' } });
     const adhoc = drizzlePostgres(
-      preparing(adhocClient, (text, parameters, o) => o?.prepare === true && isPreparable(text, parameters)),
+      preparing(gated(adhocClient, adhocMax), (text, parameters, o) => o?.prepare === true && isPreparable(text, parameters)),
       { schema },
     ) as unknown as Db;
-    return { kind: 'postgres', db: drizzlePostgres(preparing(client), { schema }) as unknown as Db, adhoc, client, adhocClient };
+    return {
+      kind: 'postgres',
+      db: drizzlePostgres(preparing(gated(client, max)), { schema }) as unknown as Db,
+      adhoc,
+      client,
+      adhocClient,
+    };
   }
   const dir = dataDir();
   if (dir === 'memory://') {
@@ -223,6 +392,7 @@ export async function closeDb(): Promise<void> {
   const handle = g.__gatehouseDb;
   if (!handle) return;
   g.__gatehouseDb = undefined;
+  availability.stop();
   if (handle.kind === 'postgres') {
     await Promise.all([handle.client.end({ timeout: 5 }), handle.adhocClient?.end({ timeout: 5 })]);
   } else {
@@ -248,8 +418,9 @@ const UNAVAILABLE_CODES = new Set([
   'EPIPE',
   'EHOSTUNREACH',
   'ENOTFOUND',
-  // postgres.js connection errors.
+  // postgres.js connection errors, and ours: no connection free in time.
   'CONNECT_TIMEOUT',
+  CONNECTION_WAIT_TIMEOUT,
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -262,6 +433,9 @@ const UNAVAILABLE_CODES = new Set([
   '57P01',
   '57P02',
   '57P03',
+  // Ended by Postgres for taking too long (statement_timeout) or idling in a transaction: rolled back.
+  '57014',
+  '25P03',
 ]);
 
 /** True when `e` (or what it wraps) says the database is unreachable, not that a query was wrong. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import { dbHandle } from './index';
 
 // Any fixed 64-bit number: serializes migrations across processes sharing one Postgres.
@@ -21,13 +22,25 @@ export async function migrate(): Promise<void> {
     await migratePglite(handle.db as unknown as PgliteDatabase, config);
     return;
   }
-  const conn = await handle.client.reserve();
+  // Sessions of their own, without the statement timeout requests run under (db/index.ts): a
+  // migration may rewrite a large table, and waits here for another instance's.
+  const client = postgres(process.env.DATABASE_URL!, {
+    max: 2,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { statement_timeout: 0, idle_in_transaction_session_timeout: 0 },
+  });
   try {
-    await conn`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(handle.db as unknown as PostgresJsDatabase, config);
+    const conn = await client.reserve();
+    try {
+      await conn`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(drizzlePostgres(client), config);
+    } finally {
+      await conn`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      conn.release();
+    }
   } finally {
-    await conn`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-    conn.release();
+    await client.end({ timeout: 5 });
   }
 }
 

@@ -31,6 +31,12 @@ export const envCatalogue = [
       'With DATABASE_URL, keep the statements Gatehouse builds prepared on each connection (one round trip each). `false` for PgBouncer in transaction mode.',
   },
   {
+    name: 'GATEHOUSE_DB_STATEMENT_TIMEOUT',
+    default: '30',
+    description:
+      'With DATABASE_URL, how many seconds Postgres lets one statement run before ending it (and twice that for a session idle inside a transaction); such a request answers 503 and changes nothing. 0 sets neither, e.g. for a PgBouncer that refuses these start-up parameters.',
+  },
+  {
     name: 'NEXTAUTH_SECRET',
     default: 'generated in embedded mode',
     description: 'Signs and encrypts session cookies (AUTH_SECRET is accepted too). Required with DATABASE_URL.',

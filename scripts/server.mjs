@@ -6,7 +6,8 @@
 //   one this server saw and a client cannot choose its own IP (GATEHOUSE_TRUSTED_PROXY_HOPS
 //   says how many entries before it belong to trusted proxies);
 // - SCIM requests (/api/scim/v2/…) are answered by lib/scim/node.ts directly, without the
-//   framework's per-request pipeline, once instrumentation has published it.
+//   framework's per-request pipeline, once instrumentation has published it;
+// - while the database is away, every request but the health probes is answered 503 at once (0033).
 // Usage: node scripts/server.mjs [-p PORT] [-H HOSTNAME] [--keepAliveTimeout MS]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -48,6 +49,8 @@ const handle = app.getRequestHandler();
 // until then (the first moments after start) SCIM goes through Next.js to the same handler.
 const SERVE_SCIM = Symbol.for('gatehouse.serveScim');
 const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
+// Also published by instrumentation: answers 503 at once while the database is away (lib/system/availability.ts, 0033).
+const REFUSE_WHILE_UNAVAILABLE = Symbol.for('gatehouse.refuseWhileUnavailable');
 
 const server = http.createServer((req, res) => {
   const peer = req.socket.remoteAddress;
@@ -55,6 +58,8 @@ const server = http.createServer((req, res) => {
     const forwarded = req.headers['x-forwarded-for'];
     req.headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${peer}` : peer;
   }
+  const refuse = globalThis[REFUSE_WHILE_UNAVAILABLE];
+  if (typeof refuse === 'function' && refuse(req, res)) return;
   const serveScim = req.url?.startsWith(SCIM_PREFIX) ? globalThis[SERVE_SCIM] : undefined;
   const done = typeof serveScim === 'function' ? serveScim(req, res) : handle(req, res);
   done.catch((e) => {

@@ -2,10 +2,13 @@ import { expect, test } from '@playwright/test';
 import { decode } from 'next-auth/jwt';
 import { newOrgAccount, signUp } from '../fixtures';
 
-test('health reports the database after a real query', async ({ request }) => {
-  const res = await request.get('/api/health');
-  expect(res.status()).toBe(200);
-  expect(await res.json()).toEqual({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded' });
+test('liveness answers without the database, readiness after a real query', async ({ request }) => {
+  const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+  for (const path of ['/api/health', '/api/health/ready']) {
+    const res = await request.get(path);
+    expect(res.status(), path).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database });
+  }
 });
 
 test('every response carries a request id, and a caller-supplied one is kept', async ({ request }) => {

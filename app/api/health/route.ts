@@ -1,9 +1,7 @@
-// GET /api/health — liveness plus a real database query: { status, database }.
+// GET /api/health — liveness: the process answers. Never waits on the database (readiness: ./ready).
 import { defineRoute } from '@/lib/server/route';
-import { checkHealth } from '@/lib/system/health';
+import { checkLiveness } from '@/lib/system/health';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute({ auth: 'none' }, async () =>
-  Response.json(await checkHealth(), { headers: { 'cache-control': 'no-store' } }),
-);
+export const GET = defineRoute({ auth: 'none' }, async () => Response.json(checkLiveness(), { headers: { 'cache-control': 'no-store' } }));

@@ -1,0 +1,58 @@
+// What the production server answers without the application (scripts/server.mjs asks before
+// every request, once instrumentation.ts has published it; decision 0033). While the database is
+// away (db/index.ts: databaseAwaySince), every request but the health probes gets a 503 at once:
+// the JSON error envelope, or SCIM's error body under /api/scim/v2/. A request then never queues
+// behind a database that does not answer, and none is half-served.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { databaseAwaySince } from '@/db';
+import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
+import { headerOf, requestIdFrom } from '@/lib/server/request-meta';
+import { SECURITY_HEADERS } from '@/lib/server/security-headers';
+import { scimErrorBody } from '@/lib/scim/errors';
+
+export const LIVENESS_PATH = '/api/health';
+export const READINESS_PATH = '/api/health/ready';
+const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
+const RETRY_AFTER_SECONDS = 5;
+const REFUSE = Symbol.for('gatehouse.refuseWhileUnavailable');
+const DRAINING = Symbol.for('gatehouse.draining');
+const SECURITY = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
+
+/** Paths served whatever the database's state: the health probes and the build's static files. */
+function servedWithoutDatabase(path: string): boolean {
+  return path === LIVENESS_PATH || path === READINESS_PATH || path.startsWith('/_next/static/');
+}
+
+/** Answers 503 and returns true when the database is away; false (and writes nothing) otherwise. */
+export function refuseWhileUnavailable(req: IncomingMessage, res: ServerResponse): boolean {
+  if (databaseAwaySince() === null) return false;
+  const url = req.url ?? '/';
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
+  if (servedWithoutDatabase(path)) return false;
+  const requestId = requestIdFrom(headerOf(req.headers, 'x-request-id'));
+  const scim = path.startsWith(SCIM_PREFIX);
+  const body = JSON.stringify(
+    scim ? scimErrorBody(503, null, DATABASE_UNAVAILABLE) : { error: { code: 'unavailable', message: DATABASE_UNAVAILABLE, requestId } },
+  );
+  res.writeHead(503, {
+    ...SECURITY,
+    'content-type': scim ? 'application/scim+json; charset=utf-8' : 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': 'no-store',
+    'retry-after': String(RETRY_AFTER_SECONDS),
+    'x-request-id': requestId,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
+
+/** True once the production server has been asked to stop (SIGTERM): readiness then answers 503. */
+export function isDraining(): boolean {
+  return (globalThis as unknown as Record<symbol, unknown>)[DRAINING] === true;
+}
+
+/** Called from instrumentation.ts: offers refuseWhileUnavailable to scripts/server.mjs. */
+export function publishAvailabilityGuard(): void {
+  (globalThis as unknown as Record<symbol, unknown>)[REFUSE] = refuseWhileUnavailable;
+}
