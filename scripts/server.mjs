@@ -7,11 +7,13 @@
 //   says how many entries before it belong to trusted proxies);
 // - SCIM requests (/api/scim/v2/…) are answered by lib/scim/node.ts directly, without the
 //   framework's per-request pipeline, once instrumentation has published it;
-// - while the database is away, every request but the health probes is answered 503 at once (0033).
+// - while the database is away, every request but the health probes is answered 503 at once, and
+//   SIGTERM drains: readiness 503, requests in flight answered, leases released, exit 0 (0033).
 // Usage: node scripts/server.mjs [-p PORT] [-H HOSTNAME] [--keepAliveTimeout MS]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { root } from './build.mjs';
+import { closeWhenDraining, stopGracefullyOnSignal } from './graceful-stop.mjs';
 
 process.env.NODE_ENV = 'production';
 // Next.js telemetry phones home; Gatehouse never does.
@@ -53,6 +55,7 @@ const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
 const REFUSE_WHILE_UNAVAILABLE = Symbol.for('gatehouse.refuseWhileUnavailable');
 
 const server = http.createServer((req, res) => {
+  closeWhenDraining(res);
   const peer = req.socket.remoteAddress;
   if (peer) {
     const forwarded = req.headers['x-forwarded-for'];
@@ -78,14 +81,14 @@ server.listen(port, hostname, () => {
   console.log(`[gatehouse] listening on http://${hostname ?? 'localhost'}:${bound}`);
 });
 
-// Stop taking connections, let requests in flight finish (at most 10 s), then exit.
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(0), 10_000).unref();
-    server.close(() => void app.close().finally(() => process.exit(0)));
-    server.closeIdleConnections();
-  });
-}
+// SIGTERM/SIGINT: readiness 503, no new connections, requests in flight answered (at most 10 s),
+// then the application stops (audit delivery leases released, the SCIM request log written, the
+// database closed: lib/system/startup.ts stopServer) and the process exits 0.
+const STOP_SERVER = Symbol.for('gatehouse.stopServer');
+stopGracefullyOnSignal(server, {
+  stop: async () => {
+    const stopServer = globalThis[STOP_SERVER];
+    if (typeof stopServer === 'function') await stopServer();
+    await app.close();
+  },
+});

@@ -10,7 +10,7 @@ import { currentKeyring } from '@/lib/keys/keyring';
 import { runMutation } from '@/lib/server/mutation';
 import { asUser, auditRows, makeOrg, rejection, type TestOrg } from '@/lib/test/helpers';
 import { decryptSecret } from '@/lib/crypto/envelope';
-import { deliverAuditEvents } from './delivery';
+import { deliverAuditEvents, startAuditDeliveryLoop } from './delivery';
 import { webhookSignature } from './sink-formats';
 import { createSink, createSinkInput, deleteSink, listSinks, setSinkEnabled, testSink } from './sinks';
 import { secretContext } from './sink-formats';
@@ -18,7 +18,7 @@ import { secretContext } from './sink-formats';
 /** An accepted (2xx) request. */
 type Received = { headers: IncomingMessage['headers']; body: string };
 type Receiver = { url: string; received: Received[]; ids: () => string[]; respond: (fn: Responder) => void; close: () => Promise<void> };
-type Responder = (req: Received) => { status: number; headers?: Record<string, string>; hang?: boolean };
+type Responder = (req: Received) => { status: number; headers?: Record<string, string>; hang?: boolean; delayMs?: number };
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -36,8 +36,10 @@ async function receiver(parse: (body: string) => { id: string }[]): Promise<Rece
       const entry = { headers: req.headers, body };
       const answer = responder(entry);
       if (answer.hang) return; // never answers: the sender times out
-      if (answer.status < 300) received.push(entry); // what the receiver accepted
-      res.writeHead(answer.status, answer.headers).end('{}');
+      setTimeout(() => {
+        if (answer.status < 300) received.push(entry); // what the receiver accepted
+        res.writeHead(answer.status, answer.headers).end('{}');
+      }, answer.delayMs ?? 0);
     });
   });
   servers.push(server);
@@ -216,6 +218,30 @@ describe('audit streaming', () => {
     expect((await auditRows(org.orgId)).map((e) => e.actionType)).toEqual(
       expect.arrayContaining(['AUDIT_SINK_DISABLED', 'AUDIT_SINK_ENABLED', 'AUDIT_SINK_DELETED']),
     );
+  });
+
+  it('a stopping delivery loop finishes the batch in flight, releases its lease and sends nothing more', async () => {
+    const org = await makeOrg('stop');
+    const hook = await receiver(webhookIds);
+    const sink = await addSink(org, { kind: 'webhook', name: 'Hook', url: hook.url, secret: 'stop-secret' });
+    await makeGroups(org, 120); // more than one webhook batch (100 events)
+    let requests = 0;
+    hook.respond(() => (requests++, { status: 202, delayMs: 300 }));
+    const stop = startAuditDeliveryLoop(20, { organizationId: org.orgId });
+    while (requests === 0) await new Promise((r) => setTimeout(r, 10));
+    await stop();
+    expect(requests).toBe(1);
+    expect(hook.received).toHaveLength(1);
+    const [row] = await getDb().select().from(auditSinks).where(eq(auditSinks.id, sink.id));
+    expect(row).toMatchObject({ leaseOwner: null, leaseUntil: null, deliveredCount: 100 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requests).toBe(1); // no round after stop
+    // Nothing was lost: the next round (another instance's) resumes from the cursor at once.
+    hook.respond(() => ({ status: 202 }));
+    await drainAll(org);
+    const all = (await auditRows(org.orgId)).map((e) => e.id);
+    expect(hook.ids().length).toBeGreaterThan(120);
+    expect(hook.ids()).toEqual(all.slice(all.length - hook.ids().length));
   });
 
   it('refuses bad destinations with field errors, and non-admins', async () => {

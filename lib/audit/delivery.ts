@@ -27,6 +27,8 @@ export type DeliveryOptions = {
   maxBatchesPerSink?: number;
   /** Only this organization's sinks (tests, and "deliver now" for one organization). */
   organizationId?: string;
+  /** Asked before each batch: true ends the round early, releasing every lease it holds (shutdown). */
+  stopping?: () => boolean;
 };
 
 export type DeliveryResult =
@@ -136,7 +138,7 @@ async function drain(
 ): Promise<{ delivered: number; failed: boolean }> {
   let delivered = 0;
   let current = sink;
-  for (let i = 0; i < (opts.maxBatchesPerSink ?? 50); i++) {
+  for (let i = 0; i < (opts.maxBatchesPerSink ?? 50) && !opts.stopping?.(); i++) {
     const candidates = await pending(current, SINK_LIMITS[current.kind].events);
     if (candidates.length === 0) break;
     const batch = candidates.slice(0, batchSize(current, candidates));
@@ -213,16 +215,25 @@ export function testEvent(sink: AuditSink, actorEmail: string): StreamedEvent {
   };
 }
 
-let running: Promise<unknown> | null = null;
-
-/** Delivers every `intervalMs` in this process (the server); overlapping rounds are skipped. */
-export function startAuditDeliveryLoop(intervalMs = 2000): () => void {
+/**
+ * Delivers every `intervalMs` in this process (the server); overlapping rounds are skipped. The
+ * returned stop (on shutdown) starts no more rounds, lets the round in flight finish the batch it
+ * is sending, and resolves once that round has released its leases, so another instance takes
+ * the sinks over at once instead of after LEASE_MS.
+ */
+export function startAuditDeliveryLoop(intervalMs = 2000, opts: DeliveryOptions = {}): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
   const timer = setInterval(() => {
-    if (running) return;
-    running = deliverAuditEvents()
+    if (running || stopped) return;
+    running = deliverAuditEvents({ ...opts, stopping: () => stopped })
       .catch((e) => console.error('[gatehouse] audit delivery round failed:', e))
       .finally(() => (running = null));
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -1,4 +1,4 @@
-import { databaseKind, dataDir, dbHandle } from '@/db';
+import { closeDb, databaseKind, dataDir, dbHandle } from '@/db';
 import { ensureMigrated } from '@/db/migrate';
 import { authSecret } from '@/lib/auth/secret';
 import { currentKeyring } from '@/lib/keys/keyring';
@@ -7,6 +7,7 @@ import { signingKey, startAuditCheckpointLoop } from '@/lib/audit/checkpoints';
 import { geoReader } from '@/lib/audit/geo';
 import { ensureAuditPartitions } from '@/lib/audit/partitions';
 import { startAuditRetentionLoop } from '@/lib/audit/retention';
+import { flushScimRequestLog } from '@/lib/scim/directories';
 import { getJackson, ssoEncryptionKey } from '@/lib/sso/jackson';
 import {
   backgroundJobsEnabled,
@@ -18,6 +19,26 @@ import {
   signupOpen,
   trustedProxyHops,
 } from '@/lib/env';
+
+/** What stopServer waits for: background work that holds leases. */
+const stopping: (() => Promise<void>)[] = [];
+const STOP_SERVER = Symbol.for('gatehouse.stopServer');
+
+/**
+ * The application's part of a graceful stop (scripts/server.mjs calls it on SIGTERM, after the
+ * requests in flight): audit delivery finishes its batch and releases its leases, the SCIM request
+ * log's queued entries are written, and the database's connections are closed.
+ */
+export async function stopServer(): Promise<void> {
+  const results = await Promise.allSettled([...stopping.splice(0).map((stop) => stop()), flushScimRequestLog()]);
+  for (const r of results) if (r.status === 'rejected') console.error('[gatehouse] while stopping:', r.reason);
+  await closeDb();
+}
+
+/** Called from instrumentation.ts: offers stopServer to scripts/server.mjs. */
+export function publishStopServer(): void {
+  (globalThis as unknown as Record<symbol, unknown>)[STOP_SERVER] = stopServer;
+}
 
 /** Validates configuration, opens the database and applies migrations; exits on failure. */
 export async function startServer(): Promise<void> {
@@ -41,7 +62,7 @@ export async function startServer(): Promise<void> {
     // Before any request: SSO settings change Jackson's records inside our transactions (0014).
     await getJackson();
     if (jobs) {
-      startAuditDeliveryLoop();
+      stopping.push(startAuditDeliveryLoop());
       startAuditRetentionLoop();
       startAuditCheckpointLoop();
     }
