@@ -41,6 +41,11 @@ test('an app exported from one organization imports into another and runs on its
 
   const importer = await (await browser.newContext()).newPage();
   await signUp(importer, newOrgAccount('Importer'));
+  // A new organization's home lists its next steps, none done yet.
+  const steps = importer.getByTestId('next-steps').locator('li');
+  await expect(steps).toHaveCount(5);
+  await expect(steps.and(importer.locator('[data-done="true"]'))).toHaveCount(0);
+  await expect(steps.first().getByRole('link')).toHaveText('Connect a resource');
   await importer.goto('/apps');
   const form = importer.getByTestId('import-app-form');
   await form.getByLabel('Export document (JSON)').fill(text);
@@ -53,6 +58,8 @@ test('an app exported from one organization imports into another and runs on its
   await importer.goto('/resources');
   await importer.getByRole('button', { name: 'Add the sample database' }).click();
   await expect(importer.getByRole('link', { name: 'Sample database' })).toBeVisible();
+  await importer.goto('/');
+  await expect(importer.locator('[data-testid="next-steps"] li[data-done="true"]')).toHaveText([/Connect a resource/]);
   await importer.goto('/apps');
   await form.getByLabel('Export document (JSON)').fill(text);
   await form.getByRole('checkbox', { name: 'Release it as the next version' }).check();

@@ -1,6 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { organizations, type OrganizationSettings } from '@/db/schema';
+import { auditSinks, invites, objects, organizations, ssoConnections, users, type OrganizationSettings } from '@/db/schema';
 
 export type OrganizationSummary = { id: string; name: string; slug: string };
 
@@ -32,4 +32,22 @@ export async function listOrganizations(db: DbOrTx = getDb()): Promise<Organizat
 export async function getOrganizationSettings(orgId: string, db: DbOrTx = getDb()): Promise<OrganizationSettings> {
   const [org] = await db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId));
   return org?.settings ?? {};
+}
+
+/** How far an organization is set up, for the first-run next steps on the home page. */
+export type SetupProgress = { resources: number; apps: number; people: number; sso: boolean; streaming: boolean };
+
+/** The counts behind the home page's next steps, in one round trip. */
+export async function setupProgress(orgId: string, db: DbOrTx = getDb()): Promise<SetupProgress> {
+  const [row] = await db
+    .select({
+      resources: sql<number>`(select count(*)::int from ${objects} where ${objects.organizationId} = ${orgId} and ${objects.kind} = 'resource')`,
+      apps: sql<number>`(select count(*)::int from ${objects} where ${objects.organizationId} = ${orgId} and ${objects.kind} = 'app')`,
+      people: sql<number>`(select count(*)::int from ${users} where ${users.organizationId} = ${orgId}) + (select count(*)::int from ${invites} where ${invites.organizationId} = ${orgId} and ${invites.acceptedAt} is null and ${invites.revokedAt} is null)`,
+      sso: sql<boolean>`exists (select 1 from ${ssoConnections} where ${ssoConnections.organizationId} = ${orgId})`,
+      streaming: sql<boolean>`exists (select 1 from ${auditSinks} where ${auditSinks.organizationId} = ${orgId})`,
+    })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  return row ?? { resources: 0, apps: 0, people: 0, sso: false, streaming: false };
 }
