@@ -19,7 +19,7 @@ const items = [
 export function DashboardNav({ hidden }: { hidden: string[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label="Main" className="flex flex-row flex-wrap gap-1 md:flex-col md:gap-0.5">
       {items
         .filter((item) => !hidden.includes(item.href))
         .map((item) => {

@@ -83,7 +83,7 @@ export function PageHeader({ title, description, children }: { title: string; de
 
 export function Table({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>
         {children}
       </table>
