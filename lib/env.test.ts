@@ -27,7 +27,8 @@ describe('environment catalogue', () => {
       }
     };
     for (const dir of ['app', 'lib', 'db', 'components']) walk(path.resolve(__dirname, '..', dir));
-    const internal = new Set(['NODE_ENV', 'NEXT_RUNTIME', 'GATEHOUSE_ROOT', 'AUTH_SECRET']);
+    // PATH: the system's own, searched by a test helper for the PostgreSQL binaries (lib/test/postgres-cluster.ts).
+    const internal = new Set(['NODE_ENV', 'NEXT_RUNTIME', 'GATEHOUSE_ROOT', 'AUTH_SECRET', 'PATH']);
     const undocumented = [...read].filter((n) => !names.has(n) && !internal.has(n));
     expect(undocumented).toEqual([]);
   });
