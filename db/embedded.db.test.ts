@@ -57,5 +57,5 @@ describe('embedded database', () => {
 
     const third = await runProbe(dir, ['read'], 'DONE');
     expect(third.output()).toContain('ROWS=25');
-  });
+  }, 180_000); // Three Node processes each opening the embedded database: a hang guard, not a speed check (that lives in bench/).
 });
