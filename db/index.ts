@@ -302,6 +302,10 @@ function open(): Handle {
     // holding the statements queued for it); Postgres ends a statement past its timeout (0033).
     const options = {
       connect_timeout: 2,
+      // No array-type lookup on each new connection: our statements return no Postgres arrays
+      // (json_agg instead), and postgres.js runs that lookup from an event handler, so a
+      // connection lost during it became an unhandled rejection, which ends a Node process.
+      fetch_types: false,
       backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.2),
       prepare,
       onnotice: () => {},
