@@ -4,7 +4,7 @@
 // A viewer (Use only) sees only their own rows, page by page, cannot open the editor (refused on
 // the server), and does not see a draft change until it is released.
 import { expect, test, type Page } from '@playwright/test';
-import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
 
 // The sample database's orders belong to two sales reps, five each; in a new organization these
 // addresses are free to use.
@@ -20,16 +20,8 @@ test('an editor builds and releases an app; a viewer uses only the release and s
   const account = newOrgAccount('Builder');
   await signUp(admin, account);
 
-  await admin.goto('/resources');
-  await admin.getByRole('button', { name: 'Add the sample database' }).click();
-  await expect(admin.getByRole('link', { name: 'Sample database' })).toBeVisible();
-  await admin.goto('/apps');
-  await admin.getByLabel('New app name').fill('Orders');
-  await admin.getByLabel('Folder', { exact: true }).selectOption({ label: 'No folder' });
-  await admin.getByRole('button', { name: 'Create app' }).click();
-  await admin.getByRole('link', { name: 'Orders', exact: true }).click();
-  await expect(admin.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
-  const appId = admin.url().split('/').pop()!;
+  await addSampleDatabase(admin);
+  const appId = await createApp(admin, 'Orders');
 
   const builders = await createGroupWithMember(admin, 'Builders');
   await grant(admin, builders, 'Orders', 'Edit');

@@ -4,23 +4,12 @@
 // and the app runs there on their own resource.
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { addSampleDatabase, createApp, newOrgAccount, signUp } from './fixtures';
 
 test('an app exported from one organization imports into another and runs on its resource of the same name', async ({ page, browser }) => {
   await signUp(page, newOrgAccount('Exporter'));
-  await page.goto('/resources');
-  await page.getByRole('button', { name: 'Add the sample database' }).click();
-  const sampleLink = page.getByRole('link', { name: 'Sample database' });
-  await expect(sampleLink).toBeVisible();
-  const sampleId = (await sampleLink.getAttribute('href'))!.split('/').pop()!;
-
-  await page.goto('/apps');
-  await page.getByLabel('New app name').fill('Stock');
-  await page.getByLabel('Folder', { exact: true }).selectOption({ label: 'No folder' });
-  await page.getByRole('button', { name: 'Create app' }).click();
-  await page.getByRole('link', { name: 'Stock', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Stock' })).toBeVisible();
-  const appId = page.url().split('/').pop()!;
+  const sampleId = await addSampleDatabase(page);
+  const appId = await createApp(page, 'Stock');
   const definition = {
     pages: [{ name: 'main', components: [{ type: 'table', name: 'stock', query: 'stockRows', pageSize: 5 }] }],
     queries: [{ type: 'sql', name: 'stockRows', resourceId: sampleId, sql: 'select id, product from orders order by id limit 4' }],
@@ -55,9 +44,7 @@ test('an app exported from one organization imports into another and runs on its
   await importer.reload();
   await expect(importer.getByRole('link', { name: 'Stock', exact: true })).toHaveCount(0);
 
-  await importer.goto('/resources');
-  await importer.getByRole('button', { name: 'Add the sample database' }).click();
-  await expect(importer.getByRole('link', { name: 'Sample database' })).toBeVisible();
+  await addSampleDatabase(importer);
   await importer.goto('/');
   await expect(importer.locator('[data-testid="next-steps"] li[data-done="true"]')).toHaveText([/Connect a resource/]);
   await importer.goto('/apps');

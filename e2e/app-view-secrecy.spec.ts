@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page, type Response } from '@playwright/test';
-import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
 
 /** Every response body a page receives, as text (binary answers are skipped: they carry no app data). */
 function captureResponses(page: Page): { bodies: () => Promise<{ url: string; body: string }[]> } {
@@ -81,19 +81,8 @@ test('a limited viewer receives no trace of what is hidden from them; the admin 
     await production.getByRole('button', { name: 'Save production' }).click();
     await expect(production.getByText(/^Saved \(/)).toBeVisible();
 
-    await admin.goto('/resources');
-    await admin.getByRole('button', { name: 'Add the sample database' }).click();
-    const sampleLink = admin.getByRole('link', { name: 'Sample database' });
-    await expect(sampleLink).toBeVisible();
-    const sampleId = (await sampleLink.getAttribute('href'))!.split('/').pop()!;
-
-    await admin.goto('/apps');
-    await admin.getByLabel('New app name').fill('Payroll');
-    await admin.getByLabel('Folder', { exact: true }).selectOption({ label: 'No folder' });
-    await admin.getByRole('button', { name: 'Create app' }).click();
-    await admin.getByRole('link', { name: 'Payroll', exact: true }).click();
-    await expect(admin.getByRole('heading', { level: 1, name: 'Payroll' })).toBeVisible();
-    const appId = admin.url().split('/').pop()!;
+    const sampleId = await addSampleDatabase(admin);
+    const appId = await createApp(admin, 'Payroll');
 
     const onlyAdmins = "{{ !current_user.groups.includes('Admin') }}";
     const sql = {

@@ -3,25 +3,14 @@
 // claims the admin's email is refused (403) and shows up in the audit log as QUERY_SPOOF_BLOCKED —
 // until an admin turns spoofing prevention off.
 import { expect, test } from '@playwright/test';
-import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
 
 test('a viewer runs a released app as themselves, and a spoofed current_user is refused and audited', async ({ page: admin, browser }) => {
   const account = newOrgAccount('Apps');
   await signUp(admin, account);
 
-  await admin.goto('/resources');
-  await admin.getByRole('button', { name: 'Add the sample database' }).click();
-  const sampleLink = admin.getByRole('link', { name: 'Sample database' });
-  await expect(sampleLink).toBeVisible();
-  const sampleId = (await sampleLink.getAttribute('href'))!.split('/').pop()!;
-
-  await admin.goto('/apps');
-  await admin.getByLabel('New app name').fill('Orders');
-  await admin.getByLabel('Folder', { exact: true }).selectOption({ label: 'No folder' });
-  await admin.getByRole('button', { name: 'Create app' }).click();
-  await admin.getByRole('link', { name: 'Orders', exact: true }).click();
-  await expect(admin.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
-  const appId = admin.url().split('/').pop()!;
+  const sampleId = await addSampleDatabase(admin);
+  const appId = await createApp(admin, 'Orders');
 
   const definition = {
     pages: [

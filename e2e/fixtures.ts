@@ -93,3 +93,23 @@ export async function grant(adminPage: Page, groupUrl: string, target: string, l
   await adminPage.getByRole('button', { name: 'Grant' }).click();
   await expect(adminPage.getByTestId('grants')).toContainText(target.replace(/^All /, 'All '));
 }
+
+/** As an admin: adds the built-in sample database and returns its resource id. */
+export async function addSampleDatabase(adminPage: Page): Promise<string> {
+  await adminPage.goto('/resources');
+  await adminPage.getByRole('button', { name: 'Add the sample database' }).click();
+  const link = adminPage.getByRole('link', { name: 'Sample database' });
+  await expect(link).toBeVisible();
+  return (await link.getAttribute('href'))!.split('/').pop()!;
+}
+
+/** As an admin: creates an app at the top level, opens its page and returns its id. */
+export async function createApp(adminPage: Page, name: string): Promise<string> {
+  await adminPage.goto('/apps');
+  await adminPage.getByLabel('New app name').fill(name);
+  await adminPage.getByLabel('Folder', { exact: true }).selectOption({ label: 'No folder' });
+  await adminPage.getByRole('button', { name: 'Create app' }).click();
+  await adminPage.getByRole('link', { name, exact: true }).click();
+  await expect(adminPage.getByRole('heading', { level: 1, name })).toBeVisible();
+  return adminPage.url().split('/').pop()!;
+}

@@ -2,13 +2,11 @@
 // this file's database. An app exported from one organization to a file imports into another that
 // has a resource of the same name and runs there; an organization without it gets every missing
 // name listed, exit 1, and no app.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db';
 import { objects } from '@/db/schema';
 import { runAppQuery } from '@/lib/apps/run-query';
@@ -17,33 +15,19 @@ import { createObject } from '@/lib/objects/writes';
 import { createSampleResource } from '@/lib/resources/configs';
 import { closeAllPools } from '@/lib/resources/pools';
 import { runMutation } from '@/lib/server/mutation';
+import { cliForTests } from '@/lib/test/cli';
 import { asUser, auditRows, makeOrg } from '@/lib/test/helpers';
 
-const root = path.resolve(__dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-apps-'));
 
-// The CLI opens the database this process uses. Embedded, that is a data dir of this file's own
-// (from the run's migrated template) instead of memory://, closed here while a CLI process runs.
-const dataDir = inject('databaseUrl') ? null : fs.mkdtempSync(path.join(work, 'data-'));
-if (dataDir) {
-  const template = inject('pgliteTemplate');
-  const pg = await PGlite.create(path.join(dataDir, 'pglite'), template ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {});
-  await pg.close();
-  await closeDb();
-  process.env.GATEHOUSE_DATA_DIR = dataDir;
-}
+// CLI processes open this file's database (lib/test/cli.ts).
+const gatehouse = await cliForTests(work);
 
 afterAll(async () => {
   await closeAllPools();
   await closeDb();
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-async function gatehouse(...args: string[]) {
-  if (dataDir) await closeDb();
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
-}
 
 // Each CLI process is a few seconds of CPU; on a busy two-core machine, ten or more of wall time.
 const SLOW = { timeout: 180_000 };

@@ -1,44 +1,28 @@
 // An admin's daily verbs as an operator runs them: `gatehouse user list|disable|enable`, `group
 // add-member|remove-member` and `session revoke` as separate processes on this file's database,
 // set up through lib/ and checked there afterwards: rows, revocations and audit events.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db';
 import { apiTokens, groupMembers, sessions, users } from '@/db/schema';
 import { createApiToken, createApiTokenInput } from '@/lib/api-tokens/writes';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
 import { startSignedInSession } from '@/lib/sessions/writes';
+import { cliForTests } from '@/lib/test/cli';
 import { asUser, auditRows, makeOrg, makeUser, testRequest } from '@/lib/test/helpers';
 
-const root = path.resolve(__dirname, '../..');
-
-// The CLI opens the database this process uses. Embedded, that is a data dir of this file's own
-// (from the run's migrated template) instead of memory://, closed here while a CLI process runs.
-const dataDir = inject('databaseUrl') ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-admin-'));
-if (dataDir) {
-  const template = inject('pgliteTemplate');
-  const pg = await PGlite.create(path.join(dataDir, 'pglite'), template ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {});
-  await pg.close();
-  await closeDb();
-  process.env.GATEHOUSE_DATA_DIR = dataDir;
-}
+// CLI processes open this file's database (lib/test/cli.ts).
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cli-admin-'));
+const gatehouse = await cliForTests(work);
 
 afterAll(async () => {
   await closeDb();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
 });
-
-async function gatehouse(...args: string[]) {
-  if (dataDir) await closeDb();
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
-}
 
 // Each CLI process is a few seconds of CPU; on a busy two-core machine, ten or more of wall time.
 const SLOW = { timeout: 180_000 };
