@@ -1,7 +1,7 @@
 // The console on a phone (390 px) and a laptop (1440 px): the sidebar becomes a header above the
 // page, and no page is wider than the screen (wide tables scroll inside their own box).
 import { expect, test, type Page } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { addSampleDatabase, createApp, newOrgAccount, signUp } from './fixtures';
 
 const PAGES = ['/', '/apps', '/resources', '/users', '/groups', '/audit', '/settings', '/account', '/query-library', '/workflows'];
 
@@ -11,11 +11,22 @@ async function overflow(page: Page): Promise<number> {
 
 test('every console page fits a phone and a laptop screen', async ({ page }) => {
   await signUp(page, newOrgAccount('Narrow'));
+  // A resource's page, an app's page and a released app as its users see it (a table of rows).
+  const sampleId = await addSampleDatabase(page);
+  const appId = await createApp(page, 'Phone app');
+  const definition = {
+    pages: [{ name: 'main', components: [{ type: 'table', name: 'orders', query: 'rows', pageSize: 5 }] }],
+    queries: [{ type: 'sql', name: 'rows', resourceId: sampleId, sql: 'select * from orders order by id' }],
+  };
+  expect((await page.request.put(`/api/apps/${appId}/draft`, { data: definition })).status()).toBe(200);
+  expect((await page.request.post(`/api/apps/${appId}/releases`)).status()).toBe(201);
+  const paths = [...PAGES, `/resources/${sampleId}`, `/apps/${appId}`, `/apps/${appId}/view`];
   for (const width of [390, 1440]) {
     await page.setViewportSize({ width, height: 844 });
-    for (const path of PAGES) {
+    for (const path of paths) {
       await page.goto(path);
       await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+      if (path.endsWith('/view')) await expect(page.getByTestId('table-orders').locator('tbody tr')).toHaveCount(5);
       expect(await overflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
     }
   }
