@@ -1,5 +1,8 @@
 // The console on a phone (390 px) and a laptop (1440 px): the sidebar becomes a header above the
-// page, and no page is wider than the screen (wide tables scroll inside their own box).
+// page, and no page is wider than the screen (wide tables scroll inside their own box). The pages
+// this round changed are also checked with axe: nothing serious or critical at either width (the
+// rest of the console is issue 25's).
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { addSampleDatabase, createApp, newOrgAccount, signUp } from './fixtures';
 
@@ -21,6 +24,7 @@ test('every console page fits a phone and a laptop screen', async ({ page }) => 
   expect((await page.request.put(`/api/apps/${appId}/draft`, { data: definition })).status()).toBe(200);
   expect((await page.request.post(`/api/apps/${appId}/releases`)).status()).toBe(201);
   const paths = [...PAGES, `/resources/${sampleId}`, `/apps/${appId}`, `/apps/${appId}/view`];
+  const axeChecked = new Set(['/', '/apps', '/groups', '/account', `/resources/${sampleId}`, `/apps/${appId}`, `/apps/${appId}/view`]);
   for (const width of [390, 1440]) {
     await page.setViewportSize({ width, height: 844 });
     for (const path of paths) {
@@ -28,6 +32,11 @@ test('every console page fits a phone and a laptop screen', async ({ page }) => 
       await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
       if (path.endsWith('/view')) await expect(page.getByTestId('table-orders').locator('tbody tr')).toHaveCount(5);
       expect(await overflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+      if (axeChecked.has(path)) {
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+        expect(serious, `axe on ${path} at ${width} px`).toEqual([]);
+      }
     }
   }
   // On a phone the content keeps (nearly) the whole width.

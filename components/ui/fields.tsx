@@ -83,7 +83,11 @@ export function PageHeader({ title, description, children }: { title: string; de
 
 export function Table({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    // Focusable, so a keyboard can scroll a table wider than the screen (axe: scrollable-region-focusable).
+    <div
+      tabIndex={0}
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm focus-visible:outline-2 focus-visible:outline-brand-600"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>
         {children}
       </table>
