@@ -65,6 +65,12 @@ export const envCatalogue = [
     description: 'Where signed audit checkpoints are appended (JSON lines). Keep a copy off the machine.',
   },
   {
+    name: 'GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL',
+    default: '600',
+    description:
+      "Seconds between the rounds in which the server signs every organization's audit chain head (1 to 86400). With several instances each runs rounds; an organization is checkpointed by one instance at a time.",
+  },
+  {
     name: 'GOOGLE_CLIENT_ID',
     default: '(unset)',
     description:
@@ -206,6 +212,15 @@ function flag(name: string, fallback: string, on: string, off: string): boolean 
 
 export function logAuditEvents(): boolean {
   return flag('GATEHOUSE_LOG_AUDIT_EVENTS', 'false', 'true', 'false');
+}
+
+const checkpointSeconds = z.coerce.number().int().min(1).max(86_400);
+
+/** Seconds between audit checkpoint rounds (GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL). */
+export function auditCheckpointIntervalSeconds(): number {
+  const parsed = checkpointSeconds.safeParse(process.env.GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL ?? '600');
+  if (!parsed.success) throw new Error('GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL must be a whole number of seconds from 1 to 86400.');
+  return parsed.data;
 }
 
 export function backgroundJobsEnabled(): boolean {

@@ -97,4 +97,25 @@ describe('signed audit checkpoints', () => {
     });
     expect(await verifyChain(org.orgId)).toMatchObject({ ok: false, reason: expect.stringContaining('were rewritten') });
   });
+
+  it('several writers at once (instances whose rounds meet) sign each head once, and the chain and checkpoints verify', async () => {
+    const org = await orgWithGroups(2);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-')), 'checkpoints.jsonl');
+    for (let round = 0; round < 3; round++) {
+      // Each call reads the heads, then opens its own transaction per organization, as each instance's loop does.
+      const written = (await Promise.all(Array.from({ length: 4 }, () => writeCheckpoints({ organizationId: org.orgId, file })))).flat();
+      expect(written, `round ${round}`).toHaveLength(1);
+      expect(await writeCheckpoints({ organizationId: org.orgId, file })).toEqual([]);
+      await runMutation(asUser(org.orgId, org.adminId), (ctx) => createGroup(ctx, { name: `Round ${round}` }));
+    }
+    const events = await auditRows(org.orgId);
+    const checkpoints = events.filter((e) => e.actionType === 'AUDIT_CHECKPOINT');
+    expect(checkpoints.map((e) => e.metadata.seq)).toEqual([4, 6, 8]);
+    // No checkpoint of a checkpoint: the one after it is never another.
+    for (const c of checkpoints) expect(events.find((e) => e.seq === c.seq! + 1)?.actionType ?? 'none').not.toBe('AUDIT_CHECKPOINT');
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(await verifyChain(org.orgId)).toMatchObject({ ok: true });
+    expect(await verifyCheckpoints(lines, undefined, org.orgId)).toEqual({ checked: 3, skipped: 0, problems: [] });
+  });
 });

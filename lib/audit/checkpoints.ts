@@ -6,9 +6,10 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
-import { dataDir, getDb } from '@/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { dataDir, getDb, queryRows, type DbOrTx } from '@/db';
 import { auditChainHeads, auditEvents, organizations } from '@/db/schema';
+import { auditCheckpointIntervalSeconds } from '@/lib/env';
 import { secretFromEnvOrDataDir } from '@/lib/keys/generated-secrets';
 import { runMutation } from '@/lib/server/mutation';
 import { canonicalJson } from './canonical-json';
@@ -77,23 +78,23 @@ export function checkpointFile(): string | null {
 /**
  * Signs the head of every organization whose chain moved since its last checkpoint. Returns the
  * checkpoints written. The file line is appended only after the event commits.
+ *
+ * Every instance runs these rounds, and they may meet (decision 0039): an organization is
+ * checkpointed by one of them at a time (a transaction-level advisory lock; whoever finds it
+ * taken leaves that organization to the holder), and the "nothing happened since" check is made
+ * again under the chain head's row lock, so a round that read the head before another instance's
+ * checkpoint committed does not sign that checkpoint in turn.
  */
 export async function writeCheckpoints(opts: { organizationId?: string; now?: Date; file?: string | null } = {}): Promise<Checkpoint[]> {
   const file = opts.file === undefined ? checkpointFile() : opts.file;
   const heads = await getDb()
-    .select({ organizationId: auditChainHeads.organizationId, seq: auditChainHeads.seq, hash: auditChainHeads.hash })
+    .select({ organizationId: auditChainHeads.organizationId, seq: auditChainHeads.seq })
     .from(auditChainHeads)
     .innerJoin(organizations, eq(organizations.id, auditChainHeads.organizationId))
     .where(opts.organizationId ? eq(auditChainHeads.organizationId, opts.organizationId) : undefined);
   const written: Checkpoint[] = [];
   for (const head of heads) {
-    if (head.seq === 0) continue;
-    const [last] = await getDb()
-      .select({ actionType: auditEvents.actionType, metadata: auditEvents.metadata })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.organizationId, head.organizationId), eq(auditEvents.seq, head.seq)));
-    // Nothing happened since the last checkpoint (which is itself the newest event).
-    if (last?.actionType === 'AUDIT_CHECKPOINT' && last.metadata.seq === head.seq - 1) continue;
+    if (head.seq === 0 || (await checkpointed(head.organizationId, head.seq, getDb()))) continue;
     const checkpoint = await runMutation(
       {
         orgId: head.organizationId,
@@ -101,16 +102,22 @@ export async function writeCheckpoints(opts: { organizationId?: string; now?: Da
         request: { requestId: `checkpoint-${crypto.randomUUID()}`, ipAddress: null, userAgent: null },
       },
       async (ctx) => {
+        const [lock] = await queryRows<{ taken: boolean }>(
+          ctx.tx,
+          sql`select pg_try_advisory_xact_lock(hashtextextended(${`audit-checkpoint:${head.organizationId}`}, 0)) as taken`,
+        );
+        if (!lock?.taken) throw SKIP; // another instance is checkpointing this organization now
         // Sign the head as it is inside this transaction (its row lock holds appends meanwhile).
         const [current] = await ctx.tx
           .select()
           .from(auditChainHeads)
           .where(eq(auditChainHeads.organizationId, head.organizationId))
           .for('update');
+        if (!current || (await checkpointed(head.organizationId, current.seq, ctx.tx))) throw SKIP;
         const c = signCheckpoint({
           organizationId: head.organizationId,
-          seq: current!.seq,
-          hash: current!.hash,
+          seq: current.seq,
+          hash: current.hash,
           at: (opts.now ?? new Date()).toISOString(),
         });
         await record(ctx, {
@@ -126,10 +133,25 @@ export async function writeCheckpoints(opts: { organizationId?: string; now?: Da
         }
         return c;
       },
-    );
-    written.push(checkpoint);
+    ).catch((e: unknown) => {
+      if (e === SKIP) return null; // rolled back: it held only the lock and the head's row lock
+      throw e;
+    });
+    if (checkpoint) written.push(checkpoint);
   }
   return written;
+}
+
+/** Thrown inside a checkpoint's transaction to leave it without a change (runMutation insists on an event). */
+const SKIP = Symbol('skip');
+
+/** Nothing happened since the last checkpoint: the event at `seq` is a checkpoint of the one before it. */
+async function checkpointed(organizationId: string, seq: number, db: DbOrTx): Promise<boolean> {
+  const [last] = await db
+    .select({ actionType: auditEvents.actionType, metadata: auditEvents.metadata })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organizationId, organizationId), eq(auditEvents.seq, seq)));
+  return last?.actionType === 'AUDIT_CHECKPOINT' && last.metadata.seq === seq - 1;
 }
 
 export type CheckpointReport = { checked: number; skipped: number; problems: string[] };
@@ -186,8 +208,8 @@ export async function verifyCheckpoints(
   return report;
 }
 
-/** Runs checkpoints in this process (the server) every `intervalMs` (10 minutes). */
-export function startAuditCheckpointLoop(intervalMs = 600_000): void {
+/** Runs checkpoints in this process (the server) every GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL seconds (10 minutes). */
+export function startAuditCheckpointLoop(intervalMs = auditCheckpointIntervalSeconds() * 1000): void {
   setInterval(() => {
     writeCheckpoints().catch((e) => console.error('[gatehouse] audit checkpoint failed:', e));
   }, intervalMs).unref();

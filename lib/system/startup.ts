@@ -10,6 +10,7 @@ import { startAuditRetentionLoop } from '@/lib/audit/retention';
 import { flushScimRequestLog } from '@/lib/scim/directories';
 import { getJackson, ssoEncryptionKey } from '@/lib/sso/jackson';
 import {
+  auditCheckpointIntervalSeconds,
   backgroundJobsEnabled,
   deniedResourceTypes,
   logAuditEvents,
@@ -53,6 +54,7 @@ export async function startServer(): Promise<void> {
     deniedResourceTypes();
     secretStoreSettings();
     securityContacts();
+    auditCheckpointIntervalSeconds();
     const served = servedEnvironmentNames();
     const jobs = backgroundJobsEnabled();
     await geoReader();

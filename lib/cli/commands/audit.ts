@@ -74,7 +74,8 @@ export const auditVerify = defineCommand({
 
 export const auditCheckpoint = defineCommand({
   name: 'audit checkpoint',
-  summary: "Sign and record each organization's chain head now (the server does it every 10 minutes).",
+  summary:
+    "Sign and record each organization's chain head now (the server does it every GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL seconds, 10 minutes by default).",
   flags: { org: { type: 'string', value: '<slug>', help: 'One organization (default: every organization)' } },
   async run(o) {
     const org = await orgOrEvery(o.org);
