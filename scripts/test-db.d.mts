@@ -3,3 +3,4 @@ export function createTestDatabase(serverUrl: string, label: string): Promise<{ 
 export function dropTestDatabase(serverUrl: string, name: string): Promise<void>;
 export function testSecrets(): { NEXTAUTH_SECRET: string; GATEHOUSE_ENCRYPTION_KEYS: string; GATEHOUSE_AUDIT_SIGNING_KEY: string };
 export function e2eServerLogPath(port: string | number): string;
+export function e2eServerInfoPath(port: string | number): string;

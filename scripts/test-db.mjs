@@ -52,3 +52,11 @@ export function testSecrets() {
 export function e2eServerLogPath(port) {
   return path.join(os.tmpdir(), `gatehouse-e2e-server-${port}.log`);
 }
+
+/**
+ * What the browser tests' two-instance mode tells its specs (scripts/e2e-server.mjs): the
+ * database, the secrets the instances share (for the CLI), each instance's URL and checkpoint file.
+ */
+export function e2eServerInfoPath(port) {
+  return path.join(os.tmpdir(), `gatehouse-e2e-server-${port}.json`);
+}

@@ -208,9 +208,20 @@ export async function verifyCheckpoints(
   return report;
 }
 
-/** Runs checkpoints in this process (the server) every GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL seconds (10 minutes). */
+/**
+ * Runs checkpoints in this process (the server) every GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL seconds
+ * (10 minutes), each wait drawn within ±20 % of it, so instances started together do not keep
+ * meeting at the same moment and no one instance always comes first.
+ */
 export function startAuditCheckpointLoop(intervalMs = auditCheckpointIntervalSeconds() * 1000): void {
-  setInterval(() => {
-    writeCheckpoints().catch((e) => console.error('[gatehouse] audit checkpoint failed:', e));
-  }, intervalMs).unref();
+  const schedule = () =>
+    setTimeout(
+      () => {
+        writeCheckpoints()
+          .catch((e) => console.error('[gatehouse] audit checkpoint failed:', e))
+          .finally(schedule);
+      },
+      intervalMs * (0.8 + 0.4 * Math.random()),
+    ).unref();
+  schedule();
 }
