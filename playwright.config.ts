@@ -17,8 +17,12 @@ if (chromium.error) {
 }
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// With E2E_INSTANCES=2 (Postgres only), two servers on one database behind a round-robin proxy
+// (scripts/e2e-server.mjs): the specs of what instances must share run through it, with
+// e2e/instances.spec.ts, which steps on one instance and checks on the other.
+const instances = Number(process.env.E2E_INSTANCES ?? 1);
 // npm test runs one Playwright per database at once: each keeps its results apart.
-const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+const database = `${process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded'}${instances > 1 ? `-${instances}-instances` : ''}`;
 // The server's session-cookie secret, set once in the main process and inherited by the workers,
 // so a test can read what a cookie holds.
 const sessionSecret = (process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url'));
@@ -49,11 +53,20 @@ export default defineConfig({
   // Every spec but the first-run one waits for it (it needs the empty database). Projects are run
   // in phases, and within one in the order listed: the crash test (minutes, on a server of its
   // own) starts first, in one worker, so it overlaps the rest instead of trailing it.
-  projects: [
-    { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'crash', testMatch: /reliability\.spec\.ts/, dependencies: ['first-run'] },
-    { name: 'app', testIgnore: [/first-run\.spec\.ts/, /reliability\.spec\.ts/], dependencies: ['first-run'] },
-  ],
+  projects:
+    instances > 1
+      ? // Not the first-run spec: it counts the events of an organization, and with several
+        // instances checkpoints are signed every 2 s, adding their own.
+        [{ name: 'instances', testMatch: [/e2e\/(api|auth)\/.*\.spec\.ts$/, /scim\.spec\.ts$/, /instances\.spec\.ts$/] }]
+      : [
+          { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
+          { name: 'crash', testMatch: /reliability\.spec\.ts/, dependencies: ['first-run'] },
+          {
+            name: 'app',
+            testIgnore: [/first-run\.spec\.ts/, /reliability\.spec\.ts/, /instances\.spec\.ts/],
+            dependencies: ['first-run'],
+          },
+        ],
   webServer: {
     command: 'node scripts/e2e-server.mjs',
     url: `${baseURL}/api/health`,

@@ -50,6 +50,17 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/sign-in\//);
 }
 
+/** Creates a token in Settings → API tokens and returns it (it is shown once). */
+export async function createApiToken(page: Page, scopes: string[], note: string): Promise<string> {
+  await page.goto('/settings/api-tokens');
+  await page.getByLabel('Note').fill(note);
+  for (const s of scopes) await page.getByLabel(s, { exact: true }).check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = page.getByLabel('New API token');
+  await expect(token).toBeVisible();
+  return token.inputValue();
+}
+
 /** As an admin: invites `email` (optionally into `group`) and returns the invitation link. */
 export async function invite(adminPage: Page, email: string, group?: string): Promise<string> {
   await adminPage.goto('/users');

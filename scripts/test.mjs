@@ -8,7 +8,9 @@
 //              TEST_DATABASE_URL, on a fresh Postgres database as well
 //   build      one production build (skipped when it is newer than every source)
 //   e2e        Playwright against that build: on the embedded database and, with
-//              TEST_DATABASE_URL, then on Postgres, each with a server of its own
+//              TEST_DATABASE_URL, then on Postgres, each with a server of its own; then, on
+//              Postgres, two servers on one database behind a round-robin proxy, for the API,
+//              sign-in and SCIM specs and the cross-instance checks (e2e/instances.spec.ts)
 //
 // Without TEST_DATABASE_URL only the embedded database is used: a machine with Node and npm and
 // nothing else runs everything that needs nothing else. Any phase failing stops the run.
@@ -62,6 +64,7 @@ function finish(code) {
 const e2eEnv = {
   embedded: { E2E_PORT: '3100', TEST_DATABASE_URL: undefined, DATABASE_URL: undefined },
   postgres: { E2E_PORT: '3200', TEST_DATABASE_URL: postgresUrl ?? undefined },
+  'postgres, 2 instances': { E2E_PORT: '3300', TEST_DATABASE_URL: postgresUrl ?? undefined, E2E_INSTANCES: '2' },
 };
 
 await phase('browser', [[{ cmd: process.execPath, args: ['scripts/browser.mjs'] }]]);
@@ -81,5 +84,7 @@ await phase(`unit (db: ${modes.join(', ')})`, [[npx('vitest', 'run')]]);
 }
 // One database after the other: side by side, the two crash tests and four browsers on two cores
 // slowed each other past their time limits (decision 0026).
-for (const mode of modes) await phase(`e2e (${mode})`, [[npx('playwright', 'test'), { env: e2eEnv[mode] }]]);
+for (const mode of postgresUrl ? [...modes, 'postgres, 2 instances'] : modes) {
+  await phase(`e2e (${mode})`, [[npx('playwright', 'test'), { env: e2eEnv[mode] }]]);
+}
 finish(0);

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { acceptInvite, invite, newOrgAccount, signUp } from '../fixtures';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { acceptInvite, createApiToken, invite, newOrgAccount, signUp } from '../fixtures';
 import { Contract } from './contract';
 
 const ALL = [
@@ -15,17 +15,6 @@ const ALL = [
   'resources:read',
   'audit:read',
 ];
-
-/** Creates a token in Settings → API tokens and returns it (it is shown once). */
-async function createToken(page: Page, scopes: string[], note: string): Promise<string> {
-  await page.goto('/settings/api-tokens');
-  await page.getByLabel('Note').fill(note);
-  for (const s of scopes) await page.getByLabel(s, { exact: true }).check();
-  await page.getByRole('button', { name: 'Create token' }).click();
-  const token = page.getByLabel('New API token');
-  await expect(token).toBeVisible();
-  return token.inputValue();
-}
 
 function client(request: APIRequestContext, token: string) {
   const headers = { authorization: `Bearer ${token}` };
@@ -47,9 +36,9 @@ test('every route answers as the OpenAPI document says, with scopes, tenancy, id
   const account = newOrgAccount('Api');
   await signUp(page, account);
   const contract = await Contract.load(request);
-  const full = await createToken(page, ALL, 'everything');
+  const full = await createApiToken(page, ALL, 'everything');
   const api = client(request, full);
-  const readOnly = client(request, await createToken(page, ['users:read'], 'read only'));
+  const readOnly = client(request, await createApiToken(page, ['users:read'], 'read only'));
 
   // Identity.
   const me = await contract.check(await api.get('/me'), 'GET', '/me', 200);
@@ -163,7 +152,7 @@ test('tokens never reach another organization, and die with their creator or whe
   const other = await (await browser.newContext()).newPage();
   const b = newOrgAccount('Other');
   await signUp(other, b);
-  const foreign = client(request, await createToken(other, ['groups:read', 'groups:write', 'users:read'], 'theirs'));
+  const foreign = client(request, await createApiToken(other, ['groups:read', 'groups:write', 'users:read'], 'theirs'));
   const theirGroup = await contract.check(await foreign.post('/groups', { name: 'Theirs' }), 'POST', '/groups', 201);
 
   // A second admin mints a token; the first admin disables them.
@@ -177,11 +166,11 @@ test('tokens never reach another organization, and die with their creator or whe
   await page.getByLabel('User to add').selectOption({ label: adminEmail });
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByTestId('members').locator(`[data-email="${adminEmail}"]`)).toBeVisible();
-  const theirs = client(request, await createToken(second, ['groups:read', 'users:read'], 'second'));
+  const theirs = client(request, await createApiToken(second, ['groups:read', 'users:read'], 'second'));
   await contract.check(await theirs.get('/groups'), 'GET', '/groups', 200);
   await contract.check(await theirs.get(`/groups/${theirGroup.id}`), 'GET', '/groups/{groupId}', 404);
 
-  const mine = client(request, await createToken(page, ['users:read', 'users:write'], 'mine'));
+  const mine = client(request, await createApiToken(page, ['users:read', 'users:write'], 'mine'));
   const secondUser = (await contract.check(await mine.get(`/users?q=second@`), 'GET', '/users', 200)).data[0];
   await contract.check(await mine.post(`/users/${secondUser.id}/disable`), 'POST', '/users/{userId}/disable', 200);
   const dead = await contract.check(await theirs.get('/groups'), 'GET', '/groups', 401);
@@ -199,7 +188,7 @@ test('a token over its rate limit gets 429 with Retry-After', async ({ page, req
   const account = newOrgAccount('Limit');
   await signUp(page, account);
   const contract = await Contract.load(request);
-  const api = client(request, await createToken(page, ['users:read'], 'busy'));
+  const api = client(request, await createApiToken(page, ['users:read'], 'busy'));
   const limit = Number((await api.get('/me')).headers()['ratelimit-limit']);
   // Windows are per minute: if one ends while we send, counting restarts, so keep going (up to two
   // windows' worth) until the first refusal.
