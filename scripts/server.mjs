@@ -53,6 +53,8 @@ const SERVE_SCIM = Symbol.for('gatehouse.serveScim');
 const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
 // Also published by instrumentation: answers 503 at once while the database is away (lib/system/availability.ts, 0033).
 const REFUSE_WHILE_UNAVAILABLE = Symbol.for('gatehouse.refuseWhileUnavailable');
+// And: a request that fails because the database went away while it ran is a 503, not a 500.
+const ANSWER_UNAVAILABLE_NOT_500 = Symbol.for('gatehouse.answerUnavailableNot500');
 
 const server = http.createServer((req, res) => {
   closeWhenDraining(res);
@@ -63,6 +65,7 @@ const server = http.createServer((req, res) => {
   }
   const refuse = globalThis[REFUSE_WHILE_UNAVAILABLE];
   if (typeof refuse === 'function' && refuse(req, res)) return;
+  globalThis[ANSWER_UNAVAILABLE_NOT_500]?.(res);
   const serveScim = req.url?.startsWith(SCIM_PREFIX) ? globalThis[SERVE_SCIM] : undefined;
   const done = typeof serveScim === 'function' ? serveScim(req, res) : handle(req, res);
   done.catch((e) => {

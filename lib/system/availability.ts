@@ -15,6 +15,7 @@ export const READINESS_PATH = '/api/health/ready';
 const SCIM_PREFIX = '/api/scim/v2/'; // lib/scim/node.ts SCIM_PATH_PREFIX
 const RETRY_AFTER_SECONDS = 5;
 const REFUSE = Symbol.for('gatehouse.refuseWhileUnavailable');
+const NOT_500 = Symbol.for('gatehouse.answerUnavailableNot500');
 const DRAINING = Symbol.for('gatehouse.draining');
 const SECURITY = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
 
@@ -47,12 +48,31 @@ export function refuseWhileUnavailable(req: IncomingMessage, res: ServerResponse
   return true;
 }
 
+/**
+ * A request in flight when the database went away fails midway, and Next.js answers a page that
+ * threw with 500. Said as it is instead: 503 with Retry-After, so a load balancer and a client see
+ * the same thing as for the requests refused above. Called on every response that reaches the
+ * application (writeHead is where Node writes the status, explicitly or implicitly).
+ */
+export function answerUnavailableNot500(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, statusCode: number, ...rest: unknown[]) {
+    if (statusCode === 500 && databaseAwaySince() !== null) {
+      statusCode = 503;
+      this.statusCode = 503;
+      this.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    }
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, statusCode, ...rest);
+  } as ServerResponse['writeHead'];
+}
+
 /** True once the production server has been asked to stop (SIGTERM): readiness then answers 503. */
 export function isDraining(): boolean {
   return (globalThis as unknown as Record<symbol, unknown>)[DRAINING] === true;
 }
 
-/** Called from instrumentation.ts: offers refuseWhileUnavailable to scripts/server.mjs. */
+/** Called from instrumentation.ts: offers refuseWhileUnavailable and answerUnavailableNot500 to scripts/server.mjs. */
 export function publishAvailabilityGuard(): void {
   (globalThis as unknown as Record<symbol, unknown>)[REFUSE] = refuseWhileUnavailable;
+  (globalThis as unknown as Record<symbol, unknown>)[NOT_500] = answerUnavailableNot500;
 }
