@@ -57,13 +57,17 @@ export default defineConfig({
     instances > 1
       ? // Not the first-run spec: it counts the events of an organization, and with several
         // instances checkpoints are signed every 2 s, adding their own.
-        [{ name: 'instances', testMatch: [/e2e\/(api|auth)\/.*\.spec\.ts$/, /scim\.spec\.ts$/, /instances\.spec\.ts$/] }]
+        // The outage test runs last, alone: it times answers in milliseconds.
+        [
+          { name: 'instances', testMatch: [/e2e\/(api|auth)\/.*\.spec\.ts$/, /scim\.spec\.ts$/, /instances\.spec\.ts$/] },
+          { name: 'outage', testMatch: /outage\.spec\.ts$/, dependencies: ['instances'] },
+        ]
       : [
           { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
           { name: 'crash', testMatch: /reliability\.spec\.ts/, dependencies: ['first-run'] },
           {
             name: 'app',
-            testIgnore: [/first-run\.spec\.ts/, /reliability\.spec\.ts/, /instances\.spec\.ts/],
+            testIgnore: [/first-run\.spec\.ts/, /reliability\.spec\.ts/, /instances\.spec\.ts/, /outage\.spec\.ts/],
             dependencies: ['first-run'],
           },
         ],
