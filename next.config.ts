@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'postgres', '@node-rs/argon2', '@boxyhq/saml-jackson'],
   poweredByHeader: false,
   typedRoutes: false,
+  // On every answer, static files included; proxy.ts adds each page's and API answer's own
+  // (lib/server/security-headers.ts).
   async headers() {
     return [{ source: '/:path*', headers: [...SECURITY_HEADERS] }];
   },

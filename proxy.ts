@@ -1,11 +1,15 @@
 // Runs before every page and API request: stamps a request id on the request and the response,
-// refuses server actions posted from another origin (403), remembers the organization of a
-// sign-in link, and sends visitors without a session cookie to the sign-in page. Optimistic only:
-// it reads no database; requireSession() decides.
+// puts the security headers on every answer (a page's Content-Security-Policy with a fresh nonce,
+// which Next.js reads from the request to mark its own scripts; decision 0037), refuses server
+// actions posted from another origin (403), remembers the organization of a sign-in link, and
+// sends visitors without a session cookie to the sign-in page. Optimistic only: it reads no
+// database; requireSession() decides.
 import { NextResponse, type NextRequest } from 'next/server';
 import { ORG_COOKIE, SESSION_COOKIES, rememberOrgCookie } from '@/lib/auth/cookies';
-import { requestIdFrom } from '@/lib/server/request-meta';
+import { frameAncestors } from '@/lib/env';
+import { isHttpsRequest, requestIdFrom } from '@/lib/server/request-meta';
 import { CROSS_ORIGIN_ACTION_MESSAGE, isCrossOriginAction } from '@/lib/server/same-origin';
+import { newNonce, routeSecurityHeaders } from '@/lib/server/security-headers';
 
 const PUBLIC_PREFIXES = ['/sign-in', '/setup', '/signup', '/invite', '/api/', '/.well-known/'];
 
@@ -16,6 +20,12 @@ function isPublic(pathname: string): boolean {
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
   const { pathname, search } = request.nextUrl;
+  const security = routeSecurityHeaders({
+    nonce: pathname === '/api' || pathname.startsWith('/api/') ? null : newNonce(),
+    https: isHttpsRequest(request.headers),
+    frameAncestors: frameAncestors(),
+    dev: process.env.NODE_ENV === 'development',
+  });
 
   let response: NextResponse;
   if (isCrossOriginAction(request.method, pathname, request.headers)) {
@@ -28,6 +38,9 @@ export function proxy(request: NextRequest) {
   } else {
     const headers = new Headers(request.headers);
     headers.set('x-request-id', requestId);
+    // The renderer takes the nonce from the request's policy; a client's own header never counts.
+    headers.delete('content-security-policy-report-only');
+    headers.set('content-security-policy', security['Content-Security-Policy']!);
     response = NextResponse.next({ request: { headers } });
     const slug = /^\/sign-in\/([a-z0-9-]{3,40})$/.exec(pathname)?.[1];
     if (slug && slug !== 'two-factor' && request.cookies.get(ORG_COOKIE)?.value !== slug) {
@@ -35,6 +48,7 @@ export function proxy(request: NextRequest) {
     }
   }
   response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(security)) response.headers.set(name, value);
   return response;
 }
 

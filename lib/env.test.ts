@@ -140,3 +140,37 @@ describe('served environments', () => {
     }
   });
 });
+
+describe('frame ancestors', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('are none when unset, and a lower-case list of origins otherwise', async () => {
+    const { frameAncestors } = await import('./env');
+    vi.stubEnv('GATEHOUSE_FRAME_ANCESTORS', undefined);
+    expect(frameAncestors()).toEqual([]);
+    vi.stubEnv(
+      'GATEHOUSE_FRAME_ANCESTORS',
+      " https://Portal.example.com/, https://*.intranet.example:8443 'self' https://portal.example.com",
+    );
+    expect(frameAncestors()).toEqual(['https://portal.example.com', 'https://*.intranet.example:8443', "'self'"]);
+  });
+
+  it('refuse anything but an origin or self, by name', async () => {
+    const { frameAncestors } = await import('./env');
+    for (const bad of [
+      'portal.example.com',
+      'https://portal.example.com/apps',
+      '*',
+      'https://*',
+      'javascript:alert(1)',
+      "'none'",
+      'self',
+      'https://a.example;',
+    ]) {
+      vi.stubEnv('GATEHOUSE_FRAME_ANCESTORS', `https://ok.example, ${bad}`);
+      expect(() => frameAncestors(), bad).toThrow(
+        `GATEHOUSE_FRAME_ANCESTORS may list only origins like https://portal.example.com (no path) and 'self'; it has \`${bad}\`.`,
+      );
+    }
+  });
+});

@@ -104,6 +104,12 @@ export const envCatalogue = [
     description:
       'Where to report a vulnerability: comma-separated emails or `mailto:`, `https:` or `tel:` URIs, served as `/.well-known/security.txt` (RFC 9116). Unset → that file answers 404.',
   },
+  {
+    name: 'GATEHOUSE_FRAME_ANCESTORS',
+    default: '(unset)',
+    description:
+      "Sites allowed to show Gatehouse's pages in a frame, e.g. `https://portal.example.com` (comma-separated origins; `*.` may start a host; `'self'` for Gatehouse itself). Unset → no site may (`frame-ancestors 'none'`).",
+  },
   { name: 'GATEHOUSE_API_RATE_LIMIT', default: '600', description: 'Public API requests per token per minute.' },
   {
     name: 'SMTP_URL',
@@ -311,6 +317,27 @@ export function googleClient(): { clientId: string; clientSecret: string; issuer
   const clientSecret = process.env.GOOGLE_CLIENT_SECRET?.trim();
   if (!clientId || !clientSecret) return null;
   return { clientId, clientSecret, issuer: (process.env.GOOGLE_ISSUER?.trim() || 'https://accounts.google.com').replace(/\/+$/, '') };
+}
+
+const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/**
+ * GATEHOUSE_FRAME_ANCESTORS as CSP frame-ancestors sources: origins (scheme, host, port; a host
+ * may start with `*.`) or `'self'`, lower case. Empty when unset: no site may frame a page.
+ */
+export function frameAncestors(): string[] {
+  const items = (process.env.GATEHOUSE_FRAME_ANCESTORS ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim().toLowerCase().replace(/\/$/, ''))
+    .filter(Boolean);
+  for (const item of items) {
+    if (item !== "'self'" && !FRAME_ANCESTOR.test(item)) {
+      throw new Error(
+        `GATEHOUSE_FRAME_ANCESTORS may list only origins like https://portal.example.com (no path) and 'self'; it has \`${item}\`.`,
+      );
+    }
+  }
+  return [...new Set(items)];
 }
 
 /**

@@ -10,6 +10,9 @@ import { useHydrated } from '@/components/ui/use-hydrated';
  * nor Enter in a field submits the form natively: that would be a GET of the page with every
  * field, passwords included, in the URL, its history entry and every access log on the way.
  * Those forms also say `method="post"`, so even a native submission keeps fields out of the URL.
+ * Also for a server-action form that sends the browser to another site (an identity provider):
+ * the pages' `form-action 'self'` refuses a native submission's redirect off-site, while the
+ * hydrated page follows it by script (decision 0037).
  */
 export function SubmitButton({ disabled, ...props }: Omit<ComponentProps<typeof Button>, 'type'>) {
   const hydrated = useHydrated();

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { SECURITY_HEADERS } from '@/lib/server/security-headers';
+import { MACHINE_SECURITY_HEADERS } from '@/lib/server/security-headers';
 import { headerOf, requestIdFrom } from '@/lib/server/request-meta';
 import { ScimError } from './errors';
 import { answerScimRequest, SCIM_COMPRESS_MIN_BYTES, scimErrorAnswer, type ScimAnswer, type ScimHttpRequest } from './handler';
@@ -95,15 +95,13 @@ export async function serveScim(req: IncomingMessage, res: ServerResponse): Prom
   await writeAnswer(req, res, answer);
 }
 
-const SECURITY = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
-
 /**
- * Writes the answer with the security headers every page gets, gzipped when large and accepted.
+ * Writes the answer with the security headers of every API answer, gzipped when large and accepted.
  * A small answer goes out as a string, which Node sends with the headers in one write. An unread
  * request body is read and dropped by Node.
  */
 async function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: ScimAnswer): Promise<void> {
-  const headers: Record<string, string> = { ...SECURITY, ...answer.headers };
+  const headers: Record<string, string> = { ...MACHINE_SECURITY_HEADERS, ...answer.headers };
   let payload: string | Buffer = answer.body ?? '';
   const length = Buffer.byteLength(payload);
   if (length >= SCIM_COMPRESS_MIN_BYTES) {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { databaseAwaySince } from '@/db';
 import { DATABASE_UNAVAILABLE } from '@/lib/server/failure';
 import { headerOf, requestIdFrom } from '@/lib/server/request-meta';
-import { SECURITY_HEADERS } from '@/lib/server/security-headers';
+import { MACHINE_SECURITY_HEADERS } from '@/lib/server/security-headers';
 import { scimErrorBody } from '@/lib/scim/errors';
 
 export const LIVENESS_PATH = '/api/health';
@@ -17,7 +17,6 @@ const RETRY_AFTER_SECONDS = 5;
 const REFUSE = Symbol.for('gatehouse.refuseWhileUnavailable');
 const NOT_500 = Symbol.for('gatehouse.answerUnavailableNot500');
 const DRAINING = Symbol.for('gatehouse.draining');
-const SECURITY = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key.toLowerCase(), value]));
 
 /** Paths served whatever the database's state: the health probes and the build's static files. */
 function servedWithoutDatabase(path: string): boolean {
@@ -37,7 +36,7 @@ export function refuseWhileUnavailable(req: IncomingMessage, res: ServerResponse
     scim ? scimErrorBody(503, null, DATABASE_UNAVAILABLE) : { error: { code: 'unavailable', message: DATABASE_UNAVAILABLE, requestId } },
   );
   res.writeHead(503, {
-    ...SECURITY,
+    ...MACHINE_SECURITY_HEADERS,
     'content-type': scim ? 'application/scim+json; charset=utf-8' : 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',

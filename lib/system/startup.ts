@@ -13,6 +13,7 @@ import {
   auditCheckpointIntervalSeconds,
   backgroundJobsEnabled,
   deniedResourceTypes,
+  frameAncestors,
   logAuditEvents,
   secretStoreSettings,
   securityContacts,
@@ -55,6 +56,7 @@ export async function startServer(): Promise<void> {
     secretStoreSettings();
     securityContacts();
     auditCheckpointIntervalSeconds();
+    frameAncestors();
     const served = servedEnvironmentNames();
     const jobs = backgroundJobsEnabled();
     await geoReader();

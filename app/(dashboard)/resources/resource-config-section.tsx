@@ -1,6 +1,7 @@
 import { ActionForm } from '@/components/form/action-form';
 import { ResourceConfigForm } from '@/components/resources/resource-config-form';
 import { Card } from '@/components/ui/card';
+import { ColorDot } from '@/components/ui/color-dot';
 import { Badge } from '@/components/ui/fields';
 import { allowed, type Viewer } from '@/lib/auth/viewer';
 import { deniedResourceTypes } from '@/lib/env';
@@ -41,7 +42,7 @@ export async function ResourceConfigSection({ viewer, resource }: { viewer: View
           return (
             <section key={env.id} data-config-env={env.name} className="rounded-md border border-slate-200 p-4">
               <h3 className="mb-3 flex items-center gap-2 text-sm font-semibold">
-                <span className="inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: env.color }} aria-hidden />
+                <ColorDot color={env.color} />
                 {env.name}
                 {config ? <Badge tone="green">{RESOURCE_TYPE_LABEL[config.type]}</Badge> : <Badge>not configured</Badge>}
                 {config?.unreadable ? <Badge tone="red">secrets unreadable with the current keys</Badge> : null}

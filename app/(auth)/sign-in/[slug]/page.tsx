@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Card } from '@/components/ui/card';
 import { FormError } from '@/components/form/form-message';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import { GOOGLE_FAILURE_MESSAGES, offersGoogle } from '@/lib/auth/google';
 import { enforcesSso } from '@/lib/auth/sso-enforcement';
 import { findOrganizationBySlug, getOrganizationSettings } from '@/lib/orgs/reads';
@@ -45,9 +45,9 @@ export default async function OrgSignInPage({
       {sso ? (
         <form action={startSsoAction} className="mb-6 border-b border-slate-200 pb-6">
           <input type="hidden" name="orgSlug" value={org.slug} />
-          <Button type="submit" variant="secondary" className="w-full">
+          <SubmitButton variant="secondary" className="w-full">
             Sign in with SSO
-          </Button>
+          </SubmitButton>
         </form>
       ) : null}
       {google ? (

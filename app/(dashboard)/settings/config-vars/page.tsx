@@ -1,6 +1,7 @@
 import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
+import { ColorDot } from '@/components/ui/color-dot';
 import { Badge, Input, PageHeader } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listEnvironments } from '@/lib/environments/reads';
@@ -46,7 +47,7 @@ export default async function ConfigVariablesPage() {
                 return (
                   <div key={e.id} className={row}>
                     <label htmlFor={`v-${v.id}-${e.id}`} className="flex items-center gap-2">
-                      <span className="inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: e.color }} aria-hidden />
+                      <ColorDot color={e.color} />
                       {e.name}
                     </label>
                     <span className="flex items-center gap-3">

@@ -1,6 +1,7 @@
 import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
+import { ColorDot } from '@/components/ui/color-dot';
 import { Badge, Input, PageHeader, Table, Td, Th } from '@/components/ui/fields';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listEnvironments } from '@/lib/environments/reads';
@@ -33,7 +34,7 @@ export default async function EnvironmentsPage() {
             <tr key={e.id} data-environment={e.name}>
               <Td>
                 <span className="inline-flex items-center gap-2">
-                  <span className="inline-block h-3 w-3 rounded-full" style={{ backgroundColor: e.color }} aria-hidden />
+                  <ColorDot color={e.color} className="h-3 w-3" />
                   <span className="font-medium">{e.name}</span>
                   {e.isDefault ? <Badge tone="green">default</Badge> : null}
                   {servesEnvironment(e.name) ? null : <Badge tone="amber">served by another instance</Badge>}

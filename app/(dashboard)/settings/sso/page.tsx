@@ -6,7 +6,7 @@ import { allowed, requireViewer } from '@/lib/auth/viewer';
 import { listGroups } from '@/lib/groups/reads';
 import Link from 'next/link';
 import { getSsoConnection, oidcRedirectUrl } from '@/lib/sso/connections';
-import { Button } from '@/components/ui/button';
+import { SubmitButton } from '@/components/form/submit-button';
 import { samlServiceProvider } from '@/lib/sso/saml';
 import { deleteSsoConnectionAction, startSsoTestAction } from './actions';
 import { SamlConnectionForm, SsoConnectionForm } from './forms';
@@ -87,9 +87,7 @@ export default async function SsoSettingsPage({ searchParams }: { searchParams: 
             <p className="text-sm text-slate-700">
               Sign in at your identity provider and see the claims it sends and what Gatehouse would do. Nobody is signed in.
             </p>
-            <Button type="submit" variant="secondary">
-              Test connection
-            </Button>
+            <SubmitButton variant="secondary">Test connection</SubmitButton>
           </form>
         </Card>
       ) : null}
