@@ -74,6 +74,25 @@ const config = [
       ]),
     },
   },
+  // Specs take `test` from e2e/fixtures.ts, whose guard fails a test on any CSP violation (0037).
+  {
+    files: ['e2e/**'],
+    ignores: ['e2e/fixtures.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@playwright/test',
+              importNames: ['test'],
+              message: 'Import test from e2e/fixtures: its guard fails a test on any Content-Security-Policy violation.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['db/**'],
     rules: {

@@ -3,8 +3,19 @@
 // a definition problem pointing at its path, runs the query in the panel, saves and releases.
 // A viewer (Use only) sees only their own rows, page by page, cannot open the editor (refused on
 // the server), and does not see a draft change until it is released.
-import { expect, test, type Page } from '@playwright/test';
-import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import type { Page } from '@playwright/test';
+import {
+  acceptInvite,
+  addSampleDatabase,
+  createApp,
+  createGroupWithMember,
+  expect,
+  grant,
+  invite,
+  newOrgAccount,
+  signUp,
+  test,
+} from './fixtures';
 
 // The sample database's orders belong to two sales reps, five each; in a new organization these
 // addresses are free to use.

@@ -3,8 +3,7 @@
 // by name which resource is missing and nothing is created, adds it, imports again as a release,
 // and the app runs there on their own resource.
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
-import { addSampleDatabase, createApp, newOrgAccount, signUp } from './fixtures';
+import { addSampleDatabase, createApp, expect, newOrgAccount, signUp, test } from './fixtures';
 
 test('an app exported from one organization imports into another and runs on its resource of the same name', async ({ page, browser }) => {
   await signUp(page, newOrgAccount('Exporter'));

@@ -7,8 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page, type Response } from '@playwright/test';
-import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import type { Page, Response } from '@playwright/test';
+import {
+  acceptInvite,
+  addSampleDatabase,
+  createApp,
+  createGroupWithMember,
+  expect,
+  grant,
+  invite,
+  newOrgAccount,
+  signUp,
+  test,
+} from './fixtures';
 
 /** Every response body a page receives, as text (binary answers are skipped: they carry no app data). */
 function captureResponses(page: Page): { bodies: () => Promise<{ url: string; body: string }[]> } {

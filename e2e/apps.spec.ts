@@ -2,8 +2,18 @@
 // a viewer opens it and sees rows computed with their own current_user, and a replayed run that
 // claims the admin's email is refused (403) and shows up in the audit log as QUERY_SPOOF_BLOCKED —
 // until an admin turns spoofing prevention off.
-import { expect, test } from '@playwright/test';
-import { acceptInvite, addSampleDatabase, createApp, createGroupWithMember, grant, invite, newOrgAccount, signUp } from './fixtures';
+import {
+  acceptInvite,
+  addSampleDatabase,
+  createApp,
+  createGroupWithMember,
+  expect,
+  grant,
+  invite,
+  newOrgAccount,
+  signUp,
+  test,
+} from './fixtures';
 
 test('a viewer runs a released app as themselves, and a spoofed current_user is refused and audited', async ({ page: admin, browser }) => {
   const account = newOrgAccount('Apps');

@@ -3,8 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { expect, newOrgAccount, signUp, test } from './fixtures';
 
 test('a webhook destination receives every event, signed, and the page shows it is up to date', async ({ page }) => {
   const received: { actionType: string; id: string }[] = [];

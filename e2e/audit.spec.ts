@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
-import { createGroupWithMember, newOrgAccount, signUp } from './fixtures';
+import { createGroupWithMember, expect, newOrgAccount, signUp, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
 
 test('the audit log exports as NDJSON and CSV, records the download, and verifies its chain', async ({ page }) => {

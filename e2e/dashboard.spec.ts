@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { expect, newOrgAccount, signUp, test } from './fixtures';
 
 test('every section of the dashboard answers with its heading and marks its link current', async ({ page }) => {
   const account = newOrgAccount('Shell');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
 import { SignInPage } from './pages/sign-in-page';
 

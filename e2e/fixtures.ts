@@ -1,6 +1,69 @@
 import { randomBytes } from 'node:crypto';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
 import { SignInPage } from './pages/sign-in-page';
+
+export { expect };
+
+/** What the pages' own listener prints for each violation (reportViolations). */
+const VIOLATION_MARK = '[gatehouse csp violation]';
+/**
+ * Chromium's console message for a blocked script, eval, style, image, frame, connection or form
+ * target: "Loading the script '…' violates the following Content Security Policy directive: …",
+ * "Framing '…' violates …", or in older versions "Refused to …".
+ */
+const REFUSED = /violates the following Content Security Policy directive|^(\[Report Only\] )?Refused to /;
+
+/** Runs in every frame before its scripts: reports each securitypolicyviolation on the console. */
+function reportViolations(mark: string) {
+  document.addEventListener('securitypolicyviolation', (e) =>
+    console.error(
+      `${mark} ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || e.documentURI}:${e.lineNumber}`,
+    ),
+  );
+}
+
+type CspGuard = {
+  watch: (context: BrowserContext) => Promise<void>;
+  /** For a test that breaks the policy on purpose: such violations are required, not refused. */
+  expectViolation: (pattern: RegExp) => void;
+};
+
+/**
+ * Every spec imports `test` from here: each test fails if any page it opened, in its own context
+ * or in one it made with browser.newContext(), broke the Content-Security-Policy (decision 0037).
+ */
+export const test = base.extend<{ cspGuard: CspGuard }>({
+  cspGuard: [
+    async ({ browser }, provide) => {
+      const violations: string[] = [];
+      const expected: RegExp[] = [];
+      const watched = new WeakSet<BrowserContext>();
+      const watch = async (context: BrowserContext) => {
+        if (watched.has(context)) return;
+        watched.add(context);
+        context.on('console', (message: ConsoleMessage) => {
+          const text = message.text();
+          if (text.startsWith(VIOLATION_MARK) || REFUSED.test(text)) violations.push(`${message.page()?.url() ?? '(no page)'}: ${text}`);
+        });
+        // Chromium's own console message is the record; this listener adds the directive and source.
+        await context.addInitScript(reportViolations, VIOLATION_MARK);
+      };
+      const watchNew = (context: BrowserContext) => void watch(context).catch(() => {});
+      browser.on('context', watchNew);
+      await provide({ watch, expectViolation: (pattern) => expected.push(pattern) });
+      browser.off('context', watchNew);
+      for (const pattern of expected)
+        expect(violations.filter((v) => pattern.test(v)).length, `a violation matching ${pattern}`).toBeGreaterThan(0);
+      const unexpected = violations.filter((v) => !expected.some((pattern) => pattern.test(v)));
+      expect(unexpected, 'Content-Security-Policy violations on the pages this test opened').toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, cspGuard }, provide) => {
+    await cspGuard.watch(context);
+    await provide(context);
+  },
+});
 
 export type OrgAccount = { name: string; slug: string; firstName: string; lastName: string; email: string; password: string };
 

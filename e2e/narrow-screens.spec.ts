@@ -3,8 +3,8 @@
 // this round changed are also checked with axe: nothing serious or critical at either width (the
 // rest of the console is issue 25's).
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { addSampleDatabase, createApp, newOrgAccount, signUp } from './fixtures';
+import type { Page } from '@playwright/test';
+import { addSampleDatabase, createApp, expect, newOrgAccount, signUp, test } from './fixtures';
 
 const PAGES = ['/', '/apps', '/resources', '/users', '/groups', '/audit', '/settings', '/account', '/query-library', '/workflows'];
 

@@ -1,6 +1,6 @@
 // What a browser, a crawler and a security researcher fetch without signing in: the icons the
 // layout links to, robots.txt, and /.well-known/security.txt from GATEHOUSE_SECURITY_CONTACT.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('every icon and the manifest the pages link to are served to anyone, with their types', async ({ page, request }) => {
   await page.goto('/sign-in');

@@ -9,8 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { newOrgAccount } from './fixtures';
+import { expect, newOrgAccount, test } from './fixtures';
 import { SignInPage } from './pages/sign-in-page';
 
 const ACTIONS = Number(process.env.CRASH_ACTIONS ?? 5_000);

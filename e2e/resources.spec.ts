@@ -8,9 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
 import { envCatalogue } from '@/lib/env';
-import { newOrgAccount, signUp } from './fixtures';
+import { expect, newOrgAccount, signUp, test } from './fixtures';
 
 // Loaded at run time: Playwright's transform turns a static import of an .mjs file into CommonJS.
 const serverLog = async () => readFileSync((await import('../scripts/test-db.mjs')).e2eServerLogPath(process.env.E2E_PORT ?? 3100), 'utf8');

@@ -1,8 +1,7 @@
 // SCIM end to end: an admin creates a directory in Settings, an IdP (here: Playwright's HTTP
 // client) provisions over real HTTP with the token shown once, and the admin sees the result.
 import http from 'node:http';
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signUp } from './fixtures';
+import { expect, newOrgAccount, signUp, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
 
 const SCIM = 'application/scim+json';
@@ -110,7 +109,7 @@ test('a directory made in Settings provisions users and groups over HTTP, read-o
   expect(large.headers()['cache-control']).toBe('no-store');
   expect((await large.json()).totalResults).toBeGreaterThan(0);
 
-  // The production server answers SCIM itself (decision 0024), with every page's security
+  // The production server answers SCIM itself (decision 0024), with every API answer's security
   // headers; a trailing slash is the same path; a body over 1 MB is refused while it streams in,
   // Content-Length or not, and the connection stays usable.
   const auth = { authorization: `Bearer ${rotated}` };

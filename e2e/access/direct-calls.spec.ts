@@ -1,5 +1,5 @@
-import { expect, test, type Request } from '@playwright/test';
-import { acceptInvite, createGroupWithMember, invite, newOrgAccount, signUp } from '../fixtures';
+import type { Request } from '@playwright/test';
+import { acceptInvite, createGroupWithMember, expect, invite, newOrgAccount, signUp, test } from '../fixtures';
 
 // Server actions are HTTP endpoints anyone can call. Replay a real one with another user's
 // cookies, and with another organization's ids, and check the server refuses.

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { acceptInvite, createGroupWithMember, grant, invite, newOrgAccount, signUp } from '../fixtures';
+import type { Page } from '@playwright/test';
+import { acceptInvite, createGroupWithMember, expect, grant, invite, newOrgAccount, signUp, test } from '../fixtures';
 import { SignInPage } from '../pages/sign-in-page';
 
 async function createFolder(page: Page, name: string) {

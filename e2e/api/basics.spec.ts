@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { decode } from 'next-auth/jwt';
-import { newOrgAccount, signUp } from '../fixtures';
+import { expect, newOrgAccount, signUp, test } from '../fixtures';
 
 test('liveness answers without the database, readiness after a real query', async ({ request }) => {
   const database = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { acceptInvite, createApiToken, invite, newOrgAccount, signUp } from '../fixtures';
+import type { APIRequestContext } from '@playwright/test';
+import { acceptInvite, createApiToken, expect, invite, newOrgAccount, signUp, test } from '../fixtures';
 import { Contract } from './contract';
 
 const ALL = [

@@ -4,10 +4,10 @@
 // another domain and an ID token without this sign-in's nonce are refused with their messages and
 // no session.
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
 import { googlePeer } from '../google-peer';
-import { newOrgAccount, signUp } from '../fixtures';
+import { expect, newOrgAccount, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signedInPage, signUp } from '../fixtures';
+import { expect, newOrgAccount, signedInPage, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 import { SignInPage } from '../pages/sign-in-page';
 

@@ -5,9 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { makeSamlIdp, mintSamlResponse, postForm, readAuthnRequest, type MintOptions, type SamlIdp } from '../../lib/test/saml-idp';
-import { newOrgAccount, signOut, signUp } from '../fixtures';
+import { expect, newOrgAccount, signOut, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signedInPage, signOut, signUp } from '../fixtures';
+import { expect, newOrgAccount, signedInPage, signOut, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 test('a session revoked from another browser bounces to sign-in on its next request', async ({ page, browser }) => {

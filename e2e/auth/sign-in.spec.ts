@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newOrgAccount, signOut, signUp, submitOrganizationForm } from '../fixtures';
+import { expect, newOrgAccount, signOut, signUp, submitOrganizationForm, test } from '../fixtures';
 import { SignInPage } from '../pages/sign-in-page';
 
 test('wrong password, unknown email and the right password', async ({ page }) => {

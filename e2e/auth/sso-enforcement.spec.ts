@@ -3,10 +3,10 @@
 // Then the sign-in page hides the password form, a member's password is refused, and the
 // break-glass admin gets in with password and code.
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { totpCode } from '../../lib/auth/totp';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
-import { acceptInvite, invite, newOrgAccount, signOut, signUp } from '../fixtures';
+import { acceptInvite, expect, invite, newOrgAccount, signOut, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;

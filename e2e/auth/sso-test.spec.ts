@@ -2,9 +2,8 @@
 // a real OpenID provider on localhost, and sees the claims and the would-be outcome; no session
 // is created for the tested person.
 import { randomBytes } from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
-import { newOrgAccount, signUp } from '../fixtures';
+import { expect, newOrgAccount, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;

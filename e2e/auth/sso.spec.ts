@@ -2,9 +2,9 @@
 // localhost), an admin connecting it in Settings, and people signing in from the organization's
 // sign-in page — SP-initiated, through the IdP's login form, back with a session.
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { startOidcPeer, type OidcPeer } from '../../lib/test/oidc-peer';
-import { newOrgAccount, signOut, signUp } from '../fixtures';
+import { expect, newOrgAccount, signOut, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { totpCode } from '../../lib/auth/totp';
-import { acceptInvite, invite, newOrgAccount, signOut, signUp, type OrgAccount } from '../fixtures';
+import { acceptInvite, expect, invite, newOrgAccount, type OrgAccount, signOut, signUp, test } from '../fixtures';
 import { AuditPage } from '../pages/audit-page';
 import { SignInPage } from '../pages/sign-in-page';
 
