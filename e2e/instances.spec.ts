@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import type { APIRequestContext, APIResponse } from '@playwright/test';
 import postgres from 'postgres';
-import { acceptInvite, createApiToken, invite, newOrgAccount, signOut, signUp } from './fixtures';
+import { acceptInvite, createApiToken, expect, invite, newOrgAccount, signOut, signUp, test } from './fixtures';
 
 type Deployment = { databaseUrl: string; env: Record<string, string>; instanceUrls: [string, string]; checkpointFiles: string[] };
 

@@ -6,10 +6,10 @@
 // machine without PostgreSQL server binaries.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { commitViolations, outageSummary, outageViolations, recordOutage, type Send } from '../lib/test/outage';
 import { findPostgresBinaries, startPostgresCluster } from '../lib/test/postgres-cluster';
+import { expect, test } from './fixtures';
 
 const bindir = findPostgresBinaries();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
