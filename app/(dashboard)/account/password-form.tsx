@@ -11,7 +11,7 @@ export function ChangePasswordForm() {
       action={changePasswordAction}
       submitLabel="Change password"
       resetOnSuccess
-      className="grid max-w-xl grid-cols-[12rem_1fr] items-center gap-3 text-sm"
+      className="grid max-w-xl gap-3 text-sm sm:grid-cols-[12rem_1fr] sm:items-center"
       success={({ sessionsRevoked }) => (
         <span role="status" className="text-green-700">
           Password changed.{' '}
@@ -22,10 +22,10 @@ export function ChangePasswordForm() {
       )}
     >
       <label htmlFor="pw-current">Current password</label>
-      <Input id="pw-current" name="currentPassword" type="password" autoComplete="current-password" />
+      <Input id="pw-current" name="currentPassword" type="password" autoComplete="current-password" className="w-full sm:w-72" />
       <label htmlFor="pw-new">New password</label>
-      <Input id="pw-new" name="newPassword" type="password" autoComplete="new-password" />
-      <span />
+      <Input id="pw-new" name="newPassword" type="password" autoComplete="new-password" className="w-full sm:w-72" />
+      <span className="hidden sm:block" />
     </ActionForm>
   );
 }

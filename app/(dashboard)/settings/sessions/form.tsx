@@ -11,7 +11,7 @@ export function SessionLimitsForm({ idle, absolute }: { idle: string; absolute: 
     <ActionForm
       action={updateSessionLimitsAction}
       submitLabel="Save"
-      className="grid max-w-xl grid-cols-[12rem_1fr] items-center gap-3 text-sm"
+      className="grid max-w-xl gap-3 text-sm sm:grid-cols-[12rem_1fr] sm:items-center"
       success={() => (
         <span role="status" className="text-green-700">
           Saved. Every session follows the new limits from its next request.
@@ -22,12 +22,12 @@ export function SessionLimitsForm({ idle, absolute }: { idle: string; absolute: 
       <Input id="s-idle" name="idleMinutes" defaultValue={idle} aria-describedby="s-hint" className="w-32" />
       <label htmlFor="s-absolute">Absolute limit</label>
       <Input id="s-absolute" name="absoluteMinutes" defaultValue={absolute} aria-describedby="s-hint" className="w-32" />
-      <span />
+      <span className="hidden sm:block" />
       <p id="s-hint" className="text-xs text-slate-500">
         Durations like 30m, 8h or 14d. Idle: 5 minutes to 30 days without a request. Absolute: up to 90 days after sign-in, and at least the
         idle limit.
       </p>
-      <span />
+      <span className="hidden sm:block" />
     </ActionForm>
   );
 }
