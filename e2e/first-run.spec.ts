@@ -25,7 +25,7 @@ test('a newcomer creates the first organization, signs out and signs back in', a
   await expect(page.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
   await expect(page.getByTestId('org-name')).toHaveText('First Org');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in\/first-org$/);
 
   await page.goto('/setup');

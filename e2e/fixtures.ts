@@ -109,7 +109,7 @@ export async function signedInPage(browser: Browser, account: OrgAccount): Promi
 }
 
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in\//);
 }
 

@@ -1,4 +1,5 @@
 // Signing in and staying signed in: sessions, failed attempts, second factors, pending challenges.
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, organizationId, updatedAt } from './columns';
 import { users } from './users';
@@ -22,9 +23,17 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    revokedReason: text('revoked_reason', { enum: ['logout', 'revoked', 'user_disabled', 'two_factor_reset'] }),
+    revokedReason: text('revoked_reason', {
+      enum: ['logout', 'revoked', 'user_disabled', 'two_factor_reset', 'two_factor_disabled', 'password_changed', 'expired'],
+    }),
   },
-  (t) => [index('sessions_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    index('sessions_user_idx').on(t.userId, t.createdAt),
+    // A change of the organization's session limits looks at its sessions not revoked (lib/sessions/writes.ts).
+    index('sessions_org_live_idx')
+      .on(t.organizationId, t.createdAt)
+      .where(sql`${t.revokedAt} is null`),
+  ],
 );
 
 /** Failed password attempts, for rate limiting across instances. Pruned after an hour. */

@@ -14,6 +14,8 @@ const ALL = [
   'apps:read',
   'resources:read',
   'audit:read',
+  'settings:read',
+  'settings:write',
 ];
 
 function client(request: APIRequestContext, token: string) {
@@ -61,6 +63,36 @@ test('every route answers as the OpenAPI document says, with scopes, tenancy, id
   expect((await contract.check(await api.patch(`/users/${nia.id}`, { lastName: 'Newton' }), 'PATCH', '/users/{userId}', 200)).name).toBe(
     'Nia Newton',
   );
+  // Sessions: the member's own, signed out everywhere; one unknown session is not found.
+  const niaSessions = await contract.check(await api.get(`/users/${nia.id}/sessions`), 'GET', '/users/{userId}/sessions', 200);
+  expect(niaSessions.data).toEqual([expect.objectContaining({ authMethod: 'password', secondFactor: null })]);
+  await contract.check(
+    await api.delete(`/users/${nia.id}/sessions/00000000-0000-4000-8000-000000000000`),
+    'DELETE',
+    '/users/{userId}/sessions/{sessionId}',
+    404,
+  );
+  await contract.check(
+    await api.delete(`/users/${nia.id}/sessions/${niaSessions.data[0].id}`),
+    'DELETE',
+    '/users/{userId}/sessions/{sessionId}',
+    204,
+  );
+  expect(await contract.check(await api.delete(`/users/${nia.id}/sessions`), 'DELETE', '/users/{userId}/sessions', 200)).toEqual({
+    sessionsRevoked: 0,
+  });
+  // The organization's session limits.
+  expect(await contract.check(await api.get('/settings/sessions'), 'GET', '/settings/sessions', 200)).toEqual({
+    idleMinutes: 480,
+    absoluteMinutes: 1440,
+  });
+  expect(await contract.check(await api.patch('/settings/sessions', { idleMinutes: 60 }), 'PATCH', '/settings/sessions', 200)).toEqual({
+    idleMinutes: 60,
+    absoluteMinutes: 1440,
+  });
+  const tooShort = await contract.check(await api.patch('/settings/sessions', { idleMinutes: 1 }), 'PATCH', '/settings/sessions', 400);
+  expect(tooShort.errors).toEqual({ idleMinutes: ['Use at least 5 minutes.'] });
+  await contract.check(await readOnly.get('/settings/sessions'), 'GET', '/settings/sessions', 403);
   expect((await contract.check(await api.post(`/users/${nia.id}/disable`), 'POST', '/users/{userId}/disable', 200)).disabled).toBe(true);
   expect((await contract.check(await api.post(`/users/${nia.id}/enable`), 'POST', '/users/{userId}/enable', 200)).disabled).toBe(false);
 

@@ -16,6 +16,10 @@ export const API_SCOPES = [
   'apps:write',
   'resources:read',
   'audit:read',
+  /** Read the organization's settings (session limits). */
+  'settings:read',
+  /** Change them. */
+  'settings:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -132,6 +132,7 @@ const queryRequest = z.strictObject({
   truncated: z.boolean().optional(),
 });
 const retention = z.strictObject({ retentionDays: z.number().int(), legalHold: z.boolean() });
+const sessionLimits = z.strictObject({ idleMinutes: z.number().int(), absoluteMinutes: z.number().int() });
 const directoryRef = z.strictObject({ directoryId: id, name: z.string() });
 const objectEvents = (['APP', 'RESOURCE', 'WORKFLOW'] as const).flatMap((k) => [
   z.strictObject({
@@ -278,6 +279,14 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   z.strictObject({
     actionType: z.literal('REVOKE_USER_SESSIONS'),
     metadata: z.strictObject({ targetUserId: id, email: z.string(), sessionsRevoked: z.number().int().nonnegative() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_SESSION_LIMITS'),
+    metadata: z.strictObject({ before: sessionLimits, after: sessionLimits, expiredSessionsRevoked: z.number().int().nonnegative() }),
+  }),
+  z.strictObject({
+    actionType: z.literal('UPDATE_PASSWORD'),
+    metadata: z.strictObject({ sessionsRevoked: z.number().int().nonnegative() }),
   }),
   z.strictObject({ actionType: z.literal('CREATE_GROUP'), metadata: z.strictObject({ ...groupRef }) }),
   z.strictObject({

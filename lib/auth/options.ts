@@ -6,6 +6,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import GoogleProvider from 'next-auth/providers/google';
 import { googleClient } from '@/lib/env';
 import { isHttpsRequest, requestMetaFrom } from '@/lib/server/request-meta';
+import { SESSION_ABSOLUTE_RANGE } from '@/lib/sessions/limits';
 import { endSessionById } from '@/lib/sessions/writes';
 import { completeSecondFactor } from './challenge';
 import { CHALLENGE_COOKIE, LINK_COOKIE, ORG_COOKIE, challengeCookie, linkCookie, rememberOrgCookie } from './cookies';
@@ -25,8 +26,11 @@ export const START_OVER_ERROR = 'start_over';
 /** A wrong code; the suffix is how many attempts are left. */
 export const WRONG_CODE_ERROR_PREFIX = 'wrong_code:';
 
-/** How long the session cookie lives; the sessions row's idle and absolute limits decide sooner. */
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+/**
+ * How long the session cookie lives: as long as the longest absolute limit an organization may set,
+ * so that limit holds; the sessions row's idle and absolute limits decide sooner.
+ */
+export const SESSION_MAX_AGE_SECONDS = SESSION_ABSOLUTE_RANGE.max * 60;
 
 /**
  * Google (0016), when the instance has a client: next-auth keeps state and PKCE; our exchange

@@ -264,6 +264,40 @@ describe('turning two-factor off', () => {
     ).toBe(true);
   });
 
+  it('ends the user’s other sessions and pending sign-ins, and keeps the one turning it off', async () => {
+    const who = await userIn('offothers');
+    const { secret } = await enroll(who);
+    const t = later(90);
+    const signInWithCode = async (at: Date) => {
+      const done = await completeSecondFactor(await passwordStep(who, at), totpCode(secret, at), testRequest(), at);
+      if (!done.ok) throw new Error('sign-in failed');
+      return done.sessionId;
+    };
+    const current = await signInWithCode(t);
+    const other = await signInWithCode(later(30, t));
+    const pending = await passwordStep(who, later(31, t));
+    const bystander = await makeUser(who.orgId, { label: 'bystander' });
+    const theirs = await signInWithPassword(
+      { orgSlug: who.slug, email: bystander.email, password: bystander.password },
+      testRequest({ ipAddress: null }),
+    );
+    if (!theirs.ok) throw new Error('sign-in failed');
+
+    const at = later(60, t);
+    await runMutation(asUser(who.orgId, who.id, current), (ctx) =>
+      disableOwnTwoFactor(ctx, { password: who.password, code: totpCode(secret, at) }, at),
+    );
+    expect((await sessionsOf(who.id)).map((s) => [s.id === current, s.revokedReason]).sort()).toEqual([
+      [false, 'two_factor_disabled'],
+      [true, null],
+    ]);
+    expect(other).not.toBe(current);
+    expect(await findLiveChallenge(pending, later(1, at))).toBeNull();
+    expect((await sessionsOf(bystander.id)).map((s) => s.revokedAt)).toEqual([null]);
+    const off = (await auditRows(who.orgId)).find((e) => e.actionType === 'DISABLE_TWO_FACTOR_AUTH');
+    expect(off!.metadata).toMatchObject({ by: 'self', sessionsRevoked: 1, tokensRevoked: 0 });
+  });
+
   it('regenerating recovery codes needs a code and kills the old ones', async () => {
     const who = await userIn('regen');
     const { secret, codes } = await enroll(who);

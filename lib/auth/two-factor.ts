@@ -2,11 +2,11 @@
 // admin reset, recovery codes, and the organization's "require 2FA" setting. Seeds are envelopes
 // bound to their row; recovery codes are SHA-256 only; codes are never written to an audit event.
 import { randomUUID } from 'node:crypto';
-import { and, count, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
 import qrcode from 'qrcode-generator';
 import { z } from 'zod';
 import { getDb, type DbOrTx, type Tx } from '@/db';
-import { organizations, recoveryCodes, signInChallenges, twoFactorCredentials, users, type OrganizationSettings } from '@/db/schema';
+import { organizations, recoveryCodes, twoFactorCredentials, users, type OrganizationSettings } from '@/db/schema';
 import { revokeUserApiTokens } from '@/lib/api-tokens/writes';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
@@ -15,7 +15,7 @@ import { AppError } from '@/lib/errors';
 import { checkbox } from '@/lib/forms';
 import { currentKeyring } from '@/lib/keys/keyring';
 import { actorUserId, type MutationCtx, orgOf } from '@/lib/server/mutation';
-import { revokeUserSessions } from '@/lib/sessions/writes';
+import { endOtherSessions } from '@/lib/sessions/writes';
 import { PASSWORD_MAX_LENGTH, verifyPassword } from './password';
 import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from './recovery-codes';
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp';
@@ -234,7 +234,7 @@ async function removeTwoFactor(orgId: string, userId: string, tx: Tx): Promise<v
 
 /**
  * The user turns two-factor off: needs their password and a current code (or a recovery code).
- * Refused while the organization requires two-factor.
+ * Refused while the organization requires two-factor. Their other sessions end.
  */
 export async function disableOwnTwoFactor(ctx: MutationCtx, input: z.infer<typeof disableTwoFactorInput>, now = new Date()): Promise<void> {
   const { orgId, userId } = actingUser(ctx);
@@ -255,9 +255,10 @@ export async function disableOwnTwoFactor(ctx: MutationCtx, input: z.infer<typeo
   const used = await consumeSecondFactor(ctx, cred, input.code, 'disable', now);
   if (!used.ok) throw AppError.field('code', WRONG_CODE);
   await removeTwoFactor(orgId, userId, ctx.tx);
+  const sessionsRevoked = await endOtherSessions(ctx, userId, 'two_factor_disabled', now);
   await record(ctx, {
     actionType: 'DISABLE_TWO_FACTOR_AUTH',
-    metadata: { targetUserId: userId, email: row.email, by: 'self', sessionsRevoked: 0, tokensRevoked: 0 },
+    metadata: { targetUserId: userId, email: row.email, by: 'self', sessionsRevoked, tokensRevoked: 0 },
   });
 }
 
@@ -278,7 +279,7 @@ export async function regenerateRecoveryCodes(
 
 /**
  * An admin removes another user's two-factor (a lost device). In the same transaction every
- * session and API token of that user is revoked, and any pending sign-in of theirs dies.
+ * session and API token of that user is revoked, and any pending sign-in of theirs dies (endOtherSessions).
  */
 export async function resetTwoFactor(
   ctx: MutationCtx,
@@ -293,18 +294,7 @@ export async function resetTwoFactor(
   const cred = await lockCredential(orgId, user.id, ctx.tx);
   if (!cred?.confirmedAt) throw new AppError('conflict', 'This user has no two-factor authentication to reset.');
   await removeTwoFactor(orgId, user.id, ctx.tx);
-  await ctx.tx
-    .update(signInChallenges)
-    .set({ consumedAt: now })
-    .where(
-      and(
-        eq(signInChallenges.organizationId, orgId),
-        eq(signInChallenges.userId, user.id),
-        isNull(signInChallenges.consumedAt),
-        gt(signInChallenges.expiresAt, now),
-      ),
-    );
-  const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'two_factor_reset', ctx.tx);
+  const sessionsRevoked = await endOtherSessions(ctx, user.id, 'two_factor_reset', now);
   const tokensRevoked = await revokeUserApiTokens(orgId, user.id, ctx.tx);
   await record(ctx, {
     actionType: 'DISABLE_TWO_FACTOR_AUTH',

@@ -6,7 +6,7 @@ import { AppError, type FieldErrors } from '@/lib/errors';
 import { listGroups, type GroupSummary } from '@/lib/groups/reads';
 import { findOrganizationBySlug, type OrganizationSummary as Org } from '@/lib/orgs/reads';
 import type { MutationInit } from '@/lib/server/mutation';
-import { findUserIdByEmail } from '@/lib/users/reads';
+import { findUserIdByEmail, getUser } from '@/lib/users/reads';
 
 export function cliInit(orgId: string | null): MutationInit {
   return {
@@ -39,6 +39,14 @@ export async function userByEmail(org: Org, email: string, flag = 'email'): Prom
   const id = await findUserIdByEmail(org.id, email);
   if (!id) throw AppError.field(flag, `No user with email ${email} in ${org.slug}.`, 'not_found');
   return { id, email };
+}
+
+/** The organization's user named by email (any letter case) or by id; a not-found error on `flag` otherwise. */
+export async function userByEmailOrId(org: Org, value: string, flag = 'user'): Promise<{ id: string; email: string }> {
+  if (!z.uuid().safeParse(value.trim()).success) return userByEmail(org, value, flag);
+  const user = await getUser(org.id, value.trim());
+  if (!user) throw AppError.field(flag, `No user with id ${value.trim()} in ${org.slug}.`, 'not_found');
+  return { id: user.id, email: user.email };
 }
 
 /** The organization's group with this name (any letter case, as names are unique). */

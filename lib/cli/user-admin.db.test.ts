@@ -1,13 +1,13 @@
 // An admin's daily verbs as an operator runs them: `gatehouse user list|disable|enable`, `group
-// add-member|remove-member` and `session revoke` as separate processes on this file's database,
-// set up through lib/ and checked there afterwards: rows, revocations and audit events.
+// add-member|remove-member` and `session list|revoke|limits` as separate processes on this file's
+// database, set up through lib/ and checked there afterwards: rows, revocations and audit events.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db';
-import { apiTokens, groupMembers, sessions, users } from '@/db/schema';
+import { apiTokens, groupMembers, organizations, sessions, users } from '@/db/schema';
 import { createApiToken, createApiTokenInput } from '@/lib/api-tokens/writes';
 import { createGroup } from '@/lib/groups/writes';
 import { runMutation } from '@/lib/server/mutation';
@@ -131,5 +131,53 @@ describe('gatehouse user, group and session verbs', () => {
       metadata: { actor: 'cli', targetUserId: bob.id, email: bob.email, sessionsRevoked },
     });
     expect(await cliEvents(org.orgId, ['REVOKE_SESSION', 'REVOKE_USER_SESSIONS'])).toEqual([revocation(2), revocation(0)]);
+  });
+
+  it('lists a user’s sessions and signs them out by id; shows and sets the session limits', SLOW, async () => {
+    const org = await makeOrg('clilim');
+    const bob = await makeUser(org.orgId, { label: 'bob' });
+    const sid = await signIn(org.orgId, bob.id);
+
+    const listed = await gatehouse('session', 'list', '--org', org.slug, '--user', bob.id, '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      userId: bob.id,
+      sessions: [expect.objectContaining({ id: sid, authMethod: 'password', secondFactor: null, ipAddress: '203.0.113.7' })],
+    });
+    const revoked = await gatehouse('session', 'revoke', '--org', org.slug, '--user', bob.id);
+    expect(revoked).toMatchObject({ code: 0, stdout: `Revoked 1 session(s) of ${bob.email}.` });
+    expect((await getDb().select({ reason: sessions.revokedReason }).from(sessions).where(eq(sessions.id, sid)))[0]).toEqual({
+      reason: 'revoked',
+    });
+
+    expect(await gatehouse('session', 'limits', '--org', org.slug)).toMatchObject({
+      code: 0,
+      stdout: `${org.slug}: idle 8h, absolute 24h.`,
+    });
+    const set = await gatehouse('session', 'limits', '--org', org.slug, '--idle', '30m', '--absolute', '12h', '--json');
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({ idleMinutes: 30, absoluteMinutes: 720 });
+    expect(await gatehouse('session', 'limits', '--org', org.slug, '--idle', '2m', '--absolute', 'soon')).toMatchObject({
+      code: 1,
+      stderr: 'error: --idle: Use at least 5 minutes.\nerror: --absolute: Enter a duration like 30m, 8h or 14d.',
+    });
+    expect(await gatehouse('session', 'limits', '--org', org.slug, '--absolute', '10m')).toMatchObject({
+      code: 1,
+      stderr: 'error: --absolute: The absolute limit (10m) cannot be shorter than the idle limit (30m).',
+    });
+
+    const [row] = await getDb().select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, org.orgId));
+    expect(row!.settings).toMatchObject({ sessionIdleMinutes: 30, sessionAbsoluteMinutes: 720 });
+    expect(await cliEvents(org.orgId, ['UPDATE_SESSION_LIMITS'])).toEqual([
+      {
+        actionType: 'UPDATE_SESSION_LIMITS',
+        metadata: {
+          actor: 'cli',
+          before: { idleMinutes: 480, absoluteMinutes: 1440 },
+          after: { idleMinutes: 30, absoluteMinutes: 720 },
+          expiredSessionsRevoked: 0,
+        },
+      },
+    ]);
   });
 });

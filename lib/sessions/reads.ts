@@ -2,10 +2,11 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
 import { organizations, sessions, users } from '@/db/schema';
-import { sessionLimits } from '@/lib/orgs/settings';
+import { sessionLimits } from './limits';
 import { sessionState } from './state';
 
-// last_seen_at is written at most this often, so reads stay reads.
+// last_seen_at is written at most once a minute, so reads stay reads, and at most a tenth of the
+// idle limit late: a session ends between 90 % and 100 % of the idle limit after its last request.
 const TOUCH_EVERY_MS = 60_000;
 const uuid = z.uuid();
 
@@ -21,7 +22,8 @@ export type ActiveSession = {
 
 /**
  * The session named by a cookie, if it may still be used: not revoked, not expired (idle or
- * absolute, per the organization's settings), and its user not disabled. Records activity.
+ * absolute, per the organization's limits as they are now: read with the row, never cached, so a
+ * change applies at every live session's next request), and its user not disabled. Records activity.
  */
 export async function findActiveSession(sessionId: string, now = new Date(), db: DbOrTx = getDb()): Promise<ActiveSession | null> {
   if (!uuid.safeParse(sessionId).success) return null;
@@ -32,9 +34,10 @@ export async function findActiveSession(sessionId: string, now = new Date(), db:
     .innerJoin(organizations, eq(organizations.id, sessions.organizationId))
     .where(eq(sessions.id, sessionId));
   if (!row || row.user.disabledAt) return null;
-  if (sessionState(row.session, sessionLimits(row.org.settings), now) !== 'active') return null;
+  const limits = sessionLimits(row.org.settings);
+  if (sessionState(row.session, limits, now) !== 'active') return null;
 
-  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (now.getTime() - row.session.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, limits.idleMs / 10)) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
     await db.update(users).set({ lastActiveAt: now }).where(eq(users.id, row.user.id));
   }
@@ -51,8 +54,8 @@ export async function findActiveSession(sessionId: string, now = new Date(), db:
 
 export type SessionListItem = {
   id: string;
-  authMethod: string;
-  secondFactor: string | null;
+  authMethod: ActiveSession['authMethod'];
+  secondFactor: ActiveSession['secondFactor'];
   ipAddress: string | null;
   userAgent: string | null;
   createdAt: Date;

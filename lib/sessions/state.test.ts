@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionLimits } from '@/lib/orgs/settings';
+import { sessionLimits } from './limits';
 import { sessionState } from './state';
 
 const hour = 3_600_000;

@@ -1,4 +1,4 @@
-import type { SessionLimits } from '@/lib/orgs/settings';
+import type { SessionLimits } from './limits';
 
 export type SessionState = 'active' | 'revoked' | 'idle_expired' | 'expired';
 

@@ -1,13 +1,14 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type Tx } from '@/db';
-import { sessions, users, type SECOND_FACTORS } from '@/db/schema';
+import { organizations, sessions, signInChallenges, users, type SECOND_FACTORS } from '@/db/schema';
 import { record } from '@/lib/audit/record';
 import { authorize } from '@/lib/authz/authorize';
 import { AppError } from '@/lib/errors';
 import { orgOf, runMutation, type MutationCtx } from '@/lib/server/mutation';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { requireOrgUser } from '@/lib/users/reads';
+import { formatMinutes, sessionLimitMinutes, type SessionLimitMinutes, type SessionLimitsInput } from './limits';
 
 type SecondFactor = (typeof SECOND_FACTORS)[number];
 type RevokeReason = NonNullable<(typeof sessions.$inferSelect)['revokedReason']>;
@@ -49,14 +50,66 @@ export async function startSignedInSession(
   return sessionId;
 }
 
-/** Revokes every live session of a user in the caller's transaction; returns how many. */
-export async function revokeUserSessions(orgId: string, userId: string, reason: RevokeReason, tx: Tx): Promise<number> {
+/** Revokes a user's sessions not revoked yet, but `keep`; the one statement that ends sessions together. */
+async function revokeSessionsOf(orgId: string, userId: string, reason: RevokeReason, keep: string | undefined, tx: Tx): Promise<number> {
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: new Date(), revokedReason: reason })
-    .where(and(eq(sessions.organizationId, orgId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .where(
+      and(
+        eq(sessions.organizationId, orgId),
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keep ? ne(sessions.id, keep) : undefined,
+      ),
+    )
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/**
+ * Revokes every session of a user not revoked yet (idle or expired ones included, so a longer limit
+ * later cannot bring one back) in the caller's transaction; returns how many.
+ */
+export function revokeUserSessions(orgId: string, userId: string, reason: RevokeReason, tx: Tx): Promise<number> {
+  return revokeSessionsOf(orgId, userId, reason, undefined, tx);
+}
+
+/**
+ * After a change to how a user signs in (their password, their second factor; a passkey removed,
+ * once passkeys exist): every session of that user ends but the one making the change, and so does
+ * any sign-in of theirs waiting for its second factor. When an admin or the operator makes the
+ * change for someone else, all of that user's sessions end. In the caller's transaction; the caller
+ * records the change's own event with the count returned.
+ */
+export async function endOtherSessions(ctx: MutationCtx, userId: string, reason: RevokeReason, now = new Date()): Promise<number> {
+  const orgId = orgOf(ctx);
+  const keep = ctx.actor.kind === 'user' && ctx.actor.userId === userId ? ctx.actor.sessionId : undefined;
+  await ctx.tx
+    .update(signInChallenges)
+    .set({ consumedAt: now })
+    .where(
+      and(
+        eq(signInChallenges.organizationId, orgId),
+        eq(signInChallenges.userId, userId),
+        isNull(signInChallenges.consumedAt),
+        gt(signInChallenges.expiresAt, now),
+      ),
+    );
+  return revokeSessionsOf(orgId, userId, reason, keep, ctx.tx);
+}
+
+/**
+ * "Sign out everywhere" for oneself: every session of the acting user ends, this one included
+ * (REVOKE_USER_SESSIONS). The caller clears this browser's cookie.
+ */
+export async function signOutEverywhere(ctx: MutationCtx): Promise<{ sessionsRevoked: number }> {
+  const orgId = orgOf(ctx);
+  const { userId } = actingUser(ctx);
+  const user = await requireOrgUser(orgId, userId, ctx.tx);
+  const sessionsRevoked = await revokeUserSessions(orgId, userId, 'logout', ctx.tx);
+  await record(ctx, { actionType: 'REVOKE_USER_SESSIONS', metadata: { targetUserId: userId, email: user.email, sessionsRevoked } });
+  return { sessionsRevoked };
 }
 
 async function revokeOne(ctx: MutationCtx, sessionId: string, userId: string, reason: RevokeReason): Promise<boolean> {
@@ -142,4 +195,62 @@ export async function revokeAllUserSessions(ctx: MutationCtx, input: { userId: s
   const sessionsRevoked = await revokeUserSessions(orgId, user.id, 'revoked', ctx.tx);
   await record(ctx, { actionType: 'REVOKE_USER_SESSIONS', metadata: { targetUserId: user.id, email: user.email, sessionsRevoked } });
   return { sessionsRevoked };
+}
+
+/**
+ * Admins (and the operator) set the organization's session limits (UPDATE_SESSION_LIMITS). The
+ * session check reads them at every request, so a shorter limit ends sessions at their next
+ * request. A session that had already ended under the old limits stays ended: those a longer limit
+ * would bring back are revoked in this transaction (reason `expired`).
+ */
+export async function updateSessionLimits(ctx: MutationCtx, input: SessionLimitsInput, now = new Date()): Promise<SessionLimitMinutes> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, orgId)).for('update');
+  const before = sessionLimitMinutes(org!.settings);
+  const after = { idleMinutes: input.idleMinutes ?? before.idleMinutes, absoluteMinutes: input.absoluteMinutes ?? before.absoluteMinutes };
+  if (after.absoluteMinutes < after.idleMinutes) {
+    throw AppError.field(
+      input.absoluteMinutes === undefined ? 'idleMinutes' : 'absoluteMinutes',
+      `The absolute limit (${formatMinutes(after.absoluteMinutes)}) cannot be shorter than the idle limit (${formatMinutes(after.idleMinutes)}).`,
+    );
+  }
+  if (before.idleMinutes === after.idleMinutes && before.absoluteMinutes === after.absoluteMinutes) {
+    throw new AppError('conflict', 'Nothing changed.');
+  }
+  await ctx.tx
+    .update(organizations)
+    .set({
+      settings: { ...org!.settings, sessionIdleMinutes: after.idleMinutes, sessionAbsoluteMinutes: after.absoluteMinutes },
+      updatedAt: now,
+    })
+    .where(eq(organizations.id, orgId));
+  const expiredSessionsRevoked = await revokeEndedSessions(orgId, before, after, now, ctx);
+  await record(ctx, { actionType: 'UPDATE_SESSION_LIMITS', metadata: { before, after, expiredSessionsRevoked } });
+  return after;
+}
+
+/** Sessions not revoked that had ended under `before` but would be usable under `after`: revoked, so they stay ended. */
+async function revokeEndedSessions(
+  orgId: string,
+  before: SessionLimitMinutes,
+  after: SessionLimitMinutes,
+  now: Date,
+  ctx: MutationCtx,
+): Promise<number> {
+  const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const rows = await ctx.tx
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: 'expired' })
+    .where(
+      and(
+        eq(sessions.organizationId, orgId),
+        isNull(sessions.revokedAt),
+        gt(sessions.createdAt, ago(after.absoluteMinutes)),
+        gt(sessions.lastSeenAt, ago(after.idleMinutes)),
+        or(lte(sessions.createdAt, ago(before.absoluteMinutes)), lte(sessions.lastSeenAt, ago(before.idleMinutes))),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length;
 }

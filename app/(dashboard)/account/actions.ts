@@ -1,7 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { changeOwnPassword, changePasswordInput } from '@/lib/auth/change-password';
+import { signOutEverywhereFromHere } from '@/lib/auth/sign-out';
 import {
   confirmEnrollmentInput,
   confirmTwoFactorEnrollment,
@@ -11,7 +14,7 @@ import {
   regenerateRecoveryCodesInput,
   startTwoFactorEnrollment,
 } from '@/lib/auth/two-factor';
-import { defineAction } from '@/lib/server/action';
+import { defineAction, toFailure, type ActionResult } from '@/lib/server/action';
 import { revokeOwnSession } from '@/lib/sessions/writes';
 import { setWorkspace } from '@/lib/users/workspace';
 
@@ -20,6 +23,23 @@ const revokeSessionInput = z.object({ sessionId: z.uuid('Unknown session.') });
 export const revokeSessionAction = defineAction(revokeSessionInput, async (ctx, input) => {
   await revokeOwnSession(ctx, input);
   revalidatePath('/account');
+});
+
+/** Ends every session of the user, this one included, then leaves for the sign-in page. */
+export async function signOutEverywhereAction(): Promise<ActionResult> {
+  let orgSlug: string;
+  try {
+    ({ orgSlug } = await signOutEverywhereFromHere());
+  } catch (e) {
+    return toFailure(e);
+  }
+  redirect(`/sign-in/${orgSlug}`);
+}
+
+export const changePasswordAction = defineAction(changePasswordInput, async (ctx, input) => {
+  const result = await changeOwnPassword(ctx, input);
+  revalidatePath('/account');
+  return result;
 });
 
 export const setWorkspaceAction = defineAction(z.object({ groupId: z.uuid('Choose a workspace.') }), async (ctx, input) => {

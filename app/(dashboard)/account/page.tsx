@@ -6,47 +6,30 @@ import { workspaceOptions } from '@/lib/users/workspace';
 import { listActiveSessions } from '@/lib/sessions/reads';
 import { pendingEnrollment, twoFactorStatus } from '@/lib/auth/two-factor';
 import { getOrganizationSettings } from '@/lib/orgs/reads';
+import { getUser } from '@/lib/users/reads';
 import { EnrollmentSetup } from '@/components/auth/enrollment-setup';
+import { SessionSummary } from '@/components/sessions/session-summary';
 import { Input } from '@/components/ui/fields';
-import { disableTwoFactorAction, revokeSessionAction, setWorkspaceAction, startTwoFactorEnrollmentAction } from './actions';
+import {
+  disableTwoFactorAction,
+  revokeSessionAction,
+  setWorkspaceAction,
+  signOutEverywhereAction,
+  startTwoFactorEnrollmentAction,
+} from './actions';
+import { ChangePasswordForm } from './password-form';
 import { ConfirmEnrollmentForm, RegenerateRecoveryCodesForm } from './two-factor-forms';
 
 export const metadata = { title: 'Your account' };
 
-const time = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-function describeAgent(ua: string | null): string {
-  if (!ua) return 'Unknown device';
-  const browser = /Edg\//.test(ua)
-    ? 'Edge'
-    : /Chrome\//.test(ua)
-      ? 'Chrome'
-      : /Firefox\//.test(ua)
-        ? 'Firefox'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : null;
-  const os = /Windows/.test(ua)
-    ? 'Windows'
-    : /Mac OS X/.test(ua)
-      ? 'macOS'
-      : /Android/.test(ua)
-        ? 'Android'
-        : /iPhone|iPad/.test(ua)
-          ? 'iOS'
-          : /Linux/.test(ua)
-            ? 'Linux'
-            : null;
-  return [browser, os].filter(Boolean).join(' on ') || ua.slice(0, 60);
-}
-
 export default async function AccountPage() {
   const session = await requireViewer();
-  const [sessions, workspaces, twoFactor, settings] = await Promise.all([
+  const [sessions, workspaces, twoFactor, settings, row] = await Promise.all([
     listActiveSessions(session.orgId, session.userId),
     workspaceOptions(session.snapshot),
     twoFactorStatus(session.orgId, session.userId),
     getOrganizationSettings(session.orgId),
+    getUser(session.orgId, session.userId),
   ]);
   const { user, org } = session;
   const enrollment = twoFactor.pending
@@ -126,6 +109,11 @@ export default async function AccountPage() {
           )}
         </div>
       </Card>
+      {row?.signInMethods.includes('password') ? (
+        <Card title="Password" description="Changing your password signs you out of every other session.">
+          <ChangePasswordForm />
+        </Card>
+      ) : null}
       <Card
         title="Sessions"
         description="Where you are signed in. Revoke any session you do not recognise; it stops working on its next request."
@@ -133,23 +121,7 @@ export default async function AccountPage() {
         <ul className="divide-y divide-slate-100" data-testid="sessions">
           {sessions.map((s) => (
             <li key={s.id} className="flex items-center justify-between gap-4 py-3" data-session-id={s.id}>
-              <div className="min-w-0 text-sm">
-                <p className="font-medium">
-                  {describeAgent(s.userAgent)}
-                  {s.id === session.sessionId ? (
-                    <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-800">This session</span>
-                  ) : null}
-                </p>
-                <p className="text-xs text-slate-500">
-                  {s.ipAddress ?? 'Unknown IP'} · signed in {time.format(s.createdAt)} UTC with{' '}
-                  {s.secondFactor === 'totp'
-                    ? 'password and authenticator code'
-                    : s.secondFactor === 'recovery_code'
-                      ? 'password and recovery code'
-                      : 'password'}{' '}
-                  · last active {time.format(s.lastSeenAt)} UTC
-                </p>
-              </div>
+              <SessionSummary session={s} current={s.id === session.sessionId} />
               {s.id === session.sessionId ? null : (
                 <ActionForm action={revokeSessionAction} submitLabel="Revoke" variant="danger" className="flex items-center gap-2">
                   <input type="hidden" name="sessionId" value={s.id} />
@@ -158,6 +130,16 @@ export default async function AccountPage() {
             </li>
           ))}
         </ul>
+        <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4 text-sm">
+          <ActionForm
+            action={signOutEverywhereAction}
+            submitLabel="Sign out everywhere"
+            variant="danger"
+            confirm="Sign out of every session, this one included? You will sign in again here."
+            className="flex items-center gap-2"
+          />
+          <p className="text-slate-600">Ends all your sessions, this one included: for a lost device, or a shared computer you forgot.</p>
+        </div>
       </Card>
     </div>
   );

@@ -16,6 +16,11 @@ const SECTIONS: { heading: string; pages: { href: string; title: string; descrip
         description: 'Require two-factor authentication for everyone in the organization.',
       },
       {
+        href: '/settings/sessions',
+        title: 'Sessions',
+        description: 'How long a sign-in lasts: the idle and absolute limits of every session.',
+      },
+      {
         href: '/settings/sso',
         title: 'Single sign-on',
         description: 'Sign in through your OpenID Connect identity provider, with just-in-time users and group mapping.',
@@ -69,10 +74,7 @@ export default async function SettingsPage() {
     return <NoAccess title="Settings" reason="Only admins can manage settings." />;
   return (
     <div className="space-y-6">
-      <PageHeader
-        title="Settings"
-        description="Sessions end after 8 hours idle or 24 hours in all; changing those lifetimes is not built yet."
-      />
+      <PageHeader title="Settings" description="How your organization signs in, reaches its data, and keeps its audit trail." />
       {SECTIONS.map((section, i) => (
         <section key={section.heading} aria-labelledby={`settings-${i}`}>
           <h2 id={`settings-${i}`} className="mb-2 text-sm font-semibold text-slate-500 uppercase">

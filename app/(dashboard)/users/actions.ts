@@ -7,7 +7,7 @@ import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 import { mailConfigured } from '@/lib/mail';
 import { defineAction, type ActionResult } from '@/lib/server/action';
 import { requestOrigin } from '@/lib/server/request';
-import { revokeUserSession } from '@/lib/sessions/writes';
+import { revokeAllUserSessions, revokeUserSession } from '@/lib/sessions/writes';
 import { inviteUserFormInput, userIdInput } from '@/lib/users/inputs';
 import { inviteUser, mailInvite, revokeInvite } from '@/lib/users/invites';
 import { disableUser, enableUser } from '@/lib/users/writes';
@@ -56,6 +56,12 @@ export const enableUserAction = defineAction(userIdInput, async (ctx, input) => 
 export const revokeUserSessionAction = defineAction(z.object({ userId: z.uuid(), sessionId: z.uuid() }), async (ctx, input) => {
   await revokeUserSession(ctx, input);
   revalidatePath(`/users/${input.userId}`);
+});
+
+export const revokeAllUserSessionsAction = defineAction(userIdInput, async (ctx, input) => {
+  const result = await revokeAllUserSessions(ctx, input);
+  revalidatePath(`/users/${input.userId}`);
+  return result;
 });
 
 export const resetTwoFactorAction = defineAction(resetTwoFactorInput, async (ctx, input) => {

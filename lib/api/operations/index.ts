@@ -16,6 +16,7 @@ import {
   updateGroupOp,
 } from './groups';
 import { apps, createFolderOp, deleteFolderOp, listFoldersOp, renameFolderOp, resources } from './objects';
+import { getSessionLimitsOp, listUserSessionsOp, revokeUserSessionOp, revokeUserSessionsOp, updateSessionLimitsOp } from './sessions';
 import { disableUserOp, enableUserOp, getMe, getUserOp, inviteUserOp, listUsersOp, updateUserOp } from './users';
 
 export const operations = [
@@ -26,6 +27,9 @@ export const operations = [
   updateUserOp,
   disableUserOp,
   enableUserOp,
+  listUserSessionsOp,
+  revokeUserSessionsOp,
+  revokeUserSessionOp,
   listGroupsOp,
   createGroupOp,
   getGroupOp,
@@ -49,6 +53,8 @@ export const operations = [
   resources.list,
   resources.get,
   listAuditEventsOp,
+  getSessionLimitsOp,
+  updateSessionLimitsOp,
 ] as unknown as ApiOperation[];
 
 export {
@@ -63,6 +69,7 @@ export {
   exportAppOp,
   getGroupOp,
   getMe,
+  getSessionLimitsOp,
   getUserOp,
   importAppOp,
   importIntoAppOp,
@@ -72,12 +79,16 @@ export {
   listGrantsOp,
   listGroupsOp,
   listMembersOp,
+  listUserSessionsOp,
   listUsersOp,
   removeGrantOp,
   removeMemberOp,
   renameFolderOp,
   resources,
+  revokeUserSessionOp,
+  revokeUserSessionsOp,
   setGrantOp,
   updateGroupOp,
+  updateSessionLimitsOp,
   updateUserOp,
 };

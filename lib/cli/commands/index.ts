@@ -7,7 +7,8 @@ import { keysGenerate, keysRotate, keysStatus } from './keys';
 import { scimDirectoryCreate, scimDirectoryList, scimDirectoryPause, scimDirectoryResume, scimDirectoryRotateToken } from './scim';
 import { migrateCommand, orgCreate, seedDemoCommand } from './setup';
 import { tokenCreate, tokenRevoke } from './tokens';
-import { sessionRevoke, userCreate, userDisable, userEnable, userList, userResetTwoFactor } from './users';
+import { sessionLimits, sessionList, sessionRevoke } from './sessions';
+import { userCreate, userDisable, userEnable, userList, userResetTwoFactor } from './users';
 
 export const commands: readonly Command[] = [
   migrateCommand,
@@ -19,7 +20,9 @@ export const commands: readonly Command[] = [
   userResetTwoFactor,
   groupAddMember,
   groupRemoveMember,
+  sessionList,
   sessionRevoke,
+  sessionLimits,
   appExport,
   appImport,
   tokenCreate,

@@ -1,8 +1,7 @@
-// gatehouse user … · session revoke — an admin's daily verbs, through the same lib/ functions as the
-// users page and the public API, so the rules (last active admin, revocation) and audit events match.
+// gatehouse user … — an admin's daily verbs, through the same lib/ functions as the users page and
+// the public API, so the rules (last active admin, revocation) and audit events match.
 import { resetTwoFactor, resetTwoFactorInput } from '@/lib/auth/two-factor';
 import { runMutation } from '@/lib/server/mutation';
-import { revokeAllUserSessions } from '@/lib/sessions/writes';
 import { createUserInput } from '@/lib/users/inputs';
 import { listUsers, type UserFilter, type UserRow } from '@/lib/users/reads';
 import { createUser, disableUser, enableUser } from '@/lib/users/writes';
@@ -126,23 +125,6 @@ export const userResetTwoFactor = defineCommand({
     return {
       json: { userId, ...result },
       text: `Reset two-factor for ${o.email}: ${result.sessionsRevoked} session(s) and ${result.tokensRevoked} API token(s) revoked.`,
-    };
-  },
-});
-
-export const sessionRevoke = defineCommand({
-  name: 'session revoke',
-  summary: 'Sign a user out everywhere: revoke every session of theirs.',
-  details:
-    'Every session not yet revoked ends, idle or expired ones included, in one audited change (REVOKE_USER_SESSIONS). API tokens stay; "user disable" revokes both.',
-  flags: { org, user: { type: 'string', required: true, value: '<email>', help: 'The user, by email' } },
-  async run(o) {
-    const organization = await orgBySlug(o.org);
-    const user = await userByEmail(organization, o.user, 'user');
-    const { sessionsRevoked } = await runMutation(cliInit(organization.id), (ctx) => revokeAllUserSessions(ctx, { userId: user.id }));
-    return {
-      json: { userId: user.id, sessionsRevoked },
-      text: sessionsRevoked ? `Revoked ${sessionsRevoked} session(s) of ${user.email}.` : `${user.email} had no sessions to revoke.`,
     };
   },
 });

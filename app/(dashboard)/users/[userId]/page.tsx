@@ -9,7 +9,14 @@ import { explain } from '@/lib/authz/explain';
 import { listActiveSessions } from '@/lib/sessions/reads';
 import { effectiveAccess, getUser, userAuditTrail } from '@/lib/users/reads';
 import { twoFactorStatus } from '@/lib/auth/two-factor';
-import { disableUserAction, enableUserAction, resetTwoFactorAction, revokeUserSessionAction } from '../actions';
+import { SessionSummary } from '@/components/sessions/session-summary';
+import {
+  disableUserAction,
+  enableUserAction,
+  resetTwoFactorAction,
+  revokeAllUserSessionsAction,
+  revokeUserSessionAction,
+} from '../actions';
 
 const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -112,20 +119,18 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           </Table>
         )}
       </Card>
-      <Card title="Sessions">
+      <Card
+        title="Sessions"
+        description="Where this user is signed in, most recently active first. A revoked session stops working at its next request."
+      >
         {sessions.length === 0 ? (
           <p className="text-sm text-slate-600">No active sessions.</p>
         ) : (
-          <ul className="divide-y divide-slate-100 text-sm" data-testid="user-sessions">
+          <ul className="divide-y divide-slate-100" data-testid="user-sessions">
             {sessions.map((s) => (
-              <li key={s.id} className="flex items-center justify-between py-2">
-                <span>
-                  {s.ipAddress ?? 'Unknown IP'} · {s.userAgent?.slice(0, 60) ?? 'Unknown device'} · last active {when.format(s.lastSeenAt)}{' '}
-                  UTC
-                </span>
-                {s.id === viewer.sessionId ? (
-                  <Badge tone="green">This session</Badge>
-                ) : (
+              <li key={s.id} className="flex items-center justify-between gap-4 py-3" data-session-id={s.id}>
+                <SessionSummary session={s} current={s.id === viewer.sessionId} />
+                {s.id === viewer.sessionId ? null : (
                   <ActionForm action={revokeUserSessionAction} submitLabel="Revoke" variant="danger" className="flex items-center gap-2">
                     <input type="hidden" name="userId" value={user.id} />
                     <input type="hidden" name="sessionId" value={s.id} />
@@ -135,6 +140,25 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
             ))}
           </ul>
         )}
+        {self ? (
+          <p className="mt-4 border-t border-slate-100 pt-4 text-sm text-slate-600">
+            To end all your own sessions, use{' '}
+            <Link href="/account" className="text-brand-700 hover:underline">
+              Sign out everywhere
+            </Link>{' '}
+            on your account page.
+          </p>
+        ) : sessions.length > 0 ? (
+          <ActionForm
+            action={revokeAllUserSessionsAction}
+            submitLabel="Sign out everywhere"
+            variant="danger"
+            confirm={`Sign ${user.email} out of every session? Their API tokens keep working.`}
+            className="mt-4 flex items-center gap-2 border-t border-slate-100 pt-4"
+          >
+            <input type="hidden" name="userId" value={user.id} />
+          </ActionForm>
+        ) : null}
       </Card>
       <Card title="Audit trail" description="What this user did, and what was done to them.">
         <ul className="divide-y divide-slate-100 text-sm" data-testid="user-audit">

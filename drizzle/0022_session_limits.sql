@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_org_live_idx" ON "sessions" USING btree ("organization_id","created_at") WHERE "sessions"."revoked_at" is null;
