@@ -20,6 +20,10 @@ export const API_SCOPES = [
   'settings:read',
   /** Change them. */
   'settings:write',
+  /** List and read audit streaming destinations (never their secrets). */
+  'audit-destinations:read',
+  /** Create, change, pause, resume, test and delete audit streaming destinations. */
+  'audit-destinations:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -106,7 +106,7 @@ export function buildOpenApi(origin = ''): JsonSchema {
       title: 'Gatehouse API',
       version: '1',
       description:
-        'Manage users, permission groups, grants and folders; read apps, resources and audit events; export an app as a document and import one into another organization or Gatehouse. Authenticate with an API token as a bearer token; a token acts as the admin who created it, within its scopes. Errors are RFC 9457 problem details. Lists are paginated with an opaque cursor. Rate limits are reported in RateLimit-* headers.',
+        'Manage users, permission groups, grants, folders and audit streaming destinations; read apps, resources and audit events; export an app as a document and import one into another organization or Gatehouse. Authenticate with an API token as a bearer token; a token acts as the admin who created it, within its scopes. Errors are RFC 9457 problem details. Lists are paginated with an opaque cursor. Rate limits are reported in RateLimit-* headers.',
     },
     servers: [{ url: `${origin}/api/v1` }],
     security: [{ bearer: [] }],

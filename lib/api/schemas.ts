@@ -1,6 +1,7 @@
 // Response shapes of the public API. Handlers' results are parsed with these (unknown keys are
 // dropped), and the OpenAPI document describes them.
 import { z } from 'zod';
+import { AUDIT_SINK_KINDS } from '@/db/schema';
 import { API_SCOPES } from '@/lib/api-tokens/scopes';
 import { LEVELS, OBJECT_KINDS } from '@/lib/authz/levels';
 
@@ -84,6 +85,45 @@ export const auditEventDto = z
     createdAt: isoDate,
   })
   .meta({ id: 'AuditEvent' });
+
+export const auditDestinationDto = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(AUDIT_SINK_KINDS),
+    url: z.string().describe('Where events are sent (for Datadog, the intake origin).'),
+    site: z.string().nullable().describe('Datadog: the site whose intake the URL is; null for a custom intake and other kinds.'),
+    service: z.string().nullable(),
+    tags: z.string().nullable(),
+    index: z.string().nullable(),
+    sourcetype: z.string().nullable(),
+    secretSet: z.literal(true).describe('A secret (API key, HEC token or signing secret) is stored. It is write-only and never returned.'),
+    paused: z.boolean().describe('Paused destinations receive nothing; events wait behind their cursor and are sent on resume.'),
+    delivery: z.object({
+      lagEvents: z.number().int().describe('Events committed but not delivered yet.'),
+      oldestPendingAt: nullableDate,
+      deliveredCount: z.number().int(),
+      failures: z.number().int().describe('Consecutive failed deliveries; delivery backs off while > 0.'),
+      lastSuccessAt: nullableDate,
+      lastError: z.string().nullable(),
+      lastErrorAt: nullableDate,
+      nextAttemptAt: nullableDate.describe('While failing: when delivery is tried again.'),
+    }),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: 'AuditDestination' });
+
+export const auditDestinationTestDto = z
+  .object({
+    ok: z.boolean().describe('The destination accepted the test event (HTTP 2xx).'),
+    status: z.number().int().nullable().describe('Its HTTP status; null when it did not answer.'),
+    error: z
+      .string()
+      .nullable()
+      .describe('Why not, e.g. "HTTP 403 Forbidden: {\"text\":\"Invalid token\",\"code\":4}" or "No answer within 10 s."'),
+  })
+  .meta({ id: 'AuditDestinationTest' });
 
 export const meDto = z
   .object({

@@ -12,7 +12,8 @@ import { asUser, auditRows, makeOrg, rejection, type TestOrg } from '@/lib/test/
 import { decryptSecret } from '@/lib/crypto/envelope';
 import { deliverAuditEvents, startAuditDeliveryLoop } from './delivery';
 import { webhookSignature } from './sink-formats';
-import { createSink, createSinkInput, deleteSink, listSinks, setSinkEnabled, testSink } from './sinks';
+import { createSinkInput } from './sink-inputs';
+import { createSink, deleteSink, listSinks, setSinkPaused, testSink } from './sinks';
 import { secretContext } from './sink-formats';
 
 /** An accepted (2xx) request. */
@@ -206,12 +207,12 @@ describe('audit streaming', () => {
     expect(r.headers['x-gatehouse-signature']).toBe(`v1=${webhookSignature('whsec', ts, r.body)}`);
 
     const admin = asUser(org.orgId, org.adminId);
-    await runMutation(admin, (ctx) => setSinkEnabled(ctx, { sinkId: webhook.id, enabled: false }));
+    await runMutation(admin, (ctx) => setSinkPaused(ctx, { sinkId: webhook.id, paused: true }));
     const before = hook.ids().length;
     await makeGroups(org, 2, 'while-off-');
     await drainAll(org);
     expect(hook.ids().length).toBe(before);
-    await runMutation(admin, (ctx) => setSinkEnabled(ctx, { sinkId: webhook.id, enabled: true }));
+    await runMutation(admin, (ctx) => setSinkPaused(ctx, { sinkId: webhook.id, paused: false }));
     await drainAll(org);
     expect(hook.ids()).toEqual((await auditRows(org.orgId)).map((e) => e.id));
     await runMutation(admin, (ctx) => deleteSink(ctx, { sinkId: webhook.id }));

@@ -13,6 +13,7 @@ import { getDb } from '@/db';
 import { auditEvents, auditSinks, type AuditSink } from '@/db/schema';
 import { decryptSecret } from '@/lib/crypto/envelope';
 import { currentKeyring } from '@/lib/keys/keyring';
+import { redact } from '@/lib/resources/redact';
 import { SINK_TEST_ACTION_TYPE } from './events';
 import { batchSize, buildRequest, secretContext, SINK_LIMITS, streamedEvent, type StreamedEvent } from './sink-formats';
 
@@ -39,8 +40,10 @@ const defaultOwner = `${hostname()}:${process.pid}:${Math.random().toString(36).
 /** POSTs one request; any answer outside 2xx, a network error or a timeout is a failure. */
 export async function send(sink: AuditSink, events: StreamedEvent[], timeoutMs = 10_000, now = new Date()): Promise<DeliveryResult> {
   let request;
+  let secret: string;
   try {
-    request = buildRequest(sink, decryptSecret(sink.secret, secretContext(sink), currentKeyring()), events, now);
+    secret = decryptSecret(sink.secret, secretContext(sink), currentKeyring());
+    request = buildRequest(sink, secret, events, now);
   } catch (e) {
     return { ok: false, status: null, error: (e as Error).message, retryAfterMs: null };
   }
@@ -52,12 +55,12 @@ export async function send(sink: AuditSink, events: StreamedEvent[], timeoutMs =
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
-    await res.arrayBuffer().catch(() => undefined);
+    const body = await res.text().catch(() => '');
     if (res.ok) return { ok: true, status: res.status };
     return {
       ok: false,
       status: res.status,
-      error: `HTTP ${res.status} ${res.statusText}`.trim(),
+      error: refusal(res, body, secret),
       retryAfterMs: retryAfter(res.headers.get('retry-after'), now),
     };
   } catch (e) {
@@ -68,6 +71,17 @@ export async function send(sink: AuditSink, events: StreamedEvent[], timeoutMs =
         : `Could not connect: ${(err.cause as Error | undefined)?.message ?? err.message}`;
     return { ok: false, status: null, error, retryAfterMs: null };
   }
+}
+
+/**
+ * `HTTP 403 Forbidden: {"text":"Invalid token","code":4}`: the status and the start of what the
+ * destination said (text or JSON only), with the secret cut out should a receiver echo it.
+ */
+function refusal(res: Response, body: string, secret: string): string {
+  const status = `HTTP ${res.status} ${res.statusText}`.trim();
+  if (!/json|text\/plain/i.test(res.headers.get('content-type') ?? '')) return status;
+  const said = redact(body.replace(/\s+/g, ' ').trim(), [secret]);
+  return said ? `${status}: ${said.length > 200 ? `${said.slice(0, 200)}…` : said}` : status;
 }
 
 function retryAfter(value: string | null, now: Date): number | null {

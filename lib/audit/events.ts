@@ -18,6 +18,15 @@ const groupSettings = z.strictObject({
   auditLogAccess: z.boolean(),
   homepageAppId: id.nullable(),
 });
+/** A streaming destination's settings as audited; its secret is never among them. */
+const sinkSettings = z.strictObject({
+  name: z.string(),
+  url: z.string(),
+  service: z.string().nullable(),
+  tags: z.string().nullable(),
+  index: z.string().nullable(),
+  sourcetype: z.string().nullable(),
+});
 const userProfile = z.strictObject({
   firstName: z.string(),
   lastName: z.string(),
@@ -411,6 +420,16 @@ export const auditEventInput = z.discriminatedUnion('actionType', [
   ...(['AUDIT_SINK_ENABLED', 'AUDIT_SINK_DISABLED', 'AUDIT_SINK_DELETED'] as const).map((t) =>
     z.strictObject({ actionType: z.literal(t), metadata: z.strictObject({ sinkId: id, name: z.string() }) }),
   ),
+  z.strictObject({
+    actionType: z.literal('UPDATE_AUDIT_SINK'),
+    metadata: z.strictObject({
+      sinkId: id,
+      before: sinkSettings,
+      after: sinkSettings,
+      /** What changed: settings by name, and `secret` when it was replaced (never its value). */
+      changed: z.array(z.string()),
+    }),
+  }),
   z.strictObject({
     actionType: z.literal('AUDIT_CHECKPOINT'),
     metadata: z.strictObject({ seq: z.number().int(), hash: z.string(), at: z.string(), keyId: z.string(), signature: z.string() }),

@@ -1,85 +1,29 @@
-// Audit streaming destinations per organization (Datadog Logs, Splunk HEC, signed webhooks):
-// create, enable/disable, delete, and what the sink page shows (lag, last success and error).
-// Secrets are stored as encrypted envelopes bound to their row and are never read back out.
+// Audit streaming destinations per organization (Datadog Logs, Splunk HEC, signed webhooks): create,
+// change, pause and resume, test, delete, and what is shown of them (lag, last success and error).
+// The one implementation behind the settings page, the public API and the CLI. Secrets are stored
+// as encrypted envelopes bound to their row and never leave: reads return everything but them.
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db';
-import { auditChainHeads, auditEvents, auditSinks, users, AUDIT_SINK_KINDS, type AuditSink } from '@/db/schema';
+import { auditChainHeads, auditEvents, auditSinks, users, type AuditSink } from '@/db/schema';
 import { authorize } from '@/lib/authz/authorize';
-import { encryptSecret } from '@/lib/crypto/envelope';
-import { AppError } from '@/lib/errors';
+import { decryptSecret, encryptSecret } from '@/lib/crypto/envelope';
+import { AppError, type FieldErrors } from '@/lib/errors';
 import { currentKeyring } from '@/lib/keys/keyring';
 import { actorUserId, isUniqueViolation, type MutationCtx, orgOf } from '@/lib/server/mutation';
 import { send, testEvent } from './delivery';
 import { record } from './record';
 import { secretContext } from './sink-formats';
-
-/** Datadog sites and their log intake origins. */
-export const DATADOG_SITES = {
-  'datadoghq.com': 'https://http-intake.logs.datadoghq.com',
-  'us3.datadoghq.com': 'https://http-intake.logs.us3.datadoghq.com',
-  'us5.datadoghq.com': 'https://http-intake.logs.us5.datadoghq.com',
-  'datadoghq.eu': 'https://http-intake.logs.datadoghq.eu',
-  'ap1.datadoghq.com': 'https://http-intake.logs.ap1.datadoghq.com',
-  'ddog-gov.com': 'https://http-intake.logs.ddog-gov.com',
-} as const;
-
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
-
-/** https anywhere; plain http only to this machine (local collectors, tests). Never link-local (cloud metadata). */
-function sinkUrlProblem(value: string): string | null {
-  if (!URL.canParse(value)) return 'Enter a full URL, e.g. https://logs.example.com/ingest.';
-  const u = new URL(value);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.test(u.hostname)))
-    return 'Use an https URL (plain http is allowed only to localhost).';
-  if (/^169\.254\.|^\[fe80:/i.test(u.hostname)) return 'Link-local addresses are not allowed.';
-  if (u.username || u.password) return 'Put credentials in the secret field, not in the URL.';
-  return null;
-}
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Use at most ${max} characters.`)
-    .optional()
-    .transform((v) => v || undefined);
-
-export const createSinkInput = z
-  .object({
-    name: z.string().trim().min(1, 'Name the destination.').max(100, 'Use at most 100 characters.'),
-    kind: z.enum(AUDIT_SINK_KINDS, 'Choose Datadog, Splunk or webhook.'),
-    /** Datadog only: a site instead of a URL. */
-    site: z
-      .enum(Object.keys(DATADOG_SITES) as [keyof typeof DATADOG_SITES])
-      .optional()
-      .catch(undefined),
-    url: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v) => v || undefined),
-    secret: z.string().trim().min(1, 'Enter the API key, HEC token or signing secret.').max(500, 'Use at most 500 characters.'),
-    service: optionalText(100),
-    tags: optionalText(500),
-    index: optionalText(100),
-    sourcetype: optionalText(100),
-    /** Also send events from this moment on (a backfill); default: only events from now. */
-    backfillFrom: z.iso
-      .datetime({ offset: true, message: 'Use a date and time, e.g. 2026-01-31T00:00:00Z.' })
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
-  })
-  .transform((v, ctx) => {
-    const url = v.kind === 'datadog' && !v.url ? DATADOG_SITES[v.site ?? 'datadoghq.com'] : v.url;
-    const problem = url ? (url.length > 2000 ? 'Use at most 2,000 characters.' : sinkUrlProblem(url)) : 'Enter the URL events are sent to.';
-    if (problem) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
-      return z.NEVER;
-    }
-    return { ...v, url: url! };
-  });
-export type CreateSinkInput = z.infer<typeof createSinkInput>;
+import {
+  datadogSiteOf,
+  optionProblem,
+  resolveSinkUrl,
+  SITE_PROBLEM,
+  type CreateSinkInput,
+  type DatadogSite,
+  type SinkOption,
+  type UpdateSinkInput,
+} from './sink-inputs';
 
 /** Where a new sink starts: after the last event before `from`, or after the newest event. */
 async function startingSeq(orgId: string, from: Date | null, db: DbOrTx): Promise<number> {
@@ -94,6 +38,8 @@ async function startingSeq(orgId: string, from: Date | null, db: DbOrTx): Promis
   return head?.seq ?? 0;
 }
 
+const nameTaken = () => AppError.field('name', 'A destination with that name already exists.', 'conflict');
+
 export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Promise<{ id: string }> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
@@ -101,7 +47,6 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
   const from = input.backfillFrom ? new Date(input.backfillFrom) : null;
   // This transaction's own event comes after the start, so a new sink's first delivery is its creation.
   const cursorSeq = await startingSeq(orgId, from, ctx.tx);
-  const options = { service: input.service, tags: input.tags, index: input.index, sourcetype: input.sourcetype };
   try {
     await ctx.tx.insert(auditSinks).values({
       id,
@@ -109,12 +54,12 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
       name: input.name,
       kind: input.kind,
       url: input.url,
-      options: JSON.parse(JSON.stringify(options)),
+      options: input.options,
       secret: encryptSecret(input.secret, secretContext({ id, organizationId: orgId }), currentKeyring()),
       cursorSeq,
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw AppError.field('name', 'A destination with that name already exists.', 'conflict');
+    if (isUniqueViolation(e)) throw nameTaken();
     throw e;
   }
   await record(ctx, {
@@ -124,81 +69,240 @@ export async function createSink(ctx: MutationCtx, input: CreateSinkInput): Prom
   return { id };
 }
 
-async function findSink(orgId: string, sinkId: string, db: DbOrTx): Promise<AuditSink> {
-  const [row] = z.uuid().safeParse(sinkId).success
-    ? await db
-        .select()
-        .from(auditSinks)
-        .where(and(eq(auditSinks.id, sinkId), eq(auditSinks.organizationId, orgId)))
-    : [];
+async function findSink(orgId: string, sinkId: string, forUpdate: boolean, db: DbOrTx): Promise<AuditSink> {
+  if (!z.uuid().safeParse(sinkId).success) throw new AppError('not_found', 'No such destination.');
+  const query = db
+    .select()
+    .from(auditSinks)
+    .where(and(eq(auditSinks.id, sinkId), eq(auditSinks.organizationId, orgId)));
+  const [row] = forUpdate ? await query.for('update') : await query;
   if (!row) throw new AppError('not_found', 'No such destination.');
   return row;
 }
 
-/** Disabling stops delivery (events keep accumulating behind the cursor); enabling resumes where it stopped. */
-export async function setSinkEnabled(ctx: MutationCtx, input: { sinkId: string; enabled: boolean }): Promise<void> {
-  const orgId = orgOf(ctx);
-  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(orgId, input.sinkId, ctx.tx);
-  if (sink.enabled === input.enabled)
-    throw new AppError('conflict', input.enabled ? 'This destination is already enabled.' : 'This destination is already disabled.');
+/** A destination's settings as shown and audited: everything that configures it but its secret. */
+export type SinkSettings = {
+  name: string;
+  url: string;
+  service: string | null;
+  tags: string | null;
+  index: string | null;
+  sourcetype: string | null;
+};
+
+export function sinkSettings(sink: Pick<AuditSink, 'name' | 'url' | 'options'>): SinkSettings {
+  const o = sink.options;
+  return {
+    name: sink.name,
+    url: sink.url,
+    service: o.service ?? null,
+    tags: o.tags ?? null,
+    index: o.index ?? null,
+    sourcetype: o.sourcetype ?? null,
+  };
+}
+
+/** Pausing stops delivery (events keep accumulating behind the cursor); resuming starts where it stopped. */
+async function changePaused(ctx: MutationCtx, sink: AuditSink, paused: boolean): Promise<void> {
   await ctx.tx
     .update(auditSinks)
-    .set({ enabled: input.enabled, failures: 0, nextAttemptAt: new Date(), updatedAt: new Date() })
+    .set({ enabled: !paused, failures: 0, nextAttemptAt: new Date(), updatedAt: new Date() })
     .where(eq(auditSinks.id, sink.id));
-  await record(ctx, {
-    actionType: input.enabled ? 'AUDIT_SINK_ENABLED' : 'AUDIT_SINK_DISABLED',
-    metadata: { sinkId: sink.id, name: sink.name },
-  });
+  // The names predate the words pause and resume, and stay (decision 0029).
+  await record(ctx, { actionType: paused ? 'AUDIT_SINK_DISABLED' : 'AUDIT_SINK_ENABLED', metadata: { sinkId: sink.id, name: sink.name } });
+}
+
+const SETTINGS_FIELDS = ['name', 'site', 'url', 'secret', 'service', 'tags', 'index', 'sourcetype'] as const;
+
+const alreadyPaused = (paused: boolean) =>
+  new AppError('conflict', paused ? 'This destination is already paused.' : 'This destination is not paused.');
+
+export async function setSinkPaused(ctx: MutationCtx, input: { sinkId: string; paused: boolean }): Promise<void> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const sink = await findSink(orgId, input.sinkId, true, ctx.tx);
+  if (!sink.enabled === input.paused) throw alreadyPaused(input.paused);
+  await changePaused(ctx, sink, input.paused);
+}
+
+/** The secret `sink` holds now, or null when it cannot be read (a key that is gone): then any new one is a change. */
+function currentSecret(sink: AuditSink): string | null {
+  try {
+    return decryptSecret(sink.secret, secretContext(sink), currentKeyring());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Changes a destination's settings, secret, or paused state; fields left out are kept. A new URL
+ * or secret is tried at once (the backoff is reset). Records UPDATE_AUDIT_SINK for the settings
+ * (with `secret` among what changed, never its value) and AUDIT_SINK_DISABLED/_ENABLED for a
+ * pause or resume, in the caller's transaction. Nothing to change is a conflict.
+ */
+export async function updateSink(ctx: MutationCtx, input: UpdateSinkInput): Promise<{ changed: string[] }> {
+  const orgId = orgOf(ctx);
+  await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
+  const sink = await findSink(orgId, input.sinkId, true, ctx.tx);
+
+  const problems: FieldErrors = {};
+  const options = { ...sink.options };
+  for (const option of ['service', 'tags', 'index', 'sourcetype'] as const satisfies SinkOption[]) {
+    const value = input[option];
+    if (value === undefined) continue;
+    if (value === null) delete options[option];
+    else {
+      const problem = optionProblem(sink.kind, option);
+      if (problem) problems[option] = [problem];
+      options[option] = value;
+    }
+  }
+  if (input.site !== undefined && sink.kind !== 'datadog') problems.site = [SITE_PROBLEM];
+  let url = sink.url;
+  if (input.url !== undefined || input.site !== undefined) {
+    const target = resolveSinkUrl(sink.kind, input.url, input.site);
+    if ('problem' in target) problems.url = [target.problem];
+    else url = target.url;
+  }
+  if (Object.keys(problems).length) throw new AppError('invalid_input', 'Check the highlighted fields.', { fieldErrors: problems });
+
+  const before = sinkSettings(sink);
+  const after = sinkSettings({ name: input.name ?? sink.name, url, options });
+  const changed: string[] = (Object.keys(before) as (keyof SinkSettings)[]).filter((k) => before[k] !== after[k]);
+  if (input.secret !== undefined && input.secret !== currentSecret(sink)) changed.push('secret');
+  const pauseChange = input.paused !== undefined && input.paused !== !sink.enabled;
+  if (changed.length === 0 && !pauseChange) {
+    const onlyPaused = SETTINGS_FIELDS.every((k) => input[k] === undefined);
+    throw input.paused !== undefined && onlyPaused ? alreadyPaused(input.paused) : new AppError('conflict', 'Nothing changed.');
+  }
+
+  if (changed.length) {
+    const deliveryChanged = changed.some((k) => k !== 'name');
+    try {
+      await ctx.tx
+        .update(auditSinks)
+        .set({
+          name: after.name,
+          url: after.url,
+          options: JSON.parse(JSON.stringify(options)) as AuditSink['options'],
+          ...(changed.includes('secret') ? { secret: encryptSecret(input.secret!, secretContext(sink), currentKeyring()) } : {}),
+          ...(deliveryChanged ? { failures: 0, nextAttemptAt: new Date() } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(auditSinks.id, sink.id));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw nameTaken();
+      throw e;
+    }
+    await record(ctx, { actionType: 'UPDATE_AUDIT_SINK', metadata: { sinkId: sink.id, before, after, changed } });
+  }
+  if (pauseChange) await changePaused(ctx, { ...sink, name: after.name }, input.paused!);
+  return { changed: pauseChange ? [...changed, input.paused ? 'paused' : 'resumed'] : changed };
 }
 
 export async function deleteSink(ctx: MutationCtx, input: { sinkId: string }): Promise<void> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(orgId, input.sinkId, ctx.tx);
+  const sink = await findSink(orgId, input.sinkId, false, ctx.tx);
   await ctx.tx.delete(auditSinks).where(eq(auditSinks.id, sink.id));
   await record(ctx, { actionType: 'AUDIT_SINK_DELETED', metadata: { sinkId: sink.id, name: sink.name } });
 }
 
 export type SinkStatus = Omit<AuditSink, 'secret' | 'leaseOwner' | 'leaseUntil'> & {
+  /** Paused: delivery waits (stored as `enabled` false). */
+  paused: boolean;
+  /** The Datadog site the URL is the intake of; null for a custom intake and other kinds. */
+  site: DatadogSite | null;
   /** Events committed but not yet delivered. */
   lagEvents: number;
   /** When the oldest undelivered event happened. */
   oldestPendingAt: Date | null;
 };
 
-export async function listSinks(orgId: string, db: DbOrTx = getDb()): Promise<SinkStatus[]> {
-  const [head] = await db.select({ seq: auditChainHeads.seq }).from(auditChainHeads).where(eq(auditChainHeads.organizationId, orgId));
-  const rows = await db.select().from(auditSinks).where(eq(auditSinks.organizationId, orgId)).orderBy(desc(auditSinks.createdAt));
-  return Promise.all(
-    rows.map(async ({ secret: _secret, leaseOwner: _owner, leaseUntil: _until, ...sink }) => {
-      const lagEvents = Math.max(0, (head?.seq ?? 0) - sink.cursorSeq);
-      const [oldest] = lagEvents
-        ? await db
-            .select({ at: auditEvents.createdAt })
-            .from(auditEvents)
-            .where(and(eq(auditEvents.organizationId, orgId), eq(auditEvents.seq, sink.cursorSeq + 1)))
-        : [];
-      return { ...sink, lagEvents, oldestPendingAt: oldest?.at ?? null };
-    }),
-  );
+async function statusOf(row: AuditSink, headSeq: number, db: DbOrTx): Promise<SinkStatus> {
+  const { secret: _secret, leaseOwner: _owner, leaseUntil: _until, ...sink } = row;
+  const lagEvents = Math.max(0, headSeq - sink.cursorSeq);
+  const [oldest] = lagEvents
+    ? await db
+        .select({ at: auditEvents.createdAt })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.organizationId, sink.organizationId), eq(auditEvents.seq, sink.cursorSeq + 1)))
+    : [];
+  return {
+    ...sink,
+    paused: !sink.enabled,
+    site: sink.kind === 'datadog' ? datadogSiteOf(sink.url) : null,
+    lagEvents,
+    oldestPendingAt: oldest?.at ?? null,
+  };
 }
 
-export async function getSinkForOrg(orgId: string, sinkId: string, db: DbOrTx = getDb()): Promise<AuditSink> {
-  return findSink(orgId, sinkId, db);
+async function headSeq(orgId: string, db: DbOrTx): Promise<number> {
+  const [head] = await db.select({ seq: auditChainHeads.seq }).from(auditChainHeads).where(eq(auditChainHeads.organizationId, orgId));
+  return head?.seq ?? 0;
+}
+
+/** The organization's destinations, newest first, without their secrets. */
+export async function listSinks(orgId: string, db: DbOrTx = getDb()): Promise<SinkStatus[]> {
+  const head = await headSeq(orgId, db);
+  const rows = await db.select().from(auditSinks).where(eq(auditSinks.organizationId, orgId)).orderBy(desc(auditSinks.createdAt));
+  return Promise.all(rows.map((row) => statusOf(row, head, db)));
+}
+
+/** One destination of the organization without its secret; null when there is none with that id here. */
+export async function getSinkStatus(orgId: string, sinkId: string, db: DbOrTx = getDb()): Promise<SinkStatus | null> {
+  if (!z.uuid().safeParse(sinkId).success) return null;
+  const [row] = await db
+    .select()
+    .from(auditSinks)
+    .where(and(eq(auditSinks.id, sinkId), eq(auditSinks.organizationId, orgId)));
+  return row ? statusOf(row, await headSeq(orgId, db), db) : null;
 }
 
 /**
- * Sends one synthetic event (not part of the audit log) to check a destination's URL and secret,
- * and records that the check happened. Runs inside the caller's transaction; bounded by a 10 s timeout.
+ * A destination as the API and the CLI's --json show it: its settings and delivery state, and that
+ * a secret is set (never the secret).
  */
-export async function testSink(
-  ctx: MutationCtx,
-  input: { sinkId: string },
-): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+export function sinkView(s: SinkStatus) {
+  return {
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    url: s.url,
+    site: s.site,
+    service: s.options.service ?? null,
+    tags: s.options.tags ?? null,
+    index: s.options.index ?? null,
+    sourcetype: s.options.sourcetype ?? null,
+    secretSet: true as const,
+    paused: s.paused,
+    delivery: {
+      lagEvents: s.lagEvents,
+      oldestPendingAt: s.oldestPendingAt,
+      deliveredCount: s.deliveredCount,
+      failures: s.failures,
+      lastSuccessAt: s.lastSuccessAt,
+      lastError: s.lastError,
+      lastErrorAt: s.lastErrorAt,
+      nextAttemptAt: s.failures > 0 ? s.nextAttemptAt : null,
+    },
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+export type SinkView = ReturnType<typeof sinkView>;
+
+export type SinkTestResult = { ok: boolean; status: number | null; error: string | null };
+
+/**
+ * Sends one synthetic event (not part of the audit log) to check a destination's URL and secret,
+ * and records that the check happened and how it went. Runs inside the caller's transaction;
+ * bounded by a 10 s timeout. A refusal by the destination is a result, not an error.
+ */
+export async function testSink(ctx: MutationCtx, input: { sinkId: string }): Promise<SinkTestResult> {
   const orgId = orgOf(ctx);
   await authorize(ctx, 'manage', { kind: 'org', area: 'settings' });
-  const sink = await findSink(orgId, input.sinkId, ctx.tx);
+  const sink = await findSink(orgId, input.sinkId, false, ctx.tx);
   const actorId = actorUserId(ctx.actor);
   const [actor] = actorId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, actorId)) : [];
   const result = await send(sink, [testEvent(sink, actor?.email ?? 'operator')]);

@@ -2,7 +2,7 @@
 // process uses. On Postgres that is the run's database already; embedded, it is a data dir of the
 // test file's own, made from the run's migrated template, instead of memory:// (which no other
 // process can open). Top-level await in the test file: `const gatehouse = await cliForTests(dir)`.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -30,7 +30,13 @@ export async function cliForTests(parent: string): Promise<CliRun> {
   }
   return async (...args) => {
     if (embedded) await closeDb();
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+    // Not spawnSync: this process keeps answering meanwhile (a local peer the command sends to).
+    const child = spawn(process.execPath, [path.join(root, 'scripts/gatehouse.mjs'), ...args], { timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', (status) => resolve(status)));
+    return { code, stdout: stdout.trim(), stderr: stderr.trim() };
   };
 }

@@ -3,6 +3,14 @@ import type { ApiOperation } from '../operation';
 import { exportAppOp, importAppOp, importIntoAppOp } from './app-transfer';
 import { listAuditEventsOp } from './audit';
 import {
+  createAuditDestinationOp,
+  deleteAuditDestinationOp,
+  getAuditDestinationOp,
+  listAuditDestinationsOp,
+  testAuditDestinationOp,
+  updateAuditDestinationOp,
+} from './audit-destinations';
+import {
   addMembersOp,
   createGroupOp,
   deleteGroupOp,
@@ -55,11 +63,23 @@ export const operations = [
   listAuditEventsOp,
   getSessionLimitsOp,
   updateSessionLimitsOp,
+  listAuditDestinationsOp,
+  createAuditDestinationOp,
+  getAuditDestinationOp,
+  updateAuditDestinationOp,
+  deleteAuditDestinationOp,
+  testAuditDestinationOp,
 ] as unknown as ApiOperation[];
 
 export {
   addMembersOp,
   apps,
+  createAuditDestinationOp,
+  deleteAuditDestinationOp,
+  getAuditDestinationOp,
+  listAuditDestinationsOp,
+  testAuditDestinationOp,
+  updateAuditDestinationOp,
   createFolderOp,
   createGroupOp,
   deleteFolderOp,

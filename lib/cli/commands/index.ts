@@ -2,6 +2,15 @@
 import type { Command } from '../command';
 import { appExport, appImport } from './apps';
 import { auditCheckpoint, auditPurge, auditSigningKey, auditVerify } from './audit';
+import {
+  auditDestinationCreate,
+  auditDestinationDelete,
+  auditDestinationList,
+  auditDestinationPause,
+  auditDestinationResume,
+  auditDestinationTest,
+  auditDestinationUpdate,
+} from './audit-destinations';
 import { groupAddMember, groupRemoveMember } from './groups';
 import { keysGenerate, keysRotate, keysStatus } from './keys';
 import { scimDirectoryCreate, scimDirectoryList, scimDirectoryPause, scimDirectoryResume, scimDirectoryRotateToken } from './scim';
@@ -39,5 +48,12 @@ export const commands: readonly Command[] = [
   auditVerify,
   auditCheckpoint,
   auditSigningKey,
+  auditDestinationList,
+  auditDestinationCreate,
+  auditDestinationUpdate,
+  auditDestinationTest,
+  auditDestinationPause,
+  auditDestinationResume,
+  auditDestinationDelete,
   seedDemoCommand,
 ];

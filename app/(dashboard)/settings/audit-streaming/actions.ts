@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { createSink, createSinkInput, deleteSink, setSinkEnabled, testSink } from '@/lib/audit/sinks';
+import { createSinkInput, updateSinkInput } from '@/lib/audit/sink-inputs';
+import { createSink, deleteSink, setSinkPaused, testSink, updateSink } from '@/lib/audit/sinks';
 import { defineAction } from '@/lib/server/action';
 
 const sinkId = z.uuid('Unknown destination.');
@@ -22,10 +23,16 @@ export const createSinkAction = defineAction(createSinkForm, async (ctx, input) 
   return sink;
 });
 
-export const setSinkEnabledAction = defineAction(
-  z.object({ sinkId, enabled: z.enum(['true', 'false']).transform((v) => v === 'true') }),
+export const updateSinkAction = defineAction(updateSinkInput, async (ctx, input) => {
+  const result = await updateSink(ctx, input);
+  revalidatePath(PATH);
+  return result;
+});
+
+export const setSinkPausedAction = defineAction(
+  z.object({ sinkId, paused: z.enum(['true', 'false']).transform((v) => v === 'true') }),
   async (ctx, input) => {
-    await setSinkEnabled(ctx, input);
+    await setSinkPaused(ctx, input);
     revalidatePath(PATH);
   },
 );

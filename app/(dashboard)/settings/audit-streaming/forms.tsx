@@ -3,9 +3,12 @@
 import { useState } from 'react';
 import { ActionForm } from '@/components/form/action-form';
 import { Input, Select } from '@/components/ui/fields';
-import { createSinkAction, testSinkAction } from './actions';
+import { Button } from '@/components/ui/button';
+import { createSinkAction, testSinkAction, updateSinkAction } from './actions';
 
 const SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ddog-gov.com'];
+const SECRET_LABEL = { datadog: 'API key', splunk: 'HEC token', webhook: 'Signing secret' } as const;
+const URL_LABEL = { datadog: 'Intake URL (optional)', splunk: 'HEC URL', webhook: 'Endpoint URL' } as const;
 
 /** One form for every kind; the fields that do not apply to the chosen kind are hidden. */
 export function CreateSinkForm() {
@@ -44,7 +47,7 @@ export function CreateSinkForm() {
         </label>
       ) : null}
       <label className={label}>
-        {kind === 'datadog' ? 'Intake URL (optional)' : kind === 'splunk' ? 'HEC URL' : 'Endpoint URL'}
+        {URL_LABEL[kind]}
         <Input
           name="url"
           placeholder={
@@ -57,7 +60,7 @@ export function CreateSinkForm() {
         />
       </label>
       <label className={label}>
-        {kind === 'datadog' ? 'API key' : kind === 'splunk' ? 'HEC token' : 'Signing secret'}
+        {SECRET_LABEL[kind]}
         <Input name="secret" type="password" autoComplete="off" />
       </label>
       {kind === 'datadog' ? (
@@ -107,5 +110,97 @@ export function TestSinkForm({ sinkId }: { sinkId: string }) {
     >
       <input type="hidden" name="sinkId" value={sinkId} />
     </ActionForm>
+  );
+}
+
+/** What the edit form starts from: a destination's settings, never its secret. */
+export type SinkFormValues = {
+  id: string;
+  name: string;
+  kind: 'datadog' | 'splunk' | 'webhook';
+  url: string;
+  site: string | null;
+  service: string | null;
+  tags: string | null;
+  index: string | null;
+  sourcetype: string | null;
+};
+
+/**
+ * A destination's settings, behind an Edit button (mounted only while open, so its labels never
+ * clash with the form that adds one). The secret field is empty: blank keeps the stored one.
+ */
+export function EditSinkForm({ sink }: { sink: SinkFormValues }) {
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <Button type="button" variant="secondary" onClick={() => setOpen(true)} aria-expanded={false}>
+        Edit
+      </Button>
+    );
+  const label = 'grid grid-cols-[11rem_1fr] items-center gap-3 text-sm';
+  const custom = sink.kind === 'datadog' && !sink.site;
+  return (
+    <div className="w-full space-y-2">
+      <ActionForm
+        action={updateSinkAction}
+        submitLabel="Save changes"
+        className="max-w-2xl space-y-3"
+        success={(r) => <span className="ml-3 text-sm text-green-700">Saved ({r.changed.join(', ')}).</span>}
+      >
+        <input type="hidden" name="sinkId" value={sink.id} />
+        <label className={label}>
+          Destination name
+          <Input name="name" defaultValue={sink.name} />
+        </label>
+        {sink.kind === 'datadog' ? (
+          <label className={label}>
+            Datadog site
+            <Select name="site" defaultValue={sink.site ?? 'datadoghq.com'}>
+              {SITES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </Select>
+          </label>
+        ) : null}
+        <label className={label}>
+          {URL_LABEL[sink.kind]}
+          <Input name="url" defaultValue={sink.kind === 'datadog' ? (custom ? sink.url : '') : sink.url} />
+        </label>
+        <label className={label}>
+          {`New ${SECRET_LABEL[sink.kind].toLowerCase()}`}
+          <Input name="secret" type="password" autoComplete="new-password" placeholder="set — leave blank to keep" />
+        </label>
+        {sink.kind === 'datadog' ? (
+          <>
+            <label className={label}>
+              Service
+              <Input name="service" defaultValue={sink.service ?? ''} placeholder="gatehouse" />
+            </label>
+            <label className={label}>
+              Tags
+              <Input name="tags" defaultValue={sink.tags ?? ''} />
+            </label>
+          </>
+        ) : null}
+        {sink.kind === 'splunk' ? (
+          <>
+            <label className={label}>
+              Index
+              <Input name="index" defaultValue={sink.index ?? ''} placeholder="Default index of the token" />
+            </label>
+            <label className={label}>
+              Source type
+              <Input name="sourcetype" defaultValue={sink.sourcetype ?? ''} placeholder="gatehouse:audit" />
+            </label>
+          </>
+        ) : null}
+      </ActionForm>
+      <Button type="button" variant="secondary" onClick={() => setOpen(false)} aria-expanded>
+        Close
+      </Button>
+    </div>
   );
 }

@@ -2,10 +2,10 @@ import { NoAccess } from '@/components/dashboard/no-access';
 import { ActionForm } from '@/components/form/action-form';
 import { Card } from '@/components/ui/card';
 import { Badge, PageHeader } from '@/components/ui/fields';
-import { listSinks } from '@/lib/audit/sinks';
+import { listSinks, sinkView } from '@/lib/audit/sinks';
 import { allowed, requireViewer } from '@/lib/auth/viewer';
-import { deleteSinkAction, setSinkEnabledAction } from './actions';
-import { CreateSinkForm, TestSinkForm } from './forms';
+import { deleteSinkAction, setSinkPausedAction } from './actions';
+import { CreateSinkForm, EditSinkForm, TestSinkForm } from './forms';
 
 export const metadata = { title: 'Audit streaming' };
 
@@ -29,11 +29,13 @@ export default async function AuditStreamingPage() {
           <Card key={s.id} title={s.name}>
             <div className="mb-3 flex flex-wrap items-center gap-2 text-sm" data-sink={s.name}>
               <Badge tone="slate">{KIND[s.kind]}</Badge>
-              {s.enabled ? <Badge tone="green">enabled</Badge> : <Badge tone="amber">disabled</Badge>}
+              {s.paused ? <Badge tone="amber">paused</Badge> : <Badge tone="green">active</Badge>}
               {s.failures > 0 ? <Badge tone="red">failing</Badge> : null}
               <span className="font-mono text-xs text-slate-600">{s.url}</span>
             </div>
             <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm">
+              <dt className="text-slate-500">Secret</dt>
+              <dd>Set (write-only: never shown; replace it under Edit)</dd>
               <dt className="text-slate-500">Lag</dt>
               <dd data-testid="sink-lag">
                 {s.lagEvents === 0
@@ -56,14 +58,14 @@ export default async function AuditStreamingPage() {
             <div className="mt-4 flex flex-wrap items-start gap-3">
               <TestSinkForm sinkId={s.id} />
               <ActionForm
-                action={setSinkEnabledAction}
-                submitLabel={s.enabled ? 'Disable' : 'Enable'}
+                action={setSinkPausedAction}
+                submitLabel={s.paused ? 'Resume' : 'Pause'}
                 variant="secondary"
                 className="flex items-center gap-2"
-                confirm={s.enabled ? `Stop sending events to ${s.name}? They queue up and are sent when you enable it again.` : undefined}
+                confirm={s.paused ? undefined : `Pause sending events to ${s.name}? They queue up and are sent when you resume it.`}
               >
                 <input type="hidden" name="sinkId" value={s.id} />
-                <input type="hidden" name="enabled" value={s.enabled ? 'false' : 'true'} />
+                <input type="hidden" name="paused" value={s.paused ? 'false' : 'true'} />
               </ActionForm>
               <ActionForm
                 action={deleteSinkAction}
@@ -74,6 +76,7 @@ export default async function AuditStreamingPage() {
               >
                 <input type="hidden" name="sinkId" value={s.id} />
               </ActionForm>
+              <EditSinkForm sink={sinkView(s)} />
             </div>
           </Card>
         ))}
