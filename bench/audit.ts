@@ -11,11 +11,17 @@
 // too with --explain-all), and one JSON line. --ddl applies extra DDL after seeding, to try an
 // index or statistics object before proposing it. The database is dropped afterwards (--keep
 // leaves it for psql), and on SIGINT/SIGTERM.
+//
+// npm run bench:audit -- --instances 1,2 [--orgs N] [--clients N] [--writes N] [--reads N] [--json]
+// measures something else, the part several instances share: audited writes over HTTP through the
+// public API, from many clients spread over several organizations and then all in one, with the
+// chain verified and every acknowledged write's event found afterwards (bench/audit-writes.ts).
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { createTestDatabase, dropTestDatabase } from '../scripts/test-db.mjs';
 import { args, countFlag } from './args';
+import { runAuditWrites } from './audit-writes';
 
 const json = args.includes('--json');
 const explainAll = args.includes('--explain-all');
@@ -529,7 +535,7 @@ function printTable(rows: Row[]) {
   }
 }
 
-void main().catch((e: unknown) => {
+void (args.includes('--instances') ? runAuditWrites() : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -1,4 +1,4 @@
-// npm run bench:scim [-- --users N] [--clients N] [--mode http|handler|both] [--json] [--no-jackson]
+// npm run bench:scim [-- --users N] [--clients N] [--mode http|handler|both] [--instances 1,2] [--json] [--no-jackson]
 // Provisions a SCIM directory the way Okta does, from --clients concurrent clients (default 8):
 //   1. N users (default 10,000), each POST /Users preceded by GET /Users?filter=userName eq "…"
 //   2. 100 groups; every user into 1–3 of them with PATCH add, at most 100 members per request
@@ -6,28 +6,43 @@
 //   4. 1,000 random userName eq filters
 //   5. the same 1,000 from one client, one after another: a lookup's latency without the queue
 // first against Gatehouse's production build on its production server (scripts/server.mjs,
-// building it when stale as `npm start` does) on a fresh Postgres database, then against BoxyHQ Jackson's directory sync
-// (bench/scim-jackson.ts) on a second one, both over real HTTP from the same client code.
+// building it when stale as `npm start` does, bench/servers.ts) on a fresh Postgres database, then
+// against BoxyHQ Jackson's directory sync (bench/scim-jackson.ts) on a second one, both over real
+// HTTP from the same client code.
+// --instances 1,2 runs Gatehouse's side once per count, each on a fresh database: several
+// instances stand behind scripts/instances.mjs's round-robin proxy (in this process), and when the
+// list has 1 and more, one instance behind the proxy runs too, to price the proxy's hop. Jackson
+// runs once, as one process. Prints the runs side by side with their throughput ratios.
 // --mode handler runs the same workload without any HTTP in between: Gatehouse's
 // handleScimRequest (lib/scim/handler.ts) called with real Request objects, and Jackson's
 // directorySyncController.requests.handle, both in this process. --mode both (the default)
 // runs HTTP, then handler level.
 // Databases are created on BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server,
 // and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
-// BENCH_PROF=<dir> starts Gatehouse's server with --cpu-prof, writing its CPU profile there on exit.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+// BENCH_PROF=<dir> starts Gatehouse's servers with --cpu-prof, each writing its CPU profile there on exit.
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { buildIfStale, serverScript } from '../scripts/build.mjs';
 import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
 import { args, countFlag } from './args';
 import { jacksonRequest, startJacksonDsync } from './jackson-dsync';
+import {
+  cli,
+  ensureBuild,
+  instancePairs,
+  instanceSetups,
+  loadAverage,
+  pairLabel,
+  rssNote,
+  serverErrorNote,
+  setupKey,
+  setupLabel,
+  startGatehouse,
+  type Setup,
+} from './servers';
 
 const json = args.includes('--json');
 const MODES = ['http', 'handler', 'both'] as const;
@@ -37,13 +52,13 @@ if (!MODES.includes(MODE)) throw new Error(`--mode takes ${MODES.join(', ')}.`);
 const withJackson = !args.includes('--no-jackson');
 const USERS = countFlag('--users', 10_000);
 const CLIENTS = countFlag('--clients', 8);
+const setups = instanceSetups();
 const GROUPS = 100;
 const PAGE = 200;
 const FILTERS = 1_000;
 const PATCH_BATCH = 100;
 const JACKSON_PAGE_LIMIT = PAGE;
 
-const root = path.resolve(import.meta.dirname, '..');
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -342,144 +357,52 @@ async function workload(t: Target, rec: Recorder) {
   };
 }
 
-type Result = Awaited<ReturnType<typeof workload>> & { system: string; level: Level; rec: Recorder; rssMb: number; rssNote: string };
+type Result = Awaited<ReturnType<typeof workload>> & {
+  system: string;
+  level: Level;
+  /** Gatehouse over HTTP: how many instances served, and whether through the proxy. */
+  setup?: Setup;
+  rec: Recorder;
+  rssMb: number;
+  rssNote: string;
+};
 
 // ---------------------------------------------------------------------------------------------
-// Gatehouse: production build on the production server (scripts/server.mjs), org and directory through the CLI
+// Gatehouse: production build on the production server (bench/servers.ts), org and directory through the CLI
 
-function ensureBuild() {
-  const status = buildIfStale({ log, quiet: json });
-  if (status !== 0) throw new Error(`next build failed (exit ${status}).`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function rssOfTree(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(
-        fs
-          .readFileSync(`/proc/${entry}/stat`, 'utf8')
-          .replace(/^.*\) /s, '')
-          .split(' ')[1],
-      );
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let kb = 0;
-  for (const todo = [pid]; todo.length;) {
-    const p = todo.pop()!;
-    const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
-    kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    todo.push(...(children.get(p) ?? []));
-  }
-  return kb * 1024;
-}
-
-function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gatehouse.mjs'), ...argv, '--json'], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  });
-  const out = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0) throw new Error(`gatehouse ${argv.slice(0, 3).join(' ')} failed (exit ${r.status}): ${out} ${r.stderr}`);
-  return JSON.parse(out) as Record<string, unknown>;
-}
-
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    console.error(`pid ${child.pid} did not stop within 10 s of SIGTERM: killing it.`);
-    child.kill('SIGKILL');
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function runGatehouseHttp(serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> {
-  ensureBuild();
-  const db = await createTestDatabase(serverUrl, 'bench_scim');
-  cleanups.push(() => dropTestDatabase(serverUrl, db.name));
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...testSecrets(),
-    DATABASE_URL: db.url,
-    PORT: String(port),
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    NEXTAUTH_URL: origin,
-  };
-  delete env.GATEHOUSE_DATA_DIR;
-  const server = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []),
-      serverScript,
-      '-p',
-      String(port),
-      '-H',
-      '127.0.0.1',
-    ],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  cleanups.push(() => stopProcess(server));
-  const serverLog: string[] = [];
-  const keep = (chunk: Buffer) => serverLog.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-  server.stdout!.on('data', keep);
-  server.stderr!.on('data', keep);
-
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`The server exited (${server.exitCode}):\n${serverLog.join('\n')}`);
-    const ok = await fetch(`${origin}/api/health`).then(
-      (r) => r.ok,
-      () => false,
+const runGatehouseHttp =
+  (setup: Setup) =>
+  async (serverUrl: string, cleanups: (() => Promise<void>)[]): Promise<Result> => {
+    ensureBuild(log, json);
+    const db = await createTestDatabase(serverUrl, 'bench_scim');
+    cleanups.push(() => dropTestDatabase(serverUrl, db.name));
+    const gatehouse = await startGatehouse(setup, db.url);
+    cleanups.push(() => gatehouse.stop());
+    cli(
+      gatehouse.env,
+      'org',
+      'create',
+      '--name',
+      'Bench',
+      '--slug',
+      'bench',
+      '--admin-email',
+      'admin@bench.test',
+      '--admin-password',
+      'correct horse battery staple bench',
     );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`Gatehouse was not healthy within 120 s:\n${serverLog.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  cli(
-    env,
-    'org',
-    'create',
-    '--name',
-    'Bench',
-    '--slug',
-    'bench',
-    '--admin-email',
-    'admin@bench.test',
-    '--admin-password',
-    'correct horse battery staple bench',
-  );
-  const dir = cli(env, 'scim', 'directory', 'create', '--org', 'bench', '--name', 'Okta bench');
-  log(`Gatehouse: scripts/server.mjs on ${origin} (pid ${server.pid}), database ${db.name}, directory ${String(dir.id)}`);
+    const dir = cli(gatehouse.env, 'scim', 'directory', 'create', '--org', 'bench', '--name', 'Okta bench');
+    log(
+      `\nGatehouse, ${setupLabel(setup)}: ${gatehouse.description}, database ${db.name}, directory ${String(dir.id)}; load average ${loadAverage()} at the start`,
+    );
 
-  const rec = new Recorder();
-  const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
-  const rss = rssOfTree(server.pid!);
-  const serverErrors = serverLog.filter((l) => /error|failed/i.test(l));
-  if (serverErrors.length)
-    rec.note(`Server log has ${serverErrors.length} error line(s), first: ${serverErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
-  return { ...result, system: 'Gatehouse', level: 'http', rec, rssMb: mb(rss), rssNote: 'VmRSS of the server process at the end' };
-}
+    const rec = new Recorder();
+    const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
+    const rss = gatehouse.rssMb();
+    const errors = serverErrorNote(gatehouse);
+    if (errors) rec.note(errors);
+    return { ...result, system: 'Gatehouse', level: 'http', setup, rec, rssMb: rss.total, rssNote: rssNote(rss) };
+  };
 
 // ---------------------------------------------------------------------------------------------
 // Jackson: directory sync in a worker thread of this process
@@ -697,7 +620,7 @@ const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [numbe
 ];
 
 function printResult(r: Result) {
-  log(`\n${r.system} — ${LEVEL_LABEL[r.level]} — ${USERS} users, ${CLIENTS} clients`);
+  log(`\n${r.system} — ${LEVEL_LABEL[r.level]}${r.setup ? `, ${setupLabel(r.setup)}` : ''} — ${USERS} users, ${CLIENTS} clients`);
   log(`${'step'.padEnd(36)}${pad('wall s', 9)}${pad('units', 9)}${pad('per s', 10)}`);
   for (const s of STEPS) {
     const [n, unit] = s.units(r);
@@ -724,7 +647,9 @@ function printResult(r: Result) {
 }
 
 function printRatios(g: Result, j: Result) {
-  log(`\nGatehouse vs Jackson, ${LEVEL_LABEL[g.level]} (time ratio < 1: Gatehouse faster; throughput ratio > 1: Gatehouse faster)`);
+  log(
+    `\nGatehouse${g.setup ? ` (${setupLabel(g.setup)})` : ''} vs Jackson, ${LEVEL_LABEL[g.level]} (time ratio < 1: Gatehouse faster; throughput ratio > 1: Gatehouse faster)`,
+  );
   log(`${'step'.padEnd(36)}${pad('Gatehouse s', 12)}${pad('Jackson s', 11)}${pad('time G/J', 10)}${pad('thrpt G/J', 11)}`);
   for (const s of STEPS) {
     const [gn] = s.units(g);
@@ -757,6 +682,7 @@ const ratiosOf = (g: Result, j: Result) =>
   );
 
 const jsonOf = (r: Result) => ({
+  ...(r.setup ? { instances: r.setup.count, viaProxy: r.setup.viaProxy } : {}),
   seconds: Object.fromEntries(Object.entries(r.seconds).map(([k, v]) => [k, round(v, 3)])),
   usersPerSecond: round(r.usersCreated / r.seconds.provision),
   usersCreated: r.usersCreated,
@@ -772,6 +698,42 @@ const jsonOf = (r: Result) => ({
   failures: r.rec.failures,
   notes: r.rec.notes,
 });
+
+const throughput = (r: Result, s: (typeof STEPS)[number]) => s.units(r)[0] / r.seconds[s.key];
+
+/** Gatehouse over HTTP with each --instances setup, side by side: throughput per step, p50/p95 per operation, and their ratios. */
+function printInstances(rs: Result[]) {
+  const keys = rs.map((r) => setupKey(r.setup!));
+  const pairs = instancePairs(rs);
+  log(`\nGatehouse over HTTP by number of instances (each on a fresh database; Jackson ran once, as one process)`);
+  log(`  ${rs.map((r) => `${setupKey(r.setup!)} = ${setupLabel(r.setup!)}`).join('; ')}`);
+  log(`${'step, units/s'.padEnd(36)}${keys.map((k) => pad(k, 10)).join('')}${pairs.map((p) => pad(pairLabel(p), 9)).join('')}`);
+  for (const s of STEPS)
+    log(
+      `${s.label.padEnd(36)}${rs.map((r) => pad(round(throughput(r, s)), 10)).join('')}${pairs
+        .map(([a, b]) => pad(round(throughput(a, s) / throughput(b, s), 2), 9))
+        .join('')}`,
+    );
+  log(
+    `${'operation p50 / p95 ms'.padEnd(36)}${keys.map((k) => pad(k, 18)).join('')}${pairs.map((p) => pad(`p95 ${pairLabel(p)}`, 12)).join('')}`,
+  );
+  for (const op of Object.keys(OPS) as OpName[]) {
+    const p95 = (r: Result) => r.rec.summary(op).p95Ms;
+    log(
+      `${OPS[op].padEnd(36)}${rs.map((r) => pad(`${round(r.rec.summary(op).p50Ms ?? NaN)} / ${round(p95(r) ?? NaN)}`, 18)).join('')}${pairs
+        .map(([a, b]) => pad(p95(a) && p95(b) ? round(p95(a)! / p95(b)!, 2) : null, 12))
+        .join('')}`,
+    );
+  }
+  log(`${'server RSS MB'.padEnd(36)}${rs.map((r) => pad(r.rssMb, 10)).join('')}`);
+}
+
+const instanceRatiosOf = (rs: Result[]) =>
+  instancePairs(rs).map(([a, b]) => ({
+    run: setupKey(a.setup!),
+    over: setupKey(b.setup!),
+    throughput: Object.fromEntries(STEPS.map((s) => [s.key, round(throughput(a, s) / throughput(b, s), 3)])),
+  }));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -800,26 +762,35 @@ async function main() {
       cleanups.length = 0;
     }
   };
-  /** Gatehouse, then Jackson, at one level; prints both and the ratios. */
-  const compare = async (runG: typeof runGatehouseHttp, runJ: typeof runJacksonHttp) => {
-    const gatehouse = await alone(runG);
-    printResult(gatehouse);
+  /** Gatehouse (once per run given), then Jackson, at one level; prints each, the ratios, and the runs side by side. */
+  const compare = async (runsG: (typeof runGatehouseHandler)[], runJ: typeof runJacksonHttp) => {
+    const gatehouse: Result[] = [];
+    for (const run of runsG) {
+      if (interrupted) break;
+      gatehouse.push(await alone(run));
+      printResult(gatehouse.at(-1)!);
+    }
+    if (gatehouse[0]?.setup && (runsG.length > 1 || gatehouse[0].setup.count > 1))
+      log(`\nJackson: one process, as without --instances (--instances applies to Gatehouse only).`);
     const jackson = withJackson && !interrupted ? await alone(runJ) : null;
     if (jackson) {
       printResult(jackson);
-      printRatios(gatehouse, jackson);
+      printRatios(gatehouse[0]!, jackson);
     }
+    if (gatehouse.length > 1) printInstances(gatehouse);
     return {
-      gatehouse: jsonOf(gatehouse),
+      gatehouse: jsonOf(gatehouse[0]!),
       jackson: jackson ? jsonOf(jackson) : null,
-      ratios: jackson ? ratiosOf(gatehouse, jackson) : null,
+      ratios: jackson ? ratiosOf(gatehouse[0]!, jackson) : null,
+      instances: gatehouse.length > 1 ? gatehouse.map(jsonOf) : undefined,
+      instanceRatios: gatehouse.length > 1 ? instanceRatiosOf(gatehouse) : undefined,
     };
   };
   try {
-    const http = MODE === 'handler' ? null : await compare(runGatehouseHttp, runJacksonHttp);
+    const http = MODE === 'handler' ? null : await compare(setups.map(runGatehouseHttp), runJacksonHttp);
     if (http && MODE === 'both')
       log(`\n${'-'.repeat(96)}\nHandler level: the same workload calling both SCIM handlers in this process, no HTTP in between`);
-    const handler = MODE === 'http' || interrupted ? null : await compare(runGatehouseHandler, runJacksonHandler);
+    const handler = MODE === 'http' || interrupted ? null : await compare([runGatehouseHandler], runJacksonHandler);
     console.log(
       JSON.stringify({
         benchmark: 'scim',
@@ -832,7 +803,9 @@ async function main() {
         gatehouse: http?.gatehouse ?? null,
         jackson: http?.jackson ?? null,
         ratios: http?.ratios ?? null,
-        handler,
+        instances: http?.instances ?? null,
+        instanceRatios: http?.instanceRatios ?? null,
+        handler: handler && { gatehouse: handler.gatehouse, jackson: handler.jackson, ratios: handler.ratios },
       }),
     );
   } finally {
