@@ -34,7 +34,9 @@ async function listen<E>(check: (req: IncomingMessage, body: string) => { answer
       const text = JSON.stringify(answer.body);
       if (answer.status < 300) events.push(...(accepted ?? []));
       else refused.push({ status: answer.status, body: text });
-      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+      // A connection per request: a kept-alive one that this server times out just as the client
+      // reuses it (a busy machine delays the client's own cut-off) would read as ECONNRESET.
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
