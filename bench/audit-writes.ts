@@ -20,12 +20,17 @@
 // argv and run in this process: a `gatehouse` process costs about 2.5 s of CPU to start, and the
 // setup needs dozens. bench/audit.ts hands --instances here.
 import http from 'node:http';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { createTestDatabase, dropTestDatabase, testSecrets } from '../scripts/test-db.mjs';
 import { args, countFlag } from './args';
 import {
   cli,
+  coreShare,
+  cpuCell,
+  cpuMeter,
+  type CpuUse,
   ensureBuild,
   instancePairs,
   instanceSetups,
@@ -42,6 +47,7 @@ import {
 const json = args.includes('--json');
 const PAGE = 50;
 const PASSWORD = 'correct horse battery staple bench';
+const CORES = os.cpus().length;
 
 const log = (...m: unknown[]) => {
   if (!json) console.log(...m);
@@ -67,6 +73,7 @@ class Phase {
   acknowledged: Acknowledged[] = [];
   seconds = 0;
   done = 0;
+  cpu: CpuUse | null = null;
 
   constructor(
     readonly key: PhaseKey,
@@ -275,9 +282,17 @@ async function runSetup(
   const warmUp = new Phase('spread', 'warm-up', 'writes');
   await writes(warmUp, sends(tokens.spread), 2 * o.clients);
   await firstPages(warmUp, sends(tokens.busy), o.clients);
-  await writes(phases[0], sends(tokens.spread), o.writes);
-  if (!interrupted) await writes(phases[1], sends(tokens.busy), o.writes);
-  if (!interrupted) await firstPages(phases[2], sends(tokens.busy), o.reads);
+  const meter = await cpuMeter(gatehouse, db.url);
+  cleanups.push(() => meter.close());
+  const measured = async (phase: Phase, run: () => Promise<void>) => {
+    if (interrupted) return;
+    const stop = await meter.start();
+    await run();
+    phase.cpu = await stop();
+  };
+  await measured(phases[0], () => writes(phases[0], sends(tokens.spread), o.writes));
+  await measured(phases[1], () => writes(phases[1], sends(tokens.busy), o.writes));
+  await measured(phases[2], () => firstPages(phases[2], sends(tokens.busy), o.reads));
   agent.destroy();
   const rss = gatehouse.rssMb();
 
@@ -297,9 +312,15 @@ async function runSetup(
 }
 
 function printRun(r: Run, o: { clients: number }) {
-  log(`${'phase'.padEnd(36)}${pad('wall s', 9)}${pad('done', 8)}${pad('per s', 10)}`);
-  for (const p of r.phases)
-    log(`${p.label.padEnd(36)}${pad(round(p.seconds, 2), 9)}${pad(p.done, 8)}${pad(round(p.perSecond()), 10)} ${p.unit}/s`);
+  log(
+    `${'phase'.padEnd(36)}${pad('wall s', 9)}${pad('done', 8)}${pad('per s', 10)}${' '.repeat(9)}│ CPU ms per unit: ${'server'.padStart(6)}${pad('Postgres', 9)}${pad('client+proxy', 13)} │ ${CORES} cores used`,
+  );
+  for (const p of r.phases) {
+    const per = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : round(ms / p.done, 2));
+    log(
+      `${p.label.padEnd(36)}${pad(round(p.seconds, 2), 9)}${pad(p.done, 8)}${pad(round(p.perSecond()), 10)} ${`${p.unit}/s`.padEnd(8)}│ ${' '.repeat(17)}${pad(per(p.cpu?.server), 6)}${pad(per(p.cpu?.postgres), 9)}${pad(per(p.cpu?.bench), 13)} │ ${pad(p.cpu ? `${Math.round(coreShare(p.cpu) * 100)} %` : '–', 12)}`,
+    );
+  }
   log(`${'operation'.padEnd(36)}${pad('n', 7)}${pad('errors', 8)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('max ms', 9)}  statuses`);
   for (const p of r.phases)
     for (const op of Object.keys(OPS) as Op[]) {
@@ -323,6 +344,9 @@ function printRun(r: Run, o: { clients: number }) {
         .join(', ')}`,
     );
   log(`${o.clients} clients, one token each (the rate limit counts per token, in one row each)`);
+  log(
+    `Cores used: the CPU time of the instances, this database's Postgres backends and this process over the phase's wall time; the rest of it they waited for a core (other work on the machine) or for each other.`,
+  );
   log(`RSS ${r.rss.total} MB (${rssNote(r.rss)})`);
   log(`gatehouse audit verify: ${r.verify.ok ? `ok (events per organization: ${r.verify.detail})` : `FAILED ${r.verify.detail}`}`);
   const e = r.events;
@@ -346,6 +370,9 @@ function printSideBySide(runs: Run[]) {
       `${phase.label.padEnd(36)}${runs.map((r) => pad(round(rate(r)), 10)).join('')}${pairs.map(([a, b]) => pad(round(rate(a) / rate(b), 2), 9)).join('')}`,
     );
   }
+  log(`${'CPU per unit (all), cores used'.padEnd(36)}${runs.map((r) => pad(setupKey(r.setup), 18)).join('')}`);
+  for (const [i, phase] of runs[0]!.phases.entries())
+    log(`${phase.label.padEnd(36)}${runs.map((r) => pad(cpuCell(r.phases[i]!.cpu, r.phases[i]!.done), 18)).join('')}`);
   log(
     `${'operation p50 / p95 ms'.padEnd(36)}${runs.map((r) => pad(setupKey(r.setup), 18)).join('')}${pairs.map((p) => pad(`p95 ${pairLabel(p)}`, 12)).join('')}`,
   );
@@ -375,6 +402,12 @@ const jsonOf = (r: Run) => ({
         errors: [...p.errors.values()].reduce((a, b) => a + b, 0),
         operations: Object.fromEntries((Object.keys(OPS) as Op[]).filter((op) => p.summary(op).n).map((op) => [op, p.summary(op)])),
         instances: Object.fromEntries(p.instances),
+        cpuMs: p.cpu && {
+          server: Math.round(p.cpu.server),
+          postgres: p.cpu.postgres && Math.round(p.cpu.postgres),
+          bench: Math.round(p.cpu.bench),
+        },
+        coresUsed: p.cpu && round(coreShare(p.cpu) * CORES, 2),
         failures: p.failures,
       },
     ]),

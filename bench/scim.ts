@@ -21,6 +21,7 @@
 // and dropped afterwards. Prints a table per system, the ratios, and one JSON line at the end.
 // BENCH_PROF=<dir> starts Gatehouse's servers with --cpu-prof, each writing its CPU profile there on exit.
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -31,6 +32,10 @@ import { args, countFlag } from './args';
 import { jacksonRequest, startJacksonDsync } from './jackson-dsync';
 import {
   cli,
+  coreShare,
+  cpuCell,
+  cpuMeter,
+  type CpuUse,
   ensureBuild,
   instancePairs,
   instanceSetups,
@@ -126,7 +131,8 @@ class Recorder {
 type Level = 'http' | 'handler';
 /** Sends one request below the directory's base URL (`/Users?…`) and answers its status and body text. */
 type Send = (method: string, pathAndQuery: string, payload: string | undefined) => Promise<{ status: number; text: string }>;
-type Target = { name: string; send: Send };
+/** `meter`, over HTTP: where each step's CPU went (bench/servers.ts). */
+type Target = { name: string; send: Send; meter?: { start(): Promise<() => Promise<CpuUse>> } };
 type Reply = { status: number; text: string; body: Record<string, unknown> | null };
 
 const requestHeaders = (token: string, payload: string | undefined): Record<string, string> => ({
@@ -231,13 +237,25 @@ type StepTimes = { provision: number; groups: number; paging: number; filters: n
 
 async function workload(t: Target, rec: Recorder) {
   const seconds: Partial<StepTimes> = {};
+  const cpu: Partial<Record<keyof StepTimes, CpuUse>> = {};
+  let cpuSince: (() => Promise<CpuUse>) | undefined;
+  /** Starts a step's clocks: its wall time, and with a meter its CPU use. */
+  const startStep = async () => {
+    cpuSince = await t.meter?.start();
+    return performance.now();
+  };
+  const endStep = async (key: keyof StepTimes, t0: number) => {
+    seconds[key] = (performance.now() - t0) / 1000;
+    const used = await cpuSince?.();
+    if (used) cpu[key] = used;
+  };
   const before = await call(t, rec, null, 'GET', '/Users?startIndex=1&count=1');
   const baseline = Number(before.body?.totalResults ?? 0);
 
   // 1. Okta: look the user up by userName, then create it.
   seed = 42;
   const ids: (string | undefined)[] = new Array(USERS);
-  let t0 = performance.now();
+  let t0 = await startStep();
   let lookupMismatch = 0;
   await pool([...Array(USERS).keys()], CLIENTS, async (i) => {
     const userName = userNameOf(i);
@@ -256,13 +274,13 @@ async function workload(t: Target, rec: Recorder) {
     const created = await call(t, rec, 'createUser', 'POST', '/Users', body);
     if (expectStatus(rec, 'createUser', created, [201], 'POST', '/Users', body)) ids[i] = String(created.body?.id);
   });
-  seconds.provision = (performance.now() - t0) / 1000;
+  await endStep('provision', t0);
   if (lookupMismatch) rec.note(`${lookupMismatch} pre-create lookups did not answer an empty ListResponse (totalResults 0, Resources []).`);
   const userIds = ids.filter((id): id is string => !!id);
 
   // 2. Groups, then memberships in PATCH batches, round-robin over groups so that concurrent
   //    requests mostly touch different groups.
-  t0 = performance.now();
+  t0 = await startStep();
   const groupIds: string[] = [];
   await pool([...Array(GROUPS).keys()], CLIENTS, async (g) => {
     const body = { schemas: [GROUP_SCHEMA], displayName: `Bench group ${String(g).padStart(3, '0')}`, members: [] };
@@ -291,7 +309,7 @@ async function workload(t: Target, rec: Recorder) {
       Operations: [{ op: 'add', path: 'members', value: `[${batch.length} members]` }],
     });
   });
-  seconds.groups = (performance.now() - t0) / 1000;
+  await endStep('groups', t0);
   const memberships = [...members.values()].reduce((n, m) => n + m.length, 0);
   if (rec.statuses.get('patchGroup')?.has(200))
     rec.note('PATCH /Groups answers 200 with a body (RFC 7644 allows 200 or 204; Okta accepts both).');
@@ -305,7 +323,7 @@ async function workload(t: Target, rec: Recorder) {
   }
 
   // 3. An import: pages of 200, one after another, until a short page.
-  t0 = performance.now();
+  t0 = await startStep();
   const seen = new Set<string>();
   let reportedTotal: number | null = null;
   let pages = 0;
@@ -320,7 +338,7 @@ async function workload(t: Target, rec: Recorder) {
     startIndex += resources.length;
     if (resources.length < PAGE) break;
   }
-  seconds.paging = (performance.now() - t0) / 1000;
+  await endStep('paging', t0);
   const expectedTotal = baseline + userIds.length;
   if (reportedTotal !== expectedTotal) rec.note(`Paging: totalResults said ${reportedTotal}, the directory holds ${expectedTotal} users.`);
   if (seen.size !== expectedTotal) rec.note(`Paging returned ${seen.size} distinct users of ${expectedTotal}.`);
@@ -332,7 +350,7 @@ async function workload(t: Target, rec: Recorder) {
     ['filter', CLIENTS, 'filters'],
     ['filterAlone', 1, 'filtersAlone'],
   ] as const) {
-    t0 = performance.now();
+    t0 = await startStep();
     await pool(picks, clients, async (i) => {
       const q = filterQuery(userNameOf(i));
       const reply = await call(t, rec, op, 'GET', q);
@@ -340,12 +358,13 @@ async function workload(t: Target, rec: Recorder) {
       const resources = (reply.body?.Resources ?? []) as { id?: string }[];
       if (resources.length !== 1 || resources[0]!.id !== ids[i]) filterMismatch++;
     });
-    seconds[key] = (performance.now() - t0) / 1000;
+    await endStep(key, t0);
   }
   if (filterMismatch) rec.note(`${filterMismatch} of ${2 * picks.length} userName eq filters did not return exactly the user.`);
 
   return {
     seconds: seconds as StepTimes,
+    cpu,
     usersCreated: userIds.length,
     groupsCreated: groupIds.length,
     memberships,
@@ -396,8 +415,10 @@ const runGatehouseHttp =
       `\nGatehouse, ${setupLabel(setup)}: ${gatehouse.description}, database ${db.name}, directory ${String(dir.id)}; load average ${loadAverage()} at the start`,
     );
 
+    const meter = await cpuMeter(gatehouse, db.url);
+    cleanups.push(() => meter.close());
     const rec = new Recorder();
-    const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)) }, rec);
+    const result = await workload({ name: 'Gatehouse', send: httpSend(String(dir.baseUrl), String(dir.token)), meter }, rec);
     const rss = gatehouse.rssMb();
     const errors = serverErrorNote(gatehouse);
     if (errors) rec.note(errors);
@@ -621,11 +642,20 @@ const STEPS: { key: keyof StepTimes; label: string; units: (r: Result) => [numbe
 
 function printResult(r: Result) {
   log(`\n${r.system} — ${LEVEL_LABEL[r.level]}${r.setup ? `, ${setupLabel(r.setup)}` : ''} — ${USERS} users, ${CLIENTS} clients`);
-  log(`${'step'.padEnd(36)}${pad('wall s', 9)}${pad('units', 9)}${pad('per s', 10)}`);
+  const metered = Object.keys(r.cpu).length > 0;
+  log(
+    `${'step'.padEnd(36)}${pad('wall s', 9)}${pad('units', 9)}${pad('per s', 10)}${metered ? `${' '.repeat(11)}CPU per unit, cores used` : ''}`,
+  );
   for (const s of STEPS) {
     const [n, unit] = s.units(r);
-    log(`${s.label.padEnd(36)}${pad(round(r.seconds[s.key], 2), 9)}${pad(n, 9)}${pad(round(n / r.seconds[s.key]), 10)} ${unit}/s`);
+    log(
+      `${s.label.padEnd(36)}${pad(round(r.seconds[s.key], 2), 9)}${pad(n, 9)}${pad(round(n / r.seconds[s.key]), 10)} ${metered ? `${`${unit}/s`.padEnd(10)}${pad(cpuCell(r.cpu[s.key], n), 24)}` : `${unit}/s`}`,
+    );
   }
+  if (metered)
+    log(
+      `  CPU per unit: the instances', this database's Postgres backends' and this process's (client, proxy) CPU time per unit; cores used: that over the step's wall time on ${os.cpus().length} cores (the rest went to waiting, or to other work on the machine)`,
+    );
   log(
     `  ${r.usersCreated} users, ${r.groupsCreated} groups, ${r.memberships} memberships in ${r.patchRequests} PATCH requests, ${r.pages} pages`,
   );
@@ -684,6 +714,19 @@ const ratiosOf = (g: Result, j: Result) =>
 const jsonOf = (r: Result) => ({
   ...(r.setup ? { instances: r.setup.count, viaProxy: r.setup.viaProxy } : {}),
   seconds: Object.fromEntries(Object.entries(r.seconds).map(([k, v]) => [k, round(v, 3)])),
+  cpuMs: Object.keys(r.cpu).length
+    ? Object.fromEntries(
+        Object.entries(r.cpu).map(([k, c]) => [
+          k,
+          {
+            server: Math.round(c.server),
+            postgres: c.postgres && Math.round(c.postgres),
+            bench: Math.round(c.bench),
+            coresUsed: round(coreShare(c) * os.cpus().length, 2),
+          },
+        ]),
+      )
+    : undefined,
   usersPerSecond: round(r.usersCreated / r.seconds.provision),
   usersCreated: r.usersCreated,
   groupsCreated: r.groupsCreated,
@@ -725,6 +768,8 @@ function printInstances(rs: Result[]) {
         .join('')}`,
     );
   }
+  log(`${'CPU per unit (all), cores used'.padEnd(36)}${keys.map((k) => pad(k, 18)).join('')}`);
+  for (const s of STEPS) log(`${s.label.padEnd(36)}${rs.map((r) => pad(cpuCell(r.cpu[s.key], s.units(r)[0]), 18)).join('')}`);
   log(`${'server RSS MB'.padEnd(36)}${rs.map((r) => pad(r.rssMb, 10)).join('')}`);
 }
 

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
 import { buildIfStale, root } from '../scripts/build.mjs';
 import { startInstances, startRoundRobinProxy } from '../scripts/instances.mjs';
 import { testSecrets } from '../scripts/test-db.mjs';
@@ -60,34 +62,52 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** VmRSS of `pid` and every process below it, in bytes. */
-function rssOfTree(pid: number): number {
+/** `pid` and every process below it. */
+function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(procStat(Number(entry))?.[1]);
+    if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree: number[] = [];
+  for (const todo = [pid]; todo.length;) {
+    const p = todo.pop()!;
+    tree.push(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return tree;
+}
+
+/** /proc/<pid>/stat's fields from the state on (field 3 is [0]), or null once the process has ended. */
+function procStat(pid: number): string[] | null {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** VmRSS of `pid` and every process below it, in bytes. */
+function rssOfTree(pid: number): number {
+  let kb = 0;
+  for (const p of processTree(pid)) {
     try {
-      const ppid = Number(
-        fs
-          .readFileSync(`/proc/${entry}/stat`, 'utf8')
-          .replace(/^.*\) /s, '')
-          .split(' ')[1],
-      );
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      kb += Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
       // the process ended meanwhile
     }
   }
-  let kb = 0;
-  for (const todo = [pid]; todo.length;) {
-    const p = todo.pop()!;
-    try {
-      kb += Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      continue;
-    }
-    todo.push(...(children.get(p) ?? []));
-  }
   return kb * 1024;
+}
+
+/** CPU time (user + system) `pid` has used so far, in ms (Linux counts it in ticks of 10 ms); 0 once it has ended. */
+function cpuMsOf(pid: number): number {
+  const f = procStat(pid);
+  return f ? (Number(f[11]) + Number(f[12])) * 10 : 0;
 }
 
 /** `gatehouse … --json` in its own process against `env`'s database; its JSON answer. */
@@ -113,6 +133,8 @@ export type Gatehouse = {
   serverLog: string[];
   /** Resident memory of each instance's process tree now, in MB, and their sum. */
   rssMb(): { total: number; perInstance: number[] };
+  /** CPU time the instances' process trees have used so far, in ms. */
+  cpuMs(): number;
   /** Stops the proxy and the instances. */
   stop(): Promise<void>;
 };
@@ -167,6 +189,7 @@ export async function startGatehouse(setup: Setup, databaseUrl: string, env: Rec
       const perInstance = pids.map((pid) => mb(rssOfTree(pid)));
       return { total: perInstance.reduce((a, b) => a + b, 0), perInstance };
     },
+    cpuMs: () => pids.flatMap(processTree).reduce((ms, pid) => ms + cpuMsOf(pid), 0),
     stop: async () => {
       await hop?.close();
       await started.stop();
@@ -193,3 +216,49 @@ export function rssNote(rss: { total: number; perInstance: number[] }): string {
     ? `VmRSS of the ${rss.perInstance.length} server processes at the end, summed (${rss.perInstance.map((n) => `${n} MB`).join(' + ')}); the proxy runs in this process`
     : 'VmRSS of the server process at the end';
 }
+
+/** CPU time used while a step ran, in ms: by the instances, by Postgres for this database, by this process (client and proxy). */
+export type CpuUse = { server: number; postgres: number | null; bench: number; wallMs: number };
+
+/**
+ * Measures where a step's CPU went, so a run on a shared machine can tell its own cost from its
+ * wait for a core: the instances' processes, Postgres's backends for `databaseUrl` (when Postgres
+ * runs on this machine; a backend that ends during the step takes its time with it), and this
+ * process. `start()` returns the function that answers the use since.
+ */
+export async function cpuMeter(g: Gatehouse, databaseUrl: string) {
+  const local = ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(databaseUrl).hostname);
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const backends = async () => {
+    if (!local) return null;
+    const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`;
+    return new Map(rows.map((r) => [r.pid, cpuMsOf(r.pid)]));
+  };
+  const benchMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  return {
+    async start(): Promise<() => Promise<CpuUse>> {
+      const before = { server: g.cpuMs(), postgres: await backends(), bench: benchMs(), wall: performance.now() };
+      return async () => {
+        const wallMs = performance.now() - before.wall;
+        const after = await backends();
+        return {
+          server: g.cpuMs() - before.server,
+          postgres: after && [...after].reduce((ms, [pid, now]) => ms + now - (before.postgres?.get(pid) ?? 0), 0),
+          bench: benchMs() - before.bench,
+          wallMs,
+        };
+      };
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** The share of the machine's cores a step's measured processes used: the rest of its wall time they waited, or other processes ran. */
+export const coreShare = (c: CpuUse) => (c.server + (c.postgres ?? 0) + c.bench) / (c.wallMs * os.cpus().length);
+
+/** "12.3 ms, 87 %": CPU time per unit of all measured processes, and the share of the cores they used. */
+export const cpuCell = (c: CpuUse | null | undefined, units: number) =>
+  c ? `${((c.server + (c.postgres ?? 0) + c.bench) / units).toFixed(1)} ms, ${Math.round(coreShare(c) * 100)} %` : '–';
